@@ -1,0 +1,16 @@
+"""Errors a user can cause, each naming what was wrong, the value and what is allowed."""
+
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """Bad input: names the parameter path, the value found and what is allowed."""
+
+    def __init__(self, path: str, value: object, allowed: str, source: str = ""):
+        self.path, self.value, self.allowed, self.source = path, value, allowed, source
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}{path or '<scenario>'} = {value!r}: expected {allowed}")
+
+
+class ScenarioError(InputError):
+    """A scenario file or override is invalid."""

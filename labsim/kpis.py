@@ -1,0 +1,145 @@
+"""Key performance indicators: pure functions from result tables to numbers.
+
+Each replication gives one value per KPI; ``summarise`` turns the replications into a
+mean with a 95% confidence interval (Student t across replications). Only cases that
+arrive after the warm-up count; times to resolution are those of cases closed by the
+end of the run (long cases still open are not in them: the runs must be long enough).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .arrivals import YEAR_DAYS
+from .records import STAFFED_STAGES, STAGES
+from .scenario import Scenario
+
+UNITS = {
+    "per_year": "cases/year",
+    "share": "share",
+    "days": "days",
+    "utilisation": "share of staff time",
+    "backlog": "open cases",
+}
+
+
+def _unit(name: str) -> str:
+    if name.startswith(("share", "resolved_share")) or "_share" in name:
+        return UNITS["share"]
+    if name.startswith("utilisation"):
+        return UNITS["utilisation"]
+    if name.startswith("backlog"):
+        return UNITS["backlog"]
+    if name.startswith("days"):
+        return UNITS["days"]
+    if name == "strike_days_per_year":
+        return "strike days/year"
+    if name == "workdays_lost_per_year":
+        return "worker-days/year"
+    if name == "strikes_per_year":
+        return "strikes/year"
+    return UNITS["per_year"]
+
+
+def stage_entry_exit(cases: pd.DataFrame, stage: str) -> tuple[np.ndarray, np.ndarray]:
+    """Entry and exit days of every case at ``stage`` (NaN entry: never there; NaN exit: still)."""
+    if stage == "workplace":
+        return cases["arrival_day"].to_numpy(), cases["workplace_exit_day"].to_numpy()
+    return (cases[f"{stage}_entry_day"].to_numpy(), cases[f"{stage}_exit_day"].to_numpy())
+
+
+def open_cases_at(cases: pd.DataFrame, stage: str, days: np.ndarray) -> np.ndarray:
+    """Cases inside ``stage`` at each of ``days`` (entered at or before, not yet left)."""
+    entry, exit_ = stage_entry_exit(cases, stage)
+    entry = np.sort(entry[~np.isnan(entry)])
+    exit_ = np.sort(exit_[~np.isnan(exit_)])
+    return np.searchsorted(entry, days, side="right") - np.searchsorted(exit_, days, side="right")
+
+
+def busy_share(visits: pd.DataFrame, capacity: int, start: float, end: float) -> float:
+    """Share of ``capacity`` busy over [start, end], from visit start and end days."""
+    begun = visits["start_day"].to_numpy()
+    begun = begun[~np.isnan(begun)]
+    finished = visits.loc[visits["start_day"].notna(), "end_day"].fillna(end).to_numpy()
+    busy = np.clip(np.minimum(finished, end) - np.maximum(begun, start), 0, None).sum()
+    return float(busy / (capacity * (end - start)))
+
+
+def legal_deadline_met(cases: pd.DataFrame, scenario: Scenario) -> pd.Series:
+    """Whether each collective case met the conciliation and award deadlines it was under."""
+    cc = scenario.collective_conciliation
+    per_round = cc.appointment_deadline_days + cc.conciliation_deadline_days
+    conciliation_ok = (cases["collective_conciliation_exit_day"]
+                       - cases["collective_conciliation_entry_day"]
+                       <= cases["conciliation_rounds"] * per_round)
+    award_limit = scenario.calendar.calendar_days(scenario.arbitration.award_deadline_working_days)
+    award_ok = (cases["arbitration_entry_day"].isna()
+                | (cases["decision_day"] - cases["arbitration_entry_day"] <= award_limit))
+    return conciliation_ok & award_ok
+
+
+def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[str, int],
+                     scenario: Scenario, window: tuple[float, float]) -> dict[str, float]:
+    """All KPIs of one replication; ``window`` is (end of warm-up, end of run) in days."""
+    start, end = window
+    years = (end - start) / YEAR_DAYS
+    counted = cases[cases["arrival_day"] >= start]
+    closed = counted[counted["status"] != "open"]
+    kpi: dict[str, float] = {
+        "grievances_per_year": len(counted) / years,
+        "individual_cases_per_year": float((counted["kind"] == "individual").sum()) / years,
+        "collective_cases_per_year": float((counted["kind"] == "collective").sum()) / years,
+    }
+    for stage in STAGES[1:]:
+        kpi[f"{stage}_cases_per_year"] = float(counted[f"{stage}_entry_day"].notna().sum()) / years
+    for status in ("resolved", "dropped", "unresolved"):
+        kpi[f"share_{status}"] = float((closed["status"] == status).mean()) if len(closed) else np.nan
+    for stage in STAGES:
+        ended_here = closed["stage"] == stage
+        kpi[f"share_ended_at_{stage}"] = float(ended_here.mean()) if len(closed) else np.nan
+        entry, exit_ = stage_entry_exit(counted, stage)
+        left = ~np.isnan(entry) & (~np.isnan(exit_) | (counted["status"] != "open").to_numpy())
+        resolved_here = (ended_here & (closed["status"] == "resolved")).sum()
+        kpi[f"resolved_share_at_{stage}"] = float(resolved_here / left.sum()) if left.any() else np.nan
+    for kind in ("individual", "collective"):
+        resolved = closed[(closed["kind"] == kind) & (closed["status"] == "resolved")]
+        days = (resolved["end_day"] - resolved["arrival_day"]).to_numpy()
+        has = len(days) > 0
+        kpi[f"days_to_resolution_mean_{kind}"] = float(days.mean()) if has else np.nan
+        kpi[f"days_to_resolution_median_{kind}"] = float(np.median(days)) if has else np.nan
+        kpi[f"days_to_resolution_p90_{kind}"] = float(np.quantile(days, 0.9)) if has else np.nan
+    formal = closed[closed["collective_conciliation_entry_day"].notna()]
+    met = legal_deadline_met(formal, scenario) & (formal["status"] == "resolved")
+    kpi["share_collective_settled_within_deadlines"] = float(met.mean()) if len(formal) else np.nan
+    heard = counted[counted["individual_conciliation_start_day"].notna()]
+    waited = heard["individual_conciliation_start_day"] - heard["individual_conciliation_entry_day"]
+    deadline = scenario.individual_conciliation.hearing_deadline_days
+    kpi["share_individual_heard_within_deadline"] = (
+        float((waited <= deadline).mean()) if len(heard) else np.nan)
+    for stage in STAFFED_STAGES:
+        kpi[f"utilisation_{stage}"] = busy_share(visits[visits["stage"] == stage],
+                                                 capacity[stage], start, end)
+    for stage in STAGES:
+        kpi[f"backlog_end_{stage}"] = float(open_cases_at(cases, stage, np.array([end]))[0])
+    kpi["strikes_per_year"] = float((counted["strike_days"] > 0).sum()) / years
+    kpi["strike_days_per_year"] = float(counted["strike_days"].sum()) / years
+    kpi["workdays_lost_per_year"] = float(counted["workdays_lost"].sum()) / years
+    return kpi
+
+
+def summarise(per_replication: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Mean and confidence interval of each KPI column across replications (rows)."""
+    n = per_replication.notna().sum()
+    mean = per_replication.mean()
+    sem = per_replication.std(ddof=1) / np.sqrt(n)
+    half = pd.Series(stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)), index=n.index) * sem
+    half[n < 2] = np.nan
+    return pd.DataFrame({
+        "mean": mean,
+        "ci_low": mean - half,
+        "ci_high": mean + half,
+        "unit": [_unit(name) for name in per_replication.columns],
+        "replications": n,
+    })

@@ -1,0 +1,127 @@
+"""The case record: one flat row per case, its columns, codes and the conservation check."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+STAGES = ("workplace", "individual_conciliation", "collective_conciliation", "arbitration",
+          "court")
+"""Stages in the order a case can pass them."""
+STAFFED_STAGES = ("individual_conciliation", "collective_conciliation", "arbitration")
+"""Stages whose staff are a limited resource (a queue forms there)."""
+KINDS = ("individual", "collective")
+DISPUTE_TYPES = ("individual", "rights", "interest")
+OUTCOMES = (
+    "open", "settled_at_workplace", "agreement", "withdrawal", "lapsed", "judgement",
+    "settled_at_arbitration", "binding_award", "award_accepted", "award_objected",
+    "withdrawn_at_arbitration",
+)
+STATUS_OF_OUTCOME = {
+    "open": "open",
+    "settled_at_workplace": "resolved",
+    "agreement": "resolved",
+    "withdrawal": "dropped",
+    "lapsed": "dropped",
+    "judgement": "resolved",
+    "settled_at_arbitration": "resolved",
+    "binding_award": "resolved",
+    "award_accepted": "resolved",
+    "award_objected": "unresolved",
+    "withdrawn_at_arbitration": "dropped",
+}
+STATUSES = ("resolved", "dropped", "unresolved", "open")
+
+TIME_COLUMNS = (
+    "arrival_day", "workplace_exit_day",
+    "individual_conciliation_entry_day", "individual_conciliation_start_day",
+    "individual_conciliation_exit_day",
+    "collective_conciliation_entry_day", "collective_conciliation_start_day",
+    "collective_conciliation_exit_day",
+    "arbitration_entry_day", "arbitration_start_day", "decision_day", "arbitration_exit_day",
+    "court_entry_day", "court_exit_day",
+    "end_day", "strike_start_day",
+)
+"""Calendar days since the start of the run; NaN where the case never got there.
+
+``decision_day`` is when the panel settles or issues its award; a non-binding award leaves
+the arbitration stage (``arbitration_exit_day``) only when the objection window closes.
+"""
+
+
+class ConservationError(RuntimeError):
+    """Cases were lost or double counted: a bug in the model, never in the scenario."""
+
+
+class CaseRecords:
+    """Column arrays filled by the model while it runs, turned into a table at the end."""
+
+    def __init__(self, n: int):
+        self.n = n
+        for name in TIME_COLUMNS:
+            setattr(self, name, np.full(n, np.nan))
+        self.strike_days = np.zeros(n)
+        self.conciliation_rounds = np.zeros(n, dtype=np.int64)
+        self.stage = np.zeros(n, dtype=np.int8)
+        self.outcome = np.zeros(n, dtype=np.int8)
+        self.kind = np.zeros(n, dtype=np.int8)
+        self.dispute_type = np.zeros(n, dtype=np.int8)
+        self.sector = np.zeros(n, dtype=np.int16)
+        self.workers = np.ones(n, dtype=np.int64)
+        self.closed = 0
+
+    def table(self, replication: int, sector_names: tuple[str, ...]) -> pd.DataFrame:
+        """The per-case table: one row per case, codes as categories."""
+        outcome = pd.Categorical.from_codes(self.outcome, OUTCOMES)
+        status = pd.Categorical(
+            [STATUS_OF_OUTCOME[o] for o in OUTCOMES], categories=STATUSES
+        )[self.outcome]
+        frame = {
+            "replication": np.full(self.n, replication, dtype=np.int64),
+            "case_id": np.arange(self.n, dtype=np.int64),
+            "kind": pd.Categorical.from_codes(self.kind, KINDS),
+            "dispute_type": pd.Categorical.from_codes(self.dispute_type, DISPUTE_TYPES),
+            "sector": pd.Categorical.from_codes(self.sector, sector_names),
+            "workers": self.workers,
+        }
+        frame.update({name: getattr(self, name) for name in TIME_COLUMNS})
+        frame.update({
+            "conciliation_rounds": self.conciliation_rounds,
+            "stage": pd.Categorical.from_codes(self.stage, STAGES),
+            "outcome": outcome,
+            "status": status,
+            "strike_days": self.strike_days,
+            "workdays_lost": self.strike_days * self.workers,
+        })
+        return pd.DataFrame(frame)
+
+
+def check_conservation(cases: pd.DataFrame, closed_events: int, arrivals: int,
+                       horizon_days: float) -> None:
+    """Arrived = resolved + dropped + unresolved + still open, and every open case is somewhere.
+
+    ``closed_events`` and ``arrivals`` are counted by the model as it runs, independently
+    of the table, so a case that a process forgot to close, or closed twice, is caught.
+    """
+    counts = cases["status"].value_counts()
+    closed = int(counts["resolved"] + counts["dropped"] + counts["unresolved"])
+    problems = []
+    if len(cases) != arrivals:
+        problems.append(f"{arrivals} arrivals but {len(cases)} case rows")
+    if closed != closed_events:
+        problems.append(f"{closed_events} cases closed by the model but {closed} in the table")
+    if closed + counts["open"] != arrivals:
+        problems.append(f"arrived {arrivals} != closed {closed} + open {counts['open']}")
+    is_open = cases["status"] == "open"
+    if (cases.loc[~is_open, "end_day"] > horizon_days).any() or cases.loc[
+            ~is_open, "end_day"].isna().any():
+        problems.append("a closed case has no end day inside the run")
+    open_cases = cases[is_open]
+    for stage in STAGES[1:]:
+        here = open_cases[open_cases["stage"] == stage]
+        entered = here[f"{stage}_entry_day"].notna()
+        left = here[f"{stage}_exit_day"].notna()
+        if not entered.all() or left.any():
+            problems.append(f"open cases marked at {stage} without being inside it")
+    if problems:
+        raise ConservationError("; ".join(problems))

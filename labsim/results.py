@@ -1,0 +1,77 @@
+"""Results of a run: the per-case and staff-visit tables, and the KPIs derived from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .kpis import open_cases_at, replication_kpis, summarise
+from .records import STAGES
+from .scenario import Scenario
+
+
+@dataclass
+class Results:
+    """Everything a run produced; tables are pandas DataFrames, one row per case or visit."""
+
+    scenario: Scenario
+    seed: int
+    replications: int
+    warmup_days: float
+    horizon_days: float
+    cases: pd.DataFrame
+    """One row per case per replication: its path, outcome and strike days."""
+    visits: pd.DataFrame
+    """One row per visit to a staffed stage: request, start and end of service."""
+    capacity: dict[str, int] = field(default_factory=dict)
+    """Cases each staffed stage can handle at once."""
+
+    @property
+    def window(self) -> tuple[float, float]:
+        """The observed period: from the end of the warm-up to the end of the run (days)."""
+        return (self.warmup_days, self.horizon_days)
+
+    @cached_property
+    def backlog(self) -> pd.DataFrame:
+        """Open cases in each stage at the end of every day after warm-up, per replication."""
+        days = np.arange(np.ceil(self.warmup_days), np.floor(self.horizon_days) + 1)
+        frames = []
+        for rep, cases in self.cases.groupby("replication", sort=True):
+            frame = pd.DataFrame({stage: open_cases_at(cases, stage, days) for stage in STAGES})
+            frame.insert(0, "day", days)
+            frame.insert(0, "replication", rep)
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    @cached_property
+    def kpis(self) -> pd.DataFrame:
+        """One row of KPIs per replication (the raw material of every comparison)."""
+        rows = {}
+        visits_by_rep = dict(tuple(self.visits.groupby("replication", sort=True)))
+        for rep, cases in self.cases.groupby("replication", sort=True):
+            rows[rep] = replication_kpis(cases, visits_by_rep.get(rep, self.visits.iloc[:0]),
+                                         self.capacity, self.scenario, self.window)
+        table = pd.DataFrame.from_dict(rows, orient="index")
+        table.index.name = "replication"
+        return table
+
+    def summary(self, level: float = 0.95) -> pd.DataFrame:
+        """KPIs with their mean and confidence interval across replications."""
+        return summarise(self.kpis, level)
+
+    def to_csv(self, directory: str | Path) -> list[Path]:
+        """Write cases, visits, backlog, per-replication KPIs and the summary as CSV files."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        tables = {"cases": self.cases, "visits": self.visits, "backlog": self.backlog,
+                  "kpis_by_replication": self.kpis, "summary": self.summary()}
+        paths = []
+        for name, table in tables.items():
+            path = directory / f"{name}.csv"
+            table.to_csv(path, index=name in ("kpis_by_replication", "summary"))
+            paths.append(path)
+        return paths

@@ -1,0 +1,378 @@
+"""Scenario parameters: typed, frozen dataclasses with units in their names.
+
+The scenario TOML file is the single source of values: these classes have no
+defaults, so a file that leaves a field out is told so by the loader.
+Field rules (probability, count, ...) live in field metadata; rules that tie
+several fields together live in each class's ``problems()`` method.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+# Field rules the loader enforces; each maps to a readable "allowed" text.
+PROBABILITY = {"rule": "probability"}
+NONNEGATIVE = {"rule": "nonnegative"}
+POSITIVE = {"rule": "positive"}
+COUNT = {"rule": "count"}
+POSITIVE_COUNT = {"rule": "positive_count"}
+
+DURATION_FAMILIES = ("lognormal", "gamma", "triangular", "exponential", "fixed")
+SHARE_TOLERANCE = 1e-6
+
+Problem = tuple[str, object, str]
+"""(field name relative to the object, offending value, what is allowed)."""
+
+
+def _shares_problem(names: tuple[str, ...], values: tuple[float, ...]) -> Iterator[Problem]:
+    total = sum(values)
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        yield (
+            "+".join(names),
+            round(total, 9),
+            f"shares {', '.join(names)} must sum to 1",
+        )
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A random duration in calendar days.
+
+    lognormal, gamma: ``mean_days`` and coefficient of variation ``cv``;
+    exponential, fixed: ``mean_days``; triangular: ``low_days``, ``mode_days``, ``high_days``.
+    """
+
+    family: str
+    """One of lognormal, gamma, triangular, exponential, fixed."""
+    mean_days: float = field(default=0.0, metadata=NONNEGATIVE)
+    """Mean in calendar days (not used by triangular, whose mean follows from its corners)."""
+    cv: float = field(default=1.0, metadata=NONNEGATIVE)
+    """Coefficient of variation (standard deviation / mean) for lognormal and gamma."""
+    low_days: float = field(default=0.0, metadata=NONNEGATIVE)
+    """Triangular: smallest value, calendar days."""
+    mode_days: float = field(default=0.0, metadata=NONNEGATIVE)
+    """Triangular: most likely value, calendar days."""
+    high_days: float = field(default=0.0, metadata=NONNEGATIVE)
+    """Triangular: largest value, calendar days."""
+
+    @property
+    def mean(self) -> float:
+        """Mean duration in calendar days, whatever the family."""
+        if self.family == "triangular":
+            return (self.low_days + self.mode_days + self.high_days) / 3.0
+        return self.mean_days
+
+    def as_exponential(self) -> Duration:
+        """The exponential duration with the same mean (the textbook switch)."""
+        return Duration(family="exponential", mean_days=self.mean)
+
+    def problems(self) -> Iterator[Problem]:
+        if self.family not in DURATION_FAMILIES:
+            yield ("family", self.family, f"one of {', '.join(DURATION_FAMILIES)}")
+        elif self.family == "triangular":
+            if not self.low_days <= self.mode_days <= self.high_days or self.high_days <= 0:
+                yield (
+                    "low_days/mode_days/high_days",
+                    (self.low_days, self.mode_days, self.high_days),
+                    "low_days <= mode_days <= high_days with high_days > 0",
+                )
+        elif self.family in ("lognormal", "gamma") and (self.mean_days <= 0 or self.cv <= 0):
+            yield ("mean_days/cv", (self.mean_days, self.cv), "mean_days > 0 and cv > 0")
+
+
+@dataclass(frozen=True)
+class Sector:
+    """Where grievances arise: a sector's workplaces and its grievance rates."""
+
+    name: str
+    """Short identifier, e.g. garment_footwear."""
+    enterprises: int = field(metadata=COUNT)
+    """Number of enterprises in the sector."""
+    workers: int = field(metadata=COUNT)
+    """Number of workers employed in the sector."""
+    individual_grievances_per_1000_workers_per_year: float = field(metadata=NONNEGATIVE)
+    """Individual grievances raised at the workplace, before prevention effects."""
+    collective_grievances_per_100_enterprises_per_year: float = field(metadata=NONNEGATIVE)
+    """Collective grievances raised at the workplace, before prevention effects."""
+
+    def problems(self) -> Iterator[Problem]:
+        return iter(())
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """How grievances arise: sectors, seasonality and the make-up of a collective case."""
+
+    sectors: tuple[Sector, ...]
+    """At least one sector; names must be unique."""
+    monthly_seasonality: tuple[float, ...]
+    """Twelve rate multipliers, January first, averaging 1."""
+    workers_per_collective_case_mean: float = field(metadata=POSITIVE)
+    """Mean number of workers involved in a collective dispute (lognormal, heavy-tailed)."""
+    workers_per_collective_case_cv: float = field(metadata=NONNEGATIVE)
+    """Coefficient of variation of workers per collective dispute."""
+    rights_dispute_share: float = field(metadata=PROBABILITY)
+    """Share of collective disputes about rights (the rest are about interests)."""
+
+    def problems(self) -> Iterator[Problem]:
+        if not self.sectors:
+            yield ("sectors", [], "at least one sector")
+        names = [s.name for s in self.sectors]
+        if len(set(names)) != len(names):
+            yield ("sectors", names, "unique sector names")
+        if len(self.monthly_seasonality) != 12:
+            yield ("monthly_seasonality", list(self.monthly_seasonality), "exactly 12 multipliers")
+        elif min(self.monthly_seasonality) < 0:
+            yield ("monthly_seasonality", list(self.monthly_seasonality), "multipliers >= 0")
+        elif abs(sum(self.monthly_seasonality) / 12 - 1.0) > 1e-3:
+            yield (
+                "monthly_seasonality",
+                round(sum(self.monthly_seasonality) / 12, 6),
+                "multipliers averaging 1 (so that they shift, not scale, the yearly rate)",
+            )
+
+
+@dataclass(frozen=True)
+class Prevention:
+    """Workplace prevention: bipartite mechanisms, prevention officers and training.
+
+    Officers act through a saturating capacity ``1 - exp(-officers / officer_effect_scale)``
+    that lowers the grievance rate and raises the share settled at the workplace;
+    training raises that share in proportion to the share of trained workplaces.
+    """
+
+    prevention_officers: int = field(metadata=COUNT)
+    """Prevention and advisory officers in post."""
+    officer_effect_scale: float = field(metadata=POSITIVE)
+    """Officers at which 63% of the officers' maximum effect is reached."""
+    max_grievance_reduction: float = field(metadata=PROBABILITY)
+    """Largest share by which officers can lower the grievance rate."""
+    trained_workplace_share: float = field(metadata=PROBABILITY)
+    """Share of workplaces whose bipartite committee has been trained."""
+    workplace_resolution_share_individual: float = field(metadata=PROBABILITY)
+    """Share of individual grievances settled at the workplace with no officers or training."""
+    workplace_resolution_share_collective: float = field(metadata=PROBABILITY)
+    """Share of collective grievances settled at the workplace with no officers or training."""
+    officer_resolution_gain: float = field(metadata=PROBABILITY)
+    """Added workplace settlement share at full officer capacity."""
+    training_resolution_gain: float = field(metadata=PROBABILITY)
+    """Added workplace settlement share when every workplace is trained."""
+    workplace_delay: Duration
+    """Time a grievance spends at the workplace, settled or not."""
+
+    def officer_capacity(self) -> float:
+        """Share of the officers' maximum effect reached, in [0, 1)."""
+        return 1.0 - math.exp(-self.prevention_officers / self.officer_effect_scale)
+
+    def grievance_multiplier(self) -> float:
+        """Factor applied to every grievance rate."""
+        return 1.0 - self.max_grievance_reduction * self.officer_capacity()
+
+    def workplace_resolution_share(self, base: float) -> float:
+        """Share settled at the workplace, given the base share for the case type."""
+        return (
+            base
+            + self.officer_resolution_gain * self.officer_capacity()
+            + self.training_resolution_gain * self.trained_workplace_share
+        )
+
+    def problems(self) -> Iterator[Problem]:
+        top = max(self.workplace_resolution_share_individual,
+                  self.workplace_resolution_share_collective)
+        reach = top + self.officer_resolution_gain + self.training_resolution_gain
+        if reach > 1.0 + SHARE_TOLERANCE:
+            yield (
+                "officer_resolution_gain+training_resolution_gain",
+                round(reach, 9),
+                "largest workplace_resolution_share plus both gains <= 1",
+            )
+
+
+@dataclass(frozen=True)
+class ConciliationOutcomes:
+    """Shares of conciliation rounds ending in each outcome; they sum to 1."""
+
+    agreement: float = field(metadata=PROBABILITY)
+    """Parties sign an agreement (settled)."""
+    withdrawal: float = field(metadata=PROBABILITY)
+    """Complaint withdrawn or annulled (dropped)."""
+    non_conciliation: float = field(metadata=PROBABILITY)
+    """No agreement: the case moves on."""
+
+    def problems(self) -> Iterator[Problem]:
+        return _shares_problem(
+            ("agreement", "withdrawal", "non_conciliation"),
+            (self.agreement, self.withdrawal, self.non_conciliation),
+        )
+
+
+@dataclass(frozen=True)
+class IndividualConciliation:
+    """Individual disputes conciliated by labour inspectors (Labour Law 1997 art. 300-301)."""
+
+    labour_inspectors: int = field(metadata=COUNT)
+    """Inspectors assigned to individual dispute conciliation."""
+    cases_per_inspector_at_once: int = field(metadata=POSITIVE_COUNT)
+    """Cases an inspector carries at the same time."""
+    hearing_deadline_days: float = field(metadata=POSITIVE)
+    """Calendar days from complaint to hearing allowed by law."""
+    service: Duration
+    """Inspector's handling time of one case, from hearing to outcome."""
+    outcomes: ConciliationOutcomes
+
+    def problems(self) -> Iterator[Problem]:
+        if self.labour_inspectors == 0:
+            yield ("labour_inspectors", 0, "at least 1 (cases would wait forever)")
+
+
+@dataclass(frozen=True)
+class CollectiveConciliation:
+    """Collective disputes conciliated by ministry conciliators (Prakas 074/25)."""
+
+    conciliators: int = field(metadata=COUNT)
+    """Ministry conciliators."""
+    cases_per_conciliator_at_once: int = field(metadata=POSITIVE_COUNT)
+    """Cases a conciliator carries at the same time."""
+    appointment_delay: Duration
+    """Time from complaint to a conciliator's appointment."""
+    appointment_deadline_days: float = field(metadata=POSITIVE)
+    """Legal limit for the appointment, calendar days."""
+    conciliation_deadline_days: float = field(metadata=POSITIVE)
+    """Legal limit for conciliation after appointment, calendar days."""
+    service: Duration
+    """Conciliator's handling time of one round."""
+    outcomes: ConciliationOutcomes
+    reconciliation_share: float = field(metadata=PROBABILITY)
+    """Share of failed first rounds that the parties jointly send to one more round."""
+
+    def problems(self) -> Iterator[Problem]:
+        if self.conciliators == 0:
+            yield ("conciliators", 0, "at least 1 (cases would wait forever)")
+
+
+@dataclass(frozen=True)
+class AwardOutcomes:
+    """Shares of Arbitration Council cases by how they end; they sum to 1."""
+
+    settled: float = field(metadata=PROBABILITY)
+    """Settled by conciliation before the Council (resolved)."""
+    award: float = field(metadata=PROBABILITY)
+    """An arbitral award is issued."""
+    withdrawn: float = field(metadata=PROBABILITY)
+    """Withdrawn or closed without a decision (dropped)."""
+
+    def problems(self) -> Iterator[Problem]:
+        return _shares_problem(
+            ("settled", "award", "withdrawn"), (self.settled, self.award, self.withdrawn)
+        )
+
+
+@dataclass(frozen=True)
+class Arbitration:
+    """The Arbitration Council: three-member panels drawn from a roster (Prakas 099 / 098/26)."""
+
+    arbitrators: int = field(metadata=COUNT)
+    """Active arbitrators on the roster."""
+    panel_size: int = field(metadata=POSITIVE_COUNT)
+    """Arbitrators per panel."""
+    cases_per_arbitrator_at_once: int = field(metadata=POSITIVE_COUNT)
+    """Cases an arbitrator sits on at the same time."""
+    service: Duration
+    """A panel's time from receiving a case to settlement or award."""
+    award_deadline_working_days: float = field(metadata=POSITIVE)
+    """Legal limit from receipt of the case to the award, working days."""
+    outcomes: AwardOutcomes
+    binding_award_share: float = field(metadata=PROBABILITY)
+    """Share of awards binding by prior agreement or collective agreement."""
+    objection_share: float = field(metadata=PROBABILITY)
+    """Share of non-binding awards that a party objects to."""
+    objection_window_working_days: float = field(metadata=NONNEGATIVE)
+    """Working days a party has to object to a non-binding award."""
+
+    @property
+    def panels(self) -> int:
+        """Panels that can sit at once: the scarce resource."""
+        return self.arbitrators * self.cases_per_arbitrator_at_once // self.panel_size
+
+    def problems(self) -> Iterator[Problem]:
+        if self.panels == 0:
+            yield (
+                "arbitrators",
+                self.arbitrators,
+                f"enough for one panel: arbitrators x cases_per_arbitrator_at_once >= "
+                f"panel_size ({self.panel_size})",
+            )
+
+
+@dataclass(frozen=True)
+class Courts:
+    """Courts for individual disputes, and collective rights disputes after an objection."""
+
+    dropout_share: float = field(metadata=PROBABILITY)
+    """Share of claimants who do not file in court after non-conciliation (claim lapses)."""
+    delay: Duration
+    """Time from filing to judgement, calendar days."""
+
+
+@dataclass(frozen=True)
+class Strikes:
+    """Industrial action by collective disputes that wait, or whose award is objected to."""
+
+    enabled: bool
+    """Switch strikes off for the textbook network."""
+    hazard_per_day: float = field(metadata=NONNEGATIVE)
+    """Daily chance that a waiting collective dispute turns into a strike, within deadlines."""
+    overdue_hazard_multiplier: float = field(metadata=NONNEGATIVE)
+    """Factor on the hazard once a legal deadline has passed."""
+    strike_share_after_objection: float = field(metadata=PROBABILITY)
+    """Share of objected interest-dispute awards followed by a strike."""
+    duration: Duration
+    """Length of a strike, calendar days."""
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Rule converting legal deadlines in working days into calendar days."""
+
+    working_days_per_week: int = field(metadata=POSITIVE_COUNT)
+    """Working days in a week (5 for the administration, Monday to Friday)."""
+    public_holidays_per_year: float = field(metadata=NONNEGATIVE)
+    """Public holidays falling on working days, per year."""
+
+    def calendar_days(self, working_days: float) -> float:
+        """Calendar days holding ``working_days`` working days, on average over a year."""
+        working_days_per_year = 365.0 * self.working_days_per_week / 7 - self.public_holidays_per_year
+        return working_days * 365.0 / working_days_per_year
+
+    def problems(self) -> Iterator[Problem]:
+        if self.working_days_per_week > 7:
+            yield ("working_days_per_week", self.working_days_per_week, "1 to 7")
+        elif 365.0 * self.working_days_per_week / 7 - self.public_holidays_per_year < 1:
+            yield ("public_holidays_per_year", self.public_holidays_per_year,
+                   "fewer than the working days in a year")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything the model needs: one dispute system, its staff and its rules."""
+
+    name: str
+    """Short identifier."""
+    description: str
+    """One or two sentences for people choosing a scenario."""
+    exponential_durations: bool
+    """Replace every duration by an exponential one with the same mean (textbook switch)."""
+    arrivals: Arrivals
+    prevention: Prevention
+    individual_conciliation: IndividualConciliation
+    collective_conciliation: CollectiveConciliation
+    arbitration: Arbitration
+    courts: Courts
+    strikes: Strikes
+    calendar: WorkingCalendar
+
+    def duration(self, d: Duration) -> Duration:
+        """The duration the model uses, honouring the exponential switch."""
+        return d.as_exponential() if self.exponential_durations else d
