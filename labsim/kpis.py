@@ -67,6 +67,36 @@ def busy_share(visits: pd.DataFrame, capacity: int, start: float, end: float) ->
     return float(busy / (capacity * (end - start)))
 
 
+def stage_statistics(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[str, int],
+                     window: tuple[float, float]) -> pd.DataFrame:
+    """Observed queueing metrics of each staffed stage in one replication.
+
+    Columns as in ``queueing.textbook_predictions``, plus ``case_rate_per_day`` (cases
+    entering the stage), so that Little's law and Erlang C can be checked against them.
+    """
+    start, end = window
+    rows = {}
+    for stage in STAFFED_STAGES:
+        here = visits[visits["stage"] == stage]
+        requested = here[(here["request_day"] >= start) & (here["request_day"] < end)]
+        served = requested[requested["start_day"].notna()]
+        entry, exit_ = stage_entry_exit(cases, stage)
+        entered = (entry >= start) & (entry < end)
+        finished = entered & ~np.isnan(exit_)
+        overlap = np.clip(np.minimum(np.nan_to_num(exit_, nan=end), end)
+                          - np.maximum(entry, start), 0, None)
+        rows[stage] = {
+            "arrival_rate_per_day": len(requested) / (end - start),
+            "servers": capacity[stage],
+            "utilisation": busy_share(here, capacity[stage], start, end),
+            "mean_wait_days": float((served["start_day"] - served["request_day"]).mean()),
+            "mean_days_in_stage": float((exit_[finished] - entry[finished]).mean()),
+            "mean_in_stage": float(np.nansum(overlap) / (end - start)),
+            "case_rate_per_day": float(entered.sum() / (end - start)),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 def legal_deadline_met(cases: pd.DataFrame, scenario: Scenario) -> pd.Series:
     """Whether each collective case met the conciliation and award deadlines it was under."""
     cc = scenario.collective_conciliation
@@ -95,14 +125,16 @@ def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
     for stage in STAGES[1:]:
         kpi[f"{stage}_cases_per_year"] = float(counted[f"{stage}_entry_day"].notna().sum()) / years
     for status in ("resolved", "dropped", "unresolved"):
-        kpi[f"share_{status}"] = float((closed["status"] == status).mean()) if len(closed) else np.nan
+        share = (closed["status"] == status).mean() if len(closed) else np.nan
+        kpi[f"share_{status}"] = float(share)
     for stage in STAGES:
         ended_here = closed["stage"] == stage
         kpi[f"share_ended_at_{stage}"] = float(ended_here.mean()) if len(closed) else np.nan
         entry, exit_ = stage_entry_exit(counted, stage)
         left = ~np.isnan(entry) & (~np.isnan(exit_) | (counted["status"] != "open").to_numpy())
         resolved_here = (ended_here & (closed["status"] == "resolved")).sum()
-        kpi[f"resolved_share_at_{stage}"] = float(resolved_here / left.sum()) if left.any() else np.nan
+        kpi[f"resolved_share_at_{stage}"] = (
+            float(resolved_here / left.sum()) if left.any() else np.nan)
     for kind in ("individual", "collective"):
         resolved = closed[(closed["kind"] == kind) & (closed["status"] == "resolved")]
         days = (resolved["end_day"] - resolved["arrival_day"]).to_numpy()

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .kpis import open_cases_at, replication_kpis, summarise
+from .kpis import open_cases_at, replication_kpis, stage_statistics, summarise
 from .records import STAGES
 from .scenario import Scenario
 
@@ -58,6 +58,15 @@ class Results:
         table = pd.DataFrame.from_dict(rows, orient="index")
         table.index.name = "replication"
         return table
+
+    def stage_statistics(self) -> pd.DataFrame:
+        """Observed waits, utilisation and occupancy per staffed stage and replication."""
+        frames = []
+        visits_by_rep = dict(tuple(self.visits.groupby("replication", sort=True)))
+        for rep, cases in self.cases.groupby("replication", sort=True):
+            frame = stage_statistics(cases, visits_by_rep[rep], self.capacity, self.window)
+            frames.append(frame.rename_axis("stage").reset_index().assign(replication=rep))
+        return pd.concat(frames, ignore_index=True)
 
     def summary(self, level: float = 0.95) -> pd.DataFrame:
         """KPIs with their mean and confidence interval across replications."""

@@ -30,7 +30,7 @@ def _is_number(value: object) -> bool:
 
 
 def run(scenario: Scenario | str | Path, years: float = 5.0, replications: int = 10,
-        seed: int = 1, warmup_days: float = 180.0, processes: int = 1,
+        seed: int = 1, warmup_days: float = 365.0, processes: int = 1,
         progress: bool = False) -> Results:
     """Simulate ``years`` after a warm-up of ``warmup_days``, ``replications`` times.
 

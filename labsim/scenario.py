@@ -343,8 +343,8 @@ class WorkingCalendar:
 
     def calendar_days(self, working_days: float) -> float:
         """Calendar days holding ``working_days`` working days, on average over a year."""
-        working_days_per_year = 365.0 * self.working_days_per_week / 7 - self.public_holidays_per_year
-        return working_days * 365.0 / working_days_per_year
+        per_year = 365.0 * self.working_days_per_week / 7 - self.public_holidays_per_year
+        return working_days * 365.0 / per_year
 
     def problems(self) -> Iterator[Problem]:
         if self.working_days_per_week > 7:

@@ -51,6 +51,12 @@ def _join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
+def _item_key(item: Any, index: int) -> str | int:
+    """How an error names a list item: by its ``name`` when it has one, else its index."""
+    name = item.get("name") if isinstance(item, Mapping) else None
+    return name if isinstance(name, str) and name else index
+
+
 def _convert(tp: Any, value: Any, path: str) -> Any:
     """Check ``value`` against annotation ``tp`` and build the typed value."""
     if dataclasses.is_dataclass(tp):
@@ -61,7 +67,8 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
         if not isinstance(value, list | tuple):
             raise ScenarioError(path, value, _type_name(tp))
         item_type = typing.get_args(tp)[0]
-        return tuple(_convert(item_type, v, _join(path, i)) for i, v in enumerate(value))
+        return tuple(_convert(item_type, v, _join(path, _item_key(v, i)))
+                     for i, v in enumerate(value))
     if tp is bool:
         ok = isinstance(value, bool)
     elif tp is int:

@@ -1,0 +1,172 @@
+"""The dispute-flow model: conservation, Little's law, reproducibility and common random numbers."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import labsim
+from labsim.model import simulate, strike_onset
+from labsim.records import STAFFED_STAGES
+
+YEARS = 3
+
+
+@pytest.fixture(scope="module")
+def baseline_run(baseline):
+    return labsim.run(baseline, years=YEARS, replications=4, seed=5, warmup_days=120)
+
+
+def test_no_case_is_lost(baseline_run):
+    for _, cases in baseline_run.cases.groupby("replication"):
+        counts = cases["status"].value_counts()
+        assert counts.sum() == len(cases)
+        closed = counts["resolved"] + counts["dropped"] + counts["unresolved"]
+        assert closed + counts["open"] == len(cases)
+        open_cases = cases[cases["status"] == "open"]
+        assert open_cases["end_day"].isna().all()
+        assert cases.loc[cases["status"] != "open", "end_day"].notna().all()
+
+
+def test_case_paths_are_ordered_in_time(baseline_run):
+    c = baseline_run.cases
+    order = ["arrival_day", "workplace_exit_day", "collective_conciliation_entry_day",
+             "collective_conciliation_start_day", "collective_conciliation_exit_day",
+             "arbitration_entry_day", "arbitration_start_day", "decision_day",
+             "arbitration_exit_day", "court_entry_day", "court_exit_day", "end_day"]
+    for earlier, later in zip(order, order[1:], strict=False):
+        both = c[earlier].notna() & c[later].notna()
+        assert (c.loc[both, earlier] <= c.loc[both, later] + 1e-9).all(), (earlier, later)
+
+
+def test_littles_law_holds_at_every_staffed_stage(baseline_run):
+    stats = baseline_run.stage_statistics().groupby("stage").mean()
+    for stage in STAFFED_STAGES:
+        row = stats.loc[stage]
+        assert row["mean_in_stage"] == pytest.approx(
+            row["case_rate_per_day"] * row["mean_days_in_stage"], rel=0.05), stage
+
+
+def test_littles_law_holds_for_the_daily_backlog(baseline_run):
+    """The daily backlog table, averaged, equals entry rate x mean time in stage."""
+    backlog = baseline_run.backlog.groupby("replication").mean()
+    stats = baseline_run.stage_statistics()
+    for stage in STAFFED_STAGES:
+        per_rep = stats[stats["stage"] == stage].set_index("replication")
+        assert backlog[stage].mean() == pytest.approx(
+            (per_rep["case_rate_per_day"] * per_rep["mean_days_in_stage"]).mean(), rel=0.06)
+
+
+def test_same_seed_gives_identical_tables(baseline):
+    a = labsim.run(baseline, years=1, replications=2, seed=3)
+    b = labsim.run(baseline, years=1, replications=2, seed=3)
+    pd.testing.assert_frame_equal(a.cases, b.cases)
+    pd.testing.assert_frame_equal(a.visits, b.visits)
+
+
+def test_serial_and_parallel_runs_are_identical(baseline):
+    serial = labsim.run(baseline, years=1, replications=3, seed=9, processes=1)
+    parallel = labsim.run(baseline, years=1, replications=3, seed=9, processes=2)
+    pd.testing.assert_frame_equal(serial.cases, parallel.cases)
+    pd.testing.assert_frame_equal(serial.kpis, parallel.kpis)
+
+
+def test_other_seeds_and_replications_differ(baseline):
+    a = simulate(baseline, seed=1, replication=0, horizon_days=365).cases
+    b = simulate(baseline, seed=2, replication=0, horizon_days=365).cases
+    c = simulate(baseline, seed=1, replication=1, horizon_days=365).cases
+    assert not np.array_equal(a["arrival_day"].to_numpy()[:50], b["arrival_day"].to_numpy()[:50])
+    assert not np.array_equal(a["arrival_day"].to_numpy()[:50], c["arrival_day"].to_numpy()[:50])
+
+
+def test_common_random_numbers_keep_other_stages_draws(baseline):
+    """More arbitrators change arbitration only: arrivals and conciliation stay identical."""
+    more_panels = labsim.with_overrides(baseline, {"arbitration.arbitrators": 60})
+    a = simulate(baseline, seed=4, replication=0, horizon_days=730).cases
+    b = simulate(more_panels, seed=4, replication=0, horizon_days=730).cases
+    same = ["arrival_day", "kind", "workers", "workplace_exit_day",
+            "individual_conciliation_exit_day", "collective_conciliation_exit_day"]
+    pd.testing.assert_frame_equal(a[same], b[same])
+    waited_a = (a["arbitration_start_day"] - a["arbitration_entry_day"]).sum()
+    waited_b = (b["arbitration_start_day"] - b["arbitration_entry_day"]).sum()
+    assert waited_b <= waited_a
+
+
+def test_fewer_grievances_keep_the_same_underlying_draws(baseline):
+    """A lower grievance rate stretches the same arrival stream: arrivals are a time-change."""
+    fewer = labsim.with_overrides(baseline, {"prevention.prevention_officers": 100})
+    a = simulate(baseline, seed=4, replication=0, horizon_days=365).cases
+    b = simulate(fewer, seed=4, replication=0, horizon_days=365).cases
+    assert len(b) < len(a)
+    ratio = baseline.prevention.grievance_multiplier() / fewer.prevention.grievance_multiplier()
+    first_a = a.loc[(a["sector"] == "other") & (a["kind"] == "individual"), "arrival_day"].iloc[0]
+    first_b = b.loc[(b["sector"] == "other") & (b["kind"] == "individual"), "arrival_day"].iloc[0]
+    assert first_b == pytest.approx(first_a * ratio)
+
+
+def test_exponential_switch_keeps_means_and_changes_shapes(baseline):
+    exp = labsim.with_overrides(baseline, {"exponential_durations": True})
+    d = exp.duration(baseline.collective_conciliation.service)
+    assert d.family == "exponential"
+    assert d.mean == pytest.approx(baseline.collective_conciliation.service.mean)
+
+
+def test_more_staff_never_slows_conciliation(baseline):
+    understaffed = labsim.with_overrides(baseline,
+                                         {"individual_conciliation.labour_inspectors": 5})
+    slow = labsim.run(understaffed, years=2, replications=3, seed=2).summary()
+    fast = labsim.run(baseline, years=2, replications=3, seed=2).summary()
+    assert (slow.loc["days_to_resolution_mean_individual", "mean"]
+            > fast.loc["days_to_resolution_mean_individual", "mean"])
+    assert (slow.loc["utilisation_individual_conciliation", "mean"]
+            > fast.loc["utilisation_individual_conciliation", "mean"])
+
+
+def test_strikes_switched_off_leave_no_strike_days(textbook):
+    results = labsim.run(textbook, years=1, replications=2, seed=1)
+    assert results.cases["strike_days"].sum() == 0
+
+
+def test_strike_hazard_grows_after_the_deadline():
+    assert strike_onset(0.5, [(0, 10, 0.1)]) == pytest.approx(5.0)
+    assert strike_onset(1.5, [(0, 10, 0.1), (10, 20, 0.5)]) == pytest.approx(11.0)
+    assert strike_onset(9.0, [(0, 10, 0.1), (10, 20, 0.5)]) is None
+
+
+def test_strike_counts_match_the_hazard(baseline):
+    """Waiting strikes: expected number = sum of hazard x exposure (Poisson thinning)."""
+    flat = labsim.with_overrides(baseline, {"strikes.overdue_hazard_multiplier": 1.0,
+                                            "strikes.strike_share_after_objection": 0.0,
+                                            "strikes.hazard_per_day": 0.01})
+    results = labsim.run(flat, years=3, replications=4, seed=8)
+    c = results.cases
+    formal = c[c["collective_conciliation_entry_day"].notna() & (c["status"] != "open")]
+    finish = formal["decision_day"].fillna(formal["collective_conciliation_exit_day"])
+    exposure = (finish - formal["collective_conciliation_entry_day"]).to_numpy()
+    expected = (1 - np.exp(-0.01 * exposure)).sum()
+    observed = (formal["strike_days"] > 0).sum()
+    assert abs(observed - expected) < 4 * np.sqrt(expected)
+
+
+def test_workdays_lost_are_strike_days_times_workers(baseline_run):
+    c = baseline_run.cases
+    assert np.allclose(c["workdays_lost"], c["strike_days"] * c["workers"])
+    assert (c["strike_days"] > 0).any()
+
+
+def test_summary_has_confidence_intervals_around_the_mean(baseline_run):
+    summary = baseline_run.summary()
+    for kpi in ("days_to_resolution_mean_collective", "utilisation_arbitration",
+                "strike_days_per_year", "share_collective_settled_within_deadlines",
+                "backlog_end_court", "share_ended_at_arbitration"):
+        row = summary.loc[kpi]
+        assert row["ci_low"] <= row["mean"] <= row["ci_high"], kpi
+    assert (summary["replications"] == 4).all()
+
+
+def test_bad_run_settings_are_named(baseline):
+    for kwargs, name in [({"years": 0}, "years"), ({"replications": 0}, "replications"),
+                         ({"seed": -1}, "seed"), ({"warmup_days": -3}, "warmup_days"),
+                         ({"processes": 0}, "processes")]:
+        with pytest.raises(labsim.InputError) as info:
+            labsim.run(baseline, **kwargs)
+        assert info.value.path == name

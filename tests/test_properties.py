@@ -1,0 +1,57 @@
+"""Property-based: any valid scenario runs and conserves its cases."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import labsim
+from labsim.records import STATUSES
+
+share = st.floats(0.0, 1.0)
+
+
+@st.composite
+def outcome_shares(draw):
+    a = draw(share)
+    b = draw(st.floats(0.0, 1.0 - a))
+    return {"agreement": a, "withdrawal": b, "non_conciliation": 1.0 - a - b}
+
+
+@st.composite
+def scenarios(draw, base):
+    settled = draw(share)
+    award = draw(st.floats(0.0, 1.0 - settled))
+    family = draw(st.sampled_from(["lognormal", "gamma", "exponential", "fixed"]))
+    return labsim.with_overrides(base, {
+        "arrivals.sectors.garment_footwear.individual_grievances_per_1000_workers_per_year":
+            draw(st.floats(0.0, 4.0)),
+        "arrivals.sectors.garment_footwear.collective_grievances_per_100_enterprises_per_year":
+            draw(st.floats(0.0, 60.0)),
+        "prevention.prevention_officers": draw(st.integers(0, 500)),
+        "individual_conciliation.labour_inspectors": draw(st.integers(1, 20)),
+        "individual_conciliation.outcomes": draw(outcome_shares()),
+        "collective_conciliation.conciliators": draw(st.integers(1, 10)),
+        "collective_conciliation.outcomes": draw(outcome_shares()),
+        "collective_conciliation.reconciliation_share": draw(share),
+        "collective_conciliation.service": {"family": family, "mean_days": draw(
+            st.floats(0.5, 30.0)), "cv": draw(st.floats(0.1, 2.0))},
+        "arbitration.arbitrators": draw(st.integers(3, 40)),
+        "arbitration.outcomes": {"settled": settled, "award": award,
+                                 "withdrawn": 1.0 - settled - award},
+        "arbitration.binding_award_share": draw(share),
+        "arbitration.objection_share": draw(share),
+        "courts.dropout_share": draw(share),
+        "strikes.hazard_per_day": draw(st.floats(0.0, 0.1)),
+        "exponential_durations": draw(st.booleans()),
+    })
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), seed=st.integers(0, 2**32 - 1))
+def test_random_valid_scenarios_run_and_conserve_cases(baseline, data, seed):
+    scenario = data.draw(scenarios(baseline))
+    results = labsim.run(scenario, years=0.5, replications=1, seed=seed, warmup_days=0)
+    cases = results.cases
+    assert set(cases["status"].unique()) <= set(STATUSES)
+    assert cases["status"].value_counts().sum() == len(cases)
+    summary = results.summary()
+    assert 0.0 <= summary.loc["share_resolved", "mean"] <= 1.0 or len(cases) == 0
