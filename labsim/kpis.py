@@ -162,16 +162,18 @@ def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
 
 
 def summarise(per_replication: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Mean and confidence interval of each KPI column across replications (rows)."""
+    """Mean and confidence interval of each KPI column across replications (rows).
+
+    Intervals of shares are clipped to [0, 1], where a t interval can spill over.
+    """
     n = per_replication.notna().sum()
     mean = per_replication.mean()
     sem = per_replication.std(ddof=1) / np.sqrt(n)
     half = pd.Series(stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)), index=n.index) * sem
     half[n < 2] = np.nan
-    return pd.DataFrame({
-        "mean": mean,
-        "ci_low": mean - half,
-        "ci_high": mean + half,
-        "unit": [_unit(name) for name in per_replication.columns],
-        "replications": n,
-    })
+    units = pd.Series([_unit(name) for name in per_replication.columns], index=n.index)
+    bounded = units.isin([UNITS["share"], UNITS["utilisation"]])
+    low, high = mean - half, mean + half
+    low[bounded], high[bounded] = low[bounded].clip(0, 1), high[bounded].clip(0, 1)
+    return pd.DataFrame({"mean": mean, "ci_low": low, "ci_high": high, "unit": units,
+                         "replications": n})
