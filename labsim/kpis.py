@@ -13,8 +13,8 @@ import pandas as pd
 from scipy import stats
 
 from .arrivals import YEAR_DAYS
-from .records import STAFFED_STAGES, STAGES
 from .scenario import Scenario
+from .stages import active_stages
 
 UNITS = {
     "per_year": "cases/year",
@@ -26,6 +26,10 @@ UNITS = {
 
 
 def _unit(name: str) -> str:
+    if name.startswith("compensation"):
+        return "US$/year" if name.endswith("per_year") else "US$"
+    if name == "migrant_workers_per_year":
+        return "workers/year"
     if name.startswith(("share", "resolved_share")) or "_share" in name:
         return UNITS["share"]
     if name.startswith("utilisation"):
@@ -76,7 +80,7 @@ def stage_statistics(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
     """
     start, end = window
     rows = {}
-    for stage in STAFFED_STAGES:
+    for stage in capacity:
         here = visits[visits["stage"] == stage]
         requested = here[(here["request_day"] >= start) & (here["request_day"] < end)]
         served = requested[requested["start_day"].notna()]
@@ -110,6 +114,71 @@ def legal_deadline_met(cases: pd.DataFrame, scenario: Scenario) -> pd.Series:
     return conciliation_ok & award_ok
 
 
+def _share(mask: pd.Series) -> float:
+    return float(mask.mean()) if len(mask) else np.nan
+
+
+def _resolution_days(closed: pd.DataFrame, kind: str) -> dict[str, float]:
+    resolved = closed[(closed["kind"] == kind) & (closed["status"] == "resolved")]
+    days = (resolved["end_day"] - resolved["arrival_day"]).to_numpy()
+    if not len(days):
+        return dict.fromkeys(
+            (f"days_to_resolution_{s}_{kind}" for s in ("mean", "median", "p90")), np.nan)
+    return {f"days_to_resolution_mean_{kind}": float(days.mean()),
+            f"days_to_resolution_median_{kind}": float(np.median(days)),
+            f"days_to_resolution_p90_{kind}": float(np.quantile(days, 0.9))}
+
+
+def _stage_kpis(counted: pd.DataFrame, closed: pd.DataFrame, stage: str,
+                years: float) -> dict[str, float]:
+    ended_here = closed["stage"] == stage
+    entry, exit_ = stage_entry_exit(counted, stage)
+    left = ~np.isnan(entry) & (~np.isnan(exit_) | (counted["status"] != "open").to_numpy())
+    resolved_here = (ended_here & (closed["status"] == "resolved")).sum()
+    resolved_share = float(resolved_here / left.sum()) if left.any() else np.nan
+    kpi = {"share_ended_at_" + stage: _share(ended_here),
+           "resolved_share_at_" + stage: resolved_share}
+    if stage != "workplace":
+        kpi[f"{stage}_cases_per_year"] = float(np.count_nonzero(~np.isnan(entry))) / years
+    return kpi
+
+
+def _migrant_kpis(counted: pd.DataFrame, closed: pd.DataFrame, scenario: Scenario,
+                  years: float) -> dict[str, float]:
+    migrant = counted[counted["kind"] == "migrant"]
+    done = closed[closed["kind"] == "migrant"]
+    acted = migrant[migrant["migrant_resource_centre_start_day"].notna()]
+    waited = acted["migrant_resource_centre_start_day"] - acted["migrant_resource_centre_entry_day"]
+    settled = done[done["outcome"] == "settled_at_mrc"]
+    return {
+        "migrant_complaints_per_year": len(migrant) / years,
+        "migrant_workers_per_year": float(migrant["workers"].sum()) / years,
+        "share_migrant_resolved_at_mrc": _share(done["outcome"] == "settled_at_mrc"),
+        "share_migrant_abandoned": _share(done["outcome"] == "abandoned"),
+        "share_migrant_resolved": _share(done["status"] == "resolved"),
+        "share_migrant_acted_on_within_deadline": _share(
+            waited <= scenario.migrant_route.action_deadline_days),
+        "compensation_usd_per_year": float(settled["compensation_usd"].sum()) / years,
+        "compensation_usd_per_settled_complaint": (
+            float(settled["compensation_usd"].mean()) if len(settled) else np.nan),
+    }
+
+
+def _korea_kpis(counted: pd.DataFrame) -> dict[str, float]:
+    adjudicated = counted[counted["adjudication_exit_day"].notna()]
+    mediated = counted[counted["mediation_exit_day"].notna()]
+    outcome = adjudicated["outcome"]
+    return {
+        "share_settled_at_adjudication": _share(outcome == "settled_at_adjudication"),
+        "share_withdrawn_at_adjudication": _share(outcome == "withdrawn_at_adjudication"),
+        "share_decided_at_adjudication": _share(
+            ~outcome.isin(["settled_at_adjudication", "withdrawn_at_adjudication"])),
+        "share_adjudication_reviewed": _share(adjudicated["national_review_entry_day"].notna()),
+        "share_adjudication_to_court": _share(adjudicated["court_entry_day"].notna()),
+        "mediation_success_share": _share(mediated["outcome"] == "mediated"),
+    }
+
+
 def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[str, int],
                      scenario: Scenario, window: tuple[float, float]) -> dict[str, float]:
     """All KPIs of one replication; ``window`` is (end of warm-up, end of run) in days."""
@@ -117,43 +186,34 @@ def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
     years = (end - start) / YEAR_DAYS
     counted = cases[cases["arrival_day"] >= start]
     closed = counted[counted["status"] != "open"]
-    kpi: dict[str, float] = {
-        "grievances_per_year": len(counted) / years,
-        "individual_cases_per_year": float((counted["kind"] == "individual").sum()) / years,
-        "collective_cases_per_year": float((counted["kind"] == "collective").sum()) / years,
-    }
-    for stage in STAGES[1:]:
-        kpi[f"{stage}_cases_per_year"] = float(counted[f"{stage}_entry_day"].notna().sum()) / years
+    stages = active_stages(scenario)
+    kinds = ("individual", "collective") + (("migrant",) if scenario.migrant_on else ())
+    kpi: dict[str, float] = {"grievances_per_year": len(counted) / years}
+    for kind in kinds:
+        kpi[f"{kind}_cases_per_year"] = float((counted["kind"] == kind).sum()) / years
     for status in ("resolved", "dropped", "unresolved"):
-        share = (closed["status"] == status).mean() if len(closed) else np.nan
-        kpi[f"share_{status}"] = float(share)
-    for stage in STAGES:
-        ended_here = closed["stage"] == stage
-        kpi[f"share_ended_at_{stage}"] = float(ended_here.mean()) if len(closed) else np.nan
-        entry, exit_ = stage_entry_exit(counted, stage)
-        left = ~np.isnan(entry) & (~np.isnan(exit_) | (counted["status"] != "open").to_numpy())
-        resolved_here = (ended_here & (closed["status"] == "resolved")).sum()
-        kpi[f"resolved_share_at_{stage}"] = (
-            float(resolved_here / left.sum()) if left.any() else np.nan)
-    for kind in ("individual", "collective"):
-        resolved = closed[(closed["kind"] == kind) & (closed["status"] == "resolved")]
-        days = (resolved["end_day"] - resolved["arrival_day"]).to_numpy()
-        has = len(days) > 0
-        kpi[f"days_to_resolution_mean_{kind}"] = float(days.mean()) if has else np.nan
-        kpi[f"days_to_resolution_median_{kind}"] = float(np.median(days)) if has else np.nan
-        kpi[f"days_to_resolution_p90_{kind}"] = float(np.quantile(days, 0.9)) if has else np.nan
-    formal = closed[closed["collective_conciliation_entry_day"].notna()]
-    met = legal_deadline_met(formal, scenario) & (formal["status"] == "resolved")
-    kpi["share_collective_settled_within_deadlines"] = float(met.mean()) if len(formal) else np.nan
+        kpi[f"share_{status}"] = _share(closed["status"] == status)
+    for stage in stages:
+        kpi.update(_stage_kpis(counted, closed, stage, years))
+    for kind in kinds:
+        kpi.update(_resolution_days(closed, kind))
+    if "collective_conciliation" in stages:
+        formal = closed[closed["collective_conciliation_entry_day"].notna()]
+        met = legal_deadline_met(formal, scenario) & (formal["status"] == "resolved")
+        kpi["share_collective_settled_within_deadlines"] = _share(met)
     heard = counted[counted["individual_conciliation_start_day"].notna()]
     waited = heard["individual_conciliation_start_day"] - heard["individual_conciliation_entry_day"]
-    deadline = scenario.individual_conciliation.hearing_deadline_days
-    kpi["share_individual_heard_within_deadline"] = (
-        float((waited <= deadline).mean()) if len(heard) else np.nan)
-    for stage in STAFFED_STAGES:
-        kpi[f"utilisation_{stage}"] = busy_share(visits[visits["stage"] == stage],
-                                                 capacity[stage], start, end)
-    for stage in STAGES:
+    kpi["share_individual_heard_within_deadline"] = _share(
+        waited <= scenario.individual_conciliation.hearing_deadline_days)
+    if scenario.migrant_on:
+        kpi.update(_migrant_kpis(counted, closed, scenario, years))
+    if scenario.korea_on:
+        kpi.update(_korea_kpis(counted))
+    for stage in stages:
+        if stage in capacity:
+            kpi[f"utilisation_{stage}"] = busy_share(visits[visits["stage"] == stage],
+                                                     capacity[stage], start, end)
+    for stage in stages:
         kpi[f"backlog_end_{stage}"] = float(open_cases_at(cases, stage, np.array([end]))[0])
     kpi["strikes_per_year"] = float((counted["strike_days"] > 0).sum()) / years
     kpi["strike_days_per_year"] = float(counted["strike_days"].sum()) / years

@@ -1,12 +1,12 @@
 """The dispute-flow model: one replication of one scenario as SimPy processes.
 
 A grievance arises at a workplace; bipartite mechanisms settle a share after a delay
-(this stage has no queue, so it is computed for all cases at once). The rest go to
-conciliation: individual disputes to labour inspectors, collective ones to ministry
-conciliators (with one optional re-conciliation round). Collective disputes that fail
-go to an Arbitration Council panel; non-binding awards can be objected to, after which
-rights disputes go to court and interest disputes stay unresolved, maybe with a strike.
-Individual disputes that fail conciliation go to court unless the claim lapses.
+(``case_mix``, no queue). The rest go to conciliation: individual disputes to labour
+inspectors, collective ones to ministry conciliators (with one optional re-conciliation
+round). Collective disputes that fail go to an Arbitration Council panel; non-binding
+awards can be objected to, after which rights disputes go to court and interest disputes
+stay unresolved, maybe with a strike. Individual disputes that fail go to court unless the
+claim lapses. Optional routes (``migrant_route``, ``korea_route``) add their own stages.
 """
 
 from __future__ import annotations
@@ -18,17 +18,13 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from .arrivals import arrival_times
-from .random_streams import Draws, Streams, lognormal_counts
-from .records import (
-    DISPUTE_TYPES,
-    KINDS,
-    OUTCOMES,
-    STAGES,
-    CaseRecords,
-    check_conservation,
-)
-from .scenario import Scenario
+from .case_mix import draw_cases
+from .korea_route import KoreaRoute
+from .migrant_route import MigrantRoute
+from .random_streams import Draws, Streams
+from .records import DISPUTE_TYPES, KINDS, OUTCOMES, STAGES, check_conservation
+from .scenario import Duration, Scenario
+from .stages import staff_capacity
 
 _STAGE = {name: code for code, name in enumerate(STAGES)}
 _OUTCOME = {name: code for code, name in enumerate(OUTCOMES)}
@@ -87,13 +83,13 @@ def strike_onset(exp_draw: float, segments: list[tuple[float, float, float]]) ->
 
 @dataclass(frozen=True)
 class ReplicationOutput:
-    """What one replication leaves: the case table, staff visits and arrival counts."""
+    """What one replication leaves: the case table and the staff visits."""
 
     cases: pd.DataFrame
     visits: pd.DataFrame
 
 
-class DisputeSystem:
+class DisputeSystem(MigrantRoute, KoreaRoute):
     """All SimPy state of one replication; build it, then call ``run``."""
 
     def __init__(self, scenario: Scenario, seed: int, replication: int, horizon_days: float):
@@ -101,15 +97,11 @@ class DisputeSystem:
         self.replication = replication
         self.env = simpy.Environment()
         self.streams = Streams(seed, replication)
-        ic, cc, arb = (scenario.individual_conciliation, scenario.collective_conciliation,
-                       scenario.arbitration)
-        self.inspectors = StaffPool(self.env, "individual_conciliation",
-                                    ic.labour_inspectors * ic.cases_per_inspector_at_once)
-        self.conciliators = StaffPool(self.env, "collective_conciliation",
-                                      cc.conciliators * cc.cases_per_conciliator_at_once)
-        self.panels = StaffPool(self.env, "arbitration", arb.panels)
+        self.pools = {stage: StaffPool(self.env, stage, capacity)
+                      for stage, capacity in staff_capacity(scenario).items()}
         self._draws: dict[str, Draws] = {}
-        self.records = self._workplace_stage()
+        self.records, self._escalated, self._entry_day = draw_cases(
+            scenario, self.streams, horizon_days)
 
     # -- random numbers ---------------------------------------------------------------
     def _uniform(self, name: str) -> float:
@@ -118,90 +110,42 @@ class DisputeSystem:
             draws = self._draws[name] = self.streams.uniforms(name)
         return draws.next()
 
-    def _duration(self, name: str, duration) -> float:
+    def _duration(self, name: str, duration: Duration) -> float:
         draws = self._draws.get(name)
         if draws is None:
             draws = self._draws[name] = self.streams.durations(name, self.s.duration(duration))
         return draws.next()
 
-    # -- the workplace: vectorised, no queue ------------------------------------------
-    def _workplace_stage(self) -> CaseRecords:
-        s, streams = self.s, self.streams
-        prevention, arrivals = s.prevention, s.arrivals
-        multiplier = prevention.grievance_multiplier()
-        delay = s.duration(prevention.workplace_delay)
-        groups = []
-        for sector_code, sector in enumerate(arrivals.sectors):
-            per_year = {
-                "individual": sector.workers / 1000
-                * sector.individual_grievances_per_1000_workers_per_year,
-                "collective": sector.enterprises / 100
-                * sector.collective_grievances_per_100_enterprises_per_year,
-            }
-            for kind, rate in per_year.items():
-                prefix = f"arrivals.{sector.name}.{kind}"
-                times = arrival_times(rate * multiplier / 365.0, arrivals.monthly_seasonality,
-                                      self.horizon, streams.uniforms(prefix))
-                n = len(times)
-                base = (prevention.workplace_resolution_share_individual if kind == "individual"
-                        else prevention.workplace_resolution_share_collective)
-                settled = streams.uniforms(f"{prefix}.workplace_outcome").take(n) < (
-                    prevention.workplace_resolution_share(base))
-                wait = streams.durations(f"{prefix}.workplace_delay", delay).take(n)
-                if kind == "collective":
-                    workers = lognormal_counts(
-                        arrivals.workers_per_collective_case_mean,
-                        arrivals.workers_per_collective_case_cv,
-                        streams.uniforms(f"{prefix}.workers").take(n))
-                    rights = streams.uniforms(f"{prefix}.dispute_type").take(n) < (
-                        arrivals.rights_dispute_share)
-                    dispute_type = np.where(rights, _TYPE["rights"], _TYPE["interest"])
-                else:
-                    workers = np.ones(n, dtype=np.int64)
-                    dispute_type = np.full(n, _TYPE["individual"])
-                groups.append((times, np.full(n, _KIND[kind]), np.full(n, sector_code),
-                               workers, dispute_type, settled, wait))
-        times, kind, sector, workers, dispute_type, settled, wait = (
-            np.concatenate(parts) for parts in zip(*groups, strict=True))
-        order = np.argsort(times, kind="stable")
-        rec = CaseRecords(len(times))
-        rec.arrival_day = times[order]
-        rec.kind = kind[order].astype(np.int8)
-        rec.sector = sector[order].astype(np.int16)
-        rec.workers = workers[order]
-        rec.dispute_type = dispute_type[order].astype(np.int8)
-        exit_day = rec.arrival_day + wait[order]
-        inside = exit_day < self.horizon
-        rec.workplace_exit_day = np.where(inside, exit_day, np.nan)
-        done = settled[order] & inside
-        rec.end_day[done] = exit_day[done]
-        rec.outcome[done] = _OUTCOME["settled_at_workplace"]
-        rec.closed = int(done.sum())
-        escalated = np.flatnonzero(~settled[order] & inside)
-        self._escalated = escalated[np.argsort(exit_day[escalated], kind="stable")]
-        return rec
-
-    # -- SimPy processes --------------------------------------------------------------
+    # -- running ----------------------------------------------------------------------
     def run(self) -> ReplicationOutput:
         self.env.process(self._feed())
         self.env.run(until=self.horizon)
         cases = self.records.table(self.replication,
                                    tuple(x.name for x in self.s.arrivals.sectors))
         check_conservation(cases, self.records.closed, self.records.n, self.horizon)
-        visits = pd.concat([p.visits() for p in (self.inspectors, self.conciliators, self.panels)],
-                           ignore_index=True)
+        visits = pd.concat([p.visits() for p in self.pools.values()], ignore_index=True)
         visits.insert(0, "replication", self.replication)
         return ReplicationOutput(cases=cases, visits=visits)
 
     def _feed(self) -> Generator:
-        """Start each escalated case's process when it leaves the workplace."""
-        rec, env = self.records, self.env
-        collective = _KIND["collective"]
+        """Start each escalated case's process when it enters the formal system."""
+        env = self.env
         for case in self._escalated:
-            yield env.timeout(rec.workplace_exit_day[case] - env.now)
-            process = self._collective if rec.kind[case] == collective else self._individual
-            env.process(process(case))
+            yield env.timeout(self._entry_day[case] - env.now)
+            env.process(self._route(case))
 
+    def _route(self, case: int) -> Generator:
+        """The path a case takes once it leaves the workplace."""
+        kind, dispute_type = self.records.kind[case], self.records.dispute_type[case]
+        if kind == _KIND["migrant"]:
+            return self._migrant(case)
+        if self.s.korea_on:
+            korea = self._korea_path(case, kind, dispute_type)
+            if korea is not None:
+                return korea
+        return self._collective(case) if kind == _KIND["collective"] else self._individual(case)
+
+    # -- shared steps -----------------------------------------------------------------
     def _close(self, case: int, outcome: str) -> None:
         self.records.end_day[case] = self.env.now
         self.records.outcome[case] = _OUTCOME[outcome]
@@ -211,19 +155,29 @@ class DisputeSystem:
         self.records.stage[case] = _STAGE[stage]
         getattr(self.records, f"{stage}_entry_day")[case] = self.env.now
 
+    def _leave(self, case: int, stage: str, outcome: str | None = None) -> None:
+        """Record leaving ``stage``; close the case with ``outcome`` if it ends here."""
+        getattr(self.records, f"{stage}_exit_day")[case] = self.env.now
+        if outcome is not None:
+            self._close(case, outcome)
+
+    def _served(self, case: int, stage: str, service: Duration) -> Generator:
+        """Enter a staffed stage, wait for staff and be served; records the start day."""
+        self._enter(case, stage)
+        start = yield from self.pools[stage].serve(self._duration(f"{stage}.service", service))
+        getattr(self.records, f"{stage}_start_day")[case] = start
+
+    # -- the core path ----------------------------------------------------------------
     def _individual(self, case: int) -> Generator:
-        ic, rec = self.s.individual_conciliation, self.records
-        self._enter(case, "individual_conciliation")
-        start = yield from self.inspectors.serve(
-            self._duration("individual_conciliation.service", ic.service))
-        rec.individual_conciliation_start_day[case] = start
-        rec.individual_conciliation_exit_day[case] = self.env.now
+        ic = self.s.individual_conciliation
+        yield from self._served(case, "individual_conciliation", ic.service)
         u = self._uniform("individual_conciliation.outcome")
         if u < ic.outcomes.agreement:
-            self._close(case, "agreement")
+            self._leave(case, "individual_conciliation", "agreement")
         elif u < ic.outcomes.agreement + ic.outcomes.withdrawal:
-            self._close(case, "withdrawal")
+            self._leave(case, "individual_conciliation", "withdrawal")
         else:
+            self._leave(case, "individual_conciliation")
             yield from self._court(case)
 
     def _court(self, case: int) -> Generator:
@@ -233,18 +187,18 @@ class DisputeSystem:
             return
         self._enter(case, "court")
         yield self.env.timeout(self._duration("court.delay", courts.delay))
-        self.records.court_exit_day[case] = self.env.now
-        self._close(case, "judgement")
+        self._leave(case, "court", "judgement")
 
     def _collective(self, case: int) -> Generator:
         cc, rec, env = self.s.collective_conciliation, self.records, self.env
         strike_draw = -np.log1p(-self._uniform("strikes.onset"))
         self._enter(case, "collective_conciliation")
+        pool = self.pools["collective_conciliation"]
         while True:
             rec.conciliation_rounds[case] += 1
             yield env.timeout(self._duration("collective_conciliation.appointment",
                                              cc.appointment_delay))
-            start = yield from self.conciliators.serve(
+            start = yield from pool.serve(
                 self._duration("collective_conciliation.service", cc.service))
             if rec.conciliation_rounds[case] == 1:
                 rec.collective_conciliation_start_day[case] = start
@@ -255,50 +209,41 @@ class DisputeSystem:
                     or self._uniform("collective_conciliation.reconciliation")
                     >= cc.reconciliation_share):
                 break
-        rec.collective_conciliation_exit_day[case] = env.now
-        if u < cc.outcomes.agreement:
-            self._strike_while_waiting(case, strike_draw)
-            self._close(case, "agreement")
-            return
+        self._leave(case, "collective_conciliation")
         if u < cc.outcomes.agreement + cc.outcomes.withdrawal:
             self._strike_while_waiting(case, strike_draw)
-            self._close(case, "withdrawal")
+            self._close(case, "agreement" if u < cc.outcomes.agreement else "withdrawal")
             return
         yield from self._arbitration(case, strike_draw)
 
-    def _arbitration(self, case: int, strike_draw: float) -> Generator:
+    def _arbitration(self, case: int, strike_draw: float | None) -> Generator:
+        """The Arbitration Council; ``strike_draw`` None means no strike while waiting."""
         arb, rec, env = self.s.arbitration, self.records, self.env
-        self._enter(case, "arbitration")
-        rec.arbitration_start_day[case] = yield from self.panels.serve(
-            self._duration("arbitration.service", arb.service))
+        yield from self._served(case, "arbitration", arb.service)
         rec.decision_day[case] = env.now
-        self._strike_while_waiting(case, strike_draw)
+        if strike_draw is not None:
+            self._strike_while_waiting(case, strike_draw)
         u = self._uniform("arbitration.outcome")
         if u < arb.outcomes.settled:
-            self._leave_arbitration(case, "settled_at_arbitration")
+            self._leave(case, "arbitration", "settled_at_arbitration")
             return
         if u >= arb.outcomes.settled + arb.outcomes.award:
-            self._leave_arbitration(case, "withdrawn_at_arbitration")
+            self._leave(case, "arbitration", "withdrawn_at_arbitration")
             return
         if self._uniform("arbitration.binding") < arb.binding_award_share:
-            self._leave_arbitration(case, "binding_award")
+            self._leave(case, "arbitration", "binding_award")
             return
         yield env.timeout(self.s.calendar.calendar_days(arb.objection_window_working_days))
-        rec.arbitration_exit_day[case] = env.now
         if self._uniform("arbitration.objection") >= arb.objection_share:
-            self._close(case, "award_accepted")
-        elif rec.dispute_type[case] == _TYPE["rights"]:
+            self._leave(case, "arbitration", "award_accepted")
+            return
+        self._leave(case, "arbitration")
+        if rec.dispute_type[case] == _TYPE["rights"]:
             yield from self._court(case)
-        else:
-            strikes = self.s.strikes
-            if strikes.enabled and (self._uniform("strikes.after_objection")
-                                    < strikes.strike_share_after_objection):
-                self._strike(case, env.now)
-            self._close(case, "award_objected")
-
-    def _leave_arbitration(self, case: int, outcome: str) -> None:
-        self.records.arbitration_exit_day[case] = self.env.now
-        self._close(case, outcome)
+            return
+        self._maybe_strike(case, "strikes.after_objection",
+                           self.s.strikes.strike_share_after_objection)
+        self._close(case, "award_objected")
 
     # -- industrial action ------------------------------------------------------------
     def _strike(self, case: int, start_day: float) -> None:
@@ -307,6 +252,11 @@ class DisputeSystem:
         if np.isnan(rec.strike_start_day[case]):
             rec.strike_start_day[case] = start_day
         rec.strike_days[case] += days
+
+    def _maybe_strike(self, case: int, stream: str, share: float) -> None:
+        """A strike starting now with probability ``share`` (when strikes are enabled)."""
+        if self.s.strikes.enabled and self._uniform(stream) < share:
+            self._strike(case, self.env.now)
 
     def _strike_while_waiting(self, case: int, strike_draw: float) -> None:
         """Decide, once the formal process ends, whether the wait turned into a strike."""

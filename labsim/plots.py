@@ -5,11 +5,15 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from .records import STAGES
 from .results import Results
+from .stages import active_stages
 
 STAGE_LABELS = {
     "workplace": "Workplace (bipartite)",
+    "migrant_resource_centre": "Migrant Worker Resource Centre",
+    "mediation": "Mediation (labour relations commission)",
+    "adjudication": "Adjudication (regional commission)",
+    "national_review": "National review",
     "individual_conciliation": "Individual conciliation (inspectors)",
     "collective_conciliation": "Collective conciliation (ministry)",
     "arbitration": "Arbitration Council",
@@ -24,7 +28,7 @@ def backlog_over_time(results: Results) -> Figure:
     fig = Figure(figsize=(8, 4.2), layout="constrained")
     ax = fig.subplots()
     backlog = results.backlog
-    for stage in STAGES[1:]:
+    for stage in active_stages(results.scenario)[1:]:
         by_day = backlog.groupby("day")[stage]
         days = by_day.mean().index.to_numpy() / 365.0
         ax.plot(days, by_day.mean().to_numpy(), label=STAGE_LABELS[stage])
@@ -44,8 +48,9 @@ def where_cases_end(results: Results) -> Figure:
     start, end = results.window
     counted = results.cases[results.cases["arrival_day"] >= start]
     years = (end - start) / 365.0 * results.replications
+    stages = list(active_stages(results.scenario))
     table = (counted.groupby(["stage", "status"], observed=False).size().unstack("status")
-             .reindex(index=list(STAGES), columns=list(STATUS_COLOURS), fill_value=0) / years)
+             .reindex(index=stages, columns=list(STATUS_COLOURS), fill_value=0) / years)
     fig = Figure(figsize=(8, 4.2), layout="constrained")
     ax = fig.subplots()
     left = np.zeros(len(table))

@@ -5,17 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-STAGES = ("workplace", "individual_conciliation", "collective_conciliation", "arbitration",
-          "court")
-"""Stages in the order a case can pass them."""
-STAFFED_STAGES = ("individual_conciliation", "collective_conciliation", "arbitration")
+STAGES = ("workplace", "migrant_resource_centre", "individual_conciliation",
+          "collective_conciliation", "mediation", "adjudication", "arbitration",
+          "national_review", "court")
+"""Stages in the order a case can pass them (migrant and Korea-inspired ones included)."""
+STAFFED_STAGES = ("migrant_resource_centre", "individual_conciliation",
+                  "collective_conciliation", "mediation", "adjudication", "arbitration")
 """Stages whose staff are a limited resource (a queue forms there)."""
-KINDS = ("individual", "collective")
-DISPUTE_TYPES = ("individual", "rights", "interest")
+KINDS = ("individual", "collective", "migrant")
+DISPUTE_TYPES = ("individual", "rights", "interest", "migrant")
+LODGED_BY = ("worker", "family", "representative")
+MIGRANT_CASE_TYPES = ("recruitment_or_deployment_delay", "wages", "contract_substitution",
+                      "other")
 OUTCOMES = (
     "open", "settled_at_workplace", "agreement", "withdrawal", "lapsed", "judgement",
     "settled_at_arbitration", "binding_award", "award_accepted", "award_objected",
-    "withdrawn_at_arbitration",
+    "withdrawn_at_arbitration", "settled_at_mrc", "abandoned", "mediated",
+    "mediation_failed", "settled_at_adjudication", "withdrawn_at_adjudication", "decided",
 )
 STATUS_OF_OUTCOME = {
     "open": "open",
@@ -29,11 +35,23 @@ STATUS_OF_OUTCOME = {
     "award_accepted": "resolved",
     "award_objected": "unresolved",
     "withdrawn_at_arbitration": "dropped",
+    "settled_at_mrc": "resolved",
+    "abandoned": "dropped",
+    "mediated": "resolved",
+    "mediation_failed": "unresolved",
+    "settled_at_adjudication": "resolved",
+    "withdrawn_at_adjudication": "dropped",
+    "decided": "resolved",
 }
 STATUSES = ("resolved", "dropped", "unresolved", "open")
 
 TIME_COLUMNS = (
     "arrival_day", "workplace_exit_day",
+    "migrant_resource_centre_entry_day", "migrant_resource_centre_start_day",
+    "migrant_resource_centre_exit_day",
+    "mediation_entry_day", "mediation_start_day", "mediation_exit_day",
+    "adjudication_entry_day", "adjudication_start_day", "adjudication_exit_day",
+    "national_review_entry_day", "national_review_exit_day",
     "individual_conciliation_entry_day", "individual_conciliation_start_day",
     "individual_conciliation_exit_day",
     "collective_conciliation_entry_day", "collective_conciliation_start_day",
@@ -68,6 +86,10 @@ class CaseRecords:
         self.dispute_type = np.zeros(n, dtype=np.int8)
         self.sector = np.zeros(n, dtype=np.int16)
         self.workers = np.ones(n, dtype=np.int64)
+        self.lodged_by = np.full(n, -1, dtype=np.int8)
+        self.migrant_case_type = np.full(n, -1, dtype=np.int8)
+        self.worker_abroad = np.zeros(n, dtype=bool)
+        self.compensation_usd = np.zeros(n)
         self.closed = 0
 
     def table(self, replication: int, sector_names: tuple[str, ...]) -> pd.DataFrame:
@@ -92,6 +114,11 @@ class CaseRecords:
             "status": status,
             "strike_days": self.strike_days,
             "workdays_lost": self.strike_days * self.workers,
+            "lodged_by": pd.Categorical.from_codes(self.lodged_by, LODGED_BY),
+            "migrant_case_type": pd.Categorical.from_codes(self.migrant_case_type,
+                                                           MIGRANT_CASE_TYPES),
+            "worker_abroad": self.worker_abroad,
+            "compensation_usd": self.compensation_usd,
         })
         return pd.DataFrame(frame)
 

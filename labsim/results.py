@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from .kpis import open_cases_at, replication_kpis, stage_statistics, summarise
-from .records import STAGES
 from .scenario import Scenario
+from .stages import active_stages
 
 
 @dataclass
@@ -39,9 +39,9 @@ class Results:
     def backlog(self) -> pd.DataFrame:
         """Open cases in each stage at the end of every day after warm-up, per replication."""
         days = np.arange(np.ceil(self.warmup_days), np.floor(self.horizon_days) + 1)
-        frames = []
+        frames, stages = [], active_stages(self.scenario)
         for rep, cases in self.cases.groupby("replication", sort=True):
-            frame = pd.DataFrame({stage: open_cases_at(cases, stage, days) for stage in STAGES})
+            frame = pd.DataFrame({stage: open_cases_at(cases, stage, days) for stage in stages})
             frame.insert(0, "day", days)
             frame.insert(0, "replication", rep)
             frames.append(frame)

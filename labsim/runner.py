@@ -14,6 +14,7 @@ from .model import ReplicationOutput, simulate
 from .results import Results
 from .scenario import Scenario
 from .scenario_io import load_scenario
+from .stages import staff_capacity
 
 
 def _check(name: str, value: object, ok: bool, allowed: str) -> None:
@@ -68,12 +69,6 @@ def _with_progress(items, total: int, progress: bool):
 
 def _combine(scenario: Scenario, seed: int, warmup_days: float, horizon: float,
              outputs: list[ReplicationOutput]) -> Results:
-    ic, cc = scenario.individual_conciliation, scenario.collective_conciliation
-    capacity = {
-        "individual_conciliation": ic.labour_inspectors * ic.cases_per_inspector_at_once,
-        "collective_conciliation": cc.conciliators * cc.cases_per_conciliator_at_once,
-        "arbitration": scenario.arbitration.panels,
-    }
     return Results(
         scenario=scenario,
         seed=seed,
@@ -82,5 +77,5 @@ def _combine(scenario: Scenario, seed: int, warmup_days: float, horizon: float,
         horizon_days=horizon,
         cases=pd.concat([o.cases for o in outputs], ignore_index=True),
         visits=pd.concat([o.visits for o in outputs], ignore_index=True),
-        capacity=capacity,
+        capacity=staff_capacity(scenario),
     )

@@ -355,6 +355,178 @@ class WorkingCalendar:
 
 
 @dataclass(frozen=True)
+class LodgingShares:
+    """Who lodges a migrant worker's complaint; shares sum to 1 (guideline 2021)."""
+
+    worker: float = field(metadata=PROBABILITY)
+    """The migrant worker lodges it, possibly from abroad."""
+    family: float = field(metadata=PROBABILITY)
+    """A family member lodges it in Cambodia."""
+    representative: float = field(metadata=PROBABILITY)
+    """An appointed representative lodges it in Cambodia."""
+
+    def problems(self) -> Iterator[Problem]:
+        return _shares_problem(("worker", "family", "representative"),
+                               (self.worker, self.family, self.representative))
+
+
+@dataclass(frozen=True)
+class MigrantCaseTypes:
+    """What migrant complaints are about; shares sum to 1."""
+
+    recruitment_or_deployment_delay: float = field(metadata=PROBABILITY)
+    """Recruitment agency delays deploying the worker."""
+    wages: float = field(metadata=PROBABILITY)
+    """Unpaid or underpaid wages abroad."""
+    contract_substitution: float = field(metadata=PROBABILITY)
+    """The job or contract abroad differs from the one promised."""
+    other: float = field(metadata=PROBABILITY)
+    """Everything else (fees, documents, abuse)."""
+
+    def problems(self) -> Iterator[Problem]:
+        return _shares_problem(
+            ("recruitment_or_deployment_delay", "wages", "contract_substitution", "other"),
+            (self.recruitment_or_deployment_delay, self.wages, self.contract_substitution,
+             self.other))
+
+
+@dataclass(frozen=True)
+class MediationOutcomes:
+    """Shares of migrant-worker mediations by outcome; they sum to 1."""
+
+    settled: float = field(metadata=PROBABILITY)
+    """Agreement with the recruitment agency or employer, usually with compensation."""
+    abandoned: float = field(metadata=PROBABILITY)
+    """The complainant gives up or cannot be reached (dropped)."""
+    referred: float = field(metadata=PROBABILITY)
+    """Mediation fails; the case is referred to ministry conciliation or court."""
+
+    def problems(self) -> Iterator[Problem]:
+        return _shares_problem(("settled", "abandoned", "referred"),
+                               (self.settled, self.abandoned, self.referred))
+
+
+@dataclass(frozen=True)
+class MigrantRoute:
+    """Migrant-worker grievances through a Migrant Worker Resource Centre (MRC).
+
+    Intake and mediation are done by MRC staff (a limited resource). A worker abroad adds a
+    document and communication delay before mediation, and before intake when the worker
+    lodges the complaint personally (family and representatives lodge in Cambodia).
+    """
+
+    enabled: bool
+    """Switch the route on; off gives exactly the core model."""
+    complaints_per_year: float = field(metadata=NONNEGATIVE)
+    """Complaints lodged at MRCs and provincial labour departments per year."""
+    lodged_by: LodgingShares
+    group_claim_share: float = field(metadata=PROBABILITY)
+    """Share of complaints lodged as a group claim."""
+    workers_per_group_claim_mean: float = field(metadata=POSITIVE)
+    """Mean workers in a group claim (lognormal, heavy-tailed)."""
+    workers_per_group_claim_cv: float = field(metadata=NONNEGATIVE)
+    """Coefficient of variation of workers per group claim."""
+    worker_abroad_share: float = field(metadata=PROBABILITY)
+    """Share of complaints where the worker is abroad."""
+    abroad_delay: Duration
+    """Extra document and communication delay when the worker is abroad."""
+    case_types: MigrantCaseTypes
+    mrc_staff: int = field(metadata=COUNT)
+    """MRC and provincial staff handling complaints."""
+    cases_per_staff_at_once: int = field(metadata=POSITIVE_COUNT)
+    """Complaints a staff member handles at the same time."""
+    intake: Duration
+    """Staff time to register and assess a complaint."""
+    action_deadline_days: float = field(metadata=POSITIVE)
+    """Days officials have to act on a written complaint."""
+    mediation: Duration
+    """Staff time to mediate between the worker and the agency."""
+    outcomes: MediationOutcomes
+    referral_to_conciliation_share: float = field(metadata=PROBABILITY)
+    """Share of referred cases sent to ministry conciliation (the rest go to court)."""
+    compensation_mean_usd: float = field(metadata=NONNEGATIVE)
+    """Mean compensation recovered per settled complaint, US dollars (lognormal)."""
+    compensation_cv: float = field(metadata=NONNEGATIVE)
+    """Coefficient of variation of compensation per settled complaint."""
+
+    def problems(self) -> Iterator[Problem]:
+        if self.enabled and self.mrc_staff == 0:
+            yield ("mrc_staff", 0, "at least 1 when the route is enabled")
+
+
+@dataclass(frozen=True)
+class AdjudicationOutcomes:
+    """Shares of regional adjudication cases by how they end; they sum to 1."""
+
+    settled: float = field(metadata=PROBABILITY)
+    """Settlement (hwahae) before a decision."""
+    withdrawn: float = field(metadata=PROBABILITY)
+    """Withdrawn by the applicant (dropped)."""
+    decided: float = field(metadata=PROBABILITY)
+    """A written decision."""
+
+    def problems(self) -> Iterator[Problem]:
+        return _shares_problem(("settled", "withdrawn", "decided"),
+                               (self.settled, self.withdrawn, self.decided))
+
+
+@dataclass(frozen=True)
+class KoreaSystem:
+    """A Korea-inspired system: mandatory mediation and unfair-dismissal adjudication.
+
+    Collective interest disputes go to Labour Relations Commission mediation (no lawful
+    industrial action before it) instead of conciliation and the Arbitration Council;
+    collective rights disputes and a share of individual disputes (unfair dismissal) go to
+    regional adjudication, a share of decisions to national review, then to court.
+    """
+
+    enabled: bool
+    """Switch the system on; off gives exactly the core model."""
+    mediation_committees: int = field(metadata=COUNT)
+    """Three-member mediation committees sitting at once (capacity)."""
+    mediation: Duration
+    """A committee's time on one mediation, cut off at the mediation window."""
+    mediation_window_days: float = field(metadata=POSITIVE)
+    """Legal mediation period for general businesses, calendar days."""
+    public_service_share: float = field(metadata=PROBABILITY)
+    """Share of interest disputes in public services (longer window)."""
+    public_mediation_window_days: float = field(metadata=POSITIVE)
+    """Legal mediation period for public services, calendar days."""
+    mediation_success_share: float = field(metadata=PROBABILITY)
+    """Share of mediations that succeed, without preventive mediation."""
+    preventive_mediation_share: float = field(metadata=PROBABILITY)
+    """Share of disputes where mediators engaged before the application."""
+    preventive_mediation_uplift: float = field(metadata=PROBABILITY)
+    """Added success share when preventive mediation took place."""
+    arbitration_after_failed_mediation_share: float = field(metadata=PROBABILITY)
+    """Share of failed mediations sent to arbitration by joint request."""
+    strike_share_after_failed_mediation: float = field(metadata=PROBABILITY)
+    """Share of failed mediations (not arbitrated) followed by lawful industrial action."""
+    unfair_dismissal_share: float = field(metadata=PROBABILITY)
+    """Share of individual disputes that are unfair-dismissal cases for adjudication."""
+    adjudication_panels: int = field(metadata=COUNT)
+    """Regional adjudication panels sitting at once (capacity)."""
+    regional_adjudication: Duration
+    """A panel's time from application to decision."""
+    adjudication_outcomes: AdjudicationOutcomes
+    review_share: float = field(metadata=PROBABILITY)
+    """Share of decided cases taken to national review."""
+    national_review: Duration
+    """Time of a national review (not staffed here)."""
+    court_share_after_review: float = field(metadata=PROBABILITY)
+    """Share of reviewed cases taken on to court."""
+
+    def problems(self) -> Iterator[Problem]:
+        if self.enabled and self.mediation_committees == 0:
+            yield ("mediation_committees", 0, "at least 1 when the system is enabled")
+        if self.enabled and self.adjudication_panels == 0:
+            yield ("adjudication_panels", 0, "at least 1 when the system is enabled")
+        if self.mediation_success_share + self.preventive_mediation_uplift > 1 + SHARE_TOLERANCE:
+            yield ("preventive_mediation_uplift", self.preventive_mediation_uplift,
+                   "at most 1 - mediation_success_share")
+
+
+@dataclass(frozen=True)
 class Scenario:
     """Everything the model needs: one dispute system, its staff and its rules."""
 
@@ -372,6 +544,18 @@ class Scenario:
     courts: Courts
     strikes: Strikes
     calendar: WorkingCalendar
+    migrant_route: MigrantRoute | None = None
+    """Optional migrant-worker grievance route."""
+    korea_system: KoreaSystem | None = None
+    """Optional Korea-inspired mediation and adjudication."""
+
+    @property
+    def migrant_on(self) -> bool:
+        return self.migrant_route is not None and self.migrant_route.enabled
+
+    @property
+    def korea_on(self) -> bool:
+        return self.korea_system is not None and self.korea_system.enabled
 
     def duration(self, d: Duration) -> Duration:
         """The duration the model uses, honouring the exponential switch."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import tomllib
+import types
 import typing
 from collections.abc import Mapping
 from pathlib import Path
@@ -59,6 +60,8 @@ def _item_key(item: Any, index: int) -> str | int:
 
 def _convert(tp: Any, value: Any, path: str) -> Any:
     """Check ``value`` against annotation ``tp`` and build the typed value."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        tp = next(arg for arg in typing.get_args(tp) if arg is not type(None))
     if dataclasses.is_dataclass(tp):
         if not isinstance(value, Mapping):
             raise ScenarioError(path, value, _type_name(tp))
@@ -129,7 +132,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 
     def plain(value: Any) -> Any:
         if dataclasses.is_dataclass(value):
-            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                    if getattr(value, f.name) is not None}
         if isinstance(value, tuple):
             return [plain(v) for v in value]
         return value
@@ -187,7 +191,7 @@ def _set_path(data: dict[str, Any], dotted: str, value: Any) -> None:
                 node[index] = value
             node = node[index]
             continue
-        if key not in node:
+        if key not in node and not last:
             close = difflib.get_close_matches(key, list(node), n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise ScenarioError(_join(here if depth else "", key), value,

@@ -6,7 +6,7 @@ import pytest
 
 import labsim
 from labsim.model import simulate, strike_onset
-from labsim.records import STAFFED_STAGES
+from labsim.stages import active_staffed_stages
 
 YEARS = 3
 
@@ -40,7 +40,7 @@ def test_case_paths_are_ordered_in_time(baseline_run):
 
 def test_littles_law_holds_at_every_staffed_stage(baseline_run):
     stats = baseline_run.stage_statistics().groupby("stage").mean()
-    for stage in STAFFED_STAGES:
+    for stage in active_staffed_stages(baseline_run.scenario):
         row = stats.loc[stage]
         assert row["mean_in_stage"] == pytest.approx(
             row["case_rate_per_day"] * row["mean_days_in_stage"], rel=0.05), stage
@@ -50,7 +50,7 @@ def test_littles_law_holds_for_the_daily_backlog(baseline_run):
     """The daily backlog table, averaged, equals entry rate x mean time in stage."""
     backlog = baseline_run.backlog.groupby("replication").mean()
     stats = baseline_run.stage_statistics()
-    for stage in STAFFED_STAGES:
+    for stage in active_staffed_stages(baseline_run.scenario):
         per_rep = stats[stats["stage"] == stage].set_index("replication")
         assert backlog[stage].mean() == pytest.approx(
             (per_rep["case_rate_per_day"] * per_rep["mean_days_in_stage"]).mean(), rel=0.06)

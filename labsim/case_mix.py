@@ -1,0 +1,138 @@
+"""Who arrives and what happens at the workplace, for all cases of a replication at once.
+
+The workplace stage has no queue, so its outcome is drawn with numpy rather than SimPy.
+Each group (sector x case type, and the migrant route) draws from its own named streams,
+so changing one group's rate leaves the others' cases untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .arrivals import YEAR_DAYS, arrival_times
+from .random_streams import Streams, lognormal_counts
+from .records import DISPUTE_TYPES, KINDS, OUTCOMES, CaseRecords
+from .scenario import Scenario
+
+_KIND = {name: code for code, name in enumerate(KINDS)}
+_TYPE = {name: code for code, name in enumerate(DISPUTE_TYPES)}
+_FLAT = (1.0,) * 12
+
+
+@dataclass
+class _Group:
+    times: np.ndarray
+    kind: int
+    sector: int
+    workers: np.ndarray
+    dispute_type: np.ndarray
+    settled: np.ndarray
+    wait: np.ndarray
+    """Days at the workplace; NaN for cases that skip it (migrant complaints)."""
+    lodged_by: np.ndarray
+    case_type: np.ndarray
+    abroad: np.ndarray
+
+
+def _categories(u: np.ndarray, shares: tuple[float, ...]) -> np.ndarray:
+    """Category codes from uniforms by cumulative shares."""
+    return np.minimum(np.searchsorted(np.cumsum(shares), u, side="right"),
+                      len(shares) - 1).astype(np.int8)
+
+
+def _workplace_groups(s: Scenario, streams: Streams, horizon: float) -> list[_Group]:
+    prevention, arrivals = s.prevention, s.arrivals
+    multiplier = prevention.grievance_multiplier()
+    delay = s.duration(prevention.workplace_delay)
+    groups = []
+    for sector_code, sector in enumerate(arrivals.sectors):
+        per_year = {
+            "individual": sector.workers / 1000
+            * sector.individual_grievances_per_1000_workers_per_year,
+            "collective": sector.enterprises / 100
+            * sector.collective_grievances_per_100_enterprises_per_year,
+        }
+        for kind, rate in per_year.items():
+            prefix = f"arrivals.{sector.name}.{kind}"
+            times = arrival_times(rate * multiplier / YEAR_DAYS, arrivals.monthly_seasonality,
+                                  horizon, streams.uniforms(prefix))
+            n = len(times)
+            base = (prevention.workplace_resolution_share_individual if kind == "individual"
+                    else prevention.workplace_resolution_share_collective)
+            settled = streams.uniforms(f"{prefix}.workplace_outcome").take(n) < (
+                prevention.workplace_resolution_share(base))
+            wait = streams.durations(f"{prefix}.workplace_delay", delay).take(n)
+            if kind == "collective":
+                workers = lognormal_counts(arrivals.workers_per_collective_case_mean,
+                                           arrivals.workers_per_collective_case_cv,
+                                           streams.uniforms(f"{prefix}.workers").take(n))
+                rights = streams.uniforms(f"{prefix}.dispute_type").take(n) < (
+                    arrivals.rights_dispute_share)
+                dispute_type = np.where(rights, _TYPE["rights"], _TYPE["interest"])
+            else:
+                workers = np.ones(n, dtype=np.int64)
+                dispute_type = np.full(n, _TYPE["individual"])
+            none = np.full(n, -1, dtype=np.int8)
+            groups.append(_Group(times, _KIND[kind], sector_code, workers, dispute_type,
+                                 settled, wait, none, none, np.zeros(n, dtype=bool)))
+    return groups
+
+
+def _migrant_group(s: Scenario, streams: Streams, horizon: float) -> _Group:
+    m = s.migrant_route
+    times = arrival_times(m.complaints_per_year / YEAR_DAYS, _FLAT, horizon,
+                          streams.uniforms("arrivals.migrant"))
+    n = len(times)
+    group = streams.uniforms("arrivals.migrant.group_claim").take(n) < m.group_claim_share
+    size = lognormal_counts(m.workers_per_group_claim_mean, m.workers_per_group_claim_cv,
+                            streams.uniforms("arrivals.migrant.workers").take(n))
+    lodged = _categories(streams.uniforms("arrivals.migrant.lodged_by").take(n),
+                         (m.lodged_by.worker, m.lodged_by.family, m.lodged_by.representative))
+    t = m.case_types
+    case_type = _categories(streams.uniforms("arrivals.migrant.case_type").take(n),
+                            (t.recruitment_or_deployment_delay, t.wages,
+                             t.contract_substitution, t.other))
+    abroad = streams.uniforms("arrivals.migrant.abroad").take(n) < m.worker_abroad_share
+    return _Group(times, _KIND["migrant"], -1, np.where(group, size, 1),
+                  np.full(n, _TYPE["migrant"]), np.zeros(n, dtype=bool), np.full(n, np.nan),
+                  lodged, case_type, abroad)
+
+
+def draw_cases(s: Scenario, streams: Streams,
+               horizon: float) -> tuple[CaseRecords, np.ndarray, np.ndarray]:
+    """All cases of a run with workplace settlements closed: the records, the escalated
+    cases in the order they enter the formal system, and every case's entry day."""
+    groups = _workplace_groups(s, streams, horizon)
+    if s.migrant_on:
+        groups.append(_migrant_group(s, streams, horizon))
+    times = np.concatenate([g.times for g in groups])
+    order = np.argsort(times, kind="stable")
+
+    def column(get, dtype=None) -> np.ndarray:
+        values = np.concatenate([get(g) for g in groups])[order]
+        return values.astype(dtype) if dtype else values
+
+    rec = CaseRecords(len(times))
+    rec.arrival_day = times[order]
+    rec.kind = column(lambda g: np.full(len(g.times), g.kind), np.int8)
+    rec.sector = column(lambda g: np.full(len(g.times), g.sector), np.int16)
+    rec.workers = column(lambda g: g.workers, np.int64)
+    rec.dispute_type = column(lambda g: g.dispute_type, np.int8)
+    rec.lodged_by = column(lambda g: g.lodged_by, np.int8)
+    rec.migrant_case_type = column(lambda g: g.case_type, np.int8)
+    rec.worker_abroad = column(lambda g: g.abroad, bool)
+    settled = column(lambda g: g.settled, bool)
+    wait = column(lambda g: g.wait)
+    skips_workplace = np.isnan(wait)
+    entry = rec.arrival_day + np.nan_to_num(wait)
+    inside = entry < horizon
+    rec.workplace_exit_day = np.where(inside & ~skips_workplace, entry, np.nan)
+    done = settled & inside
+    rec.end_day[done] = entry[done]
+    rec.outcome[done] = OUTCOMES.index("settled_at_workplace")
+    rec.closed = int(done.sum())
+    escalated = np.flatnonzero(~settled & inside)
+    escalated = escalated[np.argsort(entry[escalated], kind="stable")]
+    return rec, escalated, entry
