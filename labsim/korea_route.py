@@ -66,6 +66,6 @@ class KoreaRoute:
         yield env.timeout(self._duration("korea.national_review", k.national_review))
         if self._uniform("korea.court") < k.court_share_after_review:
             self._leave(case, "national_review")
-            yield from self._court(case)
+            yield from self._court(case, may_lapse=False)
         else:
             self._leave(case, "national_review", "decided")

@@ -180,9 +180,10 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
             self._leave(case, "individual_conciliation")
             yield from self._court(case)
 
-    def _court(self, case: int) -> Generator:
+    def _court(self, case: int, may_lapse: bool = True) -> Generator:
+        """Court; ``may_lapse`` False for cases already known to be filed."""
         courts = self.s.courts
-        if self._uniform("court.dropout") < courts.dropout_share:
+        if may_lapse and self._uniform("court.dropout") < courts.dropout_share:
             self._close(case, "lapsed")
             return
         self._enter(case, "court")

@@ -505,7 +505,9 @@ class KoreaSystem:
     unfair_dismissal_share: float = field(metadata=PROBABILITY)
     """Share of individual disputes that are unfair-dismissal cases for adjudication."""
     adjudication_panels: int = field(metadata=COUNT)
-    """Regional adjudication panels sitting at once (capacity)."""
+    """Regional adjudication panels."""
+    cases_per_panel_at_once: int = field(metadata=POSITIVE_COUNT)
+    """Cases an adjudication panel has in hand at the same time."""
     regional_adjudication: Duration
     """A panel's time from application to decision."""
     adjudication_outcomes: AdjudicationOutcomes

@@ -19,7 +19,8 @@ def staff_capacity(s: Scenario) -> dict[str, int]:
         capacity["migrant_resource_centre"] = m.mrc_staff * m.cases_per_staff_at_once
     if s.korea_on:
         capacity["mediation"] = s.korea_system.mediation_committees
-        capacity["adjudication"] = s.korea_system.adjudication_panels
+        capacity["adjudication"] = (s.korea_system.adjudication_panels
+                                    * s.korea_system.cases_per_panel_at_once)
     return capacity
 
 

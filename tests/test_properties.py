@@ -55,3 +55,21 @@ def test_random_valid_scenarios_run_and_conserve_cases(baseline, data, seed):
     assert cases["status"].value_counts().sum() == len(cases)
     summary = results.summary()
     assert 0.0 <= summary.loc["share_resolved", "mean"] <= 1.0 or len(cases) == 0
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(preset=st.sampled_from(["migrant_grievances", "korea_inspired"]),
+       staff=st.integers(1, 30), share=share, seed=st.integers(0, 2**32 - 1))
+def test_optional_routes_run_and_conserve_cases(preset, staff, share, seed):
+    scenario = labsim.load_scenario(preset)
+    if preset == "migrant_grievances":
+        changes = {"migrant_route.mrc_staff": staff, "migrant_route.worker_abroad_share": share,
+                   "migrant_route.referral_to_conciliation_share": share}
+    else:
+        changes = {"korea_system.adjudication_panels": staff,
+                   "korea_system.unfair_dismissal_share": share,
+                   "korea_system.arbitration_after_failed_mediation_share": share}
+    results = labsim.run(labsim.with_overrides(scenario, changes), years=0.5, replications=1,
+                         seed=seed, warmup_days=0)
+    assert results.cases["status"].value_counts().sum() == len(results.cases)
+    assert results.summary().loc["share_resolved", "mean"] <= 1.0

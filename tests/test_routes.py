@@ -1,0 +1,114 @@
+"""The migrant-worker route and the Korea-inspired system, as scenarios of the same model."""
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+import labsim
+from labsim.cli import main
+
+
+@pytest.fixture(scope="module")
+def migrant():
+    return labsim.load_scenario("migrant_grievances")
+
+
+@pytest.fixture(scope="module")
+def korea():
+    return labsim.load_scenario("korea_inspired")
+
+
+@pytest.fixture(scope="module")
+def korea_run(korea):
+    return labsim.run(korea, years=4, replications=10, seed=3, processes=2)
+
+
+def test_each_route_conserves_cases(migrant, korea_run):
+    migrant_run = labsim.run(migrant, years=3, replications=3, seed=2)
+    for results, kind in ((migrant_run, "migrant"), (korea_run, "collective")):
+        c = results.cases
+        assert (c["kind"] == kind).any()
+        statuses = c["status"].value_counts()
+        assert statuses.sum() == len(c)
+        assert c.loc[c["status"] != "open", "end_day"].notna().all()
+
+
+def test_switching_the_migrant_route_off_restores_the_core_model(baseline, migrant):
+    off = labsim.with_overrides(migrant, {"migrant_route.enabled": False})
+    a = labsim.run(baseline, years=1, replications=2, seed=4)
+    b = labsim.run(off, years=1, replications=2, seed=4)
+    pd.testing.assert_frame_equal(a.cases, b.cases)
+    pd.testing.assert_frame_equal(a.kpis, b.kpis)
+
+
+def test_switching_the_korea_system_off_restores_the_core_model(korea):
+    off = labsim.with_overrides(korea, {"korea_system.enabled": False})
+    core = dataclasses.replace(korea, korea_system=None)
+    a = labsim.run(core, years=1, replications=2, seed=4)
+    b = labsim.run(off, years=1, replications=2, seed=4)
+    pd.testing.assert_frame_equal(a.cases, b.cases)
+    pd.testing.assert_frame_equal(a.kpis, b.kpis)
+
+
+def test_migrant_route_tends_to_no_queue_with_many_staff(migrant):
+    """With ample MRC staff nobody waits: time at the MRC = intake + mediation + delays."""
+    ample = labsim.with_overrides(migrant, {"migrant_route.mrc_staff": 10_000})
+    results = labsim.run(ample, years=3, replications=4, seed=6)
+    visits = results.visits[results.visits["stage"] == "migrant_resource_centre"]
+    waits = (visits["start_day"] - visits["request_day"]).dropna()
+    assert waits.max() == 0.0
+    m = ample.migrant_route
+    c = results.cases
+    done = c[(c["kind"] == "migrant") & c["migrant_resource_centre_exit_day"].notna()]
+    stay = done["migrant_resource_centre_exit_day"] - done["migrant_resource_centre_entry_day"]
+    abroad_trips = done["worker_abroad"] * (1 + (done["lodged_by"] == "worker"))
+    expected = m.intake.mean + m.mediation.mean + abroad_trips.mean() * m.abroad_delay.mean
+    assert stay.mean() == pytest.approx(expected, rel=0.08)
+
+
+def test_scarce_mrc_staff_make_complaints_wait(migrant):
+    scarce = labsim.with_overrides(migrant, {"migrant_route.mrc_staff": 1,
+                                             "migrant_route.cases_per_staff_at_once": 2})
+    ample = labsim.run(migrant, years=2, replications=3, seed=1).summary()
+    short = labsim.run(scarce, years=2, replications=3, seed=1).summary()
+    kpi = "share_migrant_acted_on_within_deadline"
+    assert short.loc[kpi, "mean"] < ample.loc[kpi, "mean"]
+
+
+def test_migrant_route_reports_its_kpis(migrant):
+    summary = labsim.run(migrant, years=3, replications=4, seed=2).summary()
+    m = migrant.migrant_route
+    assert summary.loc["migrant_complaints_per_year", "mean"] == pytest.approx(
+        m.complaints_per_year, rel=0.15)
+    assert summary.loc["share_migrant_resolved_at_mrc", "mean"] == pytest.approx(
+        m.outcomes.settled, abs=0.08)
+    assert summary.loc["compensation_usd_per_settled_complaint", "unit"] == "US$"
+    assert summary.loc["share_migrant_abandoned", "mean"] > 0
+
+
+def test_korea_preset_reproduces_its_sourced_adjudication_shares(korea, korea_run):
+    summary = korea_run.summary(level=0.99)
+    o = korea.korea_system.adjudication_outcomes
+    for kpi, sourced in (("share_settled_at_adjudication", o.settled),
+                         ("share_withdrawn_at_adjudication", o.withdrawn),
+                         ("share_decided_at_adjudication", o.decided)):
+        row = summary.loc[kpi]
+        assert row["ci_low"] <= sourced <= row["ci_high"], (kpi, row.to_dict())
+    reviewed = summary.loc["share_adjudication_reviewed", "mean"]
+    assert reviewed == pytest.approx(o.decided * korea.korea_system.review_share, abs=0.02)
+
+
+def test_korea_mediation_never_runs_past_its_window(korea, korea_run):
+    c = korea_run.cases
+    mediated = c[c["mediation_exit_day"].notna()]
+    spent = mediated["mediation_exit_day"] - mediated["mediation_start_day"]
+    assert spent.max() <= korea.korea_system.public_mediation_window_days + 1e-9
+    assert (c.loc[c["kind"] == "collective", "collective_conciliation_entry_day"].isna()).all()
+
+
+@pytest.mark.parametrize("preset", ["migrant_grievances", "korea_inspired"])
+def test_presets_run_from_the_command_line(preset, capsys):
+    assert main(["run", preset, "--years", "1", "--reps", "2", "--processes", "1"]) == 0
+    out = capsys.readouterr().out
+    assert preset in out and "95% CI" in out
