@@ -34,7 +34,7 @@ class KoreaRoute:
         preventive = self._uniform("korea.preventive") < k.preventive_mediation_share
         success = k.mediation_success_share + (k.preventive_mediation_uplift if preventive else 0)
         self._enter(case, "mediation")
-        start = yield from self.pools["mediation"].serve(min(needed, window))
+        start = yield self.pools["mediation"].serve(min(needed, window))
         self.records.mediation_start_day[case] = start
         if needed <= window and self._uniform("korea.mediation_outcome") < success:
             self._leave(case, "mediation", "mediated")

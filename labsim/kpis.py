@@ -13,6 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from .arrivals import YEAR_DAYS
+from .policy import annual_budget_usd
 from .scenario import Scenario
 from .stages import active_stages
 
@@ -25,7 +26,28 @@ UNITS = {
 }
 
 
-def _unit(name: str) -> str:
+def better_when_lower(name: str) -> bool | None:
+    """Whether a lower value of KPI ``name`` is better (None: neither, e.g. a count)."""
+    if name.startswith(("days_to_resolution", "backlog", "strike", "workdays_lost",
+                        "cost_usd", "share_dropped", "share_unresolved",
+                        "share_migrant_aband")):
+        return True
+    if name.startswith(("share_resolved", "share_collective_settled", "share_individual_heard",
+                        "share_migrant_acted", "share_migrant_resolved", "resolved_share",
+                        "compensation", "mediation_success")):
+        return False
+    if name in ("grievances_per_year", "collective_cases_per_year", "individual_cases_per_year"):
+        return True
+    return None
+
+
+def kpi_unit(name: str) -> str:
+    if name == "budget_usd_per_year":
+        return "US$/year"
+    if name == "cost_usd_per_resolved_case":
+        return "US$/case"
+    if name.startswith("backlog_trend"):
+        return "cases/year"
     if name.startswith("compensation"):
         return "US$/year" if name.endswith("per_year") else "US$"
     if name == "migrant_workers_per_year":
@@ -99,6 +121,19 @@ def stage_statistics(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
             "case_rate_per_day": float(entered.sum() / (end - start)),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def backlog_trend_per_year(cases: pd.DataFrame, stage: str,
+                           window: tuple[float, float]) -> float:
+    """Least-squares slope of the daily backlog at ``stage``, cases per year.
+
+    Near zero when the stage keeps up with its arrivals; clearly positive when it does not.
+    """
+    days = np.arange(np.ceil(window[0]), np.floor(window[1]) + 1)
+    if len(days) < 2:
+        return np.nan
+    backlog = open_cases_at(cases, stage, days)
+    return float(np.polyfit(days, backlog, 1)[0] * YEAR_DAYS)
 
 
 def legal_deadline_met(cases: pd.DataFrame, scenario: Scenario) -> pd.Series:
@@ -215,6 +250,13 @@ def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
                                                      capacity[stage], start, end)
     for stage in stages:
         kpi[f"backlog_end_{stage}"] = float(open_cases_at(cases, stage, np.array([end]))[0])
+    for stage in capacity:
+        kpi[f"backlog_trend_{stage}"] = backlog_trend_per_year(cases, stage, window)
+    if scenario.costs is not None:
+        budget = annual_budget_usd(scenario)
+        resolved = float((closed["status"] == "resolved").sum()) / years
+        kpi["budget_usd_per_year"] = budget
+        kpi["cost_usd_per_resolved_case"] = budget / resolved if resolved else np.nan
     kpi["strikes_per_year"] = float((counted["strike_days"] > 0).sum()) / years
     kpi["strike_days_per_year"] = float(counted["strike_days"].sum()) / years
     kpi["workdays_lost_per_year"] = float(counted["workdays_lost"].sum()) / years
@@ -231,7 +273,7 @@ def summarise(per_replication: pd.DataFrame, level: float = 0.95) -> pd.DataFram
     sem = per_replication.std(ddof=1) / np.sqrt(n)
     half = pd.Series(stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)), index=n.index) * sem
     half[n < 2] = np.nan
-    units = pd.Series([_unit(name) for name in per_replication.columns], index=n.index)
+    units = pd.Series([kpi_unit(name) for name in per_replication.columns], index=n.index)
     bounded = units.isin([UNITS["share"], UNITS["utilisation"]])
     low, high = mean - half, mean + half
     low[bounded], high[bounded] = low[bounded].clip(0, 1), high[bounded].clip(0, 1)

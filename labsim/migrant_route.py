@@ -24,11 +24,11 @@ class MigrantRoute:
         self._enter(case, stage)
         if abroad and rec.lodged_by[case] == _WORKER:
             yield env.timeout(self._duration("migrant.abroad_delay.intake", m.abroad_delay))
-        start = yield from self.pools[stage].serve(self._duration("migrant.intake", m.intake))
+        start = yield self.pools[stage].serve(self._duration("migrant.intake", m.intake))
         rec.migrant_resource_centre_start_day[case] = start
         if abroad:
             yield env.timeout(self._duration("migrant.abroad_delay.mediation", m.abroad_delay))
-        yield from self.pools[stage].serve(self._duration("migrant.mediation", m.mediation))
+        yield self.pools[stage].serve(self._duration("migrant.mediation", m.mediation))
         u = self._uniform("migrant.outcome")
         if u < m.outcomes.settled:
             rec.compensation_usd[case] = self._compensation()

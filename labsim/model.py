@@ -11,6 +11,7 @@ claim lapses. Optional routes (``migrant_route``, ``korea_route``) add their own
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
 
@@ -33,27 +34,47 @@ _TYPE = {name: code for code, name in enumerate(DISPUTE_TYPES)}
 
 
 class StaffPool:
-    """Staff of one stage as a SimPy resource, logging every visit for waits and utilisation."""
+    """Staff of one stage: a first-come-first-served multi-server queue on SimPy's clock.
+
+    ``serve`` returns one event that fires when the visit's service ends (its value is the
+    start day): two scheduled events per visit instead of a Resource's four, which is
+    what keeps a slider move under a second. Every visit is logged for waits and
+    utilisation.
+    """
 
     def __init__(self, env: simpy.Environment, stage: str, capacity: int):
         self.env, self.stage, self.capacity = env, stage, capacity
-        self.resource = simpy.Resource(env, capacity)
+        self.busy = 0
+        self.waiting: deque[tuple[int, float, simpy.Event]] = deque()
         self.requested: list[float] = []
         self.started: list[float] = []
         self.ended: list[float] = []
 
-    def serve(self, service_days: float) -> Generator:
-        """Wait for a free slot, hold it for ``service_days``; returns the start day."""
-        env, visit = self.env, len(self.requested)
-        self.requested.append(env.now)
+    def serve(self, service_days: float) -> simpy.Event:
+        """Queue for a free slot and hold it ``service_days``; yield the returned event."""
+        done = self.env.event()
+        visit = len(self.requested)
+        self.requested.append(self.env.now)
         self.started.append(np.nan)
         self.ended.append(np.nan)
-        with self.resource.request() as slot:
-            yield slot
-            start = self.started[visit] = env.now
-            yield env.timeout(service_days)
-            self.ended[visit] = env.now
-        return start
+        if self.busy < self.capacity:
+            self._start(visit, service_days, done)
+        else:
+            self.waiting.append((visit, service_days, done))
+        return done
+
+    def _start(self, visit: int, service_days: float, done: simpy.Event) -> None:
+        self.busy += 1
+        self.started[visit] = start = self.env.now
+        timer = self.env.timeout(service_days)
+        timer.callbacks.append(lambda _: self._finish(visit, start, done))
+
+    def _finish(self, visit: int, start: float, done: simpy.Event) -> None:
+        self.ended[visit] = self.env.now
+        self.busy -= 1
+        if self.waiting:
+            self._start(*self.waiting.popleft())
+        done.succeed(start)
 
     def visits(self) -> pd.DataFrame:
         return pd.DataFrame({
@@ -164,7 +185,7 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
     def _served(self, case: int, stage: str, service: Duration) -> Generator:
         """Enter a staffed stage, wait for staff and be served; records the start day."""
         self._enter(case, stage)
-        start = yield from self.pools[stage].serve(self._duration(f"{stage}.service", service))
+        start = yield self.pools[stage].serve(self._duration(f"{stage}.service", service))
         getattr(self.records, f"{stage}_start_day")[case] = start
 
     # -- the core path ----------------------------------------------------------------
@@ -199,7 +220,7 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
             rec.conciliation_rounds[case] += 1
             yield env.timeout(self._duration("collective_conciliation.appointment",
                                              cc.appointment_delay))
-            start = yield from pool.serve(
+            start = yield pool.serve(
                 self._duration("collective_conciliation.service", cc.service))
             if rec.conciliation_rounds[case] == 1:
                 rec.collective_conciliation_start_day[case] = start

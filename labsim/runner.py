@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
 from .arrivals import YEAR_DAYS
 from .errors import InputError
+from .executors import run_tasks
+from .kpis import replication_kpis
 from .model import ReplicationOutput, simulate
 from .results import Results
 from .scenario import Scenario
@@ -30,6 +31,21 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def as_scenario(scenario: Scenario | str | Path) -> Scenario:
+    """A scenario as given, or loaded from a preset name or file."""
+    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+
+
+def check_run_settings(years: float, replications: int, seed: int, warmup_days: float) -> None:
+    """Raise an InputError naming the first run setting that is out of range."""
+    _check("years", years, _is_number(years) and years > 0, "a number of years > 0")
+    _check("replications", replications, _is_int(replications) and replications >= 1,
+           "a whole number >= 1")
+    _check("seed", seed, _is_int(seed) and seed >= 0, "a whole number >= 0")
+    _check("warmup_days", warmup_days, _is_number(warmup_days) and warmup_days >= 0,
+           "a number of days >= 0")
+
+
 def run(scenario: Scenario | str | Path, years: float = 5.0, replications: int = 10,
         seed: int = 1, warmup_days: float = 365.0, processes: int = 1,
         progress: bool = False) -> Results:
@@ -39,32 +55,23 @@ def run(scenario: Scenario | str | Path, years: float = 5.0, replications: int =
     ``processes``, so serial and parallel runs give identical tables, and two scenarios
     run with the same seed share their random numbers.
     """
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
-    _check("years", years, _is_number(years) and years > 0, "a number of years > 0")
-    _check("replications", replications, _is_int(replications) and replications >= 1,
-           "a whole number >= 1")
-    _check("seed", seed, _is_int(seed) and seed >= 0, "a whole number >= 0")
-    _check("warmup_days", warmup_days, _is_number(warmup_days) and warmup_days >= 0,
-           "a number of days >= 0")
+    scenario = as_scenario(scenario)
+    check_run_settings(years, replications, seed, warmup_days)
     _check("processes", processes, _is_int(processes) and processes >= 1, "a whole number >= 1")
     horizon = warmup_days + years * YEAR_DAYS
-    reps = range(replications)
-    args = ([scenario] * replications, [seed] * replications, reps, [horizon] * replications)
-    if processes > 1 and replications > 1:
-        with ProcessPoolExecutor(max_workers=min(processes, replications)) as pool:
-            outputs = list(_with_progress(pool.map(simulate, *args), replications, progress))
-    else:
-        outputs = list(_with_progress(map(simulate, *args), replications, progress))
+    tasks = [(scenario, seed, rep, horizon) for rep in range(replications)]
+    outputs = run_tasks(simulate, tasks, executor="processes" if processes > 1 else "serial",
+                        processes=processes, progress=progress, desc="replications")
     return _combine(scenario, seed, warmup_days, horizon, outputs)
 
 
-def _with_progress(items, total: int, progress: bool):
-    if not progress:
-        return items
-    from tqdm.auto import tqdm
-
-    return tqdm(items, total=total, desc="replications", unit="rep")
+def replication_kpis_task(scenario: Scenario, seed: int, replication: int, years: float,
+                          warmup_days: float) -> dict[str, float]:
+    """Simulate one replication and return only its KPIs (small to send between processes)."""
+    horizon = warmup_days + years * YEAR_DAYS
+    out = simulate(scenario, seed, replication, horizon)
+    return replication_kpis(out.cases, out.visits, staff_capacity(scenario), scenario,
+                            (warmup_days, horizon))
 
 
 def _combine(scenario: Scenario, seed: int, warmup_days: float, horizon: float,

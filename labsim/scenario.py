@@ -529,6 +529,28 @@ class KoreaSystem:
 
 
 @dataclass(frozen=True)
+class UnitCosts:
+    """Yearly cost of each kind of capacity, US dollars, for budgets and cost per case."""
+
+    prevention_officer_usd_per_year: float = field(metadata=NONNEGATIVE)
+    """A prevention and advisory officer, salary and running costs."""
+    training_usd_per_workplace_per_year: float = field(metadata=NONNEGATIVE)
+    """Training one workplace's bipartite committee, per year it stays trained."""
+    labour_inspector_usd_per_year: float = field(metadata=NONNEGATIVE)
+    """A labour inspector conciliating individual disputes."""
+    conciliator_usd_per_year: float = field(metadata=NONNEGATIVE)
+    """A ministry conciliator for collective disputes."""
+    arbitrator_usd_per_year: float = field(metadata=NONNEGATIVE)
+    """An active arbitrator, with the Council's secretariat costs shared out."""
+    mrc_staff_usd_per_year: float = field(metadata=NONNEGATIVE)
+    """A Migrant Worker Resource Centre staff member."""
+    mediation_committee_usd_per_year: float = field(metadata=NONNEGATIVE)
+    """A mediation committee (Korea-inspired system)."""
+    adjudication_panel_usd_per_year: float = field(metadata=NONNEGATIVE)
+    """A regional adjudication panel (Korea-inspired system)."""
+
+
+@dataclass(frozen=True)
 class Scenario:
     """Everything the model needs: one dispute system, its staff and its rules."""
 
@@ -550,6 +572,8 @@ class Scenario:
     """Optional migrant-worker grievance route."""
     korea_system: KoreaSystem | None = None
     """Optional Korea-inspired mediation and adjudication."""
+    costs: UnitCosts | None = None
+    """Optional unit costs: needed for budgets, policies and cost per resolved case."""
 
     @property
     def migrant_on(self) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 import tomli_w
 
 from .errors import ScenarioError
+from .policy import Policy, apply_policy
 from .scenario import Scenario
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "datasets" / "scenarios"
@@ -161,7 +162,37 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError("file", str(path), f"valid TOML ({err})") from None
+    if "policy" in data:
+        return _policy_scenario(data, path)
     return scenario_from_dict(data, source=path.name)
+
+
+def load_policy(name_or_path: str | Path) -> Policy:
+    """Load and validate a policy file (a ``[policy]`` table), or a preset by name."""
+    path = resolve_scenario_path(name_or_path)
+    data = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if "policy" not in data:
+        raise ScenarioError("policy", str(path), "a TOML file with a [policy] table")
+    return _parse_policy(data, path)
+
+
+def _parse_policy(data: Mapping[str, Any], path: Path) -> Policy:
+    extra = sorted(set(data) - {"policy"})
+    if extra:
+        raise ScenarioError(extra[0], data[extra[0]], "only a [policy] table in a policy file",
+                            path.name)
+    try:
+        return _build(Policy, data["policy"], "policy")
+    except ScenarioError as err:
+        raise ScenarioError(err.path, err.value, err.allowed, path.name) from None
+
+
+def _policy_scenario(data: Mapping[str, Any], path: Path) -> Scenario:
+    policy = _parse_policy(data, path)
+    base_path = Path(policy.base_scenario)
+    if base_path.suffix == ".toml" and not base_path.is_absolute():
+        base_path = path.parent / base_path
+    return apply_policy(policy, load_scenario(base_path))
 
 
 def save_scenario(scenario: Scenario, path: str | Path) -> Path:
@@ -222,6 +253,7 @@ def with_overrides(scenario: Scenario, overrides: Mapping[str, Any] | None = Non
 
 __all__ = [
     "ScenarioError",
+    "load_policy",
     "load_scenario",
     "save_scenario",
     "scenario_from_dict",

@@ -1,0 +1,292 @@
+"""Experiments: paired policy comparisons, parameter sweeps and staffing searches.
+
+All of them run replications with the same seed for every scenario, so replication ``r``
+of each scenario shares its random numbers: paired differences isolate the policy.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from . import __version__
+from .errors import InputError
+from .executors import ResultCache, run_tasks
+from .kpis import better_when_lower, kpi_unit, summarise
+from .policy import ITEMS, Policy, allocation_from_shares, apply_policy
+from .runner import as_scenario, check_run_settings, replication_kpis_task
+from .scenario import Scenario
+from .scenario_io import scenario_to_dict, with_overrides
+
+ScenarioLike = Scenario | str | Path
+
+
+def replicate(scenarios: Sequence[Scenario], years: float = 3.0, replications: int = 10,
+              seed: int = 1, warmup_days: float = 365.0, executor: Any = "processes",
+              processes: int | None = None, scheduler: str | None = None,
+              progress: bool = False, cache_dir: str | Path | None = None) -> list[pd.DataFrame]:
+    """Per-replication KPI tables (one per scenario), all tasks sent to one executor."""
+    check_run_settings(years, replications, seed, warmup_days)
+    tasks = [(s, seed, r, years, warmup_days) for s in scenarios for r in range(replications)]
+    cache = ResultCache(cache_dir) if cache_dir is not None else None
+    keys = [ResultCache.key(scenario_to_dict(t[0]), *t[1:], __version__) for t in tasks]
+    rows: list[dict | None] = [cache.get(k) if cache else None for k in keys]
+    missing = [i for i, row in enumerate(rows) if row is None]
+
+    def store(position: int, value: dict) -> None:
+        index = missing[position]
+        rows[index] = value
+        if cache:
+            cache.put(keys[index], value)
+
+    run_tasks(replication_kpis_task, [tasks[i] for i in missing], executor=executor,
+              processes=processes, scheduler=scheduler, progress=progress,
+              desc="replications", on_result=store)
+    tables = []
+    for n in range(len(scenarios)):
+        chunk = rows[n * replications:(n + 1) * replications]
+        table = pd.DataFrame(chunk, index=pd.RangeIndex(replications, name="replication"))
+        tables.append(table)
+    return tables
+
+
+def _paired(diff: np.ndarray, level: float) -> tuple[float, float, float]:
+    diff = diff[~np.isnan(diff)]
+    if len(diff) < 2:
+        return (float(diff.mean()) if len(diff) else np.nan, np.nan, np.nan)
+    half = stats.t.ppf(0.5 + level / 2, len(diff) - 1) * diff.std(ddof=1) / np.sqrt(len(diff))
+    return float(diff.mean()), float(diff.mean() - half), float(diff.mean() + half)
+
+
+@dataclass
+class Comparison:
+    """KPIs of several scenarios and their paired differences to a reference."""
+
+    reference: str
+    per_replication: dict[str, pd.DataFrame]
+    """Per scenario: one row of KPIs per replication (replication r shares random numbers)."""
+    level: float = 0.95
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.per_replication)
+
+    def kpis(self) -> pd.DataFrame:
+        """Long table: scenario, kpi, mean, ci_low, ci_high, unit."""
+        frames = [summarise(table, self.level).rename_axis("kpi").reset_index()
+                  .assign(scenario=name) for name, table in self.per_replication.items()]
+        out = pd.concat(frames, ignore_index=True)
+        return out[["scenario", "kpi", "mean", "ci_low", "ci_high", "unit"]]
+
+    def differences(self) -> pd.DataFrame:
+        """Long table of paired differences (scenario - reference) with confidence intervals.
+
+        ``relative`` columns divide by the reference mean; ``clear`` is True when the
+        interval excludes zero; ``better`` says whether the difference is an improvement.
+        """
+        ref = self.per_replication[self.reference]
+        rows = []
+        for name, table in self.per_replication.items():
+            if name == self.reference:
+                continue
+            for kpi in table.columns.intersection(ref.columns):
+                diff = (table[kpi] - ref[kpi]).to_numpy(dtype=float)
+                mean, low, high = _paired(diff, self.level)
+                base = float(ref[kpi].mean())
+                clear = bool(low > 0 or high < 0) if not np.isnan(low) else False
+                lower_better = better_when_lower(kpi)
+                better = (None if lower_better is None or not clear
+                          else (mean < 0) == lower_better)
+                rows.append({
+                    "scenario": name, "reference": self.reference, "kpi": kpi,
+                    "difference": mean, "ci_low": low, "ci_high": high,
+                    "relative": mean / base if base else np.nan,
+                    "relative_ci_low": low / base if base else np.nan,
+                    "relative_ci_high": high / base if base else np.nan,
+                    "clear": clear, "better": better, "unit": kpi_unit(kpi),
+                })
+        return pd.DataFrame(rows)
+
+
+def compare(scenarios: Mapping[str, ScenarioLike] | Sequence[ScenarioLike],
+            reference: str | None = None, years: float = 3.0, replications: int = 10,
+            seed: int = 1, warmup_days: float = 365.0, executor: Any = "processes",
+            processes: int | None = None, scheduler: str | None = None,
+            progress: bool = False, level: float = 0.95) -> Comparison:
+    """Run scenarios with common random numbers and compare each with ``reference``.
+
+    ``scenarios`` maps names to scenarios (objects, preset names or files); a plain list
+    uses each scenario's own name. The reference defaults to the first.
+    """
+    if not isinstance(scenarios, Mapping):
+        loaded = [as_scenario(s) for s in scenarios]
+        scenarios = {s.name: s for s in loaded}
+        if len(scenarios) < len(loaded):
+            raise InputError("scenarios", [s.name for s in loaded], "scenarios with distinct names")
+    named = {name: as_scenario(s) for name, s in scenarios.items()}
+    if len(named) < 2:
+        raise InputError("scenarios", list(named), "at least two scenarios to compare")
+    reference = reference or next(iter(named))
+    if reference not in named:
+        raise InputError("reference", reference, f"one of {', '.join(named)}")
+    tables = replicate(list(named.values()), years, replications, seed, warmup_days, executor,
+                       processes, scheduler, progress)
+    return Comparison(reference, dict(zip(named, tables, strict=True)), level)
+
+
+def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    """Every combination of the grid's values, as override mappings."""
+    if not grid:
+        raise InputError("grid", grid, "at least one parameter with a list of values")
+    for path, values in grid.items():
+        if isinstance(values, str | bytes) or not isinstance(values, Sequence) or not values:
+            raise InputError(f"grid.{path}", values, "a non-empty list of values")
+    names = list(grid)
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*grid.values())]
+
+
+def sweep(base: ScenarioLike, points: Sequence[Mapping[str, Any]] | None = None,
+          grid: Mapping[str, Sequence[Any]] | None = None, years: float = 3.0,
+          replications: int = 10, seed: int = 1, warmup_days: float = 365.0,
+          executor: Any = "processes", processes: int | None = None,
+          scheduler: str | None = None, cache_dir: str | Path | None = None,
+          progress: bool = True) -> pd.DataFrame:
+    """KPIs of ``base`` under many overrides: one row per point and replication.
+
+    Give ``points`` (a list of override mappings) or ``grid`` (parameter path -> values,
+    all combinations). Every point is validated before anything runs. With ``cache_dir``,
+    finished replications are stored by scenario content and not recomputed.
+    """
+    base = as_scenario(base)
+    if (points is None) == (grid is None):
+        raise InputError("points/grid", None, "exactly one of points or grid")
+    points = list(points) if points is not None else grid_points(grid)
+    scenarios = [with_overrides(base, point) for point in points]
+    tables = replicate(scenarios, years, replications, seed, warmup_days, executor, processes,
+                       scheduler, progress, cache_dir)
+    frames = []
+    for number, (point, table) in enumerate(zip(points, tables, strict=True)):
+        frame = table.reset_index()
+        for column, (path, value) in enumerate(point.items()):
+            frame.insert(column, path, value if np.isscalar(value) else str(value))
+        frame.insert(0, "point", number)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def summarise_sweep(rows: pd.DataFrame, kpi: str, level: float = 0.95) -> pd.DataFrame:
+    """Mean and confidence interval of one KPI at each point of a sweep."""
+    params = [c for c in rows.columns[1:rows.columns.get_loc("replication")]]
+    out = []
+    for (point, *values), group in rows.groupby(["point", *params], sort=True):
+        row = summarise(group[[kpi]], level).iloc[0]
+        out.append({"point": point, **dict(zip(params, values, strict=True)),
+                    "mean": row["mean"], "ci_low": row["ci_low"], "ci_high": row["ci_high"]})
+    return pd.DataFrame(out)
+
+
+@dataclass
+class StaffingResult:
+    """The smallest level meeting a target: on the mean, and with 95% confidence."""
+
+    parameter: str
+    kpi: str
+    target: float
+    lower_is_better: bool
+    level_for_mean: float | None
+    """Smallest level whose mean meets the target (None: not within the range searched)."""
+    level_for_confidence: float | None
+    """Smallest level whose whole confidence interval meets the target."""
+    curve: pd.DataFrame
+    """Every level evaluated: mean, ci_low, ci_high."""
+
+    def describe(self) -> str:
+        goal = "at most" if self.lower_is_better else "at least"
+        def said(value):
+            return (f"{value:g}" if value is not None
+                    else "not reached in the range searched")
+        return (f"{self.kpi} {goal} {self.target:g}: {self.parameter} = "
+                f"{said(self.level_for_mean)} on average, "
+                f"{said(self.level_for_confidence)} with 95% confidence")
+
+
+def _smallest(meets: Callable[[int], bool], low: int, high: int) -> int | None:
+    """Smallest integer in [low, high] where ``meets`` holds, assuming it is monotone."""
+    if not meets(high):
+        return None
+    while low < high:
+        middle = (low + high) // 2
+        if meets(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def _search(make: Callable[[int], Scenario], parameter: str, kpi: str, target: float,
+            low: int, high: int, scale: float, run: dict[str, Any]) -> StaffingResult:
+    lower = better_when_lower(kpi)
+    if lower is None:
+        raise InputError("kpi", kpi, "a KPI with a better direction (e.g. a share, days, cost)")
+    if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high):
+        raise InputError("low/high", (low, high), "whole numbers with 0 <= low <= high")
+    seen: dict[int, pd.Series] = {}
+
+    def summary(level: int) -> pd.Series:
+        if level not in seen:
+            table = replicate([make(level)], **run)[0]
+            if kpi not in table.columns:
+                raise InputError("kpi", kpi, f"one of {', '.join(table.columns)}")
+            seen[level] = summarise(table[[kpi]]).iloc[0]
+        return seen[level]
+
+    def ok(value: float) -> bool:
+        return value <= target if lower else value >= target
+
+    for_mean = _smallest(lambda n: ok(summary(n)["mean"]), low, high)
+    bound = "ci_high" if lower else "ci_low"
+    for_ci = _smallest(lambda n: ok(summary(n)[bound]), for_mean or low, high)
+    curve = pd.DataFrame({n * scale: s[["mean", "ci_low", "ci_high"]] for n, s in seen.items()}
+                         ).T.sort_index().rename_axis(parameter).reset_index()
+    return StaffingResult(parameter, kpi, target, lower,
+                          None if for_mean is None else for_mean * scale,
+                          None if for_ci is None else for_ci * scale, curve)
+
+
+def smallest_staff(scenario: ScenarioLike, parameter: str, kpi: str, target: float,
+                   low: int = 1, high: int = 100, **run: Any) -> StaffingResult:
+    """Smallest whole value of ``parameter`` (a dotted path, e.g.
+    ``"arbitration.arbitrators"``) at which ``kpi`` meets ``target``.
+
+    Bisection over [low, high]; assumes more staff never makes the KPI worse. ``run`` takes
+    ``years``, ``replications``, ``seed``, ``warmup_days``, ``executor``, ``processes``.
+    """
+    base = as_scenario(scenario)
+    return _search(lambda n: with_overrides(base, {parameter: n}), parameter, kpi, target,
+                   low, high, 1.0, run)
+
+
+def smallest_budget(policy: Policy, base: ScenarioLike, kpi: str, target: float,
+                    step_usd: float = 25_000.0, low_usd: float = 0.0,
+                    high_usd: float = 2_000_000.0, **run: Any) -> StaffingResult:
+    """Smallest yearly budget, in steps of ``step_usd``, at which ``policy``'s split of the
+    money makes ``kpi`` meet ``target``."""
+    base = as_scenario(base)
+    split = policy.allocation_usd_per_year
+    shares = {item: getattr(split, item) / split.total for item in ITEMS}
+
+    def make(steps: int) -> Scenario:
+        budget = max(steps * step_usd, 1.0)
+        scaled = Policy(policy.name, policy.description, policy.base_scenario, budget,
+                        allocation_from_shares(budget, shares))
+        return apply_policy(scaled, base)
+
+    low, high = int(np.ceil(low_usd / step_usd)), int(high_usd // step_usd)
+    return _search(make, "budget_usd_per_year", kpi, target, low, high, step_usd, run)

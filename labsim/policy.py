@@ -1,0 +1,175 @@
+"""Policies as data: a yearly budget split across prevention and resolution capacity.
+
+A policy file names a base scenario (whose ``[costs]`` give the unit costs), a total budget
+and how many dollars go to each item; applying it buys whole staff and a trained share of
+workplaces, and the rest of the base scenario stays as it is. Presets spend the same total,
+so comparing them compares where the money goes, not how much there is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from .errors import ScenarioError
+from .scenario import NONNEGATIVE, POSITIVE, Scenario, UnitCosts
+
+ITEMS = ("prevention_officers", "training", "labour_inspectors", "conciliators", "arbitrators",
+         "mrc_staff")
+"""What a budget can buy, in the order tables show them."""
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """US dollars per year given to each item."""
+
+    prevention_officers: float = field(default=0.0, metadata=NONNEGATIVE)
+    training: float = field(default=0.0, metadata=NONNEGATIVE)
+    labour_inspectors: float = field(default=0.0, metadata=NONNEGATIVE)
+    conciliators: float = field(default=0.0, metadata=NONNEGATIVE)
+    arbitrators: float = field(default=0.0, metadata=NONNEGATIVE)
+    mrc_staff: float = field(default=0.0, metadata=NONNEGATIVE)
+
+    @property
+    def total(self) -> float:
+        return sum(getattr(self, item) for item in ITEMS)
+
+    def problems(self):
+        return iter(())
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A named budget split applied to a base scenario."""
+
+    name: str
+    description: str
+    base_scenario: str
+    """Preset name or path of the scenario whose staff the policy replaces."""
+    budget_usd_per_year: float = field(metadata=POSITIVE)
+    allocation_usd_per_year: Allocation
+
+    def problems(self):
+        total = self.allocation_usd_per_year.total
+        if abs(total - self.budget_usd_per_year) > 1.0:
+            yield ("allocation_usd_per_year", round(total, 2),
+                   f"items adding up to budget_usd_per_year ({self.budget_usd_per_year:,.0f})")
+
+
+def _costs(base: Scenario) -> UnitCosts:
+    if base.costs is None:
+        raise ScenarioError("costs", None, "a [costs] section in the base scenario",
+                            base.name)
+    return base.costs
+
+
+def enterprises(s: Scenario) -> int:
+    return sum(sector.enterprises for sector in s.arrivals.sectors)
+
+
+def staffing_cost_usd(s: Scenario) -> dict[str, float]:
+    """Yearly cost of each item of a scenario's capacity, US dollars."""
+    c = _costs(s)
+    cost = {
+        "prevention_officers": s.prevention.prevention_officers
+        * c.prevention_officer_usd_per_year,
+        "training": s.prevention.trained_workplace_share * enterprises(s)
+        * c.training_usd_per_workplace_per_year,
+        "labour_inspectors": s.individual_conciliation.labour_inspectors
+        * c.labour_inspector_usd_per_year,
+        "conciliators": s.collective_conciliation.conciliators * c.conciliator_usd_per_year,
+        "arbitrators": s.arbitration.arbitrators * c.arbitrator_usd_per_year,
+        "mrc_staff": (s.migrant_route.mrc_staff * c.mrc_staff_usd_per_year
+                      if s.migrant_on else 0.0),
+    }
+    if s.korea_on:
+        cost["mediation_committees"] = (s.korea_system.mediation_committees
+                                        * c.mediation_committee_usd_per_year)
+        cost["adjudication_panels"] = (s.korea_system.adjudication_panels
+                                       * c.adjudication_panel_usd_per_year)
+    return cost
+
+
+def annual_budget_usd(s: Scenario) -> float:
+    """What a scenario's staff and training cost per year, US dollars."""
+    return float(sum(staffing_cost_usd(s).values()))
+
+
+def _whole(dollars: float, unit_cost: float) -> int:
+    # the small epsilon keeps an exact multiple from flooring one short
+    return math.floor(dollars / unit_cost + 1e-9) if unit_cost > 0 else 0
+
+
+def apply_policy(policy: Policy, base: Scenario) -> Scenario:
+    """The base scenario with the staff and training the policy's dollars buy."""
+    from .scenario_io import with_overrides
+
+    c, a = _costs(base), policy.allocation_usd_per_year
+    if a.mrc_staff > 0 and not base.migrant_on:
+        raise ScenarioError("policy.allocation_usd_per_year.mrc_staff", a.mrc_staff,
+                            f"0, since base scenario '{base.name}' has no migrant route",
+                            policy.name)
+    workplaces = enterprises(base) * c.training_usd_per_workplace_per_year
+    changes = {
+        "prevention.prevention_officers": _whole(a.prevention_officers,
+                                                 c.prevention_officer_usd_per_year),
+        "prevention.trained_workplace_share": min(1.0, a.training / workplaces)
+        if workplaces > 0 else 0.0,
+        "individual_conciliation.labour_inspectors": _whole(a.labour_inspectors,
+                                                            c.labour_inspector_usd_per_year),
+        "collective_conciliation.conciliators": _whole(a.conciliators,
+                                                       c.conciliator_usd_per_year),
+        "arbitration.arbitrators": _whole(a.arbitrators, c.arbitrator_usd_per_year),
+    }
+    if base.migrant_on:
+        changes["migrant_route.mrc_staff"] = _whole(a.mrc_staff, c.mrc_staff_usd_per_year)
+    try:
+        scenario = with_overrides(base, changes)
+    except ScenarioError as err:
+        raise ScenarioError(err.path, err.value, err.allowed, f"policy {policy.name}") from None
+    return replace(scenario, name=policy.name, description=policy.description)
+
+
+def allocation_from_shares(budget_usd_per_year: float,
+                           shares: Mapping[str, float]) -> Allocation:
+    """An allocation giving each item its share of the budget (shares must sum to 1)."""
+    unknown = set(shares) - set(ITEMS)
+    if unknown:
+        raise ScenarioError("shares", sorted(unknown), f"items among {', '.join(ITEMS)}")
+    total = sum(shares.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ScenarioError("shares", round(total, 6), "shares summing to 1")
+    return Allocation(**{item: budget_usd_per_year * share for item, share in shares.items()})
+
+
+def staffing_table(policies: Mapping[str, Policy], base: Scenario,
+                   budgets_usd_per_year: Mapping[str, float]) -> pd.DataFrame:
+    """Staff each policy buys at each budget level, keeping its split of the money.
+
+    One row per (budget level, policy): budget, staff per item, trained workplace share
+    and dollars left unspent by rounding staff down to whole people.
+    """
+    rows = []
+    for level, budget in budgets_usd_per_year.items():
+        for name, policy in policies.items():
+            split = policy.allocation_usd_per_year
+            shares = {item: getattr(split, item) / split.total for item in ITEMS}
+            scaled = replace(policy, budget_usd_per_year=budget,
+                             allocation_usd_per_year=allocation_from_shares(budget, shares))
+            s = apply_policy(scaled, base)
+            rows.append({
+                "budget_level": level,
+                "policy": name,
+                "budget_usd_per_year": budget,
+                "prevention_officers": s.prevention.prevention_officers,
+                "trained_workplace_share": round(s.prevention.trained_workplace_share, 3),
+                "labour_inspectors": s.individual_conciliation.labour_inspectors,
+                "conciliators": s.collective_conciliation.conciliators,
+                "arbitrators": s.arbitration.arbitrators,
+                "mrc_staff": s.migrant_route.mrc_staff if s.migrant_on else 0,
+                "unspent_usd_per_year": round(budget - annual_budget_usd(s), 2),
+            })
+    return pd.DataFrame(rows)
