@@ -25,6 +25,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_experiments.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks

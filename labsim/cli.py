@@ -1,13 +1,16 @@
-"""Command line: ``labsim run`` and ``labsim validate`` call the same functions as notebooks."""
+"""Command line: ``labsim run | compare | sweep | validate`` call what notebooks call."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tomllib
 from collections.abc import Sequence
+from pathlib import Path
 
 from .errors import InputError
-from .report import format_summary
+from .experiments import compare, sweep
+from .report import format_comparison, format_summary, verdict
 from .runner import run
 from .scenario_io import load_scenario
 
@@ -19,19 +22,100 @@ def _parser() -> argparse.ArgumentParser:
 
     run_cmd = commands.add_parser("run", help="run a scenario and print its KPIs")
     run_cmd.add_argument("scenario", help="scenario TOML file, or a preset name")
-    run_cmd.add_argument("--years", type=float, default=5.0, help="simulated years (default 5)")
-    run_cmd.add_argument("--reps", type=int, default=30, help="replications (default 30)")
-    run_cmd.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    run_cmd.add_argument("--warmup-days", type=float, default=365.0,
-                         help="days simulated before counting starts (default 365)")
-    run_cmd.add_argument("--processes", type=int, default=2,
-                         help="parallel processes for replications (default 2)")
+    _add_run_options(run_cmd, years=5.0, reps=30)
     run_cmd.add_argument("--out", help="directory to write the tables as CSV")
     run_cmd.add_argument("--all", action="store_true", help="print every KPI, not the key ones")
+
+    compare_cmd = commands.add_parser(
+        "compare", help="compare scenarios or policies with common random numbers")
+    compare_cmd.add_argument("scenarios", nargs="+", help="scenario or policy files (2 or more)")
+    compare_cmd.add_argument("--reference", help="name of the scenario to compare against "
+                             "(default: the first)")
+    _add_run_options(compare_cmd, years=3.0, reps=10)
+    compare_cmd.add_argument("--all", action="store_true", help="every KPI, not the key ones")
+
+    sweep_cmd = commands.add_parser("sweep", help="run a base scenario over a grid of overrides")
+    sweep_cmd.add_argument("base", help="base scenario file or preset")
+    sweep_cmd.add_argument("--grid", required=True,
+                           help='TOML file: [grid] with "dotted.path" = [values, ...]')
+    sweep_cmd.add_argument("--out", required=True, help="directory for results and cache")
+    _add_run_options(sweep_cmd, years=3.0, reps=10)
+    sweep_cmd.add_argument("--executor", choices=["serial", "processes", "dask"],
+                           default="processes", help="where replications run")
+    sweep_cmd.add_argument("--scheduler", help="Dask scheduler ADDRESS (implies --executor dask)")
 
     validate_cmd = commands.add_parser("validate", help="check a scenario file")
     validate_cmd.add_argument("scenario", help="scenario TOML file, or a preset name")
     return parser
+
+
+def _add_run_options(parser: argparse.ArgumentParser, years: float, reps: int) -> None:
+    parser.add_argument("--years", type=float, default=years,
+                        help=f"simulated years (default {years:g})")
+    parser.add_argument("--reps", type=int, default=reps,
+                        help=f"replications (default {reps})")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--warmup-days", type=float, default=365.0,
+                        help="days simulated before counting starts (default 365)")
+    parser.add_argument("--processes", type=int, default=2,
+                        help="parallel processes (default 2)")
+
+
+def _settings(args: argparse.Namespace) -> str:
+    return (f"{args.years:g} years x {args.reps} replications, seed {args.seed}, "
+            f"warm-up {args.warmup_days:g} days")
+
+
+def _run(args: argparse.Namespace) -> None:
+    results = run(args.scenario, years=args.years, replications=args.reps, seed=args.seed,
+                  warmup_days=args.warmup_days, processes=args.processes,
+                  progress=sys.stderr.isatty())
+    print(f"{results.scenario.name}: {_settings(args)}")
+    print(format_summary(results.summary(), full=args.all))
+    if args.out:
+        for path in results.to_csv(args.out):
+            print(f"wrote {path}")
+
+
+def _compare(args: argparse.Namespace) -> None:
+    comparison = compare(args.scenarios, reference=args.reference, years=args.years,
+                         replications=args.reps, seed=args.seed, warmup_days=args.warmup_days,
+                         processes=args.processes, progress=sys.stderr.isatty())
+    differences = comparison.differences()
+    print(f"{', '.join(comparison.names)}: {_settings(args)}, common random numbers")
+    print(format_comparison(comparison.kpis(), differences, full=args.all))
+    print()
+    print("\n".join(verdict(differences)))
+
+
+def _read_grid(path: str) -> dict:
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("grid", path, "an existing TOML file") from None
+    except tomllib.TOMLDecodeError as err:
+        raise InputError("grid", path, f"valid TOML ({err})") from None
+    if not isinstance(data.get("grid"), dict):
+        raise InputError("grid", path, 'a [grid] table of "dotted.path" = [values]')
+    return data["grid"]
+
+
+def _sweep(args: argparse.Namespace) -> None:
+    grid = _read_grid(args.grid)
+    out = Path(args.out)
+    executor = "dask" if args.scheduler else args.executor
+    rows = sweep(args.base, grid=grid, years=args.years, replications=args.reps,
+                 seed=args.seed, warmup_days=args.warmup_days, executor=executor,
+                 processes=args.processes, scheduler=args.scheduler,
+                 cache_dir=out / "cache", progress=True)
+    out.mkdir(parents=True, exist_ok=True)
+    rows.to_csv(out / "sweep.csv", index=False)
+    points = rows["point"].nunique()
+    print(f"{points} points x {args.reps} replications ({_settings(args)})")
+    print(f"wrote {out / 'sweep.csv'}")
+
+
+COMMANDS = {"run": _run, "compare": _compare, "sweep": _sweep}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,20 +124,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate":
             scenario = load_scenario(args.scenario)
             print(f"{args.scenario}: valid scenario '{scenario.name}'")
-            return 0
-        results = run(args.scenario, years=args.years, replications=args.reps, seed=args.seed,
-                      warmup_days=args.warmup_days, processes=args.processes,
-                      progress=sys.stderr.isatty())
+        else:
+            COMMANDS[args.command](args)
     except InputError as err:
         print(f"labsim: error: {err}", file=sys.stderr)
         return 2
-    s = results.scenario
-    print(f"{s.name}: {args.years:g} years x {args.reps} replications, seed {args.seed}, "
-          f"warm-up {args.warmup_days:g} days")
-    print(format_summary(results.summary(), full=args.all))
-    if args.out:
-        for path in results.to_csv(args.out):
-            print(f"wrote {path}")
     return 0
 
 

@@ -90,10 +90,14 @@ def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple], *,
             from distributed import as_completed as dask_completed
 
             client = _dask_client(executor, scheduler)
-            futures = [client.submit(function, *task, pure=False) for task in tasks]
-            index_of = {future.key: index for index, future in enumerate(futures)}
-            for future in dask_completed(futures):
-                done(index_of[future.key], future.result())
+            try:
+                futures = [client.submit(function, *task, pure=False) for task in tasks]
+                index_of = {future.key: index for index, future in enumerate(futures)}
+                for future in dask_completed(futures):
+                    done(index_of[future.key], future.result())
+            finally:
+                if client is not executor:  # we opened it for this call
+                    client.close()
     finally:
         if bar is not None:
             bar.close()

@@ -47,7 +47,7 @@ def replicate(scenarios: Sequence[Scenario], years: float = 3.0, replications: i
             cache.put(keys[index], value)
 
     run_tasks(replication_kpis_task, [tasks[i] for i in missing], executor=executor,
-              processes=processes, scheduler=scheduler, progress=progress,
+              processes=processes, scheduler=scheduler, progress=progress and bool(missing),
               desc="replications", on_result=store)
     tables = []
     for n in range(len(scenarios)):
@@ -232,6 +232,7 @@ def _smallest(meets: Callable[[int], bool], low: int, high: int) -> int | None:
 
 def _search(make: Callable[[int], Scenario], parameter: str, kpi: str, target: float,
             low: int, high: int, scale: float, run: dict[str, Any]) -> StaffingResult:
+    """Bisection for the smallest ``level`` meeting the target; reported as level x scale."""
     lower = better_when_lower(kpi)
     if lower is None:
         raise InputError("kpi", kpi, "a KPI with a better direction (e.g. a share, days, cost)")
@@ -253,8 +254,9 @@ def _search(make: Callable[[int], Scenario], parameter: str, kpi: str, target: f
     for_mean = _smallest(lambda n: ok(summary(n)["mean"]), low, high)
     bound = "ci_high" if lower else "ci_low"
     for_ci = _smallest(lambda n: ok(summary(n)[bound]), for_mean or low, high)
-    curve = pd.DataFrame({n * scale: s[["mean", "ci_low", "ci_high"]] for n, s in seen.items()}
-                         ).T.sort_index().rename_axis(parameter).reset_index()
+    curve = (pd.DataFrame([s[["mean", "ci_low", "ci_high"]].astype(float) for s in seen.values()],
+                          index=pd.Index([n * scale for n in seen], name=parameter))
+             .sort_index().reset_index())
     return StaffingResult(parameter, kpi, target, lower,
                           None if for_mean is None else for_mean * scale,
                           None if for_ci is None else for_ci * scale, curve)
@@ -270,7 +272,7 @@ def smallest_staff(scenario: ScenarioLike, parameter: str, kpi: str, target: flo
     """
     base = as_scenario(scenario)
     return _search(lambda n: with_overrides(base, {parameter: n}), parameter, kpi, target,
-                   low, high, 1.0, run)
+                   low, high, 1, run)
 
 
 def smallest_budget(policy: Policy, base: ScenarioLike, kpi: str, target: float,

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import numpy as np
-from matplotlib.figure import Figure
+from collections.abc import Mapping, Sequence
 
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path
+
+from .experiments import Comparison, StaffingResult
+from .kpis import kpi_unit
 from .results import Results
 from .stages import active_stages
 
@@ -17,6 +24,17 @@ STAGE_LABELS = {
     "individual_conciliation": "Individual conciliation (inspectors)",
     "collective_conciliation": "Collective conciliation (ministry)",
     "arbitration": "Arbitration Council",
+    "court": "Court",
+}
+SHORT_LABELS = {
+    "workplace": "Workplace",
+    "migrant_resource_centre": "Migrant centre",
+    "individual_conciliation": "Inspectors",
+    "collective_conciliation": "Ministry conciliation",
+    "mediation": "Mediation",
+    "adjudication": "Adjudication",
+    "arbitration": "Arbitration Council",
+    "national_review": "National review",
     "court": "Court",
 }
 STATUS_COLOURS = {"resolved": "#2a9d8f", "dropped": "#e9c46a", "unresolved": "#e76f51",
@@ -82,5 +100,167 @@ def time_to_resolution(results: Results) -> Figure:
     ax.set_ylabel("Share of resolved cases per day")
     ax.set_title(f"Time to resolution: {results.scenario.name}")
     ax.legend(title="Case type")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def _counted(results: Results) -> tuple:
+    start, end = results.window
+    counted = results.cases[results.cases["arrival_day"] >= start]
+    return counted, (end - start) / 365.0 * results.replications
+
+
+def case_flows(results: Results) -> pd.DataFrame:
+    """Cases per year moving between stages and into final statuses (source, target, cases)."""
+    counted, years = _counted(results)
+    stages = active_stages(results.scenario)
+    entered = pd.DataFrame({s: (counted["arrival_day"] if s == "workplace"
+                                else counted[f"{s}_entry_day"]).notna() for s in stages})
+    entered.loc[counted["kind"] == "migrant", "workplace"] = False
+    flows: dict[tuple[str, str], int] = {}
+    previous = pd.Series("", index=counted.index)
+    for stage in stages:
+        here = entered[stage]
+        for source, n in previous[here & (previous != "")].value_counts().items():
+            flows[(source, stage)] = flows.get((source, stage), 0) + int(n)
+        previous = previous.where(~here, stage)
+    for (source, status), n in pd.DataFrame({"s": previous, "t": counted["status"].astype(str)}
+                                             ).value_counts().items():
+        flows[(source, status)] = flows.get((source, status), 0) + int(n)
+    return pd.DataFrame([(s, t, n / years) for (s, t), n in flows.items()],
+                        columns=["source", "target", "cases_per_year"])
+
+
+def flow_diagram(results: Results) -> Figure:
+    """Sankey-style diagram: cases per year from the workplace through each stage to their end."""
+    flows = case_flows(results)
+    stages = [s for s in active_stages(results.scenario)
+              if s in set(flows["source"]) | set(flows["target"])]
+    columns = {s: i for i, s in enumerate(stages)}
+    columns.update({status: len(stages) for status in STATUS_COLOURS})
+    through = {n: max(flows.loc[flows["source"] == n, "cases_per_year"].sum(),
+                      flows.loc[flows["target"] == n, "cases_per_year"].sum())
+               for n in columns}
+    nodes = [n for n in columns if through[n] > 0]
+    scale = 0.8 / max(sum(through[n] for n in nodes if columns[n] == len(stages)),
+                      max(through.values()))
+    gap = 0.07
+    y = {}
+    for column in sorted({columns[n] for n in nodes}):
+        top = 0.95
+        for n in [n for n in nodes if columns[n] == column]:
+            y[n] = top
+            top -= through[n] * scale + gap
+    fig = Figure(figsize=(10, 5.2), layout="constrained")
+    ax = fig.subplots()
+    out_used = dict.fromkeys(nodes, 0.0)
+    in_used = dict.fromkeys(nodes, 0.0)
+    palette = {s: f"C{i}" for i, s in enumerate(stages)}
+    for row in flows.sort_values(["source", "target"]).itertuples():
+        if row.cases_per_year <= 0:
+            continue
+        h = row.cases_per_year * scale
+        x0, x1 = columns[row.source] + 0.05, columns[row.target] - 0.05
+        y0 = y[row.source] - out_used[row.source]
+        y1 = y[row.target] - in_used[row.target]
+        out_used[row.source] += h
+        in_used[row.target] += h
+        mid = (x0 + x1) / 2
+        verts = [(x0, y0), (mid, y0), (mid, y1), (x1, y1), (x1, y1 - h), (mid, y1 - h),
+                 (mid, y0 - h), (x0, y0 - h), (x0, y0)]
+        codes = [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.LINETO,
+                 Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.CLOSEPOLY]
+        ax.add_patch(PathPatch(Path(verts, codes), facecolor=palette[row.source], alpha=0.35,
+                               edgecolor="none"))
+    for n in nodes:
+        colour = STATUS_COLOURS.get(n, palette.get(n))
+        height = through[n] * scale
+        ax.add_patch(Rectangle((columns[n] - 0.05, y[n] - height), 0.1, height, color=colour))
+        label = f"{SHORT_LABELS.get(n, n)}\n{through[n]:,.0f}/yr"
+        if n in STATUS_COLOURS:
+            ax.text(columns[n] + 0.08, y[n] - height / 2, label, fontsize=8, va="center")
+        else:
+            below = columns[n] % 2 == 1
+            ax.text(columns[n], y[n] - height - 0.01 if below else y[n] + 0.01, label,
+                    fontsize=8, ha="center", va="top" if below else "bottom")
+    ax.set_xlim(-0.4, len(stages) + 0.9)
+    ax.set_ylim(min(y[n] - through[n] * scale for n in nodes) - 0.05, 1.08)
+    ax.axis("off")
+    ax.set_title(f"Where cases go (cases per year, band width in proportion): "
+                 f"{results.scenario.name}")
+    return fig
+
+
+def resolution_time_distributions(results: Mapping[str, Results],
+                                  kind: str = "collective") -> Figure:
+    """Share of resolved ``kind`` disputes settled within each number of days, per scenario."""
+    fig = Figure(figsize=(8, 4.2), layout="constrained")
+    ax = fig.subplots()
+    for name, r in results.items():
+        counted, _ = _counted(r)
+        resolved = counted[(counted["kind"] == kind) & (counted["status"] == "resolved")]
+        days = np.sort((resolved["end_day"] - resolved["arrival_day"]).to_numpy())
+        ax.step(days, np.arange(1, len(days) + 1) / max(len(days), 1), where="post", label=name)
+    ax.set_xscale("symlog", linthresh=30)
+    ax.set_xlabel("Days from grievance to resolution (calendar days; log scale beyond 30)")
+    ax.set_ylabel(f"Share of resolved {kind} disputes")
+    ax.set_title(f"Time to resolution, {kind} disputes")
+    ax.legend(title="Scenario")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def kpi_comparison(comparison: Comparison, kpis: Sequence[str] = (
+        "strike_days_per_year", "days_to_resolution_mean_collective",
+        "days_to_resolution_mean_individual", "share_collective_settled_within_deadlines",
+        "cost_usd_per_resolved_case", "grievances_per_year")) -> Figure:
+    """One panel per KPI: each scenario's mean with its 95% confidence interval."""
+    table = comparison.kpis().set_index(["kpi", "scenario"])
+    kpis = [k for k in kpis if k in table.index.get_level_values(0)]
+    cols = min(3, len(kpis))
+    rows = int(np.ceil(len(kpis) / cols))
+    fig = Figure(figsize=(4 * cols, 3.2 * rows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
+    names = comparison.names
+    for ax, kpi in zip(axes, kpis, strict=False):
+        part = table.loc[kpi].reindex(names)
+        means = part["mean"].to_numpy()
+        errors = np.abs(np.vstack([means - part["ci_low"], part["ci_high"] - means]))
+        ax.bar(names, means, yerr=np.nan_to_num(errors), capsize=6,
+               color=[f"C{i}" for i in range(len(names))], alpha=0.8)
+        ax.set_title(kpi.replace("_", " "), fontsize=9)
+        ax.set_ylabel(part["unit"].iloc[0])
+        ax.tick_params(axis="x", labelrotation=20, labelsize=8)
+        ax.grid(axis="y", alpha=0.3)
+    for ax in axes[len(kpis):]:
+        ax.axis("off")
+    fig.suptitle(f"Scenarios compared (mean and 95% CI, {comparison.level:.0%})")
+    return fig
+
+
+def cost_per_resolved_case(comparison: Comparison) -> Figure:
+    """Yearly budget and cost per resolved case of each scenario, with 95% CIs."""
+    return kpi_comparison(comparison, ("budget_usd_per_year", "cost_usd_per_resolved_case"))
+
+
+def staffing_curve(result: StaffingResult) -> Figure:
+    """A KPI against a staffing or budget level, the target, and the levels that meet it."""
+    fig = Figure(figsize=(8, 4.2), layout="constrained")
+    ax = fig.subplots()
+    curve = result.curve
+    x = curve[result.parameter].to_numpy()
+    ax.fill_between(x, curve["ci_low"], curve["ci_high"], alpha=0.25, label="95% CI")
+    ax.plot(x, curve["mean"], marker="o", label="mean")
+    ax.axhline(result.target, color="k", linestyle="--", label=f"target {result.target:g}")
+    if result.level_for_mean is not None:
+        ax.axvline(result.level_for_mean, color="C2", label=f"meets on average: "
+                   f"{result.level_for_mean:g}")
+    if result.level_for_confidence is not None:
+        ax.axvline(result.level_for_confidence, color="C3", linestyle=":",
+                   label=f"meets with 95% confidence: {result.level_for_confidence:g}")
+    ax.set_xlabel(result.parameter.replace("_", " "))
+    ax.set_ylabel(f"{result.kpi.replace('_', ' ')} ({kpi_unit(result.kpi)})")
+    ax.set_title("Staffing against performance (levels evaluated by the search)")
+    ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
     return fig

@@ -1,0 +1,254 @@
+"""Policies, paired comparisons, sweeps on every executor, staffing searches."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import labsim
+from labsim import experiments
+from labsim.cli import main
+from labsim.experiments import compare, smallest_budget, smallest_staff, sweep
+from labsim.policy import ITEMS, annual_budget_usd, apply_policy, staffing_table
+from labsim.scenario_io import load_policy
+
+POLICIES = ("prevention_first", "resolution_first", "balanced")
+QUICK = {"years": 1.0, "replications": 4, "seed": 2, "warmup_days": 90.0}
+
+
+def _max_unit_cost(base):
+    c = base.costs
+    return max(c.prevention_officer_usd_per_year, c.labour_inspector_usd_per_year,
+               c.conciliator_usd_per_year, c.arbitrator_usd_per_year)
+
+
+def test_policy_presets_spend_the_same_total(baseline):
+    policies = [load_policy(name) for name in POLICIES]
+    assert len({p.budget_usd_per_year for p in policies}) == 1
+    for policy in policies:
+        spent = annual_budget_usd(labsim.load_scenario(policy.name))
+        assert 0 <= policy.budget_usd_per_year - spent < _max_unit_cost(baseline)
+    increment = policies[0].budget_usd_per_year - annual_budget_usd(baseline)
+    assert increment == pytest.approx(250_000)
+
+
+def test_policies_differ_only_in_where_the_money_goes(baseline):
+    prevention = labsim.load_scenario("prevention_first")
+    resolution = labsim.load_scenario("resolution_first")
+    assert prevention.prevention.prevention_officers > resolution.prevention.prevention_officers
+    assert (resolution.individual_conciliation.labour_inspectors
+            > prevention.individual_conciliation.labour_inspectors)
+    assert prevention.arrivals == resolution.arrivals == baseline.arrivals
+    assert prevention.courts == baseline.courts
+
+
+def test_policy_buys_whole_staff():
+    policy = load_policy("balanced")
+    s = apply_policy(policy, labsim.load_scenario(policy.base_scenario))
+    a, c = policy.allocation_usd_per_year, s.costs
+    assert s.individual_conciliation.labour_inspectors == int(
+        a.labour_inspectors // c.labour_inspector_usd_per_year)
+    assert s.arbitration.arbitrators == int(a.arbitrators // c.arbitrator_usd_per_year)
+
+
+def test_policy_money_for_a_missing_route_is_an_error(tmp_path):
+    text = open("datasets/scenarios/balanced.toml").read()
+    path = tmp_path / "p.toml"
+    path.write_text(text.replace('base_scenario = "cambodia_baseline"',
+                                 'base_scenario = "cambodia_baseline"')
+                    .replace("prevention_officers = 144000.0", "prevention_officers = 138000.0")
+                    .replace("mrc_staff = 0.0", "mrc_staff = 6000.0"))
+    with pytest.raises(labsim.ScenarioError) as info:
+        labsim.load_scenario(path)
+    assert info.value.path == "policy.allocation_usd_per_year.mrc_staff"
+
+
+def test_allocation_must_add_up_to_the_budget(tmp_path):
+    text = open("datasets/scenarios/balanced.toml").read()
+    path = tmp_path / "p.toml"
+    path.write_text(text.replace("training = 114505.0", "training = 100000.0"))
+    with pytest.raises(labsim.ScenarioError) as info:
+        labsim.load_scenario(path)
+    assert info.value.path == "policy.allocation_usd_per_year"
+    assert "budget_usd_per_year" in info.value.allowed
+
+
+def test_staffing_table_scales_each_policy(baseline):
+    policies = {name: load_policy(name) for name in POLICIES}
+    table = staffing_table(policies, baseline, {"low": 532_005, "medium": 782_005,
+                                                "high": 1_032_005})
+    assert len(table) == 9
+    c = baseline.costs  # each item rounds down to whole people on its own
+    most_unspent = (c.prevention_officer_usd_per_year + c.labour_inspector_usd_per_year
+                    + c.conciliator_usd_per_year + c.arbitrator_usd_per_year)
+    assert (table["unspent_usd_per_year"] < most_unspent).all()
+    assert (table["unspent_usd_per_year"] >= -1e-6).all()
+    for _, rows in table.groupby("policy"):
+        assert rows["labour_inspectors"].is_monotonic_increasing
+        assert rows["arbitrators"].is_monotonic_increasing
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    return compare(list(POLICIES[:2]), processes=2, **QUICK)
+
+
+def test_paired_differences_are_means_of_replication_differences(comparison):
+    a = comparison.per_replication["prevention_first"]
+    b = comparison.per_replication["resolution_first"]
+    diff = comparison.differences().set_index("kpi")
+    kpi = "days_to_resolution_mean_individual"
+    assert diff.loc[kpi, "difference"] == pytest.approx((b[kpi] - a[kpi]).mean())
+    assert diff.loc[kpi, "ci_low"] <= diff.loc[kpi, "difference"] <= diff.loc[kpi, "ci_high"]
+    assert diff.loc[kpi, "reference"] == "prevention_first"
+
+
+def test_common_random_numbers_make_paired_differences_sharper(comparison):
+    """Pairing replications cancels shared noise: the paired spread is the smaller one."""
+    a = comparison.per_replication["prevention_first"]
+    b = comparison.per_replication["resolution_first"]
+    kpi = "grievances_per_year"
+    paired = (b[kpi] - a[kpi]).std()
+    unpaired = np.sqrt(a[kpi].var() + b[kpi].var())
+    assert paired < 0.5 * unpaired
+
+
+def test_a_scenario_compared_with_itself_shows_no_difference(baseline):
+    same = compare({"a": baseline, "b": baseline}, executor="serial", **QUICK)
+    diff = same.differences()
+    assert np.allclose(diff["difference"].fillna(0), 0)
+    assert not diff["clear"].any()
+
+
+def test_prevention_lowers_grievances_and_resolution_shortens_queues(comparison):
+    diff = comparison.differences().set_index("kpi")
+    assert diff.loc["grievances_per_year", "clear"] and diff.loc["grievances_per_year",
+                                                                    "difference"] > 0
+    assert diff.loc["utilisation_individual_conciliation", "difference"] < 0
+
+
+def test_compare_needs_two_scenarios_and_a_known_reference(baseline):
+    with pytest.raises(labsim.InputError) as info:
+        compare([baseline], **QUICK)
+    assert info.value.path == "scenarios"
+    with pytest.raises(labsim.InputError) as info:
+        compare({"a": baseline, "b": baseline}, reference="c", **QUICK)
+    assert info.value.path == "reference"
+
+
+def test_sweep_runs_every_grid_point_and_matches_compare(baseline):
+    grid = {"arbitration.arbitrators": [9, 25], "collective_conciliation.conciliators": [2, 4]}
+    rows = sweep(baseline, grid=grid, executor="serial", progress=False, **QUICK)
+    assert rows["point"].nunique() == 4 and len(rows) == 4 * QUICK["replications"]
+    base_point = rows[(rows["arbitration.arbitrators"] == 25)
+                      & (rows["collective_conciliation.conciliators"] == 4)]
+    direct = compare({"x": baseline, "y": baseline}, executor="serial", **QUICK)
+    pd.testing.assert_series_equal(
+        base_point["days_to_resolution_mean_collective"].reset_index(drop=True),
+        direct.per_replication["x"]["days_to_resolution_mean_collective"].reset_index(
+            drop=True), check_names=False)
+
+
+def test_sweep_cache_skips_finished_points(baseline, tmp_path, monkeypatch):
+    grid = {"arbitration.arbitrators": [9, 25]}
+    first = sweep(baseline, grid=grid, executor="serial", cache_dir=tmp_path, progress=False,
+                  **QUICK)
+    calls = []
+    real = experiments.replication_kpis_task
+    monkeypatch.setattr(experiments, "replication_kpis_task",
+                        lambda *a: calls.append(a) or real(*a))
+    grid["arbitration.arbitrators"].append(40)
+    second = sweep(baseline, grid=grid, executor="serial", cache_dir=tmp_path, progress=False,
+                   **QUICK)
+    assert len(calls) == QUICK["replications"]
+    pd.testing.assert_frame_equal(first, second[second["point"] < 2].reset_index(drop=True))
+
+
+def test_sweep_validates_every_point_before_running(baseline):
+    with pytest.raises(labsim.ScenarioError) as info:
+        sweep(baseline, grid={"arbitration.objection_share": [0.2, 1.5]}, executor="serial",
+              progress=False, **QUICK)
+    assert info.value.path == "arbitration.objection_share"
+
+
+def test_sweep_on_a_dask_local_cluster_equals_the_serial_run(baseline):
+    distributed = pytest.importorskip("distributed")
+    grid = {"individual_conciliation.labour_inspectors": [6, 10]}
+    serial = sweep(baseline, grid=grid, executor="serial", progress=False, **QUICK)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        on_dask = sweep(baseline, grid=grid, executor=client, progress=True, **QUICK)
+        by_address = sweep(baseline, grid=grid, executor="dask",
+                           scheduler=cluster.scheduler_address, progress=False, **QUICK)
+    pd.testing.assert_frame_equal(serial, on_dask)
+    pd.testing.assert_frame_equal(serial, by_address)
+
+
+def test_local_processes_equal_the_serial_run(baseline):
+    grid = {"individual_conciliation.labour_inspectors": [6, 10]}
+    serial = sweep(baseline, grid=grid, executor="serial", progress=False, **QUICK)
+    local = sweep(baseline, grid=grid, executor="processes", processes=2, progress=False,
+                  **QUICK)
+    pd.testing.assert_frame_equal(serial, local)
+
+
+def test_smallest_staff_meets_the_target_and_one_less_does_not(baseline):
+    result = smallest_staff(baseline, "individual_conciliation.labour_inspectors",
+                            "share_individual_heard_within_deadline", 0.9, low=1, high=12,
+                            executor="serial", **QUICK)
+    n = result.level_for_mean
+    assert n is not None and 1 < n <= 12
+    curve = result.curve.set_index("individual_conciliation.labour_inspectors")
+    assert curve.loc[n, "mean"] >= 0.9
+    below = experiments.replicate(
+        [labsim.with_overrides(baseline, {"individual_conciliation.labour_inspectors": n - 1})],
+        executor="serial", **QUICK)[0]["share_individual_heard_within_deadline"].mean()
+    assert below < 0.9
+    assert result.level_for_confidence is None or result.level_for_confidence >= n
+    assert "labour_inspectors" in result.describe()
+
+
+def test_smallest_budget_for_a_policy(baseline):
+    policy = load_policy("resolution_first")
+    result = smallest_budget(policy, baseline, "share_individual_heard_within_deadline", 0.9,
+                             step_usd=100_000, low_usd=100_000, high_usd=800_000,
+                             executor="serial", **QUICK)
+    assert result.level_for_mean is not None
+    assert 100_000 <= result.level_for_mean <= 800_000
+    assert result.level_for_mean % 100_000 == 0
+
+
+def test_items_cover_every_allocation_field():
+    from dataclasses import fields
+
+    from labsim.policy import Allocation
+    assert tuple(f.name for f in fields(Allocation)) == ITEMS
+
+
+def test_cli_compare_prints_table_and_verdict(capsys):
+    code = main(["compare", "datasets/scenarios/prevention_first.toml",
+                 "datasets/scenarios/resolution_first.toml", "--years", "1", "--reps", "3",
+                 "--warmup-days", "90"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "resolution_first vs prevention_first" in out
+    assert "strike days" in out and "cost per resolved case" in out
+    assert "95% CI" in out
+
+
+def test_cli_sweep_writes_results(tmp_path, capsys):
+    grid = tmp_path / "grid.toml"
+    grid.write_text('[grid]\n"arbitration.arbitrators" = [9, 25]\n')
+    code = main(["sweep", "cambodia_baseline", "--grid", str(grid), "--out", str(tmp_path),
+                 "--years", "1", "--reps", "2", "--warmup-days", "30", "--executor", "serial"])
+    assert code == 0
+    rows = pd.read_csv(tmp_path / "sweep.csv")
+    assert sorted(rows["arbitration.arbitrators"].unique()) == [9, 25]
+
+
+def test_cli_sweep_bad_grid_is_one_line(tmp_path, capsys):
+    grid = tmp_path / "grid.toml"
+    grid.write_text('[grid]\n"arbitration.arbitratorz" = [9]\n')
+    assert main(["sweep", "cambodia_baseline", "--grid", str(grid), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "did you mean 'arbitrators'" in err
