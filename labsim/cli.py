@@ -1,4 +1,5 @@
-"""Command line: ``labsim run | compare | sweep | validate`` call what notebooks call."""
+"""Command line: ``labsim run | compare | sweep | calibrate | validate`` call what notebooks
+call."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
+from .calibration import calibrate, load_targets
 from .errors import InputError
 from .experiments import compare, sweep
 from .report import format_comparison, format_summary, verdict
 from .runner import run
-from .scenario_io import load_scenario
+from .scenario_io import load_scenario, save_scenario
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +45,17 @@ def _parser() -> argparse.ArgumentParser:
     sweep_cmd.add_argument("--executor", choices=["serial", "processes", "dask"],
                            default="processes", help="where replications run")
     sweep_cmd.add_argument("--scheduler", help="Dask scheduler ADDRESS (implies --executor dask)")
+
+    calibrate_cmd = commands.add_parser(
+        "calibrate", help="fit grievance rates and escalation shares to observed figures")
+    calibrate_cmd.add_argument("base", help="base scenario file or preset")
+    calibrate_cmd.add_argument("--targets", help="targets CSV (default: "
+                               "datasets/observed/calibration_targets.csv)")
+    calibrate_cmd.add_argument("--method", choices=["surrogate", "simulation"],
+                               default="surrogate", help="fit on expected flows (fast) or "
+                               "refine on simulations (slow)")
+    calibrate_cmd.add_argument("--out", help="write the calibrated scenario to this TOML file")
+    _add_run_options(calibrate_cmd, years=3.0, reps=10)
 
     validate_cmd = commands.add_parser("validate", help="check a scenario file")
     validate_cmd.add_argument("scenario", help="scenario TOML file, or a preset name")
@@ -115,7 +128,21 @@ def _sweep(args: argparse.Namespace) -> None:
     print(f"wrote {out / 'sweep.csv'}")
 
 
-COMMANDS = {"run": _run, "compare": _compare, "sweep": _sweep}
+def _calibrate(args: argparse.Namespace) -> None:
+    targets = load_targets(args.targets) if args.targets else None
+    result = calibrate(args.base, targets, method=args.method, years=args.years,
+                       replications=args.reps, seed=args.seed, warmup_days=args.warmup_days,
+                       processes=args.processes)
+    print(f"calibrated {result.scenario.name} ({args.method}, {result.evaluations} "
+          f"evaluations); fit error {result.objective:.3f}")
+    for name, value in result.fitted.items():
+        print(f"  {name} = {value:.4g}")
+    print(result.table.drop(columns="source").to_string(index=False, float_format="%.4g"))
+    if args.out:
+        print(f"wrote {save_scenario(result.scenario, args.out)}")
+
+
+COMMANDS = {"run": _run, "compare": _compare, "sweep": _sweep, "calibrate": _calibrate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -240,6 +240,9 @@ def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
     waited = heard["individual_conciliation_start_day"] - heard["individual_conciliation_entry_day"]
     kpi["share_individual_heard_within_deadline"] = _share(
         waited <= scenario.individual_conciliation.hearing_deadline_days)
+    if "arbitration" in stages:
+        decided = counted[counted["decision_day"].notna()]
+        kpi["arbitration_settled_share"] = _share(decided["outcome"] == "settled_at_arbitration")
     if scenario.migrant_on:
         kpi.update(_migrant_kpis(counted, closed, scenario, years))
     if scenario.korea_on:

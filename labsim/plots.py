@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
 
+from .calibration import CalibrationResult
 from .experiments import Comparison, StaffingResult
 from .kpis import kpi_unit
 from .results import Results
@@ -263,4 +264,26 @@ def staffing_curve(result: StaffingResult) -> Figure:
     ax.set_title("Staffing against performance (levels evaluated by the search)")
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
+    return fig
+
+
+def calibration_fit(result: CalibrationResult) -> Figure:
+    """Observed against simulated for each calibration target: tolerance band and 95% CI."""
+    table = result.table
+    fig = Figure(figsize=(4 * len(table), 3.4), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(table)))
+    for ax, row in zip(axes, table.itertuples(), strict=True):
+        ax.axhspan(row.observed - row.tolerance, row.observed + row.tolerance, color="0.85",
+                   label="observed ± tolerance")
+        ax.axhline(row.observed, color="k", label="observed")
+        ax.errorbar([0], [row.simulated], yerr=[[row.simulated - row.ci_low],
+                                                [row.ci_high - row.simulated]],
+                    fmt="o", color="C0" if row.within_tolerance else "C3", capsize=6,
+                    label="simulated (95% CI)")
+        ax.set_xticks([])
+        ax.set_title(row.kpi.replace("_", " "), fontsize=9)
+        ax.set_ylabel(kpi_unit(row.kpi))
+    axes[0].legend(fontsize="x-small")
+    fig.suptitle(f"Calibration of {result.scenario.name}: observed vs simulated "
+                 f"(fit error {result.objective:.2f})")
     return fig

@@ -32,7 +32,7 @@ def test_validate_accepts_a_good_file(capsys):
 def test_broken_file_gives_one_line_and_nonzero_exit(tmp_path):
     text = open("datasets/scenarios/cambodia_baseline.toml").read()
     broken = tmp_path / "broken.toml"
-    broken.write_text(text.replace("objection_share = 0.5", "objection_share = 1.5"))
+    broken.write_text(text.replace("objection_share = 0.353", "objection_share = 1.5"))
     proc = subprocess.run([sys.executable, "-m", "labsim.cli", "run", str(broken)],
                           capture_output=True, text=True)
     assert proc.returncode == 2

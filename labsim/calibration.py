@@ -1,0 +1,210 @@
+"""Calibration: fit free parameters so a scenario reproduces observed yearly figures.
+
+The objective is the sum of squared (model - observed) / tolerance over the targets. The
+model is first the exact expected-flow surrogate (``flows.py``, least squares), optionally
+refined on seeded simulations that share random numbers across evaluations. Parameters
+are searched on a logistic scale inside their bounds; the fit is always reported against
+a fresh simulation.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from .errors import InputError
+from .experiments import ScenarioLike, replicate
+from .flows import expected_flows
+from .kpis import summarise
+from .runner import as_scenario
+from .scenario import Scenario
+from .scenario_io import SCENARIO_DIR, with_overrides
+
+OBSERVED_DIR = SCENARIO_DIR.parent / "observed"
+
+
+@dataclass(frozen=True)
+class Target:
+    """An observed figure the model should reproduce, within ``tolerance`` (same unit)."""
+
+    kpi: str
+    observed: float
+    tolerance: float
+    source: str = ""
+
+
+def load_targets(path: str | Path = OBSERVED_DIR / "calibration_targets.csv") -> list[Target]:
+    """Calibration targets from a CSV with columns kpi, observed, tolerance, source_title."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [Target(row["kpi"], float(row["observed"]), float(row["tolerance"]),
+                       f"{row['source_title']} ({row['publisher']})")
+                for row in csv.DictReader(handle)]
+
+
+def _scale_rates(kind: str) -> Callable[[Scenario, float], dict[str, Any]]:
+    key = (f"{kind}_grievances_per_1000_workers_per_year" if kind == "individual"
+           else f"{kind}_grievances_per_100_enterprises_per_year")
+
+    def apply(s: Scenario, factor: float) -> dict[str, Any]:
+        return {f"arrivals.sectors.{sector.name}.{key}": getattr(sector, key) * factor
+                for sector in s.arrivals.sectors}
+    return apply
+
+
+def _share_against(path: str, field_name: str, balance: str,
+                   ) -> Callable[[Scenario, float], dict[str, Any]]:
+    """Set one outcome share and let ``balance`` take up the difference (they sum to 1)."""
+    def apply(s: Scenario, value: float) -> dict[str, Any]:
+        section = s
+        for part in path.split("."):
+            section = getattr(section, part)
+        others = sum(getattr(section, f.name) for f in section.__dataclass_fields__.values()
+                     if f.name not in (field_name, balance))
+        return {f"{path}.{field_name}": value, f"{path}.{balance}": 1.0 - others - value}
+    return apply
+
+
+@dataclass(frozen=True)
+class FreeParameter:
+    """A parameter calibration may move, inside [low, high]."""
+
+    name: str
+    low: float
+    high: float
+    apply: Callable[[Scenario, float], dict[str, Any]] = field(repr=False)
+    """Overrides that set the parameter to a value."""
+
+
+FREE_PARAMETERS = {
+    "individual_grievance_scale": FreeParameter(
+        "individual_grievance_scale", 0.3, 3.0, _scale_rates("individual")),
+    "collective_grievance_scale": FreeParameter(
+        "collective_grievance_scale", 0.3, 3.0, _scale_rates("collective")),
+    "collective_non_conciliation": FreeParameter(
+        "collective_non_conciliation", 0.02, 0.6,
+        _share_against("collective_conciliation.outcomes", "non_conciliation", "agreement")),
+    "arbitration_settled": FreeParameter(
+        "arbitration_settled", 0.05, 0.85,
+        _share_against("arbitration.outcomes", "settled", "award")),
+    "objection_share": FreeParameter(
+        "objection_share", 0.0, 0.8,
+        lambda s, v: {"arbitration.objection_share": v}),
+}
+"""Parameters a calibration can fit: grievance rates (as scales) and escalation shares."""
+
+DEFAULT_FREE = ("individual_grievance_scale", "collective_grievance_scale",
+                "collective_non_conciliation", "arbitration_settled", "objection_share")
+
+
+def _starting_value(base: Scenario, p: FreeParameter) -> float:
+    if p.name.endswith("_scale"):
+        return 1.0
+    section = {"collective_non_conciliation": base.collective_conciliation.outcomes
+               .non_conciliation, "arbitration_settled": base.arbitration.outcomes.settled,
+               "objection_share": base.arbitration.objection_share}
+    return float(section[p.name])
+
+
+def _to_unit(value: float, p: FreeParameter) -> float:
+    u = np.clip((value - p.low) / (p.high - p.low), 1e-6, 1 - 1e-6)
+    return float(np.log(u / (1 - u)))
+
+
+def _from_unit(z: float, p: FreeParameter) -> float:
+    return float(p.low + (p.high - p.low) / (1 + np.exp(-z)))
+
+
+@dataclass
+class CalibrationResult:
+    """Fitted values, fit error and the observed-vs-simulated table."""
+
+    scenario: Scenario
+    """The base scenario with the fitted values."""
+    fitted: dict[str, float]
+    objective: float
+    """Sum of squared (simulated - observed) / tolerance, from the final simulation."""
+    table: pd.DataFrame
+    """kpi, observed, tolerance, simulated, ci_low, ci_high, within_tolerance, source."""
+    evaluations: int
+
+
+def fit_table(scenario: Scenario, targets: Sequence[Target], run: Mapping[str, Any]
+              ) -> pd.DataFrame:
+    """Observed against simulated (mean and 95% CI) for each target."""
+    kpis = replicate([scenario], **run)[0]
+    missing = [t.kpi for t in targets if t.kpi not in kpis.columns]
+    if missing:
+        raise InputError("targets", missing, f"KPIs of this scenario ({', '.join(kpis.columns)})")
+    summary = summarise(kpis[[t.kpi for t in targets]])
+    rows = []
+    for t in targets:
+        s = summary.loc[t.kpi]
+        rows.append({"kpi": t.kpi, "observed": t.observed, "tolerance": t.tolerance,
+                     "simulated": s["mean"], "ci_low": s["ci_low"], "ci_high": s["ci_high"],
+                     "within_tolerance": abs(s["mean"] - t.observed) <= t.tolerance,
+                     "source": t.source})
+    return pd.DataFrame(rows)
+
+
+def calibrate(base: ScenarioLike, targets: Sequence[Target] | None = None,
+              free: Sequence[str] = DEFAULT_FREE, method: str = "surrogate",
+              years: float = 3.0, replications: int = 10, seed: int = 1,
+              warmup_days: float = 365.0, max_evaluations: int = 60,
+              executor: Any = "processes", processes: int | None = None) -> CalibrationResult:
+    """Fit ``free`` parameters of ``base`` to ``targets`` (default: the shipped targets).
+
+    ``method="surrogate"`` (default) fits the exact expected flows (``flows.py``) by least
+    squares in seconds; ``"simulation"`` then refines with Nelder-Mead on seeded
+    simulations (slow: each evaluation runs all replications). Either way the reported
+    table compares the observations with a fresh simulation of the fitted scenario.
+    """
+    base = as_scenario(base)
+    targets = list(targets) if targets is not None else load_targets()
+    unknown = [name for name in free if name not in FREE_PARAMETERS]
+    if unknown:
+        raise InputError("free", unknown, f"names among {', '.join(FREE_PARAMETERS)}")
+    if method not in ("surrogate", "simulation"):
+        raise InputError("method", method, "'surrogate' or 'simulation'")
+    params = [FREE_PARAMETERS[name] for name in free]
+    run = {"years": years, "replications": replications, "seed": seed,
+           "warmup_days": warmup_days, "executor": executor, "processes": processes}
+
+    def build(z: np.ndarray) -> Scenario:
+        changes: dict[str, Any] = {}
+        for value, p in zip(z, params, strict=True):
+            changes.update(p.apply(base, _from_unit(value, p)))
+        return with_overrides(base, changes)
+
+    def residuals(kpis: Mapping[str, float]) -> np.ndarray:
+        return np.array([(kpis[t.kpi] - t.observed) / t.tolerance for t in targets])
+
+    surrogate_kpis = expected_flows(base)
+    missing = [t.kpi for t in targets if t.kpi not in surrogate_kpis]
+    if missing:
+        raise InputError("targets", missing, f"KPIs the surrogate knows "
+                         f"({', '.join(surrogate_kpis)})")
+    start = np.array([_to_unit(_starting_value(base, p), p) for p in params])
+    found = optimize.least_squares(lambda z: residuals(expected_flows(build(z))), start,
+                                   x_scale=1.0, xtol=1e-10, ftol=1e-12)
+    z, evaluations = found.x, int(found.nfev)
+    if method == "simulation":
+        def objective(z: np.ndarray) -> float:
+            return float(np.sum(residuals(replicate([build(z)], **run)[0].mean()) ** 2))
+
+        refined = optimize.minimize(objective, z, method="Nelder-Mead",
+                                    options={"maxfev": max_evaluations, "xatol": 0.02,
+                                             "fatol": 0.01})
+        z, evaluations = refined.x, evaluations + int(refined.nfev)
+    fitted = {p.name: _from_unit(value, p) for value, p in zip(z, params, strict=True)}
+    scenario = build(z)
+    table = fit_table(scenario, targets, run)
+    objective = float(np.sum(((table["simulated"] - table["observed"]) / table["tolerance"])
+                             ** 2))
+    return CalibrationResult(scenario, fitted, objective, table, evaluations)
