@@ -21,7 +21,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks
-	$(BIN)/python -m pytest --nbval tests notebooks
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg tests notebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py

@@ -292,3 +292,31 @@ def smallest_budget(policy: Policy, base: ScenarioLike, kpi: str, target: float,
 
     low, high = int(np.ceil(low_usd / step_usd)), int(high_usd // step_usd)
     return _search(make, "budget_usd_per_year", kpi, target, low, high, step_usd, run)
+
+
+def sensitivity(base: ScenarioLike, parameters: Sequence[str], kpi: str, change: float = 0.2,
+                **run: Any) -> pd.DataFrame:
+    """One-at-a-time sensitivity: ``kpi`` with each parameter lowered and raised by ``change``.
+
+    Whole-number parameters are rounded (at least 1 apart from the base); shares are capped
+    to [0, 1] by validation, which names any parameter that cannot move. All runs share
+    random numbers, so the differences are the parameter's effect.
+    """
+    base = as_scenario(base)
+    scenarios, rows = [base], []
+    for path in parameters:
+        value = base
+        for part in path.split("."):
+            value = getattr(value, part)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InputError("parameters", path, "paths of numeric parameters")
+        low, high = value * (1 - change), value * (1 + change)
+        if isinstance(value, int):
+            low, high = min(round(low), value - 1), max(round(high), value + 1)
+        scenarios += [with_overrides(base, {path: low}), with_overrides(base, {path: high})]
+        rows.append({"parameter": path, "value": value, "low_value": low, "high_value": high})
+    means = [table[kpi].mean() for table in replicate(scenarios, **run)]
+    for number, row in enumerate(rows):
+        row.update({"kpi": kpi, "base": means[0], "low": means[1 + 2 * number],
+                    "high": means[2 + 2 * number], "change": change})
+    return pd.DataFrame(rows)

@@ -287,3 +287,60 @@ def calibration_fit(result: CalibrationResult) -> Figure:
     fig.suptitle(f"Calibration of {result.scenario.name}: observed vs simulated "
                  f"(fit error {result.objective:.2f})")
     return fig
+
+
+def utilisation_bars(summary: pd.DataFrame) -> Figure:
+    """Share of staff time in use at each staffed stage (mean, 95% CI), from a KPI summary."""
+    rows = summary[summary.index.str.startswith("utilisation_")]
+    stages = [name.removeprefix("utilisation_") for name in rows.index]
+    fig = Figure(figsize=(8, 3.4), layout="constrained")
+    ax = fig.subplots()
+    means = rows["mean"].to_numpy()
+    errors = np.vstack([means - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - means])
+    ax.barh([SHORT_LABELS.get(s, s) for s in stages], means, xerr=np.nan_to_num(errors),
+            capsize=5, color=["C3" if m > 0.85 else "C0" for m in means])
+    ax.axvline(0.85, color="k", linestyle=":", label="0.85: queues grow fast above this")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("Share of staff time in use (utilisation)")
+    ax.set_title("How busy each stage's staff are (mean and 95% CI)")
+    ax.legend(fontsize="small", loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def time_in_stages(results: Results) -> Figure:
+    """Where the time goes: mean days waiting for staff and being served, per stage."""
+    stats = results.stage_statistics().groupby("stage").mean(numeric_only=True)
+    stats = stats.reindex([s for s in active_stages(results.scenario) if s in stats.index])
+    service = stats["mean_days_in_stage"] - stats["mean_wait_days"]
+    fig = Figure(figsize=(8, 3.4), layout="constrained")
+    ax = fig.subplots()
+    labels = [SHORT_LABELS.get(s, s) for s in stats.index]
+    ax.barh(labels, stats["mean_wait_days"], color="C3", label="waiting for staff")
+    ax.barh(labels, service, left=stats["mean_wait_days"], color="C0",
+            label="being handled (and legal waiting periods)")
+    ax.invert_yaxis()
+    ax.set_xlabel("Mean days per case in the stage")
+    ax.set_title(f"Where the time goes: {results.scenario.name}")
+    ax.legend(fontsize="small")
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def tornado(sensitivity: pd.DataFrame, kpi_label: str = "") -> Figure:
+    """One-at-a-time sensitivity: the KPI's change when each parameter goes down or up."""
+    table = sensitivity.assign(width=(sensitivity["high"] - sensitivity["low"]).abs())
+    table = table.sort_values("width")
+    fig = Figure(figsize=(8, 0.5 * len(table) + 1.5), layout="constrained")
+    ax = fig.subplots()
+    base = float(table["base"].iloc[0])
+    labels = [p.split(".")[-1].replace("_", " ") for p in table["parameter"]]
+    ax.barh(labels, table["low"] - base, left=base, color="C0", label="parameter lowered")
+    ax.barh(labels, table["high"] - base, left=base, color="C3", label="parameter raised")
+    ax.axvline(base, color="k")
+    kpi = table["kpi"].iloc[0]
+    ax.set_xlabel(kpi_label or f"{kpi.replace('_', ' ')} ({kpi_unit(kpi)})")
+    ax.set_title(f"Sensitivity of {kpi.replace('_', ' ')} "
+                 f"(each parameter -/+{table['change'].iloc[0]:.0%})")
+    ax.legend(fontsize="small")
+    return fig

@@ -173,3 +173,28 @@ def staffing_table(policies: Mapping[str, Policy], base: Scenario,
                 "unspent_usd_per_year": round(budget - annual_budget_usd(s), 2),
             })
     return pd.DataFrame(rows)
+
+
+PREVENTION_SPLIT = {"prevention_officers": 0.58, "training": 0.42}
+"""How prevention money is divided (as in prevention_first.toml: 144,000 / 106,000)."""
+RESOLUTION_SPLIT = {"labour_inspectors": 0.40, "conciliators": 0.20, "arbitrators": 0.40}
+"""How resolution money is divided (as in resolution_first.toml: 100,800 / 50,400 / 98,800)."""
+
+
+def policy_with_increment(base: Scenario, increment_usd_per_year: float,
+                          prevention_share: float, name: str, description: str = "") -> Policy:
+    """The base scenario's own spending plus an increment, ``prevention_share`` of it on
+    prevention and the rest on resolution (each divided as in the presets)."""
+    if not 0.0 <= prevention_share <= 1.0:
+        raise ScenarioError("prevention_share", prevention_share, "a share in [0, 1]")
+    if increment_usd_per_year < 0:
+        raise ScenarioError("increment_usd_per_year", increment_usd_per_year, "a number >= 0")
+    spend = staffing_cost_usd(base)
+    extra = dict.fromkeys(ITEMS, 0.0)
+    for item, share in PREVENTION_SPLIT.items():
+        extra[item] += increment_usd_per_year * prevention_share * share
+    for item, share in RESOLUTION_SPLIT.items():
+        extra[item] += increment_usd_per_year * (1 - prevention_share) * share
+    allocation = Allocation(**{item: spend.get(item, 0.0) + extra[item] for item in ITEMS})
+    return Policy(name, description or f"{prevention_share:.0%} of US${increment_usd_per_year:,.0f}"
+                  " extra on prevention", base.name, allocation.total, allocation)

@@ -28,7 +28,7 @@ KEY_KPIS = (
 """The KPIs a workshop looks at first; ``format_summary(..., full=True)`` shows all."""
 
 
-def _number(value: float) -> str:
+def format_number(value: float) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if abs(value) >= 100:
@@ -43,9 +43,9 @@ def format_summary(summary: pd.DataFrame, full: bool = False) -> str:
     rows = summary if full else summary.loc[[k for k in KEY_KPIS if k in summary.index]]
     lines = []
     for name, row in rows.iterrows():
-        ci = (f"[{_number(row['ci_low'])}, {_number(row['ci_high'])}]"
+        ci = (f"[{format_number(row['ci_low'])}, {format_number(row['ci_high'])}]"
               if not math.isnan(row["ci_low"]) else "(one replication: no CI)")
-        lines.append((str(name), _number(row["mean"]), ci, str(row["unit"])))
+        lines.append((str(name), format_number(row["mean"]), ci, str(row["unit"])))
     width = [max(len(line[i]) for line in lines + [("KPI", "mean", "95% CI", "unit")])
              for i in range(4)]
     header = ("KPI", "mean", "95% CI", "unit")
@@ -103,8 +103,8 @@ def format_comparison(kpis: pd.DataFrame, differences: pd.DataFrame, full: bool 
     wanted = list(dict.fromkeys(kpis["kpi"])) if full else [
         k for k in KEY_KPIS + ("budget_usd_per_year", "cost_usd_per_resolved_case")
         if k in set(kpis["kpi"])]
-    cell = {(r.scenario, r.kpi): f"{_number(r.mean)} [{_number(r.ci_low)}, {_number(r.ci_high)}]"
-            for r in kpis.itertuples()}
+    cell = {(r.scenario, r.kpi): f"{format_number(r.mean)} [{format_number(r.ci_low)}, "
+            f"{format_number(r.ci_high)}]" for r in kpis.itertuples()}
     change = {}
     for r in differences.itertuples():
         mark = (" better" if r.better else " worse") if r.better is not None else ""

@@ -233,14 +233,16 @@ def _set_path(data: dict[str, Any], dotted: str, value: Any) -> None:
             node = node[key]
 
 
-def with_overrides(scenario: Scenario, overrides: Mapping[str, Any] | None = None,
+def with_overrides(scenario: Scenario | str | Path, overrides: Mapping[str, Any] | None = None,
                    **kwargs: Any) -> Scenario:
-    """A validated copy of ``scenario`` with dotted-path fields changed.
+    """A validated copy of ``scenario`` (or a preset name or file) with dotted paths changed.
 
     ``with_overrides(s, {"arbitration.arbitrators": 30})`` or, with ``__`` for dots,
     ``with_overrides(s, arbitration__arbitrators=30)``. Sectors are addressed by index
     or name: ``"arrivals.sectors.garment_footwear.workers"``.
     """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
     changes = dict(overrides or {})
     changes.update({key.replace("__", "."): v for key, v in kwargs.items()})
     data = scenario_to_dict(scenario)

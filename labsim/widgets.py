@@ -1,0 +1,225 @@
+"""Dashboards: one function per dashboard, each returning an ipywidgets container.
+
+Widgets only wire controls to ``workshop`` / ``experiments`` and ``plots``; they update
+their views in place (an Image fed from ``savefig``, HTML for tables), never through
+``Output`` capture or ``interact``, so that nbval and Voila handle them reliably.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import ipywidgets as w
+
+from . import plots
+from .brief import figure_png, kpi_table_html, policy_brief_html
+from .experiments import replicate
+from .kpis import kpi_unit, summarise
+from .report import format_comparison, format_number, format_summary, verdict
+from .runner import as_scenario
+from .scenario_io import with_overrides
+from .workshop import PREVIEW, PolicySettings, compare_policies, policy_pair
+
+PLOT_KPIS = {
+    "Strike days per year": "strike_days_per_year",
+    "Days to resolve a collective dispute": "days_to_resolution_mean_collective",
+    "Days to resolve an individual dispute": "days_to_resolution_mean_individual",
+    "Collective disputes settled within deadlines": "share_collective_settled_within_deadlines",
+    "Cost per resolved case": "cost_usd_per_resolved_case",
+    "Grievances per year": "grievances_per_year",
+    "Workdays lost per year": "workdays_lost_per_year",
+}
+WIDE = {"description_width": "19em"}
+SLIDER_LAYOUT = w.Layout(width="34em")
+
+
+class Dashboard(w.VBox):
+    """A dashboard container that also keeps a plain-text report of what it shows."""
+
+    def __init__(self, title: str, children: list[w.Widget]):
+        super().__init__(children)
+        self.title = title
+        self.report = ""
+        self.add_class("labsim-dashboard")
+
+    def __repr__(self) -> str:
+        return f"<labsim dashboard: {self.title}>"
+
+
+def _slider(kind: Callable, value, low, high, step, description: str, **extra) -> w.Widget:
+    return kind(value=value, min=low, max=high, step=step, description=description,
+                continuous_update=False, style=WIDE, layout=SLIDER_LAYOUT, **extra)
+
+
+def _busy(status: w.HTML, controls: list[w.Widget], busy: bool, text: str) -> None:
+    status.value = (f'<span class="labsim-status" style="color:#b36b00">&#9203; {text}</span>'
+                    if busy else f'<span class="labsim-status" style="color:#1b7f5b">{text}</span>')
+    for control in controls:
+        control.disabled = busy
+
+
+def prevention_vs_resolution(base: str = "cambodia_baseline",
+                             brief_dir: str | Path = ".") -> Dashboard:
+    """The main dashboard: two ways of spending the same extra money, side by side."""
+    scenario = as_scenario(base)
+    increment = _slider(w.IntSlider, 250_000, 0, 1_000_000, 50_000,
+                        "Extra budget (US$ per year)", readout_format=",d")
+    share_a = _slider(w.FloatSlider, 1.0, 0.0, 1.0, 0.1,
+                      "Prevention-first: share of extra to prevention", readout_format=".0%")
+    share_b = _slider(w.FloatSlider, 0.0, 0.0, 1.0, 0.1,
+                      "Resolution-first: share of extra to prevention", readout_format=".0%")
+    inspectors = _slider(w.IntSlider, scenario.individual_conciliation.labour_inspectors, 1, 40,
+                         1, "Labour inspectors today")
+    conciliators = _slider(w.IntSlider, scenario.collective_conciliation.conciliators, 1, 20, 1,
+                           "Ministry conciliators today")
+    arbitrators = _slider(w.IntSlider, scenario.arbitration.arbitrators, 3, 60, 1,
+                          "Arbitrators today")
+    grievances = _slider(w.FloatSlider, 1.0, 0.5, 2.0, 0.1, "Grievance rate (x today)",
+                         readout_format=".1f")
+    workplace = _slider(w.FloatSlider,
+                        scenario.prevention.workplace_resolution_share_individual, 0.0, 0.7,
+                        0.05, "Settled at the workplace (individual)", readout_format=".0%")
+    plotted = w.Dropdown(options=list(PLOT_KPIS.items()), value="strike_days_per_year",
+                         description="Plot", style=WIDE, layout=SLIDER_LAYOUT)
+    status, verdict_html, table_html = w.HTML(), w.HTML(), w.HTML()
+    image = w.Image(format="png", layout=w.Layout(max_width="46em"))
+    export = w.Button(description="Export policy brief", icon="download",
+                      button_style="success")
+    download = w.HTML()
+    controls = [increment, share_a, share_b, inspectors, conciliators, arbitrators, grievances,
+                workplace, plotted, export]
+    state: dict = {}
+    dashboard = Dashboard("Prevention first or resolution first?", [
+        w.HTML("<h3>Prevention first or resolution first?</h3><p>Both policies get the same "
+               "extra money. Move a slider and both are simulated again with the same "
+               "grievances (10 runs of 3 years).</p>"),
+        w.HBox([w.VBox([w.HTML("<b>The extra money</b>"), increment, share_a, share_b]),
+                w.VBox([w.HTML("<b>Today's system (both policies)</b>"), inspectors,
+                        conciliators, arbitrators, grievances, workplace])]),
+        status, verdict_html, table_html, plotted, image, w.HBox([export, download])])
+
+    def draw_plot() -> None:
+        kpi = plotted.value
+        fig = plots.kpi_comparison(state["comparison"], [kpi])
+        image.value = figure_png(fig)
+        state["figure"] = fig
+
+    def recompute(_=None) -> None:
+        _busy(status, controls, True, "Simulating both policies...")
+        started = time.perf_counter()
+        settings = PolicySettings(increment.value, share_a.value, share_b.value,
+                                  inspectors.value, conciliators.value, arbitrators.value,
+                                  grievances.value, workplace.value)
+        try:
+            state["pair"] = pair = policy_pair(scenario, settings)
+            state["comparison"] = comparison = compare_policies(pair)
+        except ValueError as err:  # an InputError from an impossible combination
+            _busy(status, controls, False, f"Cannot run this combination: {html.escape(str(err))}")
+            return
+        differences = comparison.differences()
+        lines = verdict(differences)
+        verdict_html.value = ('<ul class="labsim-verdict">'
+                              + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")
+        table_html.value = kpi_table_html(comparison)
+        draw_plot()
+        dashboard.report = (format_comparison(comparison.kpis(), differences) + "\n\n"
+                            + "\n".join(lines))
+        _busy(status, controls, False,
+              f"Updated in {time.perf_counter() - started:.1f} s")
+
+    def replot(_=None) -> None:
+        if "comparison" in state:
+            draw_plot()
+
+    def write_brief(_=None) -> None:
+        comparison = state["comparison"]
+        figures = [plots.kpi_comparison(comparison)]
+        settings = (f"{PREVIEW['replications']} replications of {PREVIEW['years']:g} years, "
+                    f"seed {PREVIEW['seed']}, extra budget US${increment.value:,}")
+        page = policy_brief_html(comparison, state["pair"], figures,
+                                 "Prevention first or resolution first?", settings)
+        path = Path(brief_dir) / "policy_brief.html"
+        path.write_text(page, encoding="utf-8")
+        encoded = base64.b64encode(page.encode("utf-8")).decode("ascii")
+        download.value = (f'<a download="policy_brief.html" href="data:text/html;base64,'
+                          f'{encoded}">Download the brief</a> (also saved as {path})')
+
+    for control in controls[:-2]:
+        control.observe(recompute, names="value")
+    plotted.observe(replot, names="value")
+    export.on_click(write_brief)
+    recompute()
+    return dashboard
+
+
+def staffing_explorer(base: str = "cambodia_baseline") -> Dashboard:
+    """Staff one stage and see deadlines, backlog growth, utilisation and cost."""
+    scenario = as_scenario(base)
+    stages = {
+        "Labour inspectors (individual disputes)": ("individual_conciliation.labour_inspectors",
+                                                    "share_individual_heard_within_deadline",
+                                                    "utilisation_individual_conciliation",
+                                                    "backlog_trend_individual_conciliation"),
+        "Ministry conciliators (collective disputes)": (
+            "collective_conciliation.conciliators", "share_collective_settled_within_deadlines",
+            "utilisation_collective_conciliation", "backlog_trend_collective_conciliation"),
+        "Arbitrators (Arbitration Council)": ("arbitration.arbitrators",
+                                             "share_collective_settled_within_deadlines",
+                                             "utilisation_arbitration",
+                                             "backlog_trend_arbitration"),
+    }
+    stage = w.Dropdown(options=list(stages), description="Who", style=WIDE,
+                       layout=SLIDER_LAYOUT)
+    staff = _slider(w.IntSlider, scenario.individual_conciliation.labour_inspectors, 1, 40, 1,
+                    "How many")
+    status, table_html = w.HTML(), w.HTML()
+    image = w.Image(format="png", layout=w.Layout(max_width="46em"))
+    dashboard = Dashboard("Staffing and deadlines", [
+        w.HTML("<h3>Staffing and deadlines</h3><p>Choose who to staff and how many; 10 runs "
+               "of 3 years show whether the legal deadlines are met and whether the backlog "
+               "keeps growing.</p>"), stage, staff, status, table_html, image])
+
+    def current_value() -> int:
+        value = scenario
+        for part in stages[stage.value][0].split("."):
+            value = getattr(value, part)
+        return int(value)
+
+    def recompute(_=None) -> None:
+        path, deadline_kpi, utilisation_kpi, trend_kpi = stages[stage.value]
+        _busy(status, [stage, staff], True, "Simulating...")
+        try:
+            changed = with_overrides(scenario, {path: staff.value})
+        except ValueError as err:
+            _busy(status, [stage, staff], False, html.escape(str(err)))
+            return
+        kpis = replicate([changed], processes=2, **PREVIEW)[0]
+        wanted = [deadline_kpi, utilisation_kpi, trend_kpi, "cost_usd_per_resolved_case",
+                  "budget_usd_per_year"]
+        summary = summarise(kpis[wanted])
+        rows = "".join(
+            f"<tr><td>{k.replace('_', ' ')}</td><td>{format_number(r['mean'])}</td>"
+            f"<td>[{format_number(r['ci_low'])}, {format_number(r['ci_high'])}]</td>"
+            f"<td>{html.escape(kpi_unit(k))}</td></tr>" for k, r in summary.iterrows())
+        table_html.value = ('<table class="labsim-kpi-table"><tr><th>KPI</th><th>mean</th>'
+                            f"<th>95% CI</th><th>unit</th></tr>{rows}</table>")
+        image.value = figure_png(plots.utilisation_bars(summarise(kpis)))
+        dashboard.report = f"{path} = {staff.value}\n" + format_summary(summary, full=True)
+        _busy(status, [stage, staff], False, "Updated")
+
+    def new_stage(_=None) -> None:
+        with staff.hold_trait_notifications():
+            staff.unobserve(recompute, names="value")
+            staff.min, staff.max = (3, 60) if "arbitrators" in stages[stage.value][0] else (1, 40)
+            staff.value = current_value()
+            staff.observe(recompute, names="value")
+        recompute()
+
+    stage.observe(new_stage, names="value")
+    staff.observe(recompute, names="value")
+    recompute()
+    return dashboard
