@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: lab test bench lint clean
+.PHONY: lab test bench lint clean dashboard
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,13 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG)
+
+# The main dashboard as a web page (no code showing) on http://127.0.0.1:8866/.
+# Idle kernels are culled after 15 minutes: each visit starts a kernel.
+dashboard: $(STAMP)
+	$(BIN)/voila notebooks/02_prevention_vs_resolution.ipynb --no-browser --port=8866 \
+		--Voila.ip=127.0.0.1 --MappingKernelManager.cull_idle_timeout=900 \
+		--MappingKernelManager.cull_interval=60
 
 test: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks

@@ -24,7 +24,7 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.15em; margin-top: 1.5em; }
 table { border-collapse: collapse; font-size: 0.85em; }
 td, th { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: right; }
 td:first-child, th:first-child { text-align: left; }
-.better { color: #1b7f5b; } .worse { color: #b23a2b; } .note { color: #666; font-size: 0.8em; }
+.note { color: #666; font-size: 0.8em; }
 """
 
 
@@ -35,7 +35,11 @@ def figure_png(fig: Figure, dpi: int = 90) -> bytes:
     return buffer.getvalue()
 
 
-def kpi_table_html(comparison: Comparison, kpis: Sequence[str] = KEY_KPIS) -> str:
+BRIEF_KPIS = KEY_KPIS + ("budget_usd_per_year", "cost_usd_per_resolved_case")
+COLOURS = {"better": "#1b7f5b", "worse": "#b23a2b", "": "inherit"}
+
+
+def kpi_table_html(comparison: Comparison, kpis: Sequence[str] = BRIEF_KPIS) -> str:
     """KPIs of each scenario (mean and 95% CI) and the paired change to the reference."""
     table = comparison.kpis().set_index(["kpi", "scenario"])
     diffs = comparison.differences().set_index(["kpi", "scenario"])
@@ -56,7 +60,8 @@ def kpi_table_html(comparison: Comparison, kpis: Sequence[str] = KEY_KPIS) -> st
             tag = ("better" if d["better"] else "worse") if d["better"] is not None else ""
             text = (f"{d['relative'] * 100:+.0f}% [{d['relative_ci_low'] * 100:+.0f}, "
                     f"{d['relative_ci_high'] * 100:+.0f}]" if pd.notna(d["relative"]) else "-")
-            cells += f'<td class="{tag}">{text}{"" if d["clear"] else " (not clear)"}</td>'
+            note = f" {tag}" if tag else ("" if d["clear"] else " (not clear)")
+            cells += f'<td style="color:{COLOURS[tag]}">{text}{note}</td>'
         rows.append(f"<tr><td>{html.escape(kpi.replace('_', ' '))} ({html.escape(unit)})</td>"
                     f"{cells}</tr>")
     return (f'<table class="labsim-kpi-table"><tr><th>KPI (unit)</th>{head}</tr>'

@@ -235,7 +235,7 @@ def kpi_comparison(comparison: Comparison, kpis: Sequence[str] = (
         ax.grid(axis="y", alpha=0.3)
     for ax in axes[len(kpis):]:
         ax.axis("off")
-    fig.suptitle(f"Scenarios compared (mean and 95% CI, {comparison.level:.0%})")
+    fig.suptitle(f"Scenarios compared (mean and {comparison.level:.0%} confidence interval)")
     return fig
 
 

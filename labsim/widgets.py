@@ -33,8 +33,8 @@ PLOT_KPIS = {
     "Grievances per year": "grievances_per_year",
     "Workdays lost per year": "workdays_lost_per_year",
 }
-WIDE = {"description_width": "19em"}
-SLIDER_LAYOUT = w.Layout(width="34em")
+WIDE = {"description_width": "20em"}
+SLIDER_LAYOUT = w.Layout(width="38em")
 
 
 class Dashboard(w.VBox):
@@ -69,9 +69,9 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
     increment = _slider(w.IntSlider, 250_000, 0, 1_000_000, 50_000,
                         "Extra budget (US$ per year)", readout_format=",d")
     share_a = _slider(w.FloatSlider, 1.0, 0.0, 1.0, 0.1,
-                      "Prevention-first: share of extra to prevention", readout_format=".0%")
+                      "Prevention-first: % of extra to prevention", readout_format=".0%")
     share_b = _slider(w.FloatSlider, 0.0, 0.0, 1.0, 0.1,
-                      "Resolution-first: share of extra to prevention", readout_format=".0%")
+                      "Resolution-first: % of extra to prevention", readout_format=".0%")
     inspectors = _slider(w.IntSlider, scenario.individual_conciliation.labour_inspectors, 1, 40,
                          1, "Labour inspectors today")
     conciliators = _slider(w.IntSlider, scenario.collective_conciliation.conciliators, 1, 20, 1,

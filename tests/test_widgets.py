@@ -1,0 +1,99 @@
+"""Dashboards update in place and export a self-contained brief (no browser needed)."""
+
+import re
+
+import pytest
+
+import labsim
+from labsim import widgets
+from labsim.policy import annual_budget_usd, apply_policy, policy_with_increment
+from labsim.workshop import PolicySettings, policy_pair
+
+
+def _find(widget, kind, description_start=""):
+    found = []
+    stack = [widget]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, kind) and getattr(node, "description", "").startswith(
+                description_start):
+            found.append(node)
+        stack.extend(getattr(node, "children", ()))
+    return found
+
+
+@pytest.fixture(scope="module")
+def dashboard():
+    return widgets.prevention_vs_resolution()
+
+
+def test_dashboard_shows_both_policies_with_confidence_intervals(dashboard):
+    assert "prevention_first" in dashboard.report and "resolution_first" in dashboard.report
+    assert "strike days" in dashboard.report
+    table = [h for h in _find(dashboard, widgets.w.HTML) if "labsim-kpi-table" in h.value][0]
+    assert re.search(r"\[\d", table.value)
+    image = _find(dashboard, widgets.w.Image)[0]
+    assert image.value[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_moving_a_slider_updates_table_report_and_plot(dashboard):
+    table = [h for h in _find(dashboard, widgets.w.HTML) if "labsim-kpi-table" in h.value][0]
+    before_table, before_report = table.value, dashboard.report
+    slider = _find(dashboard, widgets.w.IntSlider, "Extra budget")[0]
+    slider.value = 600_000
+    assert table.value != before_table and dashboard.report != before_report
+    status = [h for h in _find(dashboard, widgets.w.HTML) if "labsim-status" in h.value][0]
+    assert "Updated" in status.value
+    assert not slider.disabled
+
+
+def test_dropdown_changes_only_the_plot(dashboard):
+    image = _find(dashboard, widgets.w.Image)[0]
+    before_image, before_report = image.value, dashboard.report
+    _find(dashboard, widgets.w.Dropdown, "Plot")[0].value = "grievances_per_year"
+    assert image.value != before_image
+    assert dashboard.report == before_report
+
+
+def test_export_writes_a_self_contained_brief(tmp_path):
+    board = widgets.prevention_vs_resolution(brief_dir=tmp_path)
+    _find(board, widgets.w.Button, "Export")[0].click()
+    page = (tmp_path / "policy_brief.html").read_text()
+    assert page.startswith("<!DOCTYPE html>")
+    assert "data:image/png;base64," in page
+    assert "labsim-kpi-table" in page and "cost per resolved case" in page
+    assert "labour inspectors" in page and "budget (US$/year)" in page
+    assert not re.search(r'src="http', page)
+    link = [h for h in _find(board, widgets.w.HTML) if "download=" in h.value][0]
+    assert "data:text/html;base64," in link.value
+
+
+def test_staffing_explorer_follows_the_chosen_stage():
+    board = widgets.staffing_explorer()
+    assert "labour_inspectors = 8" in board.report
+    stage = _find(board, widgets.w.Dropdown, "Who")[0]
+    stage.value = "Arbitrators (Arbitration Council)"
+    assert "arbitration.arbitrators = 25" in board.report
+    _find(board, widgets.w.IntSlider, "How many")[0].value = 6
+    assert "arbitration.arbitrators = 6" in board.report
+
+
+def test_both_policies_spend_base_plus_the_same_increment(baseline):
+    pair = policy_pair(baseline, PolicySettings(increment_usd_per_year=300_000))
+    budgets = [annual_budget_usd(s) for s in pair.values()]
+    for budget in budgets:
+        assert annual_budget_usd(baseline) + 300_000 - 30_000 < budget <= (
+            annual_budget_usd(baseline) + 300_000 + 1e-6)
+
+
+def test_no_extra_money_means_todays_system(baseline):
+    same = apply_policy(policy_with_increment(baseline, 0.0, 0.7, "x"), baseline)
+    assert same.individual_conciliation == baseline.individual_conciliation
+    assert same.arbitration == baseline.arbitration
+    assert same.prevention.prevention_officers == baseline.prevention.prevention_officers
+
+
+def test_bad_policy_split_is_named(baseline):
+    with pytest.raises(labsim.ScenarioError) as info:
+        policy_with_increment(baseline, 1000.0, 1.5, "x")
+    assert info.value.path == "prevention_share"
