@@ -28,7 +28,7 @@ dashboard: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks
-	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg tests notebooks
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg tests notebooks exercises
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
