@@ -22,9 +22,7 @@ lab: $(STAMP)
 # The main dashboard as a web page (no code showing) on http://127.0.0.1:8866/.
 # Idle kernels are culled after 15 minutes: each visit starts a kernel.
 dashboard: $(STAMP)
-	$(BIN)/voila notebooks/02_prevention_vs_resolution.ipynb --no-browser --port=8866 \
-		--Voila.ip=127.0.0.1 --MappingKernelManager.cull_idle_timeout=900 \
-		--MappingKernelManager.cull_interval=60
+	$(BIN)/python -m labsim.serve
 
 test: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks

@@ -20,3 +20,18 @@ def voila_command(port: int = 8866, notebook: Path = NOTEBOOK) -> list[str]:
 def start(port: int = 8866, notebook: Path = NOTEBOOK, **popen) -> subprocess.Popen:
     """Start Voila in the background; the caller stops it."""
     return subprocess.Popen(voila_command(port, notebook), cwd=notebook.parent, **popen)
+
+
+def main() -> int:
+    """Serve the main dashboard on http://127.0.0.1:8866/ until interrupted."""
+    server = start()
+    print("labsim dashboard on http://127.0.0.1:8866/ (Ctrl+C to stop)")
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        return server.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
