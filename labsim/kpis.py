@@ -14,6 +14,7 @@ from scipy import stats
 
 from .arrivals import YEAR_DAYS
 from .policy import annual_budget_usd
+from .records import STAGES
 from .scenario import Scenario
 from .stages import active_stages
 
@@ -214,14 +215,26 @@ def _korea_kpis(counted: pd.DataFrame) -> dict[str, float]:
     }
 
 
+_NOT_KPI_INPUTS = {"replication", "case_id", "sector", "dispute_type", "lodged_by",
+                   "migrant_case_type"}
+
+
+def _kpi_columns(columns: pd.Index, stages: tuple[str, ...]) -> list[str]:
+    """The case-table columns KPIs read: not identifiers, not stages the scenario lacks."""
+    unused = [stage for stage in STAGES if stage not in stages]
+    return [c for c in columns if c not in _NOT_KPI_INPUTS
+            and not any(c.startswith(stage + "_") for stage in unused)]
+
+
 def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[str, int],
                      scenario: Scenario, window: tuple[float, float]) -> dict[str, float]:
     """All KPIs of one replication; ``window`` is (end of warm-up, end of run) in days."""
     start, end = window
     years = (end - start) / YEAR_DAYS
+    stages = active_stages(scenario)
+    cases = cases[_kpi_columns(cases.columns, stages)]  # narrow first: filtering copies
     counted = cases[cases["arrival_day"] >= start]
     closed = counted[counted["status"] != "open"]
-    stages = active_stages(scenario)
     kinds = ("individual", "collective") + (("migrant",) if scenario.migrant_on else ())
     kpi: dict[str, float] = {"grievances_per_year": len(counted) / years}
     for kind in kinds:
@@ -253,8 +266,9 @@ def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
                                                      capacity[stage], start, end)
     for stage in stages:
         kpi[f"backlog_end_{stage}"] = float(open_cases_at(cases, stage, np.array([end]))[0])
-    for stage in capacity:
-        kpi[f"backlog_trend_{stage}"] = backlog_trend_per_year(cases, stage, window)
+    for stage in stages:
+        if stage in capacity:
+            kpi[f"backlog_trend_{stage}"] = backlog_trend_per_year(cases, stage, window)
     if scenario.costs is not None:
         budget = annual_budget_usd(scenario)
         resolved = float((closed["status"] == "resolved").sum()) / years

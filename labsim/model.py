@@ -139,7 +139,7 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
 
     # -- running ----------------------------------------------------------------------
     def run(self) -> ReplicationOutput:
-        self.env.process(self._feed())
+        self._feed(0)
         self.env.run(until=self.horizon)
         cases = self.records.table(self.replication,
                                    tuple(x.name for x in self.s.arrivals.sectors))
@@ -148,12 +148,21 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
         visits.insert(0, "replication", self.replication)
         return ReplicationOutput(cases=cases, visits=visits)
 
-    def _feed(self) -> Generator:
-        """Start each escalated case's process when it enters the formal system."""
-        env = self.env
-        for case in self._escalated:
-            yield env.timeout(self._entry_day[case] - env.now)
-            env.process(self._route(case))
+    def _feed(self, position: int) -> None:
+        """Start escalated case ``position`` when it enters the formal system, then the next.
+
+        A chain of bare timeouts with callbacks: cheaper than a feeding process, and only
+        one pending entry at a time sits in the event queue.
+        """
+        if position == len(self._escalated):
+            return
+        case = self._escalated[position]
+
+        def enter(_event: simpy.Event) -> None:
+            self.env.process(self._route(case))
+            self._feed(position + 1)
+
+        self.env.timeout(self._entry_day[case] - self.env.now).callbacks.append(enter)
 
     def _route(self, case: int) -> Generator:
         """The path a case takes once it leaves the workplace."""
