@@ -80,8 +80,7 @@ def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple], *,
             for index, task in enumerate(tasks):
                 done(index, function(*task))
         elif executor == "processes":
-            workers = processes or os.cpu_count() or 1
-            pool = local_pool(min(workers, len(tasks)))
+            pool = local_pool(processes or os.cpu_count() or 1)
             futures: dict[Future, int] = {pool.submit(function, *task): index
                                           for index, task in enumerate(tasks)}
             for future in as_completed(futures):
