@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 # Field rules the loader enforces; each maps to a readable "allowed" text.
 PROBABILITY = {"rule": "probability"}
@@ -26,14 +26,14 @@ Problem = tuple[str, object, str]
 """(field name relative to the object, offending value, what is allowed)."""
 
 
-def _shares_problem(names: tuple[str, ...], values: tuple[float, ...]) -> Iterator[Problem]:
-    total = sum(values)
-    if abs(total - 1.0) > SHARE_TOLERANCE:
-        yield (
-            "+".join(names),
-            round(total, 9),
-            f"shares {', '.join(names)} must sum to 1",
-        )
+class SharesSumToOne:
+    """Mixin for a dataclass whose fields are shares of one whole: they must sum to 1."""
+
+    def problems(self) -> Iterator[Problem]:
+        names = tuple(f.name for f in fields(self))
+        total = sum(getattr(self, name) for name in names)
+        if abs(total - 1.0) > SHARE_TOLERANCE:
+            yield ("+".join(names), round(total, 9), f"shares {', '.join(names)} must sum to 1")
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ class Prevention:
 
 
 @dataclass(frozen=True)
-class ConciliationOutcomes:
+class ConciliationOutcomes(SharesSumToOne):
     """Shares of conciliation rounds ending in each outcome; they sum to 1."""
 
     agreement: float = field(metadata=PROBABILITY)
@@ -200,12 +200,6 @@ class ConciliationOutcomes:
     """Complaint withdrawn or annulled (dropped)."""
     non_conciliation: float = field(metadata=PROBABILITY)
     """No agreement: the case moves on."""
-
-    def problems(self) -> Iterator[Problem]:
-        return _shares_problem(
-            ("agreement", "withdrawal", "non_conciliation"),
-            (self.agreement, self.withdrawal, self.non_conciliation),
-        )
 
 
 @dataclass(frozen=True)
@@ -253,7 +247,7 @@ class CollectiveConciliation:
 
 
 @dataclass(frozen=True)
-class AwardOutcomes:
+class AwardOutcomes(SharesSumToOne):
     """Shares of Arbitration Council cases by how they end; they sum to 1."""
 
     settled: float = field(metadata=PROBABILITY)
@@ -262,11 +256,6 @@ class AwardOutcomes:
     """An arbitral award is issued."""
     withdrawn: float = field(metadata=PROBABILITY)
     """Withdrawn or closed without a decision (dropped)."""
-
-    def problems(self) -> Iterator[Problem]:
-        return _shares_problem(
-            ("settled", "award", "withdrawn"), (self.settled, self.award, self.withdrawn)
-        )
 
 
 @dataclass(frozen=True)
@@ -355,7 +344,7 @@ class WorkingCalendar:
 
 
 @dataclass(frozen=True)
-class LodgingShares:
+class LodgingShares(SharesSumToOne):
     """Who lodges a migrant worker's complaint; shares sum to 1 (guideline 2021)."""
 
     worker: float = field(metadata=PROBABILITY)
@@ -365,13 +354,9 @@ class LodgingShares:
     representative: float = field(metadata=PROBABILITY)
     """An appointed representative lodges it in Cambodia."""
 
-    def problems(self) -> Iterator[Problem]:
-        return _shares_problem(("worker", "family", "representative"),
-                               (self.worker, self.family, self.representative))
-
 
 @dataclass(frozen=True)
-class MigrantCaseTypes:
+class MigrantCaseTypes(SharesSumToOne):
     """What migrant complaints are about; shares sum to 1."""
 
     recruitment_or_deployment_delay: float = field(metadata=PROBABILITY)
@@ -383,15 +368,9 @@ class MigrantCaseTypes:
     other: float = field(metadata=PROBABILITY)
     """Everything else (fees, documents, abuse)."""
 
-    def problems(self) -> Iterator[Problem]:
-        return _shares_problem(
-            ("recruitment_or_deployment_delay", "wages", "contract_substitution", "other"),
-            (self.recruitment_or_deployment_delay, self.wages, self.contract_substitution,
-             self.other))
-
 
 @dataclass(frozen=True)
-class MediationOutcomes:
+class MediationOutcomes(SharesSumToOne):
     """Shares of migrant-worker mediations by outcome; they sum to 1."""
 
     settled: float = field(metadata=PROBABILITY)
@@ -400,10 +379,6 @@ class MediationOutcomes:
     """The complainant gives up or cannot be reached (dropped)."""
     referred: float = field(metadata=PROBABILITY)
     """Mediation fails; the case is referred to ministry conciliation or court."""
-
-    def problems(self) -> Iterator[Problem]:
-        return _shares_problem(("settled", "abandoned", "referred"),
-                               (self.settled, self.abandoned, self.referred))
 
 
 @dataclass(frozen=True)
@@ -455,7 +430,7 @@ class MigrantRoute:
 
 
 @dataclass(frozen=True)
-class AdjudicationOutcomes:
+class AdjudicationOutcomes(SharesSumToOne):
     """Shares of regional adjudication cases by how they end; they sum to 1."""
 
     settled: float = field(metadata=PROBABILITY)
@@ -464,10 +439,6 @@ class AdjudicationOutcomes:
     """Withdrawn by the applicant (dropped)."""
     decided: float = field(metadata=PROBABILITY)
     """A written decision."""
-
-    def problems(self) -> Iterator[Problem]:
-        return _shares_problem(("settled", "withdrawn", "decided"),
-                               (self.settled, self.withdrawn, self.decided))
 
 
 @dataclass(frozen=True)
