@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from .flows import expected_flows
 from .kpis import summarise
 from .runner import as_scenario
 from .scenario import Scenario
-from .scenario_io import SCENARIO_DIR, with_overrides
+from .scenario_io import SCENARIO_DIR, grievance_rate_overrides, with_overrides
 
 OBSERVED_DIR = SCENARIO_DIR.parent / "observed"
 
@@ -49,13 +49,7 @@ def load_targets(path: str | Path = OBSERVED_DIR / "calibration_targets.csv") ->
 
 
 def _scale_rates(kind: str) -> Callable[[Scenario, float], dict[str, Any]]:
-    key = (f"{kind}_grievances_per_1000_workers_per_year" if kind == "individual"
-           else f"{kind}_grievances_per_100_enterprises_per_year")
-
-    def apply(s: Scenario, factor: float) -> dict[str, Any]:
-        return {f"arrivals.sectors.{sector.name}.{key}": getattr(sector, key) * factor
-                for sector in s.arrivals.sectors}
-    return apply
+    return lambda s, factor: grievance_rate_overrides(s, factor, (kind,))
 
 
 def _share_against(path: str, field_name: str, balance: str,
@@ -65,7 +59,7 @@ def _share_against(path: str, field_name: str, balance: str,
         section = s
         for part in path.split("."):
             section = getattr(section, part)
-        others = sum(getattr(section, f.name) for f in section.__dataclass_fields__.values()
+        others = sum(getattr(section, f.name) for f in fields(section)
                      if f.name not in (field_name, balance))
         return {f"{path}.{field_name}": value, f"{path}.{balance}": 1.0 - others - value}
     return apply

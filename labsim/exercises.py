@@ -15,7 +15,7 @@ from .experiments import replicate, smallest_staff
 from .flows import expected_flows
 from .policy import ITEMS, Allocation, Policy, apply_policy, staffing_cost_usd
 from .scenario import Scenario
-from .scenario_io import load_scenario, with_overrides
+from .scenario_io import grievance_rate_overrides, load_scenario, with_overrides
 from .stages import active_staffed_stages
 from .workshop import PREVIEW, PolicySettings, compare_policies, policy_pair
 
@@ -125,10 +125,8 @@ def _check_busiest(answer: Any) -> Feedback:
 
 
 def _busier_individual() -> Scenario:
-    base = _baseline()
-    return with_overrides(base, {
-        f"arrivals.sectors.{s.name}.individual_grievances_per_1000_workers_per_year":
-        s.individual_grievances_per_1000_workers_per_year * 1.5 for s in base.arrivals.sectors})
+    return with_overrides(_baseline(),
+                          grievance_rate_overrides(_baseline(), 1.5, ("individual",)))
 
 
 @lru_cache(maxsize=4)

@@ -20,7 +20,7 @@ from . import __version__
 from .errors import InputError
 from .executors import ResultCache, run_tasks
 from .kpis import better_when_lower, kpi_unit, summarise
-from .policy import ITEMS, Policy, allocation_from_shares, apply_policy
+from .policy import Policy, allocation_from_shares, apply_policy
 from .runner import as_scenario, check_run_settings, replication_kpis_task
 from .scenario import Scenario
 from .scenario_io import scenario_to_dict, with_overrides
@@ -281,8 +281,7 @@ def smallest_budget(policy: Policy, base: ScenarioLike, kpi: str, target: float,
     """Smallest yearly budget, in steps of ``step_usd``, at which ``policy``'s split of the
     money makes ``kpi`` meet ``target``."""
     base = as_scenario(base)
-    split = policy.allocation_usd_per_year
-    shares = {item: getattr(split, item) / split.total for item in ITEMS}
+    shares = policy.allocation_usd_per_year.shares()
 
     def make(steps: int) -> Scenario:
         budget = max(steps * step_usd, 1.0)

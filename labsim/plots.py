@@ -42,6 +42,13 @@ STATUS_COLOURS = {"resolved": "#2a9d8f", "dropped": "#e9c46a", "unresolved": "#e
                   "open": "#8d99ae"}
 
 
+def _counted(results: Results) -> tuple[pd.DataFrame, float]:
+    """Cases arriving after warm-up, and the replication-years they span."""
+    start, end = results.window
+    counted = results.cases[results.cases["arrival_day"] >= start]
+    return counted, (end - start) / 365.0 * results.replications
+
+
 def backlog_over_time(results: Results) -> Figure:
     """Open cases in each formal stage by day: mean over replications with a 5-95% band."""
     fig = Figure(figsize=(8, 4.2), layout="constrained")
@@ -64,9 +71,7 @@ def backlog_over_time(results: Results) -> Figure:
 
 def where_cases_end(results: Results) -> Figure:
     """Cases per year ending at each stage, split by resolved, dropped, unresolved, open."""
-    start, end = results.window
-    counted = results.cases[results.cases["arrival_day"] >= start]
-    years = (end - start) / 365.0 * results.replications
+    counted, years = _counted(results)
     stages = list(active_stages(results.scenario))
     table = (counted.groupby(["stage", "status"], observed=False).size().unstack("status")
              .reindex(index=stages, columns=list(STATUS_COLOURS), fill_value=0) / years)
@@ -87,9 +92,8 @@ def where_cases_end(results: Results) -> Figure:
 
 def time_to_resolution(results: Results) -> Figure:
     """Distribution of days from grievance to resolution, individual vs collective cases."""
-    start, _ = results.window
-    c = results.cases
-    resolved = c[(c["arrival_day"] >= start) & (c["status"] == "resolved")]
+    counted, _ = _counted(results)
+    resolved = counted[counted["status"] == "resolved"]
     days = resolved["end_day"] - resolved["arrival_day"]
     fig = Figure(figsize=(8, 4.2), layout="constrained")
     ax = fig.subplots()
@@ -103,12 +107,6 @@ def time_to_resolution(results: Results) -> Figure:
     ax.legend(title="Case type")
     ax.grid(alpha=0.3)
     return fig
-
-
-def _counted(results: Results) -> tuple:
-    start, end = results.window
-    counted = results.cases[results.cases["arrival_day"] >= start]
-    return counted, (end - start) / 365.0 * results.replications
 
 
 def case_flows(results: Results) -> pd.DataFrame:

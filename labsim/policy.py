@@ -37,6 +37,10 @@ class Allocation:
     def total(self) -> float:
         return sum(getattr(self, item) for item in ITEMS)
 
+    def shares(self) -> dict[str, float]:
+        """Each item's share of the total (the split, whatever the budget)."""
+        return {item: getattr(self, item) / self.total for item in ITEMS}
+
     def problems(self):
         return iter(())
 
@@ -155,10 +159,9 @@ def staffing_table(policies: Mapping[str, Policy], base: Scenario,
     rows = []
     for level, budget in budgets_usd_per_year.items():
         for name, policy in policies.items():
-            split = policy.allocation_usd_per_year
-            shares = {item: getattr(split, item) / split.total for item in ITEMS}
+            split = policy.allocation_usd_per_year.shares()
             scaled = replace(policy, budget_usd_per_year=budget,
-                             allocation_usd_per_year=allocation_from_shares(budget, shares))
+                             allocation_usd_per_year=allocation_from_shares(budget, split))
             s = apply_policy(scaled, base)
             rows.append({
                 "budget_level": level,

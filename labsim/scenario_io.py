@@ -253,8 +253,24 @@ def with_overrides(scenario: Scenario | str | Path, overrides: Mapping[str, Any]
     return scenario_from_dict(data, source="override")
 
 
+GRIEVANCE_RATE_FIELDS = {
+    "individual": "individual_grievances_per_1000_workers_per_year",
+    "collective": "collective_grievances_per_100_enterprises_per_year",
+}
+
+
+def grievance_rate_overrides(scenario: Scenario, factor: float,
+                             kinds: tuple[str, ...] = ("individual", "collective"),
+                             ) -> dict[str, float]:
+    """Overrides multiplying every sector's grievance rates of ``kinds`` by ``factor``."""
+    return {f"arrivals.sectors.{sector.name}.{GRIEVANCE_RATE_FIELDS[kind]}":
+            getattr(sector, GRIEVANCE_RATE_FIELDS[kind]) * factor
+            for sector in scenario.arrivals.sectors for kind in kinds}
+
+
 __all__ = [
     "ScenarioError",
+    "grievance_rate_overrides",
     "load_policy",
     "load_scenario",
     "save_scenario",

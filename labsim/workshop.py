@@ -14,7 +14,7 @@ from .experiments import Comparison, compare
 from .policy import apply_policy, policy_with_increment
 from .runner import as_scenario
 from .scenario import Scenario
-from .scenario_io import with_overrides
+from .scenario_io import grievance_rate_overrides, with_overrides
 
 PREVIEW = {"years": 3.0, "replications": 10, "seed": 1, "warmup_days": 180.0}
 """Run settings of the dashboards: about a second on 2 cores (benchmarks/)."""
@@ -49,14 +49,7 @@ def adjusted_base(base: Scenario, settings: PolicySettings) -> Scenario:
         if value is not None:
             changes[path] = value
     if settings.grievance_rate_factor != 1.0:
-        for sector in base.arrivals.sectors:
-            prefix = f"arrivals.sectors.{sector.name}."
-            changes[prefix + "individual_grievances_per_1000_workers_per_year"] = (
-                sector.individual_grievances_per_1000_workers_per_year
-                * settings.grievance_rate_factor)
-            changes[prefix + "collective_grievances_per_100_enterprises_per_year"] = (
-                sector.collective_grievances_per_100_enterprises_per_year
-                * settings.grievance_rate_factor)
+        changes.update(grievance_rate_overrides(base, settings.grievance_rate_factor))
     return with_overrides(base, changes) if changes else base
 
 
