@@ -23,6 +23,8 @@ _FLAT = (1.0,) * 12
 
 @dataclass
 class _Group:
+    name: str
+    """Stream prefix of the group; the model's per-case draws are keyed on it too."""
     times: np.ndarray
     kind: int
     sector: int
@@ -75,7 +77,7 @@ def _workplace_groups(s: Scenario, streams: Streams, horizon: float) -> list[_Gr
                 workers = np.ones(n, dtype=np.int64)
                 dispute_type = np.full(n, _TYPE["individual"])
             none = np.full(n, -1, dtype=np.int8)
-            groups.append(_Group(times, _KIND[kind], sector_code, workers, dispute_type,
+            groups.append(_Group(prefix, times, _KIND[kind], sector_code, workers, dispute_type,
                                  settled, wait, none, none, np.zeros(n, dtype=bool)))
     return groups
 
@@ -95,7 +97,7 @@ def _migrant_group(s: Scenario, streams: Streams, horizon: float) -> _Group:
                             (t.recruitment_or_deployment_delay, t.wages,
                              t.contract_substitution, t.other))
     abroad = streams.uniforms("arrivals.migrant.abroad").take(n) < m.worker_abroad_share
-    return _Group(times, _KIND["migrant"], -1, np.where(group, size, 1),
+    return _Group("arrivals.migrant", times, _KIND["migrant"], -1, np.where(group, size, 1),
                   np.full(n, _TYPE["migrant"]), np.zeros(n, dtype=bool), np.full(n, np.nan),
                   lodged, case_type, abroad)
 
@@ -115,6 +117,11 @@ def draw_cases(s: Scenario, streams: Streams,
         return values.astype(dtype) if dtype else values
 
     rec = CaseRecords(len(times))
+    rec.group_names = tuple(g.name for g in groups)
+    rec.group_sizes = tuple(len(g.times) for g in groups)
+    rec.group = np.concatenate([np.full(len(g.times), code, dtype=np.int16)
+                                for code, g in enumerate(groups)])[order]
+    rec.group_index = column(lambda g: np.arange(len(g.times)), np.int64)
     rec.arrival_day = times[order]
     rec.kind = column(lambda g: np.full(len(g.times), g.kind), np.int8)
     rec.sector = column(lambda g: np.full(len(g.times), g.sector), np.int16)

@@ -23,30 +23,32 @@ class MigrantRoute:
         abroad = bool(rec.worker_abroad[case])
         self._enter(case, stage)
         if abroad and rec.lodged_by[case] == _WORKER:
-            yield env.timeout(self._duration("migrant.abroad_delay.intake", m.abroad_delay))
-        start = yield self.pools[stage].serve(self._duration("migrant.intake", m.intake))
+            yield env.timeout(self._duration("migrant.abroad_delay.intake", case,
+                                             m.abroad_delay))
+        start = yield self.pools[stage].serve(self._duration("migrant.intake", case, m.intake))
         rec.migrant_resource_centre_start_day[case] = start
         if abroad:
-            yield env.timeout(self._duration("migrant.abroad_delay.mediation", m.abroad_delay))
-        yield self.pools[stage].serve(self._duration("migrant.mediation", m.mediation))
-        u = self._uniform("migrant.outcome")
+            yield env.timeout(self._duration("migrant.abroad_delay.mediation", case,
+                                             m.abroad_delay))
+        yield self.pools[stage].serve(self._duration("migrant.mediation", case, m.mediation))
+        u = self._uniform("migrant.outcome", case)
         if u < m.outcomes.settled:
-            rec.compensation_usd[case] = self._compensation()
+            rec.compensation_usd[case] = self._compensation(case)
             self._leave(case, stage, "settled_at_mrc")
         elif u < m.outcomes.settled + m.outcomes.abandoned:
             self._leave(case, stage, "abandoned")
         else:
             self._leave(case, stage)
-            if self._uniform("migrant.referral") < m.referral_to_conciliation_share:
+            if self._uniform("migrant.referral", case) < m.referral_to_conciliation_share:
                 yield from self._individual(case)
             else:
                 yield from self._court(case)
 
-    def _compensation(self) -> float:
+    def _compensation(self, case: int) -> float:
         """Compensation recovered by one settled complaint, US dollars (lognormal)."""
         m = self.s.migrant_route
         if m.compensation_mean_usd == 0 or m.compensation_cv == 0:
             return m.compensation_mean_usd
-        u = self._uniform("migrant.compensation")
+        u = self._uniform("migrant.compensation", case)
         amount = Duration("lognormal", mean_days=m.compensation_mean_usd, cv=m.compensation_cv)
         return float(duration_quantiles(amount, u))

@@ -22,7 +22,7 @@ import simpy
 from .case_mix import draw_cases
 from .korea_route import KoreaRoute
 from .migrant_route import MigrantRoute
-from .random_streams import Draws, Streams
+from .random_streams import Streams, duration_quantiles
 from .records import DISPUTE_TYPES, KINDS, OUTCOMES, STAGES, check_conservation
 from .scenario import Duration, Scenario
 from .stages import staff_capacity
@@ -120,27 +120,39 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
         self.streams = Streams(seed, replication)
         self.pools = {stage: StaffPool(self.env, stage, capacity)
                       for stage, capacity in staff_capacity(scenario).items()}
-        self._draws: dict[str, Draws] = {}
+        self._arrays: dict[tuple[str, int], np.ndarray] = {}
         self.records, self._escalated, self._entry_day = draw_cases(
             scenario, self.streams, horizon_days)
 
     # -- random numbers ---------------------------------------------------------------
-    def _uniform(self, name: str) -> float:
-        draws = self._draws.get(name)
-        if draws is None:
-            draws = self._draws[name] = self.streams.uniforms(name)
-        return draws.next()
+    def _draws(self, name: str, case: int, duration: Duration | None = None) -> float:
+        """Case ``case``'s own draw from stream ``name`` (a duration if one is given).
 
-    def _duration(self, name: str, duration: Duration) -> float:
-        draws = self._draws.get(name)
-        if draws is None:
-            draws = self._draws[name] = self.streams.durations(name, self.s.duration(duration))
-        return draws.next()
+        Draws are keyed on the case's arrival group and its position there, not on the order
+        in which events happen, so the k-th grievance of a sector meets the same luck under
+        every policy: common random numbers survive changes in staffing and routing.
+        """
+        group = self.records.group[case]
+        values = self._arrays.get((name, group))
+        if values is None:
+            stream = self.streams.uniforms(f"{self.records.group_names[group]}|{name}")
+            values = stream.take(self.records.group_sizes[group])
+            if duration is not None:
+                values = duration_quantiles(self.s.duration(duration), values)
+            self._arrays[(name, group)] = values
+        return float(values[self.records.group_index[case]])
+
+    def _uniform(self, name: str, case: int) -> float:
+        return self._draws(name, case)
+
+    def _duration(self, name: str, case: int, duration: Duration) -> float:
+        return self._draws(name, case, duration)
 
     # -- running ----------------------------------------------------------------------
     def run(self) -> ReplicationOutput:
         self._feed(0)
         self.env.run(until=self.horizon)
+        self._strikes_of_open_cases()
         cases = self.records.table(self.replication,
                                    tuple(x.name for x in self.s.arrivals.sectors))
         check_conservation(cases, self.records.closed, self.records.n, self.horizon)
@@ -194,14 +206,14 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
     def _served(self, case: int, stage: str, service: Duration) -> Generator:
         """Enter a staffed stage, wait for staff and be served; records the start day."""
         self._enter(case, stage)
-        start = yield self.pools[stage].serve(self._duration(f"{stage}.service", service))
+        start = yield self.pools[stage].serve(self._duration(f"{stage}.service", case, service))
         getattr(self.records, f"{stage}_start_day")[case] = start
 
     # -- the core path ----------------------------------------------------------------
     def _individual(self, case: int) -> Generator:
         ic = self.s.individual_conciliation
         yield from self._served(case, "individual_conciliation", ic.service)
-        u = self._uniform("individual_conciliation.outcome")
+        u = self._uniform("individual_conciliation.outcome", case)
         if u < ic.outcomes.agreement:
             self._leave(case, "individual_conciliation", "agreement")
         elif u < ic.outcomes.agreement + ic.outcomes.withdrawal:
@@ -213,59 +225,58 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
     def _court(self, case: int, may_lapse: bool = True) -> Generator:
         """Court; ``may_lapse`` False for cases already known to be filed."""
         courts = self.s.courts
-        if may_lapse and self._uniform("court.dropout") < courts.dropout_share:
+        if may_lapse and self._uniform("court.dropout", case) < courts.dropout_share:
             self._close(case, "lapsed")
             return
         self._enter(case, "court")
-        yield self.env.timeout(self._duration("court.delay", courts.delay))
+        yield self.env.timeout(self._duration("court.delay", case, courts.delay))
         self._leave(case, "court", "judgement")
 
     def _collective(self, case: int) -> Generator:
         cc, rec, env = self.s.collective_conciliation, self.records, self.env
-        strike_draw = -np.log1p(-self._uniform("strikes.onset"))
         self._enter(case, "collective_conciliation")
         pool = self.pools["collective_conciliation"]
         while True:
             rec.conciliation_rounds[case] += 1
-            yield env.timeout(self._duration("collective_conciliation.appointment",
+            round_ = f"collective_conciliation.round{rec.conciliation_rounds[case]}"
+            yield env.timeout(self._duration(f"{round_}.appointment", case,
                                              cc.appointment_delay))
-            start = yield pool.serve(
-                self._duration("collective_conciliation.service", cc.service))
+            start = yield pool.serve(self._duration(f"{round_}.service", case, cc.service))
             if rec.conciliation_rounds[case] == 1:
                 rec.collective_conciliation_start_day[case] = start
-            u = self._uniform("collective_conciliation.outcome")
+            u = self._uniform(f"{round_}.outcome", case)
             if u < cc.outcomes.agreement + cc.outcomes.withdrawal:
                 break
             if (rec.conciliation_rounds[case] > 1
-                    or self._uniform("collective_conciliation.reconciliation")
+                    or self._uniform("collective_conciliation.reconciliation", case)
                     >= cc.reconciliation_share):
                 break
         self._leave(case, "collective_conciliation")
         if u < cc.outcomes.agreement + cc.outcomes.withdrawal:
-            self._strike_while_waiting(case, strike_draw)
+            self._strike_while_waiting(case)
             self._close(case, "agreement" if u < cc.outcomes.agreement else "withdrawal")
             return
-        yield from self._arbitration(case, strike_draw)
+        yield from self._arbitration(case, strikes_while_waiting=True)
 
-    def _arbitration(self, case: int, strike_draw: float | None) -> Generator:
-        """The Arbitration Council; ``strike_draw`` None means no strike while waiting."""
+    def _arbitration(self, case: int, strikes_while_waiting: bool) -> Generator:
+        """The Arbitration Council; the wait since conciliation may turn into a strike."""
         arb, rec, env = self.s.arbitration, self.records, self.env
         yield from self._served(case, "arbitration", arb.service)
         rec.decision_day[case] = env.now
-        if strike_draw is not None:
-            self._strike_while_waiting(case, strike_draw)
-        u = self._uniform("arbitration.outcome")
+        if strikes_while_waiting:
+            self._strike_while_waiting(case)
+        u = self._uniform("arbitration.outcome", case)
         if u < arb.outcomes.settled:
             self._leave(case, "arbitration", "settled_at_arbitration")
             return
         if u >= arb.outcomes.settled + arb.outcomes.award:
             self._leave(case, "arbitration", "withdrawn_at_arbitration")
             return
-        if self._uniform("arbitration.binding") < arb.binding_award_share:
+        if self._uniform("arbitration.binding", case) < arb.binding_award_share:
             self._leave(case, "arbitration", "binding_award")
             return
         yield env.timeout(self.s.calendar.calendar_days(arb.objection_window_working_days))
-        if self._uniform("arbitration.objection") >= arb.objection_share:
+        if self._uniform("arbitration.objection", case) >= arb.objection_share:
             self._leave(case, "arbitration", "award_accepted")
             return
         self._leave(case, "arbitration")
@@ -277,20 +288,25 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
         self._close(case, "award_objected")
 
     # -- industrial action ------------------------------------------------------------
-    def _strike(self, case: int, start_day: float) -> None:
+    def _strike(self, case: int, start_day: float, stream: str) -> None:
+        """A strike of case ``case`` starting on ``start_day``; its length from ``stream``."""
         rec = self.records
-        days = self._duration("strikes.duration", self.s.strikes.duration)
+        days = self._duration(stream, case, self.s.strikes.duration)
         if np.isnan(rec.strike_start_day[case]):
             rec.strike_start_day[case] = start_day
         rec.strike_days[case] += days
 
     def _maybe_strike(self, case: int, stream: str, share: float) -> None:
         """A strike starting now with probability ``share`` (when strikes are enabled)."""
-        if self.s.strikes.enabled and self._uniform(stream) < share:
-            self._strike(case, self.env.now)
+        if self.s.strikes.enabled and self._uniform(stream, case) < share:
+            self._strike(case, self.env.now, f"{stream}.duration")
 
-    def _strike_while_waiting(self, case: int, strike_draw: float) -> None:
-        """Decide, once the formal process ends, whether the wait turned into a strike."""
+    def _strike_while_waiting(self, case: int, until: float | None = None) -> None:
+        """Whether the wait in the formal procedure turned into a strike.
+
+        Decided when the procedure ends, or at ``until`` (the end of the run) for a case
+        still waiting then, so that open cases count their exposure too.
+        """
         strikes = self.s.strikes
         if not strikes.enabled:
             return
@@ -298,22 +314,34 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
         cc = s.collective_conciliation
         hazard, overdue = strikes.hazard_per_day, strikes.hazard_per_day * (
             strikes.overdue_hazard_multiplier)
+
+        def ended(day: float) -> float:
+            return until if np.isnan(day) else day
+
         entry = rec.collective_conciliation_entry_day[case]
-        concil_exit = rec.collective_conciliation_exit_day[case]
-        deadline = entry + rec.conciliation_rounds[case] * (
+        concil_exit = ended(rec.collective_conciliation_exit_day[case])
+        deadline = entry + max(rec.conciliation_rounds[case], 1) * (
             cc.appointment_deadline_days + cc.conciliation_deadline_days)
         segments = [(entry, min(deadline, concil_exit), hazard),
                     (deadline, concil_exit, overdue)]
         arb_entry = rec.arbitration_entry_day[case]
         if not np.isnan(arb_entry):
-            arb_exit = rec.decision_day[case]
+            arb_exit = ended(rec.decision_day[case])
             arb_deadline = arb_entry + s.calendar.calendar_days(
                 s.arbitration.award_deadline_working_days)
             segments += [(arb_entry, min(arb_deadline, arb_exit), hazard),
                          (arb_deadline, arb_exit, overdue)]
-        onset = strike_onset(strike_draw, segments)
+        onset = strike_onset(-np.log1p(-self._uniform("strikes.onset", case)), segments)
         if onset is not None:
-            self._strike(case, onset)
+            self._strike(case, onset, "strikes.duration")
+
+    def _strikes_of_open_cases(self) -> None:
+        """At the end of the run, the exposure of collective disputes still waiting."""
+        rec = self.records
+        waiting = np.flatnonzero(~np.isnan(rec.collective_conciliation_entry_day)
+                                 & np.isnan(rec.decision_day) & (rec.outcome == 0))
+        for case in waiting:
+            self._strike_while_waiting(int(case), until=self.horizon)
 
 
 def simulate(scenario: Scenario, seed: int, replication: int,

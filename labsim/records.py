@@ -90,6 +90,12 @@ class CaseRecords:
         self.migrant_case_type = np.full(n, -1, dtype=np.int8)
         self.worker_abroad = np.zeros(n, dtype=bool)
         self.compensation_usd = np.zeros(n)
+        self.group = np.zeros(n, dtype=np.int16)
+        """Which arrival group (sector x kind, or migrant) the case belongs to."""
+        self.group_index = np.arange(n, dtype=np.int64)
+        """The case's position among its group's arrivals: the key of its own random draws."""
+        self.group_names: tuple[str, ...] = ("cases",)
+        self.group_sizes: tuple[int, ...] = (n,)
         self.closed = 0
 
     def table(self, replication: int, sector_names: tuple[str, ...]) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from scipy import stats
 import labsim
 from labsim.queueing import erlang_c, textbook_predictions
 
-LOADS = {"light": (0.45, 20, 20), "medium": (1.0, 20, 20), "heavy": (1.22, 25, 40)}
+LOADS = {"light": (0.45, 20, 20), "medium": (1.0, 20, 20), "heavy": (1.22, 25, 50)}
 """Multiplier on every service time (utilisations about 0.3, 0.68 and 0.78-0.85), then
 simulated years and replications: heavy load needs more to pin its waits down."""
 METRICS = ("utilisation", "mean_wait_days", "mean_days_in_stage", "mean_in_stage")
