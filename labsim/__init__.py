@@ -1,6 +1,6 @@
 """labsim: simulate how labour disputes are prevented and resolved, and compare policies."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 from .errors import InputError, ScenarioError  # noqa: E402
 from .experiments import (  # noqa: E402

@@ -13,9 +13,10 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .catalog import BRIEF_KPIS, CATALOG
 from .experiments import Comparison
 from .policy import staffing_cost_usd
-from .report import KEY_KPIS, format_number, verdict
+from .report import format_as, format_change, format_estimate, overload_lines, verdict
 from .scenario import Scenario
 
 STYLE = """
@@ -35,7 +36,6 @@ def figure_png(fig: Figure, dpi: int = 90) -> bytes:
     return buffer.getvalue()
 
 
-BRIEF_KPIS = KEY_KPIS + ("budget_usd_per_year", "cost_usd_per_resolved_case")
 COLOURS = {"better": "#1b7f5b", "worse": "#b23a2b", "": "inherit"}
 
 
@@ -50,22 +50,30 @@ def kpi_table_html(comparison: Comparison, kpis: Sequence[str] = BRIEF_KPIS) -> 
                     for n in others)
     rows = []
     for kpi in [k for k in kpis if (k, names[0]) in table.index]:
-        unit = table.loc[(kpi, names[0]), "unit"]
-        cells = "".join(
-            f"<td>{format_number(table.loc[(kpi, n), 'mean'])} "
-            f"[{format_number(table.loc[(kpi, n), 'ci_low'])}, "
-            f"{format_number(table.loc[(kpi, n), 'ci_high'])}]</td>" for n in names)
+        cells = "".join(f"<td>{html.escape(' '.join(format_estimate(kpi, table.loc[(kpi, n)])))}"
+                        "</td>" for n in names)
         for n in others:
             d = diffs.loc[(kpi, n)]
             tag = ("better" if d["better"] else "worse") if d["better"] is not None else ""
-            text = (f"{d['relative'] * 100:+.0f}% [{d['relative_ci_low'] * 100:+.0f}, "
-                    f"{d['relative_ci_high'] * 100:+.0f}]" if pd.notna(d["relative"]) else "-")
-            note = f" {tag}" if tag else ("" if d["clear"] else " (not clear)")
-            cells += f'<td style="color:{COLOURS[tag]}">{text}{note}</td>'
-        rows.append(f"<tr><td>{html.escape(kpi.replace('_', ' '))} ({html.escape(unit)})</td>"
+            cells += (f'<td style="color:{COLOURS[tag]}">'
+                      f"{html.escape(format_change(kpi, d))}</td>")
+        entry = CATALOG[kpi]
+        rows.append(f"<tr><td>{html.escape(entry.label)} ({html.escape(entry.unit)})</td>"
                     f"{cells}</tr>")
     return (f'<table class="labsim-kpi-table"><tr><th>KPI (unit)</th>{head}</tr>'
             + "".join(rows) + "</table>")
+
+
+def summary_table_html(summary: pd.DataFrame) -> str:
+    """A summary's KPIs: label, mean, 95% CI and unit, one row each."""
+    rows = []
+    for name, row in summary.iterrows():
+        mean, ci = format_estimate(name, row)
+        entry = CATALOG[name]
+        rows.append(f"<tr><td>{html.escape(entry.label)}</td><td>{html.escape(mean)}</td>"
+                    f"<td>{html.escape(ci)}</td><td>{html.escape(entry.unit)}</td></tr>")
+    return ('<table class="labsim-kpi-table"><tr><th>KPI</th><th>mean</th><th>95% CI</th>'
+            f"<th>unit</th></tr>{''.join(rows)}</table>")
 
 
 def _scenario_rows(scenarios: Mapping[str, Scenario]) -> str:
@@ -79,10 +87,11 @@ def _scenario_rows(scenarios: Mapping[str, Scenario]) -> str:
             value = s
             for part in path.split("."):
                 value = getattr(value, part)
-            cells += f"<td>{format_number(float(value))}</td>"
+            cells += f"<td>{value:g}</td>"
         rows.append(f"<tr><td>{path.replace('_', ' ')}</td>{cells}</tr>")
-    budget = "".join(f"<td>{format_number(sum(staffing_cost_usd(s).values()))}</td>"
-                     if s.costs else "<td>-</td>" for s in scenarios.values())
+    spent = {name: sum(staffing_cost_usd(s).values()) if s.costs else None
+             for name, s in scenarios.items()}
+    budget = "".join(f"<td>{format_as('usd', v)}</td>" for v in spent.values())
     rows.append(f"<tr><td>budget (US$/year)</td>{budget}</tr>")
     head = "".join(f"<th>{html.escape(n)}</th>" for n in scenarios)
     return f"<table><tr><th>parameter</th>{head}</tr>{''.join(rows)}</table>"
@@ -95,7 +104,8 @@ def policy_brief_html(comparison: Comparison, scenarios: Mapping[str, Scenario],
     images = "".join(
         f'<img alt="figure" style="max-width:100%" src="data:image/png;base64,'
         f'{base64.b64encode(figure_png(fig)).decode("ascii")}">' for fig in figures)
-    lines = "".join(f"<li>{html.escape(line)}</li>" for line in verdict(comparison.differences()))
+    said = overload_lines(comparison.overloaded()) + verdict(comparison.differences())
+    lines = "".join(f"<li>{html.escape(line)}</li>" for line in said)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>{STYLE}</style></head><body>

@@ -38,13 +38,14 @@ class Target:
     observed: float
     tolerance: float
     source: str = ""
+    year: str = ""
 
 
 def load_targets(path: str | Path = OBSERVED_DIR / "calibration_targets.csv") -> list[Target]:
     """Calibration targets from a CSV with columns kpi, observed, tolerance, source_title."""
     with open(path, newline="", encoding="utf-8") as handle:
         return [Target(row["kpi"], float(row["observed"]), float(row["tolerance"]),
-                       f"{row['source_title']} ({row['publisher']})")
+                       f"{row['source_title']} ({row['publisher']})", row["year"])
                 for row in csv.DictReader(handle)]
 
 

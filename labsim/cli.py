@@ -11,8 +11,9 @@ from pathlib import Path
 
 from .calibration import calibrate, load_targets
 from .errors import InputError
+from .evidence import COLUMNS, evidence
 from .experiments import compare, sweep
-from .report import format_comparison, format_summary, verdict
+from .report import format_comparison, format_evidence, format_summary, overload_lines, verdict
 from .runner import run
 from .scenario_io import load_scenario, save_scenario
 
@@ -57,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     calibrate_cmd.add_argument("--out", help="write the calibrated scenario to this TOML file")
     _add_run_options(calibrate_cmd, years=3.0, reps=10)
 
+    evidence_cmd = commands.add_parser(
+        "evidence", help="hold a scenario against the observed figures of the public record")
+    evidence_cmd.add_argument("scenario", help="scenario TOML file, or a preset name")
+    evidence_cmd.add_argument("--csv", help="also write the table to this CSV file")
+    _add_run_options(evidence_cmd, years=5.0, reps=10)
+
     validate_cmd = commands.add_parser("validate", help="check a scenario file")
     validate_cmd.add_argument("scenario", help="scenario TOML file, or a preset name")
     return parser
@@ -85,6 +92,8 @@ def _run(args: argparse.Namespace) -> None:
                   progress=sys.stderr.isatty())
     print(f"{results.scenario.name}: {_settings(args)}")
     print(format_summary(results.summary(), full=args.all))
+    for line in overload_lines({results.scenario.name: results.overloaded()}):
+        print(line)
     if args.out:
         for path in results.to_csv(args.out):
             print(f"wrote {path}")
@@ -98,7 +107,7 @@ def _compare(args: argparse.Namespace) -> None:
     print(f"{', '.join(comparison.names)}: {_settings(args)}, common random numbers")
     print(format_comparison(comparison.kpis(), differences, full=args.all))
     print()
-    print("\n".join(verdict(differences)))
+    print("\n".join(overload_lines(comparison.overloaded()) + verdict(differences)))
 
 
 def _read_grid(path: str) -> dict:
@@ -142,7 +151,18 @@ def _calibrate(args: argparse.Namespace) -> None:
         print(f"wrote {save_scenario(result.scenario, args.out)}")
 
 
-COMMANDS = {"run": _run, "compare": _compare, "sweep": _sweep, "calibrate": _calibrate}
+def _evidence(args: argparse.Namespace) -> None:
+    table = evidence(args.scenario, years=args.years, replications=args.reps, seed=args.seed,
+                     warmup_days=args.warmup_days, processes=args.processes)
+    print(f"{args.scenario}: {_settings(args)}; observed figures from datasets/observed/")
+    print(format_evidence(table))
+    if args.csv:
+        table.loc[:, list(COLUMNS)].to_csv(args.csv, index=False)
+        print(f"wrote {args.csv}")
+
+
+COMMANDS = {"run": _run, "compare": _compare, "sweep": _sweep, "calibrate": _calibrate,
+            "evidence": _evidence}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

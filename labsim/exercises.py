@@ -198,7 +198,7 @@ def _check_cost_trap(answer: Any) -> Feedback:
                         "resolved case, fewer grievances), e.g. (\"balanced\", \"balanced\").")
     kpis = _policy_comparison().kpis().set_index(["kpi", "scenario"])["mean"]
     names = ("prevention_first", "resolution_first")
-    cheap = min(names, key=lambda n: kpis[("cost_usd_per_resolved_case", n)])
+    cheap = min(names, key=lambda n: kpis[("cost_usd_per_resolved_grievance", n)])
     fewer = min(names, key=lambda n: kpis[("grievances_per_year", n)])
     given = tuple(str(a).strip().lower().replace("-", "_").replace(" ", "_") for a in answer)
     if given == (cheap, fewer):
@@ -207,7 +207,7 @@ def _check_cost_trap(answer: Any) -> Feedback:
                         "Cost per resolved case alone rewards having many disputes.")
     if given[0] != cheap:
         return Feedback(False, f"Look again at cost per resolved case: {cheap} is lower "
-                        f"(US${kpis[('cost_usd_per_resolved_case', cheap)]:,.0f}).")
+                        f"(US${kpis[('cost_usd_per_resolved_grievance', cheap)]:,.0f}).")
     return Feedback(False, f"Look again at grievances per year: {fewer} has fewer "
                     f"({kpis[('grievances_per_year', fewer)]:,.0f}).")
 

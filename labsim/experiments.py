@@ -14,12 +14,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from . import __version__
+from .catalog import CATALOG, censored_flag, is_flag
 from .errors import InputError
 from .executors import ResultCache, run_tasks
-from .kpis import better_when_lower, kpi_unit, summarise
+from .kpis import overloaded_stages, summarise, t_interval
 from .policy import Policy, allocation_from_shares, apply_policy
 from .runner import as_scenario, check_run_settings, replication_kpis_task
 from .scenario import Scenario
@@ -57,14 +57,6 @@ def replicate(scenarios: Sequence[Scenario], years: float = 3.0, replications: i
     return tables
 
 
-def _paired(diff: np.ndarray, level: float) -> tuple[float, float, float]:
-    diff = diff[~np.isnan(diff)]
-    if len(diff) < 2:
-        return (float(diff.mean()) if len(diff) else np.nan, np.nan, np.nan)
-    half = stats.t.ppf(0.5 + level / 2, len(diff) - 1) * diff.std(ddof=1) / np.sqrt(len(diff))
-    return float(diff.mean()), float(diff.mean() - half), float(diff.mean() + half)
-
-
 @dataclass
 class Comparison:
     """KPIs of several scenarios and their paired differences to a reference."""
@@ -79,17 +71,24 @@ class Comparison:
         return list(self.per_replication)
 
     def kpis(self) -> pd.DataFrame:
-        """Long table: scenario, kpi, mean, ci_low, ci_high, unit."""
+        """Long table: scenario, kpi, mean, ci_low, ci_high, unit, beyond_run."""
         frames = [summarise(table, self.level).rename_axis("kpi").reset_index()
                   .assign(scenario=name) for name, table in self.per_replication.items()]
         out = pd.concat(frames, ignore_index=True)
-        return out[["scenario", "kpi", "mean", "ci_low", "ci_high", "unit"]]
+        return out[["scenario", "kpi", "mean", "ci_low", "ci_high", "unit", "beyond_run"]]
+
+    def overloaded(self) -> dict[str, dict[str, str]]:
+        """Per scenario, the staffed stages that cannot keep up, with the reason."""
+        return {name: overloaded_stages(summarise(table, self.level))
+                for name, table in self.per_replication.items()}
 
     def differences(self) -> pd.DataFrame:
         """Long table of paired differences (scenario - reference) with confidence intervals.
 
         ``relative`` columns divide by the reference mean; ``clear`` is True when the
         interval excludes zero; ``better`` says whether the difference is an improvement.
+        ``beyond_run`` is True when either side's Kaplan-Meier curve did not reach the
+        quantile within the run: the difference of lower bounds is then not a difference.
         """
         ref = self.per_replication[self.reference]
         rows = []
@@ -97,20 +96,26 @@ class Comparison:
             if name == self.reference:
                 continue
             for kpi in table.columns.intersection(ref.columns):
+                if is_flag(kpi):
+                    continue
+                flag = censored_flag(kpi)
+                beyond = bool(flag in table.columns
+                              and (table[flag].any() or ref[flag].any()))
                 diff = (table[kpi] - ref[kpi]).to_numpy(dtype=float)
-                mean, low, high = _paired(diff, self.level)
+                mean, low, high = t_interval(diff, self.level)
                 base = float(ref[kpi].mean())
-                clear = bool(low > 0 or high < 0) if not np.isnan(low) else False
-                lower_better = better_when_lower(kpi)
+                clear = bool(low > 0 or high < 0) and not beyond
+                lower_better = CATALOG[kpi].lower_is_better
                 better = (None if lower_better is None or not clear
-                          else (mean < 0) == lower_better)
+                          else bool((mean < 0) == lower_better))
                 rows.append({
                     "scenario": name, "reference": self.reference, "kpi": kpi,
                     "difference": mean, "ci_low": low, "ci_high": high,
                     "relative": mean / base if base else np.nan,
                     "relative_ci_low": low / base if base else np.nan,
                     "relative_ci_high": high / base if base else np.nan,
-                    "clear": clear, "better": better, "unit": kpi_unit(kpi),
+                    "clear": clear, "better": better, "unit": CATALOG[kpi].unit,
+                    "beyond_run": beyond,
                 })
         return pd.DataFrame(rows)
 
@@ -233,7 +238,9 @@ def _smallest(meets: Callable[[int], bool], low: int, high: int) -> int | None:
 def _search(make: Callable[[int], Scenario], parameter: str, kpi: str, target: float,
             low: int, high: int, scale: float, run: dict[str, Any]) -> StaffingResult:
     """Bisection for the smallest ``level`` meeting the target; reported as level x scale."""
-    lower = better_when_lower(kpi)
+    if kpi not in CATALOG:
+        raise InputError("kpi", kpi, "a KPI of the catalog (labsim.catalog.CATALOG)")
+    lower = CATALOG[kpi].lower_is_better
     if lower is None:
         raise InputError("kpi", kpi, "a KPI with a better direction (e.g. a share, days, cost)")
     if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high):

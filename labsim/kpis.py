@@ -1,9 +1,14 @@
-"""Key performance indicators: pure functions from result tables to numbers.
+"""Key performance indicators: pure functions from one replication's tables to numbers.
 
-Each replication gives one value per KPI; ``summarise`` turns the replications into a
-mean with a 95% confidence interval (Student t across replications). Only cases that
-arrive after the warm-up count; times to resolution are those of cases closed by the
-end of the run (long cases still open are not in them: the runs must be long enough).
+Every KPI counts every case of its population (``catalog.POPULATIONS``), open ones included:
+- shares follow a cohort that arose at least the KPI's look-ahead before the end of the run
+  (a year for outcomes, the deadline for deadlines), so a case still open counts as not
+  resolved or as late, and run length does not change the share;
+- times to an outcome are Kaplan-Meier quantiles with open cases censored; when the curve
+  does not reach the quantile within the run, the value is the longest time observed (a
+  lower bound) and a ``__beyond_run`` flag says so;
+- counts per year are events inside the observed window (entries, resolutions, strike starts).
+``summarise`` turns replications into means with Student-t confidence intervals.
 """
 
 from __future__ import annotations
@@ -13,61 +18,19 @@ import pandas as pd
 from scipy import stats
 
 from .arrivals import YEAR_DAYS
-from .policy import annual_budget_usd
+from .catalog import CATALOG, RESOLUTION_LOOKAHEAD_DAYS, censored_flag, is_flag
+from .policy import staffing_cost_usd
 from .records import STAGES
 from .scenario import Scenario
 from .stages import active_stages
 
-UNITS = {
-    "per_year": "cases/year",
-    "share": "share",
-    "days": "days",
-    "utilisation": "share of staff time",
-    "backlog": "open cases",
-}
-
-
-def better_when_lower(name: str) -> bool | None:
-    """Whether a lower value of KPI ``name`` is better (None: neither, e.g. a count)."""
-    if name.startswith(("days_to_resolution", "backlog", "strike", "workdays_lost",
-                        "cost_usd", "share_dropped", "share_unresolved",
-                        "share_migrant_aband")):
-        return True
-    if name.startswith(("share_resolved", "share_collective_settled", "share_individual_heard",
-                        "share_migrant_acted", "share_migrant_resolved", "resolved_share",
-                        "compensation", "mediation_success")):
-        return False
-    if name in ("grievances_per_year", "collective_cases_per_year", "individual_cases_per_year"):
-        return True
-    return None
-
-
-def kpi_unit(name: str) -> str:
-    if name == "budget_usd_per_year":
-        return "US$/year"
-    if name == "cost_usd_per_resolved_case":
-        return "US$/case"
-    if name.startswith("backlog_trend"):
-        return "cases/year"
-    if name.startswith("compensation"):
-        return "US$/year" if name.endswith("per_year") else "US$"
-    if name == "migrant_workers_per_year":
-        return "workers/year"
-    if name.startswith(("share", "resolved_share")) or "_share" in name:
-        return UNITS["share"]
-    if name.startswith("utilisation"):
-        return UNITS["utilisation"]
-    if name.startswith("backlog"):
-        return UNITS["backlog"]
-    if name.startswith("days"):
-        return UNITS["days"]
-    if name == "strike_days_per_year":
-        return "strike days/year"
-    if name == "workdays_lost_per_year":
-        return "worker-days/year"
-    if name == "strikes_per_year":
-        return "strikes/year"
-    return UNITS["per_year"]
+H = RESOLUTION_LOOKAHEAD_DAYS
+AC_LOOKAHEAD_DAYS = 60.0
+"""Cases registered at the Council this long before the end are old enough to have been
+decided within 20 working days (28 calendar days) if they were going to be."""
+RESOLUTION_ITEMS = ("labour_inspectors", "conciliators", "arbitrators", "mediation_committees",
+                    "adjudication_panels")
+"""Budget items that resolve disputes once filed (the rest prevent them)."""
 
 
 def stage_entry_exit(cases: pd.DataFrame, stage: str) -> tuple[np.ndarray, np.ndarray]:
@@ -137,8 +100,19 @@ def backlog_trend_per_year(cases: pd.DataFrame, stage: str,
     return float(np.polyfit(days, backlog, 1)[0] * YEAR_DAYS)
 
 
+def legal_procedure_days(scenario: Scenario) -> float:
+    """Calendar days the longest lawful collective procedure may take: two conciliation
+    rounds, the Council's award deadline and the objection window."""
+    cc, arb, calendar = (scenario.collective_conciliation, scenario.arbitration,
+                         scenario.calendar)
+    return (2 * (cc.appointment_deadline_days + cc.conciliation_deadline_days)
+            + calendar.calendar_days(arb.award_deadline_working_days
+                                     + arb.objection_window_working_days))
+
+
 def legal_deadline_met(cases: pd.DataFrame, scenario: Scenario) -> pd.Series:
-    """Whether each collective case met the conciliation and award deadlines it was under."""
+    """Whether each collective case met the conciliation and award deadlines it was under
+    (a case still in a stage has not met that stage's deadline)."""
     cc = scenario.collective_conciliation
     per_round = cc.appointment_deadline_days + cc.conciliation_deadline_days
     conciliation_ok = (cases["collective_conciliation_exit_day"]
@@ -150,68 +124,250 @@ def legal_deadline_met(cases: pd.DataFrame, scenario: Scenario) -> pd.Series:
     return conciliation_ok & award_ok
 
 
-def _share(mask: pd.Series) -> float:
-    return float(mask.mean()) if len(mask) else np.nan
+def _share(mask: pd.Series | np.ndarray) -> float:
+    return float(np.mean(mask)) if len(mask) else np.nan
 
 
-def _resolution_days(closed: pd.DataFrame, kind: str) -> dict[str, float]:
-    resolved = closed[(closed["kind"] == kind) & (closed["status"] == "resolved")]
-    days = (resolved["end_day"] - resolved["arrival_day"]).to_numpy()
-    if not len(days):
-        return dict.fromkeys(
-            (f"days_to_resolution_{s}_{kind}" for s in ("mean", "median", "p90")), np.nan)
-    return {f"days_to_resolution_mean_{kind}": float(days.mean()),
-            f"days_to_resolution_median_{kind}": float(np.median(days)),
-            f"days_to_resolution_p90_{kind}": float(np.quantile(days, 0.9))}
+def _cohort(origin: np.ndarray | pd.Series, window: tuple[float, float],
+            lookahead: float) -> np.ndarray:
+    """Cases whose clock started after the warm-up and at least ``lookahead`` days before
+    the end of the run (old enough for the KPI to be decided)."""
+    origin = np.asarray(origin)
+    return (origin >= window[0]) & (origin <= window[1] - lookahead)
 
 
-def _stage_kpis(counted: pd.DataFrame, closed: pd.DataFrame, stage: str,
-                years: float) -> dict[str, float]:
-    ended_here = closed["stage"] == stage
-    entry, exit_ = stage_entry_exit(counted, stage)
-    left = ~np.isnan(entry) & (~np.isnan(exit_) | (counted["status"] != "open").to_numpy())
-    resolved_here = (ended_here & (closed["status"] == "resolved")).sum()
-    resolved_share = float(resolved_here / left.sum()) if left.any() else np.nan
-    kpi = {"share_ended_at_" + stage: _share(ended_here),
-           "resolved_share_at_" + stage: resolved_share}
-    if stage != "workplace":
-        kpi[f"{stage}_cases_per_year"] = float(np.count_nonzero(~np.isnan(entry))) / years
+def outcome_curve(origin: np.ndarray, end_day: np.ndarray,
+                  run_end: float) -> tuple[np.ndarray, np.ndarray]:
+    """Kaplan-Meier curve of days from ``origin`` to an outcome: (days, share of cases with
+    an outcome by then); cases with no ``end_day`` are censored at ``run_end``."""
+    closed = ~np.isnan(end_day)
+    if not len(origin) or not closed.any():
+        return np.zeros(1), np.zeros(1)
+    times = np.where(closed, end_day, run_end) - origin
+    if closed.all():
+        curve = stats.ecdf(times).cdf
+    else:
+        curve = stats.ecdf(stats.CensoredData(uncensored=times[closed],
+                                              right=times[~closed])).cdf
+    return curve.quantiles, curve.probabilities
+
+
+def outcome_quantiles(origin: np.ndarray, end_day: np.ndarray, run_end: float,
+                      probabilities: tuple[float, ...] = (0.5, 0.9),
+                      ) -> list[tuple[float, bool]]:
+    """Days from ``origin`` until a case has an outcome, read off the Kaplan-Meier curve.
+
+    Cases with no ``end_day`` are censored at ``run_end``. For each probability p: the
+    smallest time by which a share p of cases had an outcome, and False; or, when the
+    curve stays below p within the run, the longest time observed (a lower bound) and True.
+    """
+    if len(origin) == 0:
+        return [(np.nan, False)] * len(probabilities)
+    closed = ~np.isnan(end_day)
+    times = np.where(closed, end_day, run_end) - origin
+    if closed.all():
+        return [(float(np.quantile(times, p, method="inverted_cdf")), False)
+                for p in probabilities]
+    curve = stats.ecdf(stats.CensoredData(uncensored=times[closed], right=times[~closed])).cdf
+    found = []
+    for p in probabilities:
+        reached = np.flatnonzero(curve.probabilities >= p - 1e-12)
+        found.append((float(curve.quantiles[reached[0]]), False) if len(reached)
+                     else (float(times.max()), True))
+    return found
+
+
+def days_to_outcome_by(cases: pd.DataFrame, origin: pd.Series, window: tuple[float, float],
+                       by: list[str]) -> pd.DataFrame:
+    """Median and 9-in-10 days to an outcome (Kaplan-Meier, open cases censored) per group of
+    ``by`` columns, for cases whose clock (``origin``) started inside ``window``.
+
+    Pools replications, which share the window. ``beyond_run`` marks a quantile the curve did
+    not reach within the run (the value is then the longest time observed).
+    """
+    inside = (origin >= window[0]) & (origin < window[1])
+    rows = []
+    for key, group in cases[inside].groupby(by, observed=True):
+        (median, m_beyond), (p90, p_beyond) = outcome_quantiles(
+            origin[group.index].to_numpy(), group["end_day"].to_numpy(), window[1])
+        rows.append({**dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True)),
+                     "cases": len(group), "median_days": median, "p90_days": p90,
+                     "beyond_run": m_beyond or p_beyond})
+    return pd.DataFrame(rows)
+
+
+def _outcome_times(kpi: dict[str, float], population: str, origin: np.ndarray,
+                   end_day: np.ndarray, window: tuple[float, float]) -> None:
+    inside = (origin >= window[0]) & (origin < window[1])
+    results = outcome_quantiles(origin[inside], end_day[inside], window[1])
+    for stat, (value, beyond) in zip(("median", "p90"), results, strict=True):
+        name = f"days_to_outcome_{stat}_{population}"
+        kpi[name] = value
+        kpi[censored_flag(name)] = float(beyond)
+
+
+def _closed_within(cases: pd.DataFrame, origin: np.ndarray, days: float) -> np.ndarray:
+    """Cases closed no later than ``days`` after ``origin``."""
+    return (cases["end_day"].to_numpy() - origin) <= days
+
+
+def _outcome_shares(counted: pd.DataFrame, stages: tuple[str, ...],
+                    window: tuple[float, float]) -> dict[str, float]:
+    """What became of grievances within a year: resolved, dropped, unresolved, still open,
+    and at which stage they ended."""
+    arrival = counted["arrival_day"].to_numpy()
+    cohort = counted[_cohort(arrival, window, H)]
+    within = _closed_within(cohort, cohort["arrival_day"].to_numpy(), H)
+    status = cohort["status"].to_numpy()
+    kpi = {f"share_{s}": _share(within & (status == s))
+           for s in ("resolved", "dropped", "unresolved")}
+    kpi["share_open_after_a_year"] = _share(~within)
+    stage = cohort["stage"].to_numpy()
+    for name in stages:
+        kpi[f"share_ended_at_{name}"] = _share(within & (stage == name))
     return kpi
 
 
-def _migrant_kpis(counted: pd.DataFrame, closed: pd.DataFrame, scenario: Scenario,
-                  years: float) -> dict[str, float]:
+def _stage_kpis(cases: pd.DataFrame, stage: str, window: tuple[float, float],
+                years: float) -> dict[str, float]:
+    entry, _ = stage_entry_exit(cases, stage)
+    cohort = _cohort(entry, window, H)
+    here = cases[cohort]
+    resolved = (here["status"].to_numpy() == "resolved") & (here["stage"].to_numpy() == stage)
+    within = _closed_within(here, entry[cohort], H)
+    kpi = {f"resolved_share_at_{stage}": _share(resolved & within)}
+    if stage != "workplace":
+        entered = (entry >= window[0]) & (entry < window[1])
+        kpi[f"{stage}_cases_per_year"] = float(entered.sum()) / years
+    return kpi
+
+
+def _filed(cases: pd.DataFrame, kind: str) -> np.ndarray:
+    """Day each case of ``kind`` left the workplace unresolved and was filed (else NaN)."""
+    filed = ((cases["kind"] == kind) & (cases["outcome"] != "settled_at_workplace")).to_numpy()
+    return np.where(filed, cases["workplace_exit_day"].to_numpy(), np.nan)
+
+
+def _deadline_kpis(cases: pd.DataFrame, scenario: Scenario, stages: tuple[str, ...],
+                   window: tuple[float, float]) -> dict[str, float]:
+    kpi: dict[str, float] = {}
+    deadline = scenario.individual_conciliation.hearing_deadline_days
+    entry = cases["individual_conciliation_entry_day"].to_numpy()
+    heard = cases["individual_conciliation_start_day"].to_numpy() - entry <= deadline
+    kpi["share_individual_heard_within_deadline"] = _share(
+        heard[_cohort(entry, window, deadline)])
+    if "collective_conciliation" in stages:
+        entry = cases["collective_conciliation_entry_day"].to_numpy()
+        formal = cases[_cohort(entry, window, legal_procedure_days(scenario))]
+        met = (legal_deadline_met(formal, scenario) & (formal["status"] == "resolved")
+               & formal["court_entry_day"].isna())
+        kpi["share_collective_settled_within_deadlines"] = _share(met)
+        year = _cohort(entry, window, H)
+        cohort = cases[year]
+        within = _closed_within(cohort, entry[year], H)
+        resolved = within & (cohort["status"] == "resolved").to_numpy()
+        ended = cohort["stage"].to_numpy()
+        kpi["share_collective_solved_at_ministry"] = _share(
+            resolved & (ended == "collective_conciliation"))
+        if "arbitration" in stages:
+            kpi["share_collective_resolved_at_arbitration"] = _share(
+                resolved & (ended == "arbitration"))
+    if "arbitration" in stages:
+        entry = cases["arbitration_entry_day"].to_numpy()
+        decided_in = cases["decision_day"].to_numpy() - entry
+        recent = _cohort(entry, window, AC_LOOKAHEAD_DAYS)
+        undecided = np.isnan(decided_in[recent])
+        so_far = np.where(undecided, window[1] - entry[recent], decided_in[recent])
+        kpi["arbitration_mean_working_days"] = (
+            float(so_far.mean()) / scenario.calendar.calendar_days(1.0) if len(so_far)
+            else np.nan)
+        kpi[censored_flag("arbitration_mean_working_days")] = float(undecided.any())
+        for working_days in (15, 20):
+            limit = scenario.calendar.calendar_days(working_days)
+            kpi[f"arbitration_share_within_{working_days}_working_days"] = _share(
+                decided_in[recent] <= limit)
+        year = _cohort(entry, window, H)
+        kpi["arbitration_settled_share"] = _share(
+            cases.loc[year, "outcome"] == "settled_at_arbitration")
+    return kpi
+
+
+def _migrant_kpis(cases: pd.DataFrame, counted: pd.DataFrame, scenario: Scenario,
+                  window: tuple[float, float], years: float) -> dict[str, float]:
     migrant = counted[counted["kind"] == "migrant"]
-    done = closed[closed["kind"] == "migrant"]
-    acted = migrant[migrant["migrant_resource_centre_start_day"].notna()]
-    waited = acted["migrant_resource_centre_start_day"] - acted["migrant_resource_centre_entry_day"]
-    settled = done[done["outcome"] == "settled_at_mrc"]
+    arrival = migrant["arrival_day"].to_numpy()
+    year = _cohort(arrival, window, H)
+    cohort = migrant[year]
+    within = _closed_within(cohort, arrival[year], H)
+    outcome = cohort["outcome"].to_numpy()
+    entry = cases["migrant_resource_centre_entry_day"].to_numpy()
+    deadline = scenario.migrant_route.action_deadline_days
+    acted = cases["migrant_resource_centre_start_day"].to_numpy() - entry <= deadline
+    end = cases["end_day"].to_numpy()
+    settled = cases[(cases["outcome"] == "settled_at_mrc").to_numpy()
+                    & (end >= window[0]) & (end < window[1])]
     return {
-        "migrant_complaints_per_year": len(migrant) / years,
         "migrant_workers_per_year": float(migrant["workers"].sum()) / years,
-        "share_migrant_resolved_at_mrc": _share(done["outcome"] == "settled_at_mrc"),
-        "share_migrant_abandoned": _share(done["outcome"] == "abandoned"),
-        "share_migrant_resolved": _share(done["status"] == "resolved"),
+        "share_migrant_resolved_at_mrc": _share(within & (outcome == "settled_at_mrc")),
+        "share_migrant_abandoned": _share(within & (outcome == "abandoned")),
+        "share_migrant_resolved": _share(within & (cohort["status"] == "resolved").to_numpy()),
         "share_migrant_acted_on_within_deadline": _share(
-            waited <= scenario.migrant_route.action_deadline_days),
+            acted[_cohort(entry, window, deadline)]),
         "compensation_usd_per_year": float(settled["compensation_usd"].sum()) / years,
         "compensation_usd_per_settled_complaint": (
             float(settled["compensation_usd"].mean()) if len(settled) else np.nan),
     }
 
 
-def _korea_kpis(counted: pd.DataFrame) -> dict[str, float]:
-    adjudicated = counted[counted["adjudication_exit_day"].notna()]
-    mediated = counted[counted["mediation_exit_day"].notna()]
-    outcome = adjudicated["outcome"]
-    return {
-        "share_settled_at_adjudication": _share(outcome == "settled_at_adjudication"),
-        "share_withdrawn_at_adjudication": _share(outcome == "withdrawn_at_adjudication"),
+def _korea_kpis(cases: pd.DataFrame, window: tuple[float, float]) -> dict[str, float]:
+    entry = cases["adjudication_entry_day"].to_numpy()
+    year = _cohort(entry, window, H)
+    adjudicated = cases[year]
+    left = (adjudicated["adjudication_exit_day"].to_numpy() - entry[year]) <= H
+    outcome = adjudicated["outcome"].to_numpy()
+    kpi = {
+        "share_settled_at_adjudication": _share(left & (outcome == "settled_at_adjudication")),
+        "share_withdrawn_at_adjudication": _share(
+            left & (outcome == "withdrawn_at_adjudication")),
         "share_decided_at_adjudication": _share(
-            ~outcome.isin(["settled_at_adjudication", "withdrawn_at_adjudication"])),
+            left & ~np.isin(outcome, ["settled_at_adjudication", "withdrawn_at_adjudication"])),
         "share_adjudication_reviewed": _share(adjudicated["national_review_entry_day"].notna()),
         "share_adjudication_to_court": _share(adjudicated["court_entry_day"].notna()),
-        "mediation_success_share": _share(mediated["outcome"] == "mediated"),
+    }
+    entry = cases["mediation_entry_day"].to_numpy()
+    year = _cohort(entry, window, H)
+    kpi["mediation_success_share"] = _share(cases.loc[year, "outcome"] == "mediated")
+    return kpi
+
+
+def _cost_kpis(cases: pd.DataFrame, scenario: Scenario, window: tuple[float, float],
+               years: float) -> dict[str, float]:
+    costs = staffing_cost_usd(scenario)
+    budget = float(sum(costs.values()))
+    resolution_budget = float(sum(costs.get(item, 0.0) for item in RESOLUTION_ITEMS))
+    end = cases["end_day"].to_numpy()
+    resolved = ((cases["status"] == "resolved").to_numpy()
+                & (end >= window[0]) & (end < window[1]))
+    filed = ((cases["kind"] != "migrant") & (cases["outcome"] != "settled_at_workplace")
+             ).to_numpy()
+    per_year = resolved.sum() / years
+    per_year_filed = (resolved & filed).sum() / years
+    return {
+        "budget_usd_per_year": budget,
+        "cost_usd_per_resolved_grievance": budget / per_year if per_year else np.nan,
+        "cost_usd_per_resolved_ministry_case": (resolution_budget / per_year_filed
+                                                if per_year_filed else np.nan),
+    }
+
+
+def _strike_kpis(cases: pd.DataFrame, window: tuple[float, float],
+                 years: float) -> dict[str, float]:
+    start = cases["strike_start_day"].to_numpy()
+    began = (start >= window[0]) & (start < window[1])
+    return {
+        "strikes_per_year": float(began.sum()) / years,
+        "strike_days_per_year": float(cases["strike_days"].to_numpy()[began].sum()) / years,
+        "workdays_lost_per_year": float(cases["workdays_lost"].to_numpy()[began].sum()) / years,
     }
 
 
@@ -234,32 +390,25 @@ def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
     stages = active_stages(scenario)
     cases = cases[_kpi_columns(cases.columns, stages)]  # narrow first: filtering copies
     counted = cases[cases["arrival_day"] >= start]
-    closed = counted[counted["status"] != "open"]
     kinds = ("individual", "collective") + (("migrant",) if scenario.migrant_on else ())
     kpi: dict[str, float] = {"grievances_per_year": len(counted) / years}
     for kind in kinds:
         kpi[f"{kind}_cases_per_year"] = float((counted["kind"] == kind).sum()) / years
-    for status in ("resolved", "dropped", "unresolved"):
-        kpi[f"share_{status}"] = _share(closed["status"] == status)
+    kpi.update(_outcome_shares(counted, stages, window))
     for stage in stages:
-        kpi.update(_stage_kpis(counted, closed, stage, years))
+        kpi.update(_stage_kpis(cases, stage, window, years))
+    end_day = cases["end_day"].to_numpy()
     for kind in kinds:
-        kpi.update(_resolution_days(closed, kind))
-    if "collective_conciliation" in stages:
-        formal = closed[closed["collective_conciliation_entry_day"].notna()]
-        met = legal_deadline_met(formal, scenario) & (formal["status"] == "resolved")
-        kpi["share_collective_settled_within_deadlines"] = _share(met)
-    heard = counted[counted["individual_conciliation_start_day"].notna()]
-    waited = heard["individual_conciliation_start_day"] - heard["individual_conciliation_entry_day"]
-    kpi["share_individual_heard_within_deadline"] = _share(
-        waited <= scenario.individual_conciliation.hearing_deadline_days)
-    if "arbitration" in stages:
-        decided = counted[counted["decision_day"].notna()]
-        kpi["arbitration_settled_share"] = _share(decided["outcome"] == "settled_at_arbitration")
+        of_kind = (cases["kind"] == kind).to_numpy()
+        _outcome_times(kpi, kind, np.where(of_kind, cases["arrival_day"].to_numpy(), np.nan),
+                       end_day, window)
+    for kind in ("individual", "collective"):
+        _outcome_times(kpi, f"{kind}_ministry", _filed(cases, kind), end_day, window)
+    kpi.update(_deadline_kpis(cases, scenario, stages, window))
     if scenario.migrant_on:
-        kpi.update(_migrant_kpis(counted, closed, scenario, years))
+        kpi.update(_migrant_kpis(cases, counted, scenario, window, years))
     if scenario.korea_on:
-        kpi.update(_korea_kpis(counted))
+        kpi.update(_korea_kpis(cases, window))
     for stage in stages:
         if stage in capacity:
             kpi[f"utilisation_{stage}"] = busy_share(visits[visits["stage"] == stage],
@@ -270,29 +419,79 @@ def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
         if stage in capacity:
             kpi[f"backlog_trend_{stage}"] = backlog_trend_per_year(cases, stage, window)
     if scenario.costs is not None:
-        budget = annual_budget_usd(scenario)
-        resolved = float((closed["status"] == "resolved").sum()) / years
-        kpi["budget_usd_per_year"] = budget
-        kpi["cost_usd_per_resolved_case"] = budget / resolved if resolved else np.nan
-    kpi["strikes_per_year"] = float((counted["strike_days"] > 0).sum()) / years
-    kpi["strike_days_per_year"] = float(counted["strike_days"].sum()) / years
-    kpi["workdays_lost_per_year"] = float(counted["workdays_lost"].sum()) / years
+        kpi.update(_cost_kpis(cases, scenario, window, years))
+    kpi.update(_strike_kpis(cases, window, years))
     return kpi
+
+
+def t_interval(values: np.ndarray, level: float) -> tuple[float, float, float]:
+    """Mean and Student-t confidence interval of ``values`` (NaN ignored; no interval
+    from fewer than two values)."""
+    values = values[~np.isnan(values)]
+    if len(values) == 0:
+        return np.nan, np.nan, np.nan
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, np.nan, np.nan
+    half = float(stats.t.ppf(0.5 + level / 2, len(values) - 1)
+                 * values.std(ddof=1) / np.sqrt(len(values)))
+    return mean, mean - half, mean + half
+
+
+OVERLOAD_GROWTH_SHARE = 0.05
+"""A stage is overloaded when its backlog clearly grows by more than this share of its
+yearly arrivals each year ..."""
+OVERLOAD_UTILISATION = 0.98
+"""... or when its staff are busy at least this share of the time."""
+
+
+def overloaded_stages(summary: pd.DataFrame) -> dict[str, str]:
+    """Staffed stages that cannot keep up with their cases, each with the reason.
+
+    Reads a ``summarise`` table: the backlog trend's confidence interval lies above zero and
+    its mean exceeds OVERLOAD_GROWTH_SHARE of the stage's yearly arrivals, or utilisation is
+    at least OVERLOAD_UTILISATION.
+    """
+    found = {}
+    for name in summary.index:
+        if not name.startswith("utilisation_"):
+            continue
+        stage = name.removeprefix("utilisation_")
+        busy = float(summary.loc[name, "mean"])
+        trend = summary.loc[f"backlog_trend_{stage}"]
+        arrivals = float(summary.loc[f"{stage}_cases_per_year", "mean"])
+        grows = (trend["ci_low"] > 0
+                 and trend["mean"] > OVERLOAD_GROWTH_SHARE * max(arrivals, 1e-9))
+        if grows:
+            found[stage] = (f"its backlog grows by about {trend['mean']:,.0f} cases a year "
+                            f"({trend['mean'] / max(arrivals, 1e-9):.0%} of its "
+                            f"{arrivals:,.0f} yearly cases)")
+        elif busy >= OVERLOAD_UTILISATION:
+            found[stage] = f"its staff are busy {busy:.0%} of the time"
+    return found
 
 
 def summarise(per_replication: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Mean and confidence interval of each KPI column across replications (rows).
 
-    Intervals of shares are clipped to [0, 1], where a t interval can spill over.
+    Shares are clipped to [0, 1] and counts to >= 0, where a t interval can spill over.
+    ``beyond_run`` is the share of replications whose Kaplan-Meier curve did not reach the
+    quantile within the run (their value is a lower bound), NaN for other KPIs.
     """
-    n = per_replication.notna().sum()
-    mean = per_replication.mean()
-    sem = per_replication.std(ddof=1) / np.sqrt(n)
-    half = pd.Series(stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)), index=n.index) * sem
-    half[n < 2] = np.nan
-    units = pd.Series([kpi_unit(name) for name in per_replication.columns], index=n.index)
-    bounded = units.isin([UNITS["share"], UNITS["utilisation"]])
-    low, high = mean - half, mean + half
-    low[bounded], high[bounded] = low[bounded].clip(0, 1), high[bounded].clip(0, 1)
-    return pd.DataFrame({"mean": mean, "ci_low": low, "ci_high": high, "unit": units,
-                         "replications": n})
+    rows = {}
+    for name in per_replication.columns:
+        if is_flag(name):
+            continue
+        entry = CATALOG[name]
+        mean, low, high = t_interval(per_replication[name].to_numpy(dtype=float), level)
+        if entry.format == "percent":
+            low, high = np.clip(low, 0, 1), np.clip(high, 0, 1)
+        elif not entry.signed and not np.isnan(low):
+            low = max(low, 0.0)
+        flag = censored_flag(name)
+        beyond = (float(per_replication[flag].mean()) if flag in per_replication.columns
+                  else np.nan)
+        rows[name] = {"mean": mean, "ci_low": low, "ci_high": high, "unit": entry.unit,
+                      "replications": int(per_replication[name].notna().sum()),
+                      "beyond_run": beyond}
+    return pd.DataFrame.from_dict(rows, orient="index")

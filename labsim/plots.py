@@ -11,33 +11,12 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
 
 from .calibration import CalibrationResult
+from .catalog import CATALOG, COST_KPIS, PLOT_KPIS, SHORT_STAGE_LABELS, STAGE_LABELS
 from .experiments import Comparison, StaffingResult
-from .kpis import kpi_unit
+from .kpis import outcome_curve
 from .results import Results
 from .stages import active_stages
 
-STAGE_LABELS = {
-    "workplace": "Workplace (bipartite)",
-    "migrant_resource_centre": "Migrant Worker Resource Centre",
-    "mediation": "Mediation (labour relations commission)",
-    "adjudication": "Adjudication (regional commission)",
-    "national_review": "National review",
-    "individual_conciliation": "Individual conciliation (inspectors)",
-    "collective_conciliation": "Collective conciliation (ministry)",
-    "arbitration": "Arbitration Council",
-    "court": "Court",
-}
-SHORT_LABELS = {
-    "workplace": "Workplace",
-    "migrant_resource_centre": "Migrant centre",
-    "individual_conciliation": "Inspectors",
-    "collective_conciliation": "Ministry conciliation",
-    "mediation": "Mediation",
-    "adjudication": "Adjudication",
-    "arbitration": "Arbitration Council",
-    "national_review": "National review",
-    "court": "Court",
-}
 STATUS_COLOURS = {"resolved": "#2a9d8f", "dropped": "#e9c46a", "unresolved": "#e76f51",
                   "open": "#8d99ae"}
 
@@ -90,21 +69,30 @@ def where_cases_end(results: Results) -> Figure:
     return fig
 
 
-def time_to_resolution(results: Results) -> Figure:
-    """Distribution of days from grievance to resolution, individual vs collective cases."""
-    counted, _ = _counted(results)
-    resolved = counted[counted["status"] == "resolved"]
-    days = resolved["end_day"] - resolved["arrival_day"]
+def _curve_of(cases: pd.DataFrame, origin: pd.Series, window: tuple[float, float],
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Kaplan-Meier curve pooled over replications (they share the window)."""
+    inside = ((origin >= window[0]) & (origin < window[1])).to_numpy()
+    return outcome_curve(origin.to_numpy()[inside], cases["end_day"].to_numpy()[inside],
+                         window[1])
+
+
+def time_to_outcome(results: Results) -> Figure:
+    """Share of grievances with an outcome by each number of days, individual vs collective;
+    cases still open are counted (censored), so an overloaded stage shows as a flat curve."""
     fig = Figure(figsize=(8, 4.2), layout="constrained")
     ax = fig.subplots()
-    top = float(np.quantile(days, 0.99)) if len(days) else 1.0
-    bins = np.linspace(0, top, 50)
+    cases = results.cases
     for kind in ("individual", "collective"):
-        ax.hist(days[resolved["kind"] == kind], bins=bins, alpha=0.6, density=True, label=kind)
-    ax.set_xlabel("Days from grievance to resolution (calendar days; top 1% not shown)")
-    ax.set_ylabel("Share of resolved cases per day")
-    ax.set_title(f"Time to resolution: {results.scenario.name}")
-    ax.legend(title="Case type")
+        origin = cases["arrival_day"].where(cases["kind"] == kind)
+        days, share = _curve_of(cases, origin, results.window)
+        ax.step(days, share, where="post", label=f"{kind} grievances")
+    ax.set_xscale("symlog", linthresh=30)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("Days since the grievance (calendar days; log scale beyond 30)")
+    ax.set_ylabel("Share with an outcome (Kaplan-Meier)")
+    ax.set_title(f"How soon grievances end: {results.scenario.name}")
+    ax.legend()
     ax.grid(alpha=0.3)
     return fig
 
@@ -175,7 +163,7 @@ def flow_diagram(results: Results) -> Figure:
         colour = STATUS_COLOURS.get(n, palette.get(n))
         height = through[n] * scale
         ax.add_patch(Rectangle((columns[n] - 0.05, y[n] - height), 0.1, height, color=colour))
-        label = f"{SHORT_LABELS.get(n, n)}\n{through[n]:,.0f}/yr"
+        label = f"{SHORT_STAGE_LABELS.get(n, n)}\n{through[n]:,.0f}/yr"
         if n in STATUS_COLOURS:
             ax.text(columns[n] + 0.08, y[n] - height / 2, label, fontsize=8, va="center")
         else:
@@ -190,29 +178,28 @@ def flow_diagram(results: Results) -> Figure:
     return fig
 
 
-def resolution_time_distributions(results: Mapping[str, Results],
-                                  kind: str = "collective") -> Figure:
-    """Share of resolved ``kind`` disputes settled within each number of days, per scenario."""
+def time_to_outcome_compared(results: Mapping[str, Results],
+                             kind: str = "collective") -> Figure:
+    """Share of ``kind`` disputes filed with the ministry that have an outcome by each number
+    of days since filing, per scenario (Kaplan-Meier: open cases counted as censored)."""
     fig = Figure(figsize=(8, 4.2), layout="constrained")
     ax = fig.subplots()
     for name, r in results.items():
-        counted, _ = _counted(r)
-        resolved = counted[(counted["kind"] == kind) & (counted["status"] == "resolved")]
-        days = np.sort((resolved["end_day"] - resolved["arrival_day"]).to_numpy())
-        ax.step(days, np.arange(1, len(days) + 1) / max(len(days), 1), where="post", label=name)
+        cases = r.cases
+        filed = (cases["kind"] == kind) & (cases["outcome"] != "settled_at_workplace")
+        days, share = _curve_of(cases, cases["workplace_exit_day"].where(filed), r.window)
+        ax.step(days, share, where="post", label=name)
     ax.set_xscale("symlog", linthresh=30)
-    ax.set_xlabel("Days from grievance to resolution (calendar days; log scale beyond 30)")
-    ax.set_ylabel(f"Share of resolved {kind} disputes")
-    ax.set_title(f"Time to resolution, {kind} disputes")
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("Days since filing with the ministry (calendar days; log scale beyond 30)")
+    ax.set_ylabel(f"Share of {kind} disputes with an outcome")
+    ax.set_title(f"How soon {kind} disputes filed with the ministry end")
     ax.legend(title="Scenario")
     ax.grid(alpha=0.3)
     return fig
 
 
-def kpi_comparison(comparison: Comparison, kpis: Sequence[str] = (
-        "strike_days_per_year", "days_to_resolution_mean_collective",
-        "days_to_resolution_mean_individual", "share_collective_settled_within_deadlines",
-        "cost_usd_per_resolved_case", "grievances_per_year")) -> Figure:
+def kpi_comparison(comparison: Comparison, kpis: Sequence[str] = PLOT_KPIS[:6]) -> Figure:
     """One panel per KPI: each scenario's mean with its 95% confidence interval."""
     table = comparison.kpis().set_index(["kpi", "scenario"])
     kpis = [k for k in kpis if k in table.index.get_level_values(0)]
@@ -225,10 +212,14 @@ def kpi_comparison(comparison: Comparison, kpis: Sequence[str] = (
         part = table.loc[kpi].reindex(names)
         means = part["mean"].to_numpy()
         errors = np.abs(np.vstack([means - part["ci_low"], part["ci_high"] - means]))
-        ax.bar(names, means, yerr=np.nan_to_num(errors), capsize=6,
-               color=[f"C{i}" for i in range(len(names))], alpha=0.8)
-        ax.set_title(kpi.replace("_", " "), fontsize=9)
-        ax.set_ylabel(part["unit"].iloc[0])
+        bars = ax.bar(names, means, yerr=np.nan_to_num(errors), capsize=6,
+                      color=[f"C{i}" for i in range(len(names))], alpha=0.8)
+        for bar, beyond in zip(bars, part["beyond_run"].fillna(0), strict=True):
+            if beyond > 0:  # a lower bound: the curve went beyond the simulated period
+                ax.annotate("more than\nthe run shows", (bar.get_x() + bar.get_width() / 2,
+                            bar.get_height()), ha="center", va="bottom", fontsize=7)
+        ax.set_title(CATALOG[kpi].short_label, fontsize=9)
+        ax.set_ylabel(CATALOG[kpi].unit)
         ax.tick_params(axis="x", labelrotation=20, labelsize=8)
         ax.grid(axis="y", alpha=0.3)
     for ax in axes[len(kpis):]:
@@ -239,7 +230,7 @@ def kpi_comparison(comparison: Comparison, kpis: Sequence[str] = (
 
 def cost_per_resolved_case(comparison: Comparison) -> Figure:
     """Yearly budget and cost per resolved case of each scenario, with 95% CIs."""
-    return kpi_comparison(comparison, ("budget_usd_per_year", "cost_usd_per_resolved_case"))
+    return kpi_comparison(comparison, COST_KPIS)
 
 
 def staffing_curve(result: StaffingResult) -> Figure:
@@ -258,7 +249,7 @@ def staffing_curve(result: StaffingResult) -> Figure:
         ax.axvline(result.level_for_confidence, color="C3", linestyle=":",
                    label=f"meets with 95% confidence: {result.level_for_confidence:g}")
     ax.set_xlabel(result.parameter.replace("_", " "))
-    ax.set_ylabel(f"{result.kpi.replace('_', ' ')} ({kpi_unit(result.kpi)})")
+    ax.set_ylabel(f"{CATALOG[result.kpi].label} ({CATALOG[result.kpi].unit})")
     ax.set_title("Staffing against performance (levels evaluated by the search)")
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
@@ -279,8 +270,8 @@ def calibration_fit(result: CalibrationResult) -> Figure:
                     fmt="o", color="C0" if row.within_tolerance else "C3", capsize=6,
                     label="simulated (95% CI)")
         ax.set_xticks([])
-        ax.set_title(row.kpi.replace("_", " "), fontsize=9)
-        ax.set_ylabel(kpi_unit(row.kpi))
+        ax.set_title(CATALOG[row.kpi].short_label, fontsize=9)
+        ax.set_ylabel(CATALOG[row.kpi].unit)
     axes[0].legend(fontsize="x-small")
     fig.suptitle(f"Calibration of {result.scenario.name}: observed vs simulated "
                  f"(fit error {result.objective:.2f})")
@@ -295,7 +286,7 @@ def utilisation_bars(summary: pd.DataFrame) -> Figure:
     ax = fig.subplots()
     means = rows["mean"].to_numpy()
     errors = np.vstack([means - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - means])
-    ax.barh([SHORT_LABELS.get(s, s) for s in stages], means, xerr=np.nan_to_num(errors),
+    ax.barh([SHORT_STAGE_LABELS.get(s, s) for s in stages], means, xerr=np.nan_to_num(errors),
             capsize=5, color=["C3" if m > 0.85 else "C0" for m in means])
     ax.axvline(0.85, color="k", linestyle=":", label="0.85: queues grow fast above this")
     ax.set_xlim(0, 1)
@@ -313,7 +304,7 @@ def time_in_stages(results: Results) -> Figure:
     service = stats["mean_days_in_stage"] - stats["mean_wait_days"]
     fig = Figure(figsize=(8, 3.4), layout="constrained")
     ax = fig.subplots()
-    labels = [SHORT_LABELS.get(s, s) for s in stats.index]
+    labels = [SHORT_STAGE_LABELS.get(s, s) for s in stats.index]
     ax.barh(labels, stats["mean_wait_days"], color="C3", label="waiting for staff")
     ax.barh(labels, service, left=stats["mean_wait_days"], color="C0",
             label="being handled (and legal waiting periods)")
@@ -337,8 +328,8 @@ def tornado(sensitivity: pd.DataFrame, kpi_label: str = "") -> Figure:
     ax.barh(labels, table["high"] - base, left=base, color="C3", label="parameter raised")
     ax.axvline(base, color="k")
     kpi = table["kpi"].iloc[0]
-    ax.set_xlabel(kpi_label or f"{kpi.replace('_', ' ')} ({kpi_unit(kpi)})")
-    ax.set_title(f"Sensitivity of {kpi.replace('_', ' ')} "
+    ax.set_xlabel(kpi_label or f"{CATALOG[kpi].label} ({CATALOG[kpi].unit})")
+    ax.set_title(f"Sensitivity of {CATALOG[kpi].short_label.lower()} "
                  f"(each parameter -/+{table['change'].iloc[0]:.0%})")
     ax.legend(fontsize="small")
     return fig

@@ -1,122 +1,190 @@
-"""Plain-text rendering of KPI summaries for terminals and notebooks."""
+"""Plain-text rendering of KPI summaries, comparisons and verdicts (words from the catalog)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-KEY_KPIS = (
-    "grievances_per_year",
-    "individual_conciliation_cases_per_year",
-    "collective_conciliation_cases_per_year",
-    "arbitration_cases_per_year",
-    "share_resolved",
-    "share_ended_at_workplace",
-    "days_to_resolution_mean_individual",
-    "days_to_resolution_mean_collective",
-    "days_to_resolution_p90_collective",
-    "share_collective_settled_within_deadlines",
-    "share_individual_heard_within_deadline",
-    "utilisation_individual_conciliation",
-    "utilisation_collective_conciliation",
-    "utilisation_arbitration",
-    "strikes_per_year",
-    "strike_days_per_year",
-    "workdays_lost_per_year",
-)
-"""The KPIs a workshop looks at first; ``format_summary(..., full=True)`` shows all."""
+from .catalog import BRIEF_KPIS, CATALOG, KEY_KPIS, SHORT_STAGE_LABELS, VERDICT_KPIS, kpi
 
 
-def format_number(value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_value(name: str, value: float | None) -> str:
+    """A KPI value as the catalog says to show it: 95%, 1,234, 12 days, US$ 1,081."""
+    return format_as(CATALOG[name].format, value)
+
+
+def format_as(style: str, value: float | None) -> str:
+    """A number in one of the catalog's FORMATS (percent, count, days, usd, number)."""
+    if _missing(value):
         return "-"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
+    if math.isinf(value):
+        return "unbounded"
+    if style == "percent":
+        return f"{value * 100:.0f}%" if abs(value) >= 0.1 or value == 0 else (
+            f"{value * 100:.1f}%")
+    if style in ("count", "days", "number") and abs(value) < 10:
         return f"{value:.1f}"
-    return f"{value:.3f}"
+    return f"{value:,.0f}"
+
+
+def format_estimate(name: str, row: Mapping) -> tuple[str, str]:
+    """The mean and its confidence interval as text; a curve that did not reach the
+    quantile within the run reads "> N" (a lower bound) with no interval."""
+    beyond = row.get("beyond_run")
+    if not _missing(beyond) and beyond > 0:
+        return f"> {format_value(name, row['mean'])}", "(beyond the run)"
+    if _missing(row["ci_low"]):
+        return format_value(name, row["mean"]), "(no CI)"
+    return (format_value(name, row["mean"]),
+            f"[{format_value(name, row['ci_low'])}, {format_value(name, row['ci_high'])}]")
+
+
+def _table(header: Sequence[str], rows: list[Sequence[str]], right: set[int]) -> str:
+    width = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, width, strict=True))).rstrip()
+
+    return "\n".join([line(header), "-" * (sum(width) + 2 * (len(width) - 1))]
+                     + [line(r) for r in rows])
 
 
 def format_summary(summary: pd.DataFrame, full: bool = False) -> str:
     """A fixed-width table: KPI, mean, 95% CI and unit, one line per KPI."""
-    rows = summary if full else summary.loc[[k for k in KEY_KPIS if k in summary.index]]
-    lines = []
-    for name, row in rows.iterrows():
-        ci = (f"[{format_number(row['ci_low'])}, {format_number(row['ci_high'])}]"
-              if not math.isnan(row["ci_low"]) else "(one replication: no CI)")
-        lines.append((str(name), format_number(row["mean"]), ci, str(row["unit"])))
-    width = [max(len(line[i]) for line in lines + [("KPI", "mean", "95% CI", "unit")])
-             for i in range(4)]
-    header = ("KPI", "mean", "95% CI", "unit")
-    def line(a: str, b: str, c: str, d: str) -> str:
-        return f"{a:<{width[0]}}  {b:>{width[1]}}  {c:<{width[2]}}  {d}"
-
-    out = [line(*header), "-" * (sum(width) + 10)]
-    out += [line(*row) for row in lines]
-    return "\n".join(out)
+    names = list(summary.index) if full else [k for k in KEY_KPIS if k in summary.index]
+    rows = []
+    for name in names:
+        mean, ci = format_estimate(name, summary.loc[name])
+        rows.append((CATALOG[name].label, mean, ci, CATALOG[name].unit))
+    return _table(("KPI", "mean", "95% CI", "unit"), rows, right={1})
 
 
-VERDICT_KPIS = (
-    ("strike_days_per_year", "strike days"),
-    ("days_to_resolution_mean_collective", "time to resolve a collective dispute"),
-    ("days_to_resolution_mean_individual", "time to resolve an individual dispute"),
-    ("cost_usd_per_resolved_case", "cost per resolved case"),
-    ("share_collective_settled_within_deadlines", "collective disputes settled within deadlines"),
-    ("grievances_per_year", "grievances"),
-)
-"""What a workshop verdict speaks of, in plain words."""
+def overload_lines(overloaded: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """One warning per overloaded stage: '<scenario>: <stage> is overloaded: <reason>'."""
+    return [f"WARNING {name}: {SHORT_STAGE_LABELS[stage]} overloaded: {reason}; its "
+            "figures describe a system that cannot keep up"
+            for name, stages in overloaded.items() for stage, reason in stages.items()]
 
 
-def _percent(value: float) -> str:
-    return f"{abs(value) * 100:.0f}%"
+_CHANGE_WORDS = {"count": ("more", "fewer"), "days": ("longer", "shorter")}
 
 
-def verdict(differences: pd.DataFrame) -> list[str]:
-    """Plain-language lines: e.g. 'prevention_first: 35% fewer strike days (95% CI 20-48%)'."""
+def _points(share: float) -> str:
+    points = abs(share) * 100
+    amount = f"{points:.1f}" if points < 1 else f"{points:.0f}"
+    return f"{amount} point{'' if amount == '1' else 's'}"
+
+
+def _change(name: str, difference: float, relative: float) -> str:
+    entry = CATALOG[name]
+    more = difference > 0
+    if entry.format == "percent":
+        return f"{_points(difference)} {'higher' if more else 'lower'}"
+    if entry.signed or _missing(relative) or math.isinf(relative):
+        return f"{abs(difference):,.1f} {entry.unit} {'higher' if more else 'lower'}"
+    up, down = _CHANGE_WORDS.get(entry.format, ("higher", "lower"))
+    return f"{abs(relative) * 100:.0f}% {up if more else down}"
+
+
+def _absolute(r: Mapping) -> bool:
+    """Whether a difference is shown in the KPI's unit (no reference level to divide by)."""
+    return _missing(r["relative"]) or math.isinf(r["relative"])
+
+
+def _interval(name: str, r: Mapping) -> str:
+    if CATALOG[name].format == "percent":
+        return f"{r['ci_low'] * 100:+.1f} to {r['ci_high'] * 100:+.1f} points"
+    if CATALOG[name].signed or _absolute(r):
+        return f"{r['ci_low']:+,.1f} to {r['ci_high']:+,.1f} {CATALOG[name].unit}"
+    return f"{r['relative_ci_low'] * 100:+.0f}% to {r['relative_ci_high'] * 100:+.0f}%"
+
+
+def verdict(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> list[str]:
+    """Plain-language lines, e.g. 'resolution_first vs prevention_first: Strike days per year:
+    39% more (95% CI +14% to +63%; worse)'."""
     lines = []
     for name, rows in differences.groupby("scenario", sort=False):
         rows = rows.set_index("kpi")
-        for kpi, words in VERDICT_KPIS:
-            if kpi not in rows.index:
+        for k in kpis:
+            if k not in rows.index:
                 continue
-            r = rows.loc[kpi]
-            ref = r["reference"]
-            if not r["clear"]:
-                lines.append(f"{name} vs {ref}: no clear difference in {words} "
-                             f"(95% CI {r['relative_ci_low'] * 100:+.0f}% to "
-                             f"{r['relative_ci_high'] * 100:+.0f}%)")
-                continue
-            more = "higher" if r["difference"] > 0 else "lower"
-            if kpi in ("strike_days_per_year", "grievances_per_year"):
-                more = "more" if r["difference"] > 0 else "fewer"
-            low, high = sorted((abs(r["relative_ci_low"]), abs(r["relative_ci_high"])))
-            tag = "better" if r["better"] else "worse"
-            lines.append(f"{name} vs {ref}: {_percent(r['relative'])} {more} {words} "
-                         f"(95% CI {low * 100:.0f}-{high * 100:.0f}%; {tag})")
+            r = rows.loc[k]
+            head = f"{name} vs {r['reference']}: {kpi(k).label}"
+            if r["beyond_run"]:
+                lines.append(f"{head}: cannot compare, the time lies beyond the simulated "
+                             "period for at least one of them")
+            elif _missing(r["difference"]):
+                lines.append(f"{head}: not measured (the run is too short for it)")
+            elif _missing(r["ci_low"]):
+                lines.append(f"{head}: cannot tell (too few replications)")
+            elif not r["clear"]:
+                lines.append(f"{head}: no clear difference (95% CI {_interval(k, r)})")
+            else:
+                tag = "" if r["better"] is None else ("; better" if r["better"] else "; worse")
+                lines.append(f"{head}: {_change(k, r['difference'], r['relative'])} "
+                             f"(95% CI {_interval(k, r)}{tag})")
     return lines
+
+
+def format_change(name: str, r: Mapping) -> str:
+    """A paired difference as a table cell: '+39% [+14, +63] worse' or '(not clear)'."""
+    if r["beyond_run"]:
+        return "beyond the run"
+    if CATALOG[name].format == "percent":
+        text = (f"{r['difference'] * 100:+.1f} pts [{r['ci_low'] * 100:+.1f}, "
+                f"{r['ci_high'] * 100:+.1f}]")
+    elif CATALOG[name].signed or _absolute(r):
+        if _missing(r["ci_low"]):
+            return "-"
+        text = f"{r['difference']:+,.1f} [{r['ci_low']:+,.1f}, {r['ci_high']:+,.1f}]"
+    else:
+        text = (f"{r['relative'] * 100:+.0f}% [{r['relative_ci_low'] * 100:+.0f}, "
+                f"{r['relative_ci_high'] * 100:+.0f}]")
+    if not r["clear"]:
+        return text + " (not clear)"
+    return text + ("" if r["better"] is None else (" better" if r["better"] else " worse"))
 
 
 def format_comparison(kpis: pd.DataFrame, differences: pd.DataFrame, full: bool = False) -> str:
     """Each scenario's mean [95% CI] side by side, then the paired difference to the reference."""
     names = list(dict.fromkeys(kpis["scenario"]))
+    present = set(kpis["kpi"])
     wanted = list(dict.fromkeys(kpis["kpi"])) if full else [
-        k for k in KEY_KPIS + ("budget_usd_per_year", "cost_usd_per_resolved_case")
-        if k in set(kpis["kpi"])]
-    cell = {(r.scenario, r.kpi): f"{format_number(r.mean)} [{format_number(r.ci_low)}, "
-            f"{format_number(r.ci_high)}]" for r in kpis.itertuples()}
-    change = {}
-    for r in differences.itertuples():
-        mark = (" better" if r.better else " worse") if r.better is not None else ""
-        text = (f"{r.relative * 100:+.0f}% [{r.relative_ci_low * 100:+.0f}, "
-                f"{r.relative_ci_high * 100:+.0f}]" if not math.isnan(r.relative) else "-")
-        change[(r.scenario, r.kpi)] = text + (mark if r.clear else " (not clear)")
-    others = [n for n in names if n != differences["reference"].iloc[0]] if len(differences) else []
-    header = ["KPI"] + names + [f"{n} vs {differences['reference'].iloc[0]}" for n in others]
-    rows = [[k] + [cell.get((n, k), "-") for n in names] + [change.get((n, k), "-")
-                                                           for n in others] for k in wanted]
-    width = [max(len(str(row[i])) for row in rows + [header]) for i in range(len(header))]
-    out = ["  ".join(h.ljust(w) for h, w in zip(header, width, strict=True)),
-           "-" * (sum(width) + 2 * (len(width) - 1))]
-    out += ["  ".join(str(c).ljust(w) for c, w in zip(row, width, strict=True)) for row in rows]
-    return "\n".join(out)
+        k for k in BRIEF_KPIS if k in present]
+    cell = {}
+    for r in kpis.to_dict("records"):
+        mean, ci = format_estimate(r["kpi"], r)
+        cell[(r["scenario"], r["kpi"])] = f"{mean} {ci}"
+    change = {(r["scenario"], r["kpi"]): format_change(r["kpi"], r)
+              for r in differences.to_dict("records")}
+    reference = differences["reference"].iloc[0] if len(differences) else None
+    others = [n for n in names if n != reference]
+    header = ["KPI", *names] + [f"{n} vs {reference}" for n in others if reference]
+    rows = [[f"{CATALOG[k].label} ({CATALOG[k].unit})"]
+            + [cell.get((n, k), "-") for n in names]
+            + [change.get((n, k), "-") for n in others if reference] for k in wanted]
+    return _table(header, rows, right=set())
+
+
+def format_evidence(table: pd.DataFrame) -> str:
+    """The evidence table: figure | observed | simulated [95% CI] | used in fitting |
+    tolerance | within tolerance | expected miss (reason)."""
+    rows = []
+    for r in table.to_dict("records"):
+        k = r["kpi"]
+        within = ("yes" if r["within_tolerance"] else "no, expected" if r["expected_miss"]
+                  else "no" if r["used_in_fit"] else "NO")
+        rows.append((r["figure"], format_value(k, r["observed"]),
+                     f"{format_value(k, r['simulated'])} [{format_value(k, r['ci_low'])}, "
+                     f"{format_value(k, r['ci_high'])}]",
+                     "yes" if r["used_in_fit"] else "held out",
+                     f"+/- {format_value(k, r['tolerance'])}", within, r["expected_miss"]))
+    return _table(("figure", "observed", "simulated [95% CI]", "used in fitting", "tolerance",
+                   "within tolerance", "expected miss (reason)"), rows, right={1})

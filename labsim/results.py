@@ -9,7 +9,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .kpis import open_cases_at, replication_kpis, stage_statistics, summarise
+from .kpis import (
+    open_cases_at,
+    overloaded_stages,
+    replication_kpis,
+    stage_statistics,
+    summarise,
+)
 from .scenario import Scenario
 from .stages import active_stages
 
@@ -71,6 +77,10 @@ class Results:
     def summary(self, level: float = 0.95) -> pd.DataFrame:
         """KPIs with their mean and confidence interval across replications."""
         return summarise(self.kpis, level)
+
+    def overloaded(self) -> dict[str, str]:
+        """Staffed stages that cannot keep up with their cases, each with the reason."""
+        return overloaded_stages(self.summary())
 
     def to_csv(self, directory: str | Path) -> list[Path]:
         """Write cases, visits, backlog, per-replication KPIs and the summary as CSV files."""

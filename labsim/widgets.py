@@ -16,23 +16,15 @@ from pathlib import Path
 import ipywidgets as w
 
 from . import plots
-from .brief import figure_png, kpi_table_html, policy_brief_html
+from .brief import figure_png, kpi_table_html, policy_brief_html, summary_table_html
+from .catalog import CATALOG, DEADLINE_KPI_OF_STAGE, PLOT_KPIS, STAFFING_COST_KPIS
 from .experiments import replicate
-from .kpis import kpi_unit, summarise
-from .report import format_comparison, format_number, format_summary, verdict
+from .kpis import overloaded_stages, summarise
+from .report import format_comparison, format_summary, overload_lines, verdict
 from .runner import as_scenario
 from .scenario_io import with_overrides
 from .workshop import PREVIEW, PolicySettings, compare_policies, policy_pair
 
-PLOT_KPIS = {
-    "Strike days per year": "strike_days_per_year",
-    "Days to resolve a collective dispute": "days_to_resolution_mean_collective",
-    "Days to resolve an individual dispute": "days_to_resolution_mean_individual",
-    "Collective disputes settled within deadlines": "share_collective_settled_within_deadlines",
-    "Cost per resolved case": "cost_usd_per_resolved_case",
-    "Grievances per year": "grievances_per_year",
-    "Workdays lost per year": "workdays_lost_per_year",
-}
 WIDE = {"description_width": "20em"}
 SLIDER_LAYOUT = w.Layout(width="38em")
 
@@ -83,7 +75,8 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
     workplace = _slider(w.FloatSlider,
                         scenario.prevention.workplace_resolution_share_individual, 0.0, 0.7,
                         0.05, "Settled at the workplace (individual)", readout_format=".0%")
-    plotted = w.Dropdown(options=list(PLOT_KPIS.items()), value="strike_days_per_year",
+    plotted = w.Dropdown(options=[(CATALOG[k].label, k) for k in PLOT_KPIS],
+                         value=PLOT_KPIS[0],
                          description="Plot", style=WIDE, layout=SLIDER_LAYOUT)
     status, verdict_html, table_html = w.HTML(), w.HTML(), w.HTML()
     image = w.Image(format="png", layout=w.Layout(max_width="46em"))
@@ -121,7 +114,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
             _busy(status, controls, False, f"Cannot run this combination: {html.escape(str(err))}")
             return
         differences = comparison.differences()
-        lines = verdict(differences)
+        lines = overload_lines(comparison.overloaded()) + verdict(differences)
         verdict_html.value = ('<ul class="labsim-verdict">'
                               + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")
         table_html.value = kpi_table_html(comparison)
@@ -160,17 +153,11 @@ def staffing_explorer(base: str = "cambodia_baseline") -> Dashboard:
     """Staff one stage and see deadlines, backlog growth, utilisation and cost."""
     scenario = as_scenario(base)
     stages = {
-        "Labour inspectors (individual disputes)": ("individual_conciliation.labour_inspectors",
-                                                    "share_individual_heard_within_deadline",
-                                                    "utilisation_individual_conciliation",
-                                                    "backlog_trend_individual_conciliation"),
-        "Ministry conciliators (collective disputes)": (
-            "collective_conciliation.conciliators", "share_collective_settled_within_deadlines",
-            "utilisation_collective_conciliation", "backlog_trend_collective_conciliation"),
-        "Arbitrators (Arbitration Council)": ("arbitration.arbitrators",
-                                             "share_collective_settled_within_deadlines",
-                                             "utilisation_arbitration",
-                                             "backlog_trend_arbitration"),
+        "Labour inspectors (individual disputes)": ("individual_conciliation",
+                                                    "individual_conciliation.labour_inspectors"),
+        "Ministry conciliators (collective disputes)": ("collective_conciliation",
+                                                        "collective_conciliation.conciliators"),
+        "Arbitrators (Arbitration Council)": ("arbitration", "arbitration.arbitrators"),
     }
     stage = w.Dropdown(options=list(stages), description="Who", style=WIDE,
                        layout=SLIDER_LAYOUT)
@@ -185,12 +172,12 @@ def staffing_explorer(base: str = "cambodia_baseline") -> Dashboard:
 
     def current_value() -> int:
         value = scenario
-        for part in stages[stage.value][0].split("."):
+        for part in stages[stage.value][1].split("."):
             value = getattr(value, part)
         return int(value)
 
     def recompute(_=None) -> None:
-        path, deadline_kpi, utilisation_kpi, trend_kpi = stages[stage.value]
+        staffed, path = stages[stage.value]
         _busy(status, [stage, staff], True, "Simulating...")
         try:
             changed = with_overrides(scenario, {path: staff.value})
@@ -198,23 +185,22 @@ def staffing_explorer(base: str = "cambodia_baseline") -> Dashboard:
             _busy(status, [stage, staff], False, html.escape(str(err)))
             return
         kpis = replicate([changed], processes=2, **PREVIEW)[0]
-        wanted = [deadline_kpi, utilisation_kpi, trend_kpi, "cost_usd_per_resolved_case",
-                  "budget_usd_per_year"]
-        summary = summarise(kpis[wanted])
-        rows = "".join(
-            f"<tr><td>{k.replace('_', ' ')}</td><td>{format_number(r['mean'])}</td>"
-            f"<td>[{format_number(r['ci_low'])}, {format_number(r['ci_high'])}]</td>"
-            f"<td>{html.escape(kpi_unit(k))}</td></tr>" for k, r in summary.iterrows())
-        table_html.value = ('<table class="labsim-kpi-table"><tr><th>KPI</th><th>mean</th>'
-                            f"<th>95% CI</th><th>unit</th></tr>{rows}</table>")
-        image.value = figure_png(plots.utilisation_bars(summarise(kpis)))
-        dashboard.report = f"{path} = {staff.value}\n" + format_summary(summary, full=True)
+        wanted = [DEADLINE_KPI_OF_STAGE[staffed], f"utilisation_{staffed}",
+                  f"backlog_trend_{staffed}", *STAFFING_COST_KPIS]
+        full = summarise(kpis)
+        summary = full.loc[wanted]
+        warnings = overload_lines({changed.name: overloaded_stages(full)})
+        table_html.value = ("".join(f'<p class="labsim-overload"><b>{html.escape(x)}</b></p>'
+                                    for x in warnings) + summary_table_html(summary))
+        image.value = figure_png(plots.utilisation_bars(full))
+        dashboard.report = "\n".join([f"{path} = {staff.value}", *warnings,
+                                      format_summary(summary, full=True)])
         _busy(status, [stage, staff], False, "Updated")
 
     def new_stage(_=None) -> None:
         with staff.hold_trait_notifications():
             staff.unobserve(recompute, names="value")
-            staff.min, staff.max = (3, 60) if "arbitrators" in stages[stage.value][0] else (1, 40)
+            staff.min, staff.max = (3, 60) if stages[stage.value][0] == "arbitration" else (1, 40)
             staff.value = current_value()
             staff.observe(recompute, names="value")
         recompute()

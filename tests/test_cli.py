@@ -2,10 +2,16 @@
 
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import pandas as pd
+import tomli_w
 
+from labsim.catalog import CATALOG, SHORT_STAGE_LABELS
 from labsim.cli import main
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "datasets" / "scenarios"
 
 
 def test_run_prints_kpis_with_confidence_intervals_and_writes_csv(tmp_path, capsys):
@@ -13,9 +19,11 @@ def test_run_prints_kpis_with_confidence_intervals_and_writes_csv(tmp_path, caps
                  "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 0
-    assert "95% CI" in out and "strike_days_per_year" in out
-    line = next(x for x in out.splitlines() if x.startswith("arbitration_cases_per_year"))
+    assert "95% CI" in out and CATALOG["strike_days_per_year"].label in out
+    line = next(x for x in out.splitlines()
+                if x.startswith(CATALOG["arbitration_cases_per_year"].label))
     assert "[" in line and "cases/year" in line
+    assert "overloaded" not in out
     cases = pd.read_csv(tmp_path / "cases.csv")
     assert set(cases["replication"]) == {0, 1, 2}
     summary = pd.read_csv(tmp_path / "summary.csv", index_col=0)
@@ -25,12 +33,12 @@ def test_run_prints_kpis_with_confidence_intervals_and_writes_csv(tmp_path, caps
 
 
 def test_validate_accepts_a_good_file(capsys):
-    assert main(["validate", "datasets/scenarios/cambodia_baseline.toml"]) == 0
+    assert main(["validate", str(SCENARIOS / "cambodia_baseline.toml")]) == 0
     assert "valid scenario 'cambodia_baseline'" in capsys.readouterr().out
 
 
 def test_broken_file_gives_one_line_and_nonzero_exit(tmp_path):
-    text = open("datasets/scenarios/cambodia_baseline.toml").read()
+    text = (SCENARIOS / "cambodia_baseline.toml").read_text(encoding="utf-8")
     broken = tmp_path / "broken.toml"
     broken.write_text(text.replace("objection_share = 0.353", "objection_share = 1.5"))
     proc = subprocess.run([sys.executable, "-m", "labsim.cli", "run", str(broken)],
@@ -43,9 +51,20 @@ def test_broken_file_gives_one_line_and_nonzero_exit(tmp_path):
 
 
 def test_unknown_key_in_file_gets_a_suggestion(tmp_path, capsys):
-    text = open("datasets/scenarios/cambodia_baseline.toml").read()
+    text = (SCENARIOS / "cambodia_baseline.toml").read_text(encoding="utf-8")
     broken = tmp_path / "typo.toml"
     broken.write_text(text.replace("conciliators = 4", "conciliaters = 4"))
     assert main(["validate", str(broken)]) == 2
     err = capsys.readouterr().err
     assert "collective_conciliation.conciliaters" in err and "did you mean 'conciliators'" in err
+
+
+def test_an_overloaded_system_is_said_plainly(tmp_path, capsys):
+    """One inspector handling one case at a time cannot keep up: the run says so."""
+    data = tomllib.loads((SCENARIOS / "cambodia_baseline.toml").read_text(encoding="utf-8"))
+    data["individual_conciliation"].update(labour_inspectors=1, cases_per_inspector_at_once=1)
+    path = tmp_path / "one_inspector.toml"
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    assert main(["run", str(path), "--years", "2", "--reps", "4", "--processes", "1"]) == 0
+    warnings = [x for x in capsys.readouterr().out.splitlines() if "overloaded" in x]
+    assert len(warnings) == 1 and SHORT_STAGE_LABELS["individual_conciliation"] in warnings[0]

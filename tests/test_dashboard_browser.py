@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from labsim.catalog import CATALOG
 from labsim.serve import start
 
 CHROMIUM = "/usr/bin/chromium"
@@ -77,7 +78,7 @@ def test_dashboard_page_reacts_to_slider_and_dropdown(dashboard_url):
         image.wait_for(timeout=60_000)
         assert "from labsim.widgets import" not in page.inner_text("body")
         first_table = table.inner_text()
-        assert "strike days per year" in first_table
+        assert CATALOG["strike_days_per_year"].label in first_table
 
         readout = page.locator(".widget-slider .widget-readout").first
         readout.click()
@@ -88,7 +89,8 @@ def test_dashboard_page_reacts_to_slider_and_dropdown(dashboard_url):
         page.locator(".labsim-status", has_text="Updated").wait_for(timeout=60_000)
 
         current = image.get_attribute("src")
-        page.locator(".widget-dropdown select").first.select_option(label="Grievances per year")
+        page.locator(".widget-dropdown select").first.select_option(
+            label=CATALOG["grievances_per_year"].label)
         _wait_for_change(lambda: image.get_attribute("src"), current)
         assert second_table != first_table
 

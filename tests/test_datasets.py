@@ -25,7 +25,8 @@ def test_every_scenario_file_parses():
         assert labsim.load_scenario(path).name == path.stem
 
 
-@pytest.mark.parametrize("path", sorted(OBSERVED.glob("*.csv")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(set(OBSERVED.glob("*.csv")) - {OBSERVED / "evidence.csv"}),
+                         ids=lambda p: p.name)
 def test_every_observed_row_has_a_source(path):
     rows = _rows(path)
     assert rows
@@ -38,7 +39,7 @@ def test_every_observed_row_has_a_source(path):
 
 def test_observed_series_use_one_schema():
     for path in OBSERVED.glob("*.csv"):
-        if path.name == "calibration_targets.csv":
+        if path.name in ("calibration_targets.csv", "evidence.csv"):
             continue
         rows = _rows(path)
         assert list(rows[0]) == ["country", "series", "year", "value", "unit", "qualifier",
@@ -68,8 +69,8 @@ def test_every_number_in_a_scenario_file_says_where_it_comes_from(path):
 def test_calibration_targets_point_at_the_observed_tables():
     targets = load_targets()
     observed = {(r["series"], r["year"]): float(r["value"])
-                for p in OBSERVED.glob("*.csv") if p.name != "calibration_targets.csv"
-                for r in _rows(p)}
+                for p in OBSERVED.glob("*.csv")
+                if p.name not in ("calibration_targets.csv", "evidence.csv") for r in _rows(p)}
     assert observed[("molvt_individual_disputes", "2023")] == targets[0].observed
     assert observed[("molvt_collective_disputes", "2023")] == targets[1].observed
     assert observed[("ac_cases_referred_by_ministry", "2023")] == targets[2].observed

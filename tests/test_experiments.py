@@ -3,9 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 import labsim
 from labsim import experiments
+from labsim.catalog import CATALOG
 from labsim.cli import main
 from labsim.experiments import compare, smallest_budget, smallest_staff, sweep
 from labsim.policy import ITEMS, annual_budget_usd, apply_policy, staffing_table
@@ -96,9 +98,12 @@ def test_paired_differences_are_means_of_replication_differences(comparison):
     a = comparison.per_replication["prevention_first"]
     b = comparison.per_replication["resolution_first"]
     diff = comparison.differences().set_index("kpi")
-    kpi = "days_to_resolution_mean_individual"
-    assert diff.loc[kpi, "difference"] == pytest.approx((b[kpi] - a[kpi]).mean())
-    assert diff.loc[kpi, "ci_low"] <= diff.loc[kpi, "difference"] <= diff.loc[kpi, "ci_high"]
+    kpi = "utilisation_individual_conciliation"
+    paired = (b[kpi] - a[kpi]).to_numpy()
+    assert diff.loc[kpi, "difference"] == pytest.approx(paired.mean())
+    expected = stats.t.interval(0.95, len(paired) - 1, loc=paired.mean(),
+                                scale=stats.sem(paired))
+    assert (diff.loc[kpi, "ci_low"], diff.loc[kpi, "ci_high"]) == pytest.approx(expected)
     assert diff.loc[kpi, "reference"] == "prevention_first"
 
 
@@ -143,8 +148,8 @@ def test_sweep_runs_every_grid_point_and_matches_compare(baseline):
                       & (rows["collective_conciliation.conciliators"] == 4)]
     direct = compare({"x": baseline, "y": baseline}, executor="serial", **QUICK)
     pd.testing.assert_series_equal(
-        base_point["days_to_resolution_mean_collective"].reset_index(drop=True),
-        direct.per_replication["x"]["days_to_resolution_mean_collective"].reset_index(
+        base_point["days_to_outcome_median_collective_ministry"].reset_index(drop=True),
+        direct.per_replication["x"]["days_to_outcome_median_collective_ministry"].reset_index(
             drop=True), check_names=False)
 
 
@@ -232,7 +237,8 @@ def test_cli_compare_prints_table_and_verdict(capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "resolution_first vs prevention_first" in out
-    assert "strike days" in out and "cost per resolved case" in out
+    assert CATALOG["strike_days_per_year"].label in out
+    assert CATALOG["cost_usd_per_resolved_ministry_case"].label in out
     assert "95% CI" in out
 
 

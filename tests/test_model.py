@@ -16,15 +16,22 @@ def baseline_run(baseline):
     return labsim.run(baseline, years=YEARS, replications=4, seed=5, warmup_days=120)
 
 
-def test_no_case_is_lost(baseline_run):
-    for _, cases in baseline_run.cases.groupby("replication"):
-        counts = cases["status"].value_counts()
-        assert counts.sum() == len(cases)
-        closed = counts["resolved"] + counts["dropped"] + counts["unresolved"]
-        assert closed + counts["open"] == len(cases)
-        open_cases = cases[cases["status"] == "open"]
-        assert open_cases["end_day"].isna().all()
-        assert cases.loc[cases["status"] != "open", "end_day"].notna().all()
+def test_every_case_entering_a_stage_leaves_it_or_is_still_there(baseline_run,
+                                                                  no_case_is_lost):
+    no_case_is_lost(baseline_run.cases)
+
+
+def test_a_lost_case_is_caught_by_the_conservation_check(baseline):
+    from labsim.model import DisputeSystem
+    from labsim.records import ConservationError, check_conservation
+    system = DisputeSystem(baseline, seed=1, replication=0, horizon_days=400)
+    cases = system.run().cases
+    with pytest.raises(ConservationError, match="arrivals"):
+        check_conservation(cases.iloc[1:], system.records.closed, system.records.n, 400)
+    reopened = cases.copy()
+    reopened.loc[reopened["status"] == "resolved", "status"] = "open"
+    with pytest.raises(ConservationError):
+        check_conservation(reopened, system.records.closed, system.records.n, 400)
 
 
 def test_case_paths_are_ordered_in_time(baseline_run):
@@ -110,15 +117,14 @@ def test_exponential_switch_keeps_means_and_changes_shapes(baseline):
     assert d.mean == pytest.approx(baseline.collective_conciliation.service.mean)
 
 
-def test_more_staff_never_slows_conciliation(baseline):
+def test_fewer_inspectors_busier_inspectors(baseline):
+    """Utilisation = arrival rate x mean service / capacity: 8 -> 7 inspectors raises it by 8/7."""
     understaffed = labsim.with_overrides(baseline,
-                                         {"individual_conciliation.labour_inspectors": 5})
+                                         {"individual_conciliation.labour_inspectors": 7})
     slow = labsim.run(understaffed, years=2, replications=3, seed=2).summary()
     fast = labsim.run(baseline, years=2, replications=3, seed=2).summary()
-    assert (slow.loc["days_to_resolution_mean_individual", "mean"]
-            > fast.loc["days_to_resolution_mean_individual", "mean"])
-    assert (slow.loc["utilisation_individual_conciliation", "mean"]
-            > fast.loc["utilisation_individual_conciliation", "mean"])
+    kpi = "utilisation_individual_conciliation"
+    assert slow.loc[kpi, "mean"] == pytest.approx(fast.loc[kpi, "mean"] * 8 / 7, rel=0.03)
 
 
 def test_strikes_switched_off_leave_no_strike_days(textbook):
@@ -145,22 +151,6 @@ def test_strike_counts_match_the_hazard(baseline):
     expected = (1 - np.exp(-0.01 * exposure)).sum()
     observed = (formal["strike_days"] > 0).sum()
     assert abs(observed - expected) < 4 * np.sqrt(expected)
-
-
-def test_workdays_lost_are_strike_days_times_workers(baseline_run):
-    c = baseline_run.cases
-    assert np.allclose(c["workdays_lost"], c["strike_days"] * c["workers"])
-    assert (c["strike_days"] > 0).any()
-
-
-def test_summary_has_confidence_intervals_around_the_mean(baseline_run):
-    summary = baseline_run.summary()
-    for kpi in ("days_to_resolution_mean_collective", "utilisation_arbitration",
-                "strike_days_per_year", "share_collective_settled_within_deadlines",
-                "backlog_end_court", "share_ended_at_arbitration"):
-        row = summary.loc[kpi]
-        assert row["ci_low"] <= row["mean"] <= row["ci_high"], kpi
-    assert (summary["replications"] == 4).all()
 
 
 def test_bad_run_settings_are_named(baseline):

@@ -24,7 +24,7 @@ def _labelled(fig: Figure) -> None:
 
 
 def test_single_run_plots_are_labelled(results):
-    for make in (plots.backlog_over_time, plots.time_to_resolution):
+    for make in (plots.backlog_over_time, plots.time_to_outcome):
         fig = make(results)
         _labelled(fig)
         assert fig.axes[0].get_xlabel()
@@ -49,7 +49,7 @@ def test_comparison_plots_are_labelled(results):
     for fig in (plots.kpi_comparison(comparison), plots.cost_per_resolved_case(comparison)):
         _labelled(fig)
     other = labsim.run("prevention_first", **QUICK)
-    fig = plots.resolution_time_distributions({"baseline": results, "prevention": other})
+    fig = plots.time_to_outcome_compared({"baseline": results, "prevention": other})
     _labelled(fig)
     assert len(fig.axes[0].get_legend().get_texts()) == 2
 

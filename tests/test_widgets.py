@@ -1,11 +1,13 @@
 """Dashboards update in place and export a self-contained brief (no browser needed)."""
 
+import html
 import re
 
 import pytest
 
 import labsim
 from labsim import widgets
+from labsim.catalog import CATALOG
 from labsim.policy import annual_budget_usd, apply_policy, policy_with_increment
 from labsim.workshop import PolicySettings, policy_pair
 
@@ -29,7 +31,7 @@ def dashboard():
 
 def test_dashboard_shows_both_policies_with_confidence_intervals(dashboard):
     assert "prevention_first" in dashboard.report and "resolution_first" in dashboard.report
-    assert "strike days" in dashboard.report
+    assert CATALOG["strike_days_per_year"].label in dashboard.report
     table = [h for h in _find(dashboard, widgets.w.HTML) if "labsim-kpi-table" in h.value][0]
     assert re.search(r"\[\d", table.value)
     image = _find(dashboard, widgets.w.Image)[0]
@@ -61,7 +63,8 @@ def test_export_writes_a_self_contained_brief(tmp_path):
     page = (tmp_path / "policy_brief.html").read_text()
     assert page.startswith("<!DOCTYPE html>")
     assert "data:image/png;base64," in page
-    assert "labsim-kpi-table" in page and "cost per resolved case" in page
+    assert "labsim-kpi-table" in page
+    assert html.escape(CATALOG["cost_usd_per_resolved_ministry_case"].label) in page
     assert "labour inspectors" in page and "budget (US$/year)" in page
     assert not re.search(r'src="http', page)
     link = [h for h in _find(board, widgets.w.HTML) if "download=" in h.value][0]

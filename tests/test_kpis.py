@@ -1,0 +1,204 @@
+"""KPIs that count every case: estimators against theory, and metamorphic tests of the model.
+
+Metamorphic tests compare paired replications (common random numbers, 10 replications):
+cases keep their own draws whatever the staffing, so a change that can only delay cases
+must never make any KPI look better.
+"""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import labsim
+from labsim.kpis import outcome_quantiles, t_interval
+from labsim.model import simulate
+
+PAIRED = {"years": 3.0, "replications": 10, "seed": 4, "warmup_days": 365.0, "processes": 2}
+
+
+def _product_limit(times: np.ndarray, event: np.ndarray, p: float) -> float | None:
+    """Kaplan-Meier by hand: the first event time at which 1 - S(t) reaches p."""
+    survival = 1.0
+    for t in np.unique(times[event]):
+        at_risk = np.sum(times >= t)
+        survival *= 1 - np.sum((times == t) & event) / at_risk
+        if 1 - survival >= p - 1e-12:
+            return float(t)
+    return None
+
+
+def test_kaplan_meier_quantiles_match_the_product_limit_by_hand():
+    rng = np.random.default_rng(3)
+    origin = np.zeros(40)
+    times = np.round(rng.exponential(10, 40), 1)
+    end = np.where(rng.random(40) < 0.7, times, np.nan)
+    run_end = 25.0
+    end[end > run_end] = np.nan
+    censored_at = np.where(np.isnan(end), run_end, end)
+    for p, (value, beyond) in zip((0.5, 0.9), outcome_quantiles(origin, end, run_end),
+                                  strict=True):
+        expected = _product_limit(censored_at, ~np.isnan(end), p)
+        if expected is None:
+            assert beyond and value == censored_at.max()
+        else:
+            assert not beyond and value == pytest.approx(expected)
+
+
+def test_kaplan_meier_median_recovers_an_exponential_under_heavy_censoring():
+    """Half the cases are still open, yet the median is ln 2 x mean, not the closed ones'."""
+    rng = np.random.default_rng(11)
+    origin = rng.uniform(0, 100, 20_000)
+    end = origin + rng.exponential(30.0, origin.size)
+    end[end > 100] = np.nan
+    (median, beyond), _ = outcome_quantiles(origin, end, 100.0)
+    assert not beyond
+    assert median == pytest.approx(30.0 * np.log(2), rel=0.05)
+    closed_only = np.median((end - origin)[~np.isnan(end)])
+    assert closed_only < 0.8 * median
+
+
+def test_a_curve_that_stops_short_reports_a_lower_bound():
+    origin = np.array([0.0, 1.0, 2.0])
+    (value, beyond), _ = outcome_quantiles(origin, np.full(3, np.nan), 10.0)
+    assert beyond and value == 10.0
+
+
+def test_t_interval_matches_scipy_and_covers_the_mean_95_percent_of_the_time():
+    rng = np.random.default_rng(5)
+    sample = rng.normal(3.0, 2.0, 12)
+    mean, low, high = t_interval(sample, 0.95)
+    assert (low, high) == pytest.approx(stats.t.interval(0.95, 11, loc=sample.mean(),
+                                                         scale=stats.sem(sample)))
+    covered = [(lambda m, lo, hi: lo <= 3.0 <= hi)(*t_interval(rng.normal(3.0, 2.0, 10), 0.95))
+               for _ in range(2000)]
+    assert 0.93 < np.mean(covered) < 0.97
+
+
+@pytest.fixture(scope="module")
+def baseline_kpis(baseline):
+    return labsim.experiments.replicate([baseline], **PAIRED)[0]
+
+
+def _paired(scenario):
+    return labsim.experiments.replicate([scenario], **PAIRED)[0]
+
+
+def test_fewer_inspectors_delay_every_case_and_never_flatter_a_kpi(baseline, baseline_kpis):
+    half = labsim.with_overrides(baseline, {"individual_conciliation.labour_inspectors": 4})
+    a = simulate(baseline, seed=4, replication=0, horizon_days=3 * 365).cases
+    b = simulate(half, seed=4, replication=0, horizon_days=3 * 365).cases
+    both = a["end_day"].notna() & b["end_day"].notna()
+    assert (b.loc[both, "end_day"] >= a.loc[both, "end_day"] - 1e-9).all()
+    assert not (a["end_day"].isna() & b["end_day"].notna()).any()
+    worse = _paired(half)
+    for kpi in ("backlog_end_individual_conciliation", "days_to_outcome_median_individual_ministry",
+                "days_to_outcome_p90_individual_ministry"):
+        assert (worse[kpi] - baseline_kpis[kpi]).mean() > 0, kpi
+    for kpi in ("share_resolved", "share_individual_heard_within_deadline"):
+        assert (worse[kpi] - baseline_kpis[kpi]).mean() < 0, kpi
+
+
+def test_more_grievances_on_top_of_the_same_cases_never_shrink_a_backlog(baseline):
+    extra = dataclasses.replace(baseline.arrivals.sectors[0], name="extra", workers=300_000,
+                                enterprises=300)
+    busier = dataclasses.replace(baseline, arrivals=dataclasses.replace(
+        baseline.arrivals, sectors=(*baseline.arrivals.sectors, extra)))
+    a = simulate(baseline, seed=4, replication=0, horizon_days=3 * 365).cases
+    b = simulate(busier, seed=4, replication=0, horizon_days=3 * 365).cases
+    key = ["sector", "kind", "arrival_day"]
+    same = a.merge(b[b["sector"] != "extra"], on=key, suffixes=("", "_busier"))
+    assert len(same) == len(a)
+    both = same["end_day"].notna() & same["end_day_busier"].notna()
+    assert (same.loc[both, "end_day_busier"] >= same.loc[both, "end_day"] - 1e-9).all()
+    daily = {name: labsim.run(s, **PAIRED).backlog.groupby("replication").mean()
+             for name, s in (("today", baseline), ("busier", busier))}
+    for stage in ("individual_conciliation", "collective_conciliation", "arbitration"):
+        paired = daily["busier"][stage] - daily["today"][stage]
+        assert (paired >= -1e-9).all(), stage
+        assert paired.mean() > 0, stage
+
+
+@pytest.mark.parametrize("stage", ["individual_conciliation", "collective_conciliation",
+                                   "arbitration"])
+def test_a_service_time_of_a_million_days_never_raises_share_resolved(baseline, baseline_kpis,
+                                                                      stage):
+    stuck = labsim.with_overrides(baseline, {f"{stage}.service": {"family": "exponential",
+                                                                  "mean_days": 1e6}})
+    never = _paired(stuck)
+    assert (never["share_resolved"] <= baseline_kpis["share_resolved"] + 1e-12).all()
+    assert never["share_resolved"].mean() < baseline_kpis["share_resolved"].mean()
+
+
+def test_an_overloaded_stage_is_flagged_and_never_looks_healthy(baseline, baseline_kpis):
+    one = labsim.with_overrides(baseline, {"individual_conciliation.labour_inspectors": 1,
+                                           "individual_conciliation.cases_per_inspector_at_once":
+                                           1})
+    results = labsim.run(one, years=3, replications=10, seed=4, processes=2)
+    assert list(results.overloaded()) == ["individual_conciliation"]
+    assert labsim.run(baseline, years=3, replications=10, seed=4,
+                      processes=2).overloaded() == {}
+    summary = results.summary()
+    assert summary.loc["share_resolved", "mean"] < baseline_kpis["share_resolved"].mean() - 0.2
+    assert summary.loc["share_individual_heard_within_deadline", "mean"] < 0.05
+    assert summary.loc["days_to_outcome_median_individual_ministry", "beyond_run"] == 1.0
+
+
+def test_comparison_names_the_overloaded_policy(baseline):
+    one = labsim.with_overrides(baseline, {"collective_conciliation.conciliators": 1,
+                                           "collective_conciliation.cases_per_conciliator_at_once":
+                                           1})
+    comparison = labsim.compare({"today": baseline, "one conciliator": one}, years=2,
+                                replications=4, seed=2, processes=2)
+    overloaded = comparison.overloaded()
+    assert overloaded["today"] == {}
+    assert list(overloaded["one conciliator"]) == ["collective_conciliation"]
+    row = comparison.differences().set_index("kpi").loc[
+        "days_to_outcome_median_collective_ministry"]
+    assert row["beyond_run"] and not row["clear"]
+
+
+def test_disputes_still_waiting_at_the_end_strike_as_the_hazard_says(baseline):
+    """Strike exposure counts time still open. With conciliation stuck, every collective
+    dispute waits to the end: expected strikes = sum of 1 - exp(-cumulative hazard), with the
+    hazard multiplied once the 17-day conciliation deadline has passed (Poisson thinning)."""
+    stuck = labsim.with_overrides(baseline, {"collective_conciliation.service": {
+        "family": "exponential", "mean_days": 1e6}})
+    horizon = 3 * 365
+    observed, expected = 0, 0.0
+    for replication in range(4):
+        cases = simulate(stuck, seed=4, replication=replication, horizon_days=horizon).cases
+        waiting = cases[cases["collective_conciliation_entry_day"].notna()]
+        assert (waiting["status"] == "open").all()
+        exposure = horizon - waiting["collective_conciliation_entry_day"].to_numpy()
+        s, cc = baseline.strikes, baseline.collective_conciliation
+        deadline = cc.appointment_deadline_days + cc.conciliation_deadline_days
+        cumulative = s.hazard_per_day * (np.minimum(exposure, deadline)
+                                         + s.overdue_hazard_multiplier
+                                         * np.maximum(exposure - deadline, 0))
+        expected += np.sum(1 - np.exp(-cumulative))
+        observed += int((waiting["strike_days"] > 0).sum())
+    assert observed > 100
+    assert abs(observed - expected) < 4 * np.sqrt(expected)
+
+
+def test_share_resolved_does_not_depend_on_run_length(baseline):
+    short = labsim.experiments.replicate([baseline], years=3, replications=10, seed=8,
+                                         processes=2)[0]["share_resolved"]
+    long = labsim.experiments.replicate([baseline], years=6, replications=10, seed=8,
+                                        processes=2)[0]["share_resolved"]
+    spread = np.sqrt(short.var() / 10 + long.var() / 10)
+    assert abs(short.mean() - long.mean()) < 4 * spread + 0.002
+
+
+def test_worker_days_per_strike_follow_the_inputs(baseline):
+    """Worker-days lost per strike = mean workers per collective case x mean strike length,
+    as the two are drawn independently (lognormal counts are rounded, so within 10%)."""
+    frequent = labsim.with_overrides(baseline, {"strikes.hazard_per_day": 0.05})
+    cases = labsim.run(frequent, years=3, replications=6, seed=3, processes=2).cases
+    struck = cases[cases["strike_days"] > 0]
+    per_strike = struck["workdays_lost"].sum() / len(struck)
+    a = baseline.arrivals
+    expected = a.workers_per_collective_case_mean * baseline.strikes.duration.mean
+    assert per_strike == pytest.approx(expected, rel=0.10)
