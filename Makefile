@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: lab test bench lint clean dashboard
+.PHONY: lab test test-fast bench lint clean dashboard
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ dashboard: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg tests notebooks exercises
+
+# Unit tests only (no theory, browser or notebooks): under a minute, for while you work.
+test-fast: $(STAMP)
+	$(BIN)/ruff check labsim tests benchmarks
+	$(BIN)/python -m pytest -m "not slow" tests
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py

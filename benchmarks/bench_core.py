@@ -16,6 +16,7 @@ import time
 import simpy
 
 import labsim
+from labsim.executors import local_processes
 from labsim.model import simulate
 from labsim.runner import replication_kpis_task
 
@@ -118,14 +119,14 @@ def main() -> None:
     with_kpis = []
     for replication in range(15):
         start = time.perf_counter()
-        replication_kpis_task(baseline, 1, replication, 5.0, 365.0)
+        replication_kpis_task(baseline, labsim.RunSettings(years=5.0), replication)
         with_kpis.append(time.perf_counter() - start)
     print("cambodia_baseline, one 5-year replication (+1 year warm-up), one core")
     print(f"  median of 15        : {statistics.median(single):10.3f} s   (target < 0.25 s)")
     print(f"  with its KPIs       : {statistics.median(with_kpis):10.3f} s   (target < 0.25 s)")
 
-    t30, _ = best_of(1, lambda: labsim.run(baseline, years=5, replications=30, seed=1,
-                                           processes=2))
+    t30, _ = best_of(1, lambda: labsim.run(baseline, labsim.RunSettings(replications=30),
+                                           executor=local_processes(2)))
     print("cambodia_baseline, 30 replications x 5 years, 2 processes")
     print(f"  wall time           : {t30:10.3f} s   (target < 5 s)")
 

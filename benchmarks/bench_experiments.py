@@ -14,9 +14,11 @@ import tempfile
 import time
 
 import labsim
+from labsim.executors import local_processes
 from labsim.experiments import compare, sweep
 
-RUN = {"years": 3.0, "replications": 10}
+RUN = labsim.RunSettings(years=3.0, replications=10)
+TWO = local_processes(2)
 GRID = {"individual_conciliation.labour_inspectors": [6, 8, 10, 12],
         "arbitration.arbitrators": [15, 25]}
 
@@ -30,34 +32,35 @@ def timed(call) -> float:
 def interactive() -> None:
     policies = {name: labsim.load_scenario(name)
                 for name in ("prevention_first", "resolution_first")}
-    compare(policies, processes=2, **RUN)  # warm the pool
+    compare(policies, settings=RUN, executor=TWO)  # warm the pool
     print("interactive: 2 policies x 10 replications x 3 years, 2 processes, warm pool")
     for warmup in (365.0, 180.0):
-        times = [timed(lambda s=seed, w=warmup: compare(policies, processes=2, seed=s,
-                                                          warmup_days=w, **RUN))
+        times = [timed(lambda s=seed, w=warmup: compare(
+                     policies, settings=RUN.replace(seed=s, warmup_days=w), executor=TWO))
                  for seed in range(1, 8)]
         print(f"  warm-up {warmup:3.0f} days : median {statistics.median(times):.3f} s, "
               f"best {min(times):.3f} s   (target < 1.0 s)")
     with tempfile.TemporaryDirectory() as cache:
         base = policies["prevention_first"]
         points = [{"prevention.prevention_officers": n} for n in (30, 40)]
-        sweep(base, points=points, cache_dir=cache, processes=2, progress=False, **RUN)
-        again = timed(lambda: sweep(base, points=points, cache_dir=cache, processes=2,
-                                    progress=False, **RUN))
+        sweep(base, points=points, cache_dir=cache, executor=TWO, progress=False, settings=RUN)
+        again = timed(lambda: sweep(base, points=points, cache_dir=cache, executor=TWO,
+                                    progress=False, settings=RUN))
         print(f"  revisited position (cache): {again:.3f} s")
 
 
 def throughput() -> None:
     base = labsim.load_scenario("cambodia_baseline")
-    small = {"years": 2.0, "replications": 2, "warmup_days": 180.0, "progress": False}
+    small = {"settings": labsim.RunSettings(years=2.0, replications=2, warmup_days=180.0),
+             "progress": False}
     points = len(GRID["individual_conciliation.labour_inspectors"]) * len(
         GRID["arbitration.arbitrators"])
     rates = {}
-    sweep(base, grid=GRID, executor="processes", processes=2, **small)  # warm the pool
+    sweep(base, grid=GRID, executor=TWO, **small)  # warm the pool
     rates["1 local process"] = points / timed(
         lambda: sweep(base, grid=GRID, executor="serial", **small))
     rates["2 local processes"] = points / timed(
-        lambda: sweep(base, grid=GRID, executor="processes", processes=2, **small))
+        lambda: sweep(base, grid=GRID, executor=TWO, **small))
     from distributed import Client, LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \

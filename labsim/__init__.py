@@ -1,37 +1,49 @@
 """labsim: simulate how labour disputes are prevented and resolved, and compare policies."""
 
-__version__ = "0.3.0"
-
-from .errors import InputError, ScenarioError  # noqa: E402
-from .experiments import (  # noqa: E402
+from .calibration import CalibrationResult, calibrate
+from .errors import InputError, ScenarioError
+from .evidence import evidence
+from .experiments import (
     Comparison,
     StaffingResult,
     compare,
+    replicate,
+    sensitivity,
     smallest_budget,
     smallest_staff,
     summarise_sweep,
     sweep,
 )
-from .policy import Policy, apply_policy, staffing_table  # noqa: E402
-from .results import Results  # noqa: E402
-from .runner import run  # noqa: E402
-from .scenario import Scenario  # noqa: E402
-from .scenario_io import load_policy, load_scenario, save_scenario, with_overrides  # noqa: E402
+from .policy import Policy, apply_policy, staffing_table
+from .presets import load_policy, load_scenario, with_overrides
+from .results import Results
+from .runner import run
+from .scenario import Scenario
+from .scenario_io import save_scenario
+from .settings import RunSettings
+from .version import VERSION as __version__
 
 __all__ = [
+    "CalibrationResult",
     "Comparison",
     "InputError",
     "Policy",
     "Results",
+    "RunSettings",
     "Scenario",
     "ScenarioError",
     "StaffingResult",
+    "__version__",
     "apply_policy",
+    "calibrate",
     "compare",
+    "evidence",
     "load_policy",
     "load_scenario",
+    "replicate",
     "run",
     "save_scenario",
+    "sensitivity",
     "smallest_budget",
     "smallest_staff",
     "staffing_table",

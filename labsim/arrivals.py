@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from .random_streams import Draws
+from .scenario import YEAR_DAYS
 
-YEAR_DAYS = 365.0
 MONTH_DAYS = YEAR_DAYS / 12
 
 

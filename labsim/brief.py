@@ -14,8 +14,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .catalog import BRIEF_KPIS, CATALOG
+from .costs import annual_budget_usd
 from .experiments import Comparison
-from .policy import staffing_cost_usd
+from .paths import get_path
 from .report import format_as, format_change, format_estimate, overload_lines, verdict
 from .scenario import Scenario
 
@@ -84,13 +85,9 @@ def _scenario_rows(scenarios: Mapping[str, Scenario]) -> str:
     for path in items:
         cells = ""
         for s in scenarios.values():
-            value = s
-            for part in path.split("."):
-                value = getattr(value, part)
-            cells += f"<td>{value:g}</td>"
+            cells += f"<td>{get_path(s, path):g}</td>"
         rows.append(f"<tr><td>{path.replace('_', ' ')}</td>{cells}</tr>")
-    spent = {name: sum(staffing_cost_usd(s).values()) if s.costs else None
-             for name, s in scenarios.items()}
+    spent = {name: annual_budget_usd(s) if s.costs else None for name, s in scenarios.items()}
     budget = "".join(f"<td>{format_as('usd', v)}</td>" for v in spent.values())
     rows.append(f"<tr><td>budget (US$/year)</td>{budget}</tr>")
     head = "".join(f"<th>{html.escape(n)}</th>" for n in scenarios)

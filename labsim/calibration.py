@@ -20,12 +20,15 @@ import pandas as pd
 from scipy import optimize
 
 from .errors import InputError
-from .experiments import ScenarioLike, replicate
+from .executors import ExecutorLike
+from .experiments import replicate
 from .flows import expected_flows
 from .kpis import summarise
-from .runner import as_scenario
+from .paths import get_path
+from .presets import SCENARIO_DIR, ScenarioLike, as_scenario, with_overrides
+from .rates import rate_scaling_overrides
 from .scenario import Scenario
-from .scenario_io import SCENARIO_DIR, grievance_rate_overrides, with_overrides
+from .settings import DEFAULT_SETTINGS, RunSettings
 
 OBSERVED_DIR = SCENARIO_DIR.parent / "observed"
 
@@ -50,16 +53,14 @@ def load_targets(path: str | Path = OBSERVED_DIR / "calibration_targets.csv") ->
 
 
 def _scale_rates(kind: str) -> Callable[[Scenario, float], dict[str, Any]]:
-    return lambda s, factor: grievance_rate_overrides(s, factor, (kind,))
+    return lambda s, factor: rate_scaling_overrides(s, factor, (kind,))
 
 
 def _share_against(path: str, field_name: str, balance: str,
                    ) -> Callable[[Scenario, float], dict[str, Any]]:
     """Set one outcome share and let ``balance`` take up the difference (they sum to 1)."""
     def apply(s: Scenario, value: float) -> dict[str, Any]:
-        section = s
-        for part in path.split("."):
-            section = getattr(section, part)
+        section = get_path(s, path)
         others = sum(getattr(section, f.name) for f in fields(section)
                      if f.name not in (field_name, balance))
         return {f"{path}.{field_name}": value, f"{path}.{balance}": 1.0 - others - value}
@@ -75,6 +76,8 @@ class FreeParameter:
     high: float
     apply: Callable[[Scenario, float], dict[str, Any]] = field(repr=False)
     """Overrides that set the parameter to a value."""
+    path: str | None = None
+    """The dotted path the value sits at; None for scales of grievance rates (start at 1)."""
 
 
 FREE_PARAMETERS = {
@@ -84,13 +87,15 @@ FREE_PARAMETERS = {
         "collective_grievance_scale", 0.3, 3.0, _scale_rates("collective")),
     "collective_non_conciliation": FreeParameter(
         "collective_non_conciliation", 0.02, 0.6,
-        _share_against("collective_conciliation.outcomes", "non_conciliation", "agreement")),
+        _share_against("collective_conciliation.outcomes", "non_conciliation", "agreement"),
+        "collective_conciliation.outcomes.non_conciliation"),
     "arbitration_settled": FreeParameter(
         "arbitration_settled", 0.05, 0.85,
-        _share_against("arbitration.outcomes", "settled", "award")),
+        _share_against("arbitration.outcomes", "settled", "award"),
+        "arbitration.outcomes.settled"),
     "objection_share": FreeParameter(
         "objection_share", 0.0, 0.8,
-        lambda s, v: {"arbitration.objection_share": v}),
+        lambda s, v: {"arbitration.objection_share": v}, "arbitration.objection_share"),
 }
 """Parameters a calibration can fit: grievance rates (as scales) and escalation shares."""
 
@@ -99,12 +104,7 @@ DEFAULT_FREE = ("individual_grievance_scale", "collective_grievance_scale",
 
 
 def _starting_value(base: Scenario, p: FreeParameter) -> float:
-    if p.name.endswith("_scale"):
-        return 1.0
-    section = {"collective_non_conciliation": base.collective_conciliation.outcomes
-               .non_conciliation, "arbitration_settled": base.arbitration.outcomes.settled,
-               "objection_share": base.arbitration.objection_share}
-    return float(section[p.name])
+    return 1.0 if p.path is None else float(get_path(base, p.path))
 
 
 def _to_unit(value: float, p: FreeParameter) -> float:
@@ -130,10 +130,11 @@ class CalibrationResult:
     evaluations: int
 
 
-def fit_table(scenario: Scenario, targets: Sequence[Target], run: Mapping[str, Any]
-              ) -> pd.DataFrame:
+def fit_table(scenario: Scenario, targets: Sequence[Target],
+              settings: RunSettings = DEFAULT_SETTINGS,
+              executor: ExecutorLike = "processes") -> pd.DataFrame:
     """Observed against simulated (mean and 95% CI) for each target."""
-    kpis = replicate([scenario], **run)[0]
+    kpis = replicate([scenario], settings, executor)[0]
     missing = [t.kpi for t in targets if t.kpi not in kpis.columns]
     if missing:
         raise InputError("targets", missing, f"KPIs of this scenario ({', '.join(kpis.columns)})")
@@ -150,9 +151,8 @@ def fit_table(scenario: Scenario, targets: Sequence[Target], run: Mapping[str, A
 
 def calibrate(base: ScenarioLike, targets: Sequence[Target] | None = None,
               free: Sequence[str] = DEFAULT_FREE, method: str = "surrogate",
-              years: float = 3.0, replications: int = 10, seed: int = 1,
-              warmup_days: float = 365.0, max_evaluations: int = 60,
-              executor: Any = "processes", processes: int | None = None) -> CalibrationResult:
+              settings: RunSettings = DEFAULT_SETTINGS, max_evaluations: int = 60,
+              executor: ExecutorLike = "processes") -> CalibrationResult:
     """Fit ``free`` parameters of ``base`` to ``targets`` (default: the shipped targets).
 
     ``method="surrogate"`` (default) fits the exact expected flows (``flows.py``) by least
@@ -168,8 +168,6 @@ def calibrate(base: ScenarioLike, targets: Sequence[Target] | None = None,
     if method not in ("surrogate", "simulation"):
         raise InputError("method", method, "'surrogate' or 'simulation'")
     params = [FREE_PARAMETERS[name] for name in free]
-    run = {"years": years, "replications": replications, "seed": seed,
-           "warmup_days": warmup_days, "executor": executor, "processes": processes}
 
     def build(z: np.ndarray) -> Scenario:
         changes: dict[str, Any] = {}
@@ -191,7 +189,8 @@ def calibrate(base: ScenarioLike, targets: Sequence[Target] | None = None,
     z, evaluations = found.x, int(found.nfev)
     if method == "simulation":
         def objective(z: np.ndarray) -> float:
-            return float(np.sum(residuals(replicate([build(z)], **run)[0].mean()) ** 2))
+            kpis = replicate([build(z)], settings, executor)[0].mean()
+            return float(np.sum(residuals(kpis) ** 2))
 
         refined = optimize.minimize(objective, z, method="Nelder-Mead",
                                     options={"maxfev": max_evaluations, "xatol": 0.02,
@@ -199,7 +198,7 @@ def calibrate(base: ScenarioLike, targets: Sequence[Target] | None = None,
         z, evaluations = refined.x, evaluations + int(refined.nfev)
     fitted = {p.name: _from_unit(value, p) for value, p in zip(z, params, strict=True)}
     scenario = build(z)
-    table = fit_table(scenario, targets, run)
+    table = fit_table(scenario, targets, settings, executor)
     objective = float(np.sum(((table["simulated"] - table["observed"]) / table["tolerance"])
                              ** 2))
     return CalibrationResult(scenario, fitted, objective, table, evaluations)

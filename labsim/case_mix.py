@@ -11,13 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arrivals import YEAR_DAYS, arrival_times
+from .arrivals import arrival_times
 from .random_streams import Streams, lognormal_counts
-from .records import DISPUTE_TYPES, KINDS, OUTCOMES, CaseRecords
-from .scenario import Scenario
+from .rates import KINDS_AT_WORKPLACE, sector_grievances_per_year, workplace_settled_share
+from .records import CaseRecords, DisputeType, Kind, Outcome
+from .scenario import YEAR_DAYS, Scenario
 
-_KIND = {name: code for code, name in enumerate(KINDS)}
-_TYPE = {name: code for code, name in enumerate(DISPUTE_TYPES)}
 _FLAT = (1.0,) * 12
 
 
@@ -50,21 +49,14 @@ def _workplace_groups(s: Scenario, streams: Streams, horizon: float) -> list[_Gr
     delay = s.duration(prevention.workplace_delay)
     groups = []
     for sector_code, sector in enumerate(arrivals.sectors):
-        per_year = {
-            "individual": sector.workers / 1000
-            * sector.individual_grievances_per_1000_workers_per_year,
-            "collective": sector.enterprises / 100
-            * sector.collective_grievances_per_100_enterprises_per_year,
-        }
-        for kind, rate in per_year.items():
+        for kind in KINDS_AT_WORKPLACE:
+            rate = sector_grievances_per_year(sector, kind)
             prefix = f"arrivals.{sector.name}.{kind}"
             times = arrival_times(rate * multiplier / YEAR_DAYS, arrivals.monthly_seasonality,
                                   horizon, streams.uniforms(prefix))
             n = len(times)
-            base = (prevention.workplace_resolution_share_individual if kind == "individual"
-                    else prevention.workplace_resolution_share_collective)
             settled = streams.uniforms(f"{prefix}.workplace_outcome").take(n) < (
-                prevention.workplace_resolution_share(base))
+                workplace_settled_share(s, kind))
             wait = streams.durations(f"{prefix}.workplace_delay", delay).take(n)
             if kind == "collective":
                 workers = lognormal_counts(arrivals.workers_per_collective_case_mean,
@@ -72,12 +64,12 @@ def _workplace_groups(s: Scenario, streams: Streams, horizon: float) -> list[_Gr
                                            streams.uniforms(f"{prefix}.workers").take(n))
                 rights = streams.uniforms(f"{prefix}.dispute_type").take(n) < (
                     arrivals.rights_dispute_share)
-                dispute_type = np.where(rights, _TYPE["rights"], _TYPE["interest"])
+                dispute_type = np.where(rights, DisputeType.rights, DisputeType.interest)
             else:
                 workers = np.ones(n, dtype=np.int64)
-                dispute_type = np.full(n, _TYPE["individual"])
+                dispute_type = np.full(n, DisputeType.individual)
             none = np.full(n, -1, dtype=np.int8)
-            groups.append(_Group(prefix, times, _KIND[kind], sector_code, workers, dispute_type,
+            groups.append(_Group(prefix, times, Kind[kind], sector_code, workers, dispute_type,
                                  settled, wait, none, none, np.zeros(n, dtype=bool)))
     return groups
 
@@ -97,8 +89,8 @@ def _migrant_group(s: Scenario, streams: Streams, horizon: float) -> _Group:
                             (t.recruitment_or_deployment_delay, t.wages,
                              t.contract_substitution, t.other))
     abroad = streams.uniforms("arrivals.migrant.abroad").take(n) < m.worker_abroad_share
-    return _Group("arrivals.migrant", times, _KIND["migrant"], -1, np.where(group, size, 1),
-                  np.full(n, _TYPE["migrant"]), np.zeros(n, dtype=bool), np.full(n, np.nan),
+    return _Group("arrivals.migrant", times, Kind.migrant, -1, np.where(group, size, 1),
+                  np.full(n, DisputeType.migrant), np.zeros(n, dtype=bool), np.full(n, np.nan),
                   lodged, case_type, abroad)
 
 
@@ -138,7 +130,7 @@ def draw_cases(s: Scenario, streams: Streams,
     rec.workplace_exit_day = np.where(inside & ~skips_workplace, entry, np.nan)
     done = settled & inside
     rec.end_day[done] = entry[done]
-    rec.outcome[done] = OUTCOMES.index("settled_at_workplace")
+    rec.outcome[done] = Outcome.settled_at_workplace
     rec.closed = int(done.sum())
     escalated = np.flatnonzero(~settled & inside)
     escalated = escalated[np.argsort(entry[escalated], kind="stable")]

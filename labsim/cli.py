@@ -12,10 +12,13 @@ from pathlib import Path
 from .calibration import calibrate, load_targets
 from .errors import InputError
 from .evidence import COLUMNS, evidence
+from .executors import ExecutorLike, local_processes
 from .experiments import compare, sweep
+from .presets import load_scenario
 from .report import format_comparison, format_evidence, format_summary, overload_lines, verdict
 from .runner import run
-from .scenario_io import load_scenario, save_scenario
+from .scenario_io import save_scenario
+from .settings import RunSettings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,10 +46,6 @@ def _parser() -> argparse.ArgumentParser:
                            help='TOML file: [grid] with "dotted.path" = [values, ...]')
     sweep_cmd.add_argument("--out", required=True, help="directory for results and cache")
     _add_run_options(sweep_cmd, years=3.0, reps=10)
-    sweep_cmd.add_argument("--executor", choices=["serial", "processes", "dask"],
-                           default="processes", help="where replications run")
-    sweep_cmd.add_argument("--scheduler", help="Dask scheduler ADDRESS (implies --executor dask)")
-
     calibrate_cmd = commands.add_parser(
         "calibrate", help="fit grievance rates and escalation shares to observed figures")
     calibrate_cmd.add_argument("base", help="base scenario file or preset")
@@ -77,20 +76,37 @@ def _add_run_options(parser: argparse.ArgumentParser, years: float, reps: int) -
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--warmup-days", type=float, default=365.0,
                         help="days simulated before counting starts (default 365)")
-    parser.add_argument("--processes", type=int, default=2,
-                        help="parallel processes (default 2)")
+    parser.add_argument("--processes", type=int,
+                        help="local processes to run replications in (default: one per core)")
+    parser.add_argument("--executor", choices=["serial", "processes", "dask"],
+                        default="processes", help="where replications run")
+    parser.add_argument("--scheduler", help="Dask scheduler ADDRESS (implies --executor dask)")
 
 
-def _settings(args: argparse.Namespace) -> str:
-    return (f"{args.years:g} years x {args.reps} replications, seed {args.seed}, "
-            f"warm-up {args.warmup_days:g} days")
+def _settings(args: argparse.Namespace) -> RunSettings:
+    return RunSettings(years=args.years, replications=args.reps, seed=args.seed,
+                       warmup_days=args.warmup_days)
+
+
+def _executor(args: argparse.Namespace) -> ExecutorLike:
+    if args.scheduler:
+        return args.scheduler
+    if args.processes is not None and args.executor == "processes":
+        if args.processes < 1:
+            raise InputError("--processes", args.processes, "a whole number >= 1")
+        return local_processes(args.processes)
+    return args.executor
+
+
+def _said(settings: RunSettings) -> str:
+    return (f"{settings.years:g} years x {settings.replications} replications, seed "
+            f"{settings.seed}, warm-up {settings.warmup_days:g} days")
 
 
 def _run(args: argparse.Namespace) -> None:
-    results = run(args.scenario, years=args.years, replications=args.reps, seed=args.seed,
-                  warmup_days=args.warmup_days, processes=args.processes,
+    results = run(args.scenario, _settings(args), _executor(args),
                   progress=sys.stderr.isatty())
-    print(f"{results.scenario.name}: {_settings(args)}")
+    print(f"{results.scenario.name}: {_said(results.settings)}")
     print(format_summary(results.summary(), full=args.all))
     for line in overload_lines({results.scenario.name: results.overloaded()}):
         print(line)
@@ -100,11 +116,11 @@ def _run(args: argparse.Namespace) -> None:
 
 
 def _compare(args: argparse.Namespace) -> None:
-    comparison = compare(args.scenarios, reference=args.reference, years=args.years,
-                         replications=args.reps, seed=args.seed, warmup_days=args.warmup_days,
-                         processes=args.processes, progress=sys.stderr.isatty())
+    settings = _settings(args)
+    comparison = compare(args.scenarios, reference=args.reference, settings=settings,
+                         executor=_executor(args), progress=sys.stderr.isatty())
     differences = comparison.differences()
-    print(f"{', '.join(comparison.names)}: {_settings(args)}, common random numbers")
+    print(f"{', '.join(comparison.names)}: {_said(settings)}, common random numbers")
     print(format_comparison(comparison.kpis(), differences, full=args.all))
     print()
     print("\n".join(overload_lines(comparison.overloaded()) + verdict(differences)))
@@ -125,23 +141,20 @@ def _read_grid(path: str) -> dict:
 def _sweep(args: argparse.Namespace) -> None:
     grid = _read_grid(args.grid)
     out = Path(args.out)
-    executor = "dask" if args.scheduler else args.executor
-    rows = sweep(args.base, grid=grid, years=args.years, replications=args.reps,
-                 seed=args.seed, warmup_days=args.warmup_days, executor=executor,
-                 processes=args.processes, scheduler=args.scheduler,
+    settings = _settings(args)
+    rows = sweep(args.base, grid=grid, settings=settings, executor=_executor(args),
                  cache_dir=out / "cache", progress=True)
     out.mkdir(parents=True, exist_ok=True)
     rows.to_csv(out / "sweep.csv", index=False)
     points = rows["point"].nunique()
-    print(f"{points} points x {args.reps} replications ({_settings(args)})")
+    print(f"{points} points x {args.reps} replications ({_said(settings)})")
     print(f"wrote {out / 'sweep.csv'}")
 
 
 def _calibrate(args: argparse.Namespace) -> None:
     targets = load_targets(args.targets) if args.targets else None
-    result = calibrate(args.base, targets, method=args.method, years=args.years,
-                       replications=args.reps, seed=args.seed, warmup_days=args.warmup_days,
-                       processes=args.processes)
+    result = calibrate(args.base, targets, method=args.method, settings=_settings(args),
+                       executor=_executor(args))
     print(f"calibrated {result.scenario.name} ({args.method}, {result.evaluations} "
           f"evaluations); fit error {result.objective:.3f}")
     for name, value in result.fitted.items():
@@ -152,9 +165,9 @@ def _calibrate(args: argparse.Namespace) -> None:
 
 
 def _evidence(args: argparse.Namespace) -> None:
-    table = evidence(args.scenario, years=args.years, replications=args.reps, seed=args.seed,
-                     warmup_days=args.warmup_days, processes=args.processes)
-    print(f"{args.scenario}: {_settings(args)}; observed figures from datasets/observed/")
+    settings = _settings(args)
+    table = evidence(args.scenario, settings, _executor(args))
+    print(f"{args.scenario}: {_said(settings)}; observed figures from datasets/observed/")
     print(format_evidence(table))
     if args.csv:
         table.loc[:, list(COLUMNS)].to_csv(args.csv, index=False)

@@ -14,16 +14,17 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from .calibration import DEFAULT_FREE, OBSERVED_DIR, load_targets
 from .catalog import CATALOG
 from .errors import InputError
-from .experiments import ScenarioLike, replicate
+from .executors import ExecutorLike
+from .experiments import replicate
 from .kpis import summarise
-from .runner import as_scenario
+from .presets import ScenarioLike, as_scenario
+from .settings import DEFAULT_SETTINGS, RunSettings
 
 EVIDENCE_FILE = OBSERVED_DIR / "evidence.csv"
 CALIBRATED_SCENARIO = "cambodia_baseline"
@@ -82,8 +83,8 @@ def load_figures(path: Path = EVIDENCE_FILE) -> list[Figure]:
     return figures
 
 
-def evidence(scenario: ScenarioLike, years: float = 5.0, replications: int = 10,
-             seed: int = 1, warmup_days: float = 365.0, **run: Any) -> pd.DataFrame:
+def evidence(scenario: ScenarioLike, settings: RunSettings = DEFAULT_SETTINGS,
+             executor: ExecutorLike = "processes") -> pd.DataFrame:
     """Observed against simulated (mean and 95% CI) for every figure recorded for the
     scenario: one row per figure, held-out figures first."""
     scenario = as_scenario(scenario)
@@ -93,8 +94,7 @@ def evidence(scenario: ScenarioLike, years: float = 5.0, replications: int = 10,
         raise InputError("scenario", scenario.name,
                          f"a scenario with observed figures in {EVIDENCE_FILE.name} "
                          f"({', '.join(known)})")
-    per_replication = replicate([scenario], years=years, replications=replications, seed=seed,
-                                warmup_days=warmup_days, **run)[0]
+    per_replication = replicate([scenario], settings, executor)[0]
     summary = summarise(per_replication)
     rows = []
     for f in sorted(figures, key=lambda f: not f.held_out):

@@ -1,7 +1,16 @@
 """Where replications run: serially, in local processes, or on a Dask cluster.
 
 Every task is a plain function call whose random numbers come from its own arguments
-(seed, replication), so the executor changes the speed, never the numbers.
+(seed, replication), so the executor changes the speed, never the numbers. All executors are
+``concurrent.futures.Executor`` objects; ``executor`` arguments across labsim accept:
+
+- ``"serial"``: in this process, one after the other;
+- ``"processes"``: a local process pool with one worker per core, kept warm between calls;
+- ``"dask"``: the Dask scheduler named by Dask's configuration (``DASK_SCHEDULER_ADDRESS``);
+- a scheduler address such as ``"tcp://HOST:8786"``;
+- any ``concurrent.futures.Executor`` (``local_processes(4)``, your own pool);
+- a ``distributed.Client`` (its ``get_executor(pure=False)``: identical calls are never
+  merged into one cached result).
 """
 
 from __future__ import annotations
@@ -10,23 +19,88 @@ import atexit
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
 
-EXECUTORS = ("serial", "processes", "dask")
+ExecutorLike = str | Executor | Any
+"""See the module docstring."""
+NAMED = ("serial", "processes", "dask")
+
+
+class SerialExecutor(Executor):
+    """Runs each task when it is submitted, in this process."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as err:  # the caller sees it when it asks for the result
+            future.set_exception(err)
+        return future
+
+
+def cores() -> int:
+    """Cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
 
 
 @lru_cache(maxsize=4)
-def local_pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool kept alive between calls, so that a warm dashboard pays no start-up."""
+def local_processes(workers: int) -> ProcessPoolExecutor:
+    """A process pool of ``workers`` kept alive between calls, so a warm dashboard pays no
+    start-up."""
     pool = ProcessPoolExecutor(max_workers=workers)
     atexit.register(pool.shutdown, wait=False, cancel_futures=True)
     return pool
+
+
+def _dask_executor(address: str | None) -> tuple[Executor, Callable[[], None]]:
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - dask is a test and extra dependency
+        raise InputError("executor", address or "dask",
+                         "'serial' or 'processes' (install labsim[dask] for Dask)") from None
+    if address is None:
+        import dask
+
+        address = dask.config.get("scheduler-address", None)
+        if address is None:
+            raise InputError("executor", "dask", "a scheduler address (executor="
+                             "'tcp://HOST:8786' or DASK_SCHEDULER_ADDRESS) or a "
+                             "distributed.Client")
+    client = Client(address)
+    return client.get_executor(pure=False), client.close
+
+
+@contextmanager
+def executor_for(executor: ExecutorLike) -> Iterator[Executor]:
+    """The ``concurrent.futures.Executor`` an ``executor`` argument names; a Dask client
+    opened here is closed again on leaving."""
+    close: Callable[[], None] = lambda: None  # noqa: E731 - nothing to close by default
+    if isinstance(executor, Executor):
+        chosen = executor
+    elif hasattr(executor, "get_executor"):  # a distributed.Client
+        chosen = executor.get_executor(pure=False)
+    elif executor == "serial":
+        chosen = SerialExecutor()
+    elif executor == "processes":
+        chosen = local_processes(cores())
+    elif executor == "dask" or (isinstance(executor, str) and "://" in executor):
+        chosen, close = _dask_executor(None if executor == "dask" else executor)
+    else:
+        raise InputError("executor", executor,
+                         f"one of {', '.join(NAMED)}, a scheduler address 'tcp://HOST:PORT', "
+                         "a concurrent.futures.Executor or a distributed.Client")
+    try:
+        yield chosen
+    finally:
+        close()
 
 
 def _progress_bar(total: int, desc: str, show: bool):
@@ -37,66 +111,27 @@ def _progress_bar(total: int, desc: str, show: bool):
     return tqdm(total=total, desc=desc, unit="run")
 
 
-def _dask_client(executor: Any, scheduler: str | None):
-    if executor != "dask":
-        return executor  # already a distributed.Client
-    try:
-        from distributed import Client
-    except ImportError as err:  # pragma: no cover - dask is a test and extra dependency
-        raise InputError("executor", "dask", "'serial' or 'processes' (install dask[distributed]"
-                         " for 'dask')") from err
-    if scheduler is None:
-        raise InputError("scheduler", None, "a scheduler address with executor='dask', or pass "
-                         "a distributed.Client as executor")
-    return Client(scheduler)
-
-
 def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple], *,
-              executor: Any = "processes", processes: int | None = None,
-              scheduler: str | None = None, progress: bool = False, desc: str = "runs",
+              executor: ExecutorLike = "processes", progress: bool = False,
+              desc: str = "runs",
               on_result: Callable[[int, Any], None] | None = None) -> list[Any]:
-    """``[function(*task) for task in tasks]``, computed by the chosen executor.
+    """``[function(*task) for task in tasks]``, computed by ``executor``.
 
-    ``executor``: "serial", "processes" (default: all cores) or "dask" (with ``scheduler``),
-    or a ``distributed.Client``. ``on_result(index, result)`` is called as each task
-    finishes (for caching); results come back in task order.
+    ``on_result(index, result)`` is called as each task finishes (for caching); results
+    come back in task order.
     """
-    is_client = type(executor).__name__ == "Client"
-    if not is_client and executor not in EXECUTORS:
-        raise InputError("executor", executor,
-                         f"one of {', '.join(EXECUTORS)} or a distributed.Client")
     results: list[Any] = [None] * len(tasks)
     bar = _progress_bar(len(tasks), desc, progress)
-
-    def done(index: int, value: Any) -> None:
-        results[index] = value
-        if on_result is not None:
-            on_result(index, value)
-        if bar is not None:
-            bar.update(1)
-
     try:
-        if executor == "serial" or len(tasks) <= 1:
-            for index, task in enumerate(tasks):
-                done(index, function(*task))
-        elif executor == "processes":
-            pool = local_pool(processes or os.cpu_count() or 1)
-            futures: dict[Future, int] = {pool.submit(function, *task): index
-                                          for index, task in enumerate(tasks)}
+        with executor_for("serial" if len(tasks) <= 1 else executor) as pool:
+            futures = {pool.submit(function, *task): index for index, task in enumerate(tasks)}
             for future in as_completed(futures):
-                done(futures[future], future.result())
-        else:
-            from distributed import as_completed as dask_completed
-
-            client = _dask_client(executor, scheduler)
-            try:
-                futures = [client.submit(function, *task, pure=False) for task in tasks]
-                index_of = {future.key: index for index, future in enumerate(futures)}
-                for future in dask_completed(futures):
-                    done(index_of[future.key], future.result())
-            finally:
-                if client is not executor:  # we opened it for this call
-                    client.close()
+                index = futures[future]
+                results[index] = future.result()
+                if on_result is not None:
+                    on_result(index, results[index])
+                if bar is not None:
+                    bar.update(1)
     finally:
         if bar is not None:
             bar.close()

@@ -11,17 +11,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .costs import staffing_cost_usd
 from .experiments import replicate, smallest_staff
 from .flows import expected_flows
-from .policy import ITEMS, Allocation, Policy, apply_policy, staffing_cost_usd
+from .policy import ITEMS, Allocation, Policy, apply_policy
+from .presets import load_scenario, standard_increment, with_overrides
+from .rates import rate_scaling_overrides
 from .scenario import Scenario
-from .scenario_io import grievance_rate_overrides, load_scenario, with_overrides
 from .stages import active_staffed_stages
-from .workshop import PREVIEW, PolicySettings, compare_policies, policy_pair
+from .workshop import PREVIEW, PolicyControls, compare_policies, policy_pair
 
-RUN = {**PREVIEW, "processes": 2}
-"""The dashboard's seeded runs, so checks agree with what participants saw there."""
-EXTRA_BUDGET_USD = 250_000.0
 STRIKE_CUT_TARGET = 0.2
 """Exercise 7: the share of today's strike days the extra money must remove."""
 
@@ -57,7 +56,7 @@ def _baseline() -> Scenario:
 
 @lru_cache(maxsize=64)
 def _kpis(scenario: Scenario) -> Mapping[str, float]:
-    return replicate([scenario], **RUN)[0].mean().to_dict()
+    return replicate([scenario], PREVIEW)[0].mean().to_dict()
 
 
 def _check_flow(answer: Any) -> Feedback:
@@ -126,14 +125,14 @@ def _check_busiest(answer: Any) -> Feedback:
 
 def _busier_individual() -> Scenario:
     return with_overrides(_baseline(),
-                          grievance_rate_overrides(_baseline(), 1.5, ("individual",)))
+                          rate_scaling_overrides(_baseline(), 1.5, ("individual",)))
 
 
 @lru_cache(maxsize=4)
 def _fewest(scenario: Scenario, path: str, kpi: str, target: float, low: int,
             high: int) -> int | None:
     return smallest_staff(scenario, path, kpi, target, low=low, high=high,
-                          **RUN).level_for_mean
+                          settings=PREVIEW).level_for_mean
 
 
 def _check_staff(answer: Any, scenario: Scenario, path: str, kpi: str, target: float,
@@ -166,7 +165,7 @@ def _check_inspectors(answer: Any) -> Feedback:
 
 def _policy_comparison():
     """The dashboard's default comparison (cached by the dashboard's own cache)."""
-    return compare_policies(policy_pair(_baseline(), PolicySettings()))
+    return compare_policies(policy_pair(_baseline(), PolicyControls()))
 
 
 def _check_strike_verdict(answer: Any) -> Feedback:
@@ -221,7 +220,7 @@ def _check_mrc_staff(answer: Any) -> Feedback:
 
 
 def _check_design(answer: Any) -> Feedback:
-    """7. Spend US$250,000 more so that strike days fall by at least a fifth from today."""
+    """7. Spend the standard increment so that strike days fall by at least a fifth."""
     if _unfilled(answer) or not isinstance(answer, Mapping):
         return Feedback(False, "Answer with a dictionary of extra US$ per item, e.g. "
                         "{\"prevention_officers\": 100000, \"labour_inspectors\": 150000}. "
@@ -232,10 +231,10 @@ def _check_design(answer: Any) -> Feedback:
     extra = {k: _number(v) for k, v in answer.items()}
     if any(v is None or v < 0 for v in extra.values()):
         return Feedback(False, "Every amount must be a number of US$ of 0 or more.")
-    spent = sum(extra.values())
-    if spent > EXTRA_BUDGET_USD + 1:
+    spent, budget = sum(extra.values()), standard_increment()[0]
+    if spent > budget + 1:
         return Feedback(False, f"That spends US${spent:,.0f}: the extra budget is "
-                        f"US${EXTRA_BUDGET_USD:,.0f}. Take some money away.")
+                        f"US${budget:,.0f}. Take some money away.")
     base = _baseline()
     today = staffing_cost_usd(base)
     allocation = Allocation(**{item: today.get(item, 0.0) + extra.get(item, 0.0)

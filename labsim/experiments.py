@@ -15,28 +15,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import __version__
 from .catalog import CATALOG, censored_flag, is_flag
 from .errors import InputError
-from .executors import ResultCache, run_tasks
+from .executors import ExecutorLike, ResultCache, run_tasks
 from .kpis import overloaded_stages, summarise, t_interval
+from .paths import get_path
 from .policy import Policy, allocation_from_shares, apply_policy
-from .runner import as_scenario, check_run_settings, replication_kpis_task
+from .presets import ScenarioLike, as_scenario, with_overrides
+from .runner import replication_kpis_task
 from .scenario import Scenario
-from .scenario_io import scenario_to_dict, with_overrides
+from .scenario_io import scenario_to_dict
+from .settings import DEFAULT_SETTINGS, RunSettings
+from .version import VERSION
 
-ScenarioLike = Scenario | str | Path
 
-
-def replicate(scenarios: Sequence[Scenario], years: float = 3.0, replications: int = 10,
-              seed: int = 1, warmup_days: float = 365.0, executor: Any = "processes",
-              processes: int | None = None, scheduler: str | None = None,
-              progress: bool = False, cache_dir: str | Path | None = None) -> list[pd.DataFrame]:
+def replicate(scenarios: Sequence[Scenario], settings: RunSettings = DEFAULT_SETTINGS,
+              executor: ExecutorLike = "processes", progress: bool = False,
+              cache_dir: str | Path | None = None) -> list[pd.DataFrame]:
     """Per-replication KPI tables (one per scenario), all tasks sent to one executor."""
-    check_run_settings(years, replications, seed, warmup_days)
-    tasks = [(s, seed, r, years, warmup_days) for s in scenarios for r in range(replications)]
+    replications = settings.replications
+    tasks = [(s, settings, r) for s in scenarios for r in range(replications)]
     cache = ResultCache(cache_dir) if cache_dir is not None else None
-    keys = [ResultCache.key(scenario_to_dict(t[0]), *t[1:], __version__) for t in tasks]
+    keys = [ResultCache.key(scenario_to_dict(s), settings.seed, r, settings.years,
+                            settings.warmup_days, VERSION) for s, settings, r in tasks]
     rows: list[dict | None] = [cache.get(k) if cache else None for k in keys]
     missing = [i for i, row in enumerate(rows) if row is None]
 
@@ -47,8 +48,7 @@ def replicate(scenarios: Sequence[Scenario], years: float = 3.0, replications: i
             cache.put(keys[index], value)
 
     run_tasks(replication_kpis_task, [tasks[i] for i in missing], executor=executor,
-              processes=processes, scheduler=scheduler, progress=progress and bool(missing),
-              desc="replications", on_result=store)
+              progress=progress and bool(missing), desc="replications", on_result=store)
     tables = []
     for n in range(len(scenarios)):
         chunk = rows[n * replications:(n + 1) * replications]
@@ -121,10 +121,9 @@ class Comparison:
 
 
 def compare(scenarios: Mapping[str, ScenarioLike] | Sequence[ScenarioLike],
-            reference: str | None = None, years: float = 3.0, replications: int = 10,
-            seed: int = 1, warmup_days: float = 365.0, executor: Any = "processes",
-            processes: int | None = None, scheduler: str | None = None,
-            progress: bool = False, level: float = 0.95) -> Comparison:
+            reference: str | None = None, settings: RunSettings = DEFAULT_SETTINGS,
+            executor: ExecutorLike = "processes", progress: bool = False,
+            level: float = 0.95) -> Comparison:
     """Run scenarios with common random numbers and compare each with ``reference``.
 
     ``scenarios`` maps names to scenarios (objects, preset names or files); a plain list
@@ -141,8 +140,7 @@ def compare(scenarios: Mapping[str, ScenarioLike] | Sequence[ScenarioLike],
     reference = reference or next(iter(named))
     if reference not in named:
         raise InputError("reference", reference, f"one of {', '.join(named)}")
-    tables = replicate(list(named.values()), years, replications, seed, warmup_days, executor,
-                       processes, scheduler, progress)
+    tables = replicate(list(named.values()), settings, executor, progress)
     return Comparison(reference, dict(zip(named, tables, strict=True)), level)
 
 
@@ -158,11 +156,9 @@ def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
 
 
 def sweep(base: ScenarioLike, points: Sequence[Mapping[str, Any]] | None = None,
-          grid: Mapping[str, Sequence[Any]] | None = None, years: float = 3.0,
-          replications: int = 10, seed: int = 1, warmup_days: float = 365.0,
-          executor: Any = "processes", processes: int | None = None,
-          scheduler: str | None = None, cache_dir: str | Path | None = None,
-          progress: bool = True) -> pd.DataFrame:
+          grid: Mapping[str, Sequence[Any]] | None = None,
+          settings: RunSettings = DEFAULT_SETTINGS, executor: ExecutorLike = "processes",
+          cache_dir: str | Path | None = None, progress: bool = True) -> pd.DataFrame:
     """KPIs of ``base`` under many overrides: one row per point and replication.
 
     Give ``points`` (a list of override mappings) or ``grid`` (parameter path -> values,
@@ -174,8 +170,7 @@ def sweep(base: ScenarioLike, points: Sequence[Mapping[str, Any]] | None = None,
         raise InputError("points/grid", None, "exactly one of points or grid")
     points = list(points) if points is not None else grid_points(grid)
     scenarios = [with_overrides(base, point) for point in points]
-    tables = replicate(scenarios, years, replications, seed, warmup_days, executor, processes,
-                       scheduler, progress, cache_dir)
+    tables = replicate(scenarios, settings, executor, progress, cache_dir)
     frames = []
     for number, (point, table) in enumerate(zip(points, tables, strict=True)):
         frame = table.reset_index()
@@ -236,7 +231,8 @@ def _smallest(meets: Callable[[int], bool], low: int, high: int) -> int | None:
 
 
 def _search(make: Callable[[int], Scenario], parameter: str, kpi: str, target: float,
-            low: int, high: int, scale: float, run: dict[str, Any]) -> StaffingResult:
+            low: int, high: int, scale: float, settings: RunSettings,
+            executor: ExecutorLike) -> StaffingResult:
     """Bisection for the smallest ``level`` meeting the target; reported as level x scale."""
     if kpi not in CATALOG:
         raise InputError("kpi", kpi, "a KPI of the catalog (labsim.catalog.CATALOG)")
@@ -249,7 +245,7 @@ def _search(make: Callable[[int], Scenario], parameter: str, kpi: str, target: f
 
     def summary(level: int) -> pd.Series:
         if level not in seen:
-            table = replicate([make(level)], **run)[0]
+            table = replicate([make(level)], settings, executor)[0]
             if kpi not in table.columns:
                 raise InputError("kpi", kpi, f"one of {', '.join(table.columns)}")
             seen[level] = summarise(table[[kpi]]).iloc[0]
@@ -270,21 +266,22 @@ def _search(make: Callable[[int], Scenario], parameter: str, kpi: str, target: f
 
 
 def smallest_staff(scenario: ScenarioLike, parameter: str, kpi: str, target: float,
-                   low: int = 1, high: int = 100, **run: Any) -> StaffingResult:
+                   low: int = 1, high: int = 100, settings: RunSettings = DEFAULT_SETTINGS,
+                   executor: ExecutorLike = "processes") -> StaffingResult:
     """Smallest whole value of ``parameter`` (a dotted path, e.g.
     ``"arbitration.arbitrators"``) at which ``kpi`` meets ``target``.
 
-    Bisection over [low, high]; assumes more staff never makes the KPI worse. ``run`` takes
-    ``years``, ``replications``, ``seed``, ``warmup_days``, ``executor``, ``processes``.
+    Bisection over [low, high]; assumes more staff never makes the KPI worse.
     """
     base = as_scenario(scenario)
     return _search(lambda n: with_overrides(base, {parameter: n}), parameter, kpi, target,
-                   low, high, 1, run)
+                   low, high, 1, settings, executor)
 
 
 def smallest_budget(policy: Policy, base: ScenarioLike, kpi: str, target: float,
                     step_usd: float = 25_000.0, low_usd: float = 0.0,
-                    high_usd: float = 2_000_000.0, **run: Any) -> StaffingResult:
+                    high_usd: float = 2_000_000.0, settings: RunSettings = DEFAULT_SETTINGS,
+                    executor: ExecutorLike = "processes") -> StaffingResult:
     """Smallest yearly budget, in steps of ``step_usd``, at which ``policy``'s split of the
     money makes ``kpi`` meet ``target``."""
     base = as_scenario(base)
@@ -297,11 +294,13 @@ def smallest_budget(policy: Policy, base: ScenarioLike, kpi: str, target: float,
         return apply_policy(scaled, base)
 
     low, high = int(np.ceil(low_usd / step_usd)), int(high_usd // step_usd)
-    return _search(make, "budget_usd_per_year", kpi, target, low, high, step_usd, run)
+    return _search(make, "budget_usd_per_year", kpi, target, low, high, step_usd, settings,
+                   executor)
 
 
 def sensitivity(base: ScenarioLike, parameters: Sequence[str], kpi: str, change: float = 0.2,
-                **run: Any) -> pd.DataFrame:
+                settings: RunSettings = DEFAULT_SETTINGS,
+                executor: ExecutorLike = "processes") -> pd.DataFrame:
     """One-at-a-time sensitivity: ``kpi`` with each parameter lowered and raised by ``change``.
 
     Whole-number parameters are rounded (at least 1 apart from the base); shares are capped
@@ -311,9 +310,7 @@ def sensitivity(base: ScenarioLike, parameters: Sequence[str], kpi: str, change:
     base = as_scenario(base)
     scenarios, rows = [base], []
     for path in parameters:
-        value = base
-        for part in path.split("."):
-            value = getattr(value, part)
+        value = get_path(base, path)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError("parameters", path, "paths of numeric parameters")
         low, high = value * (1 - change), value * (1 + change)
@@ -321,7 +318,7 @@ def sensitivity(base: ScenarioLike, parameters: Sequence[str], kpi: str, change:
             low, high = min(round(low), value - 1), max(round(high), value + 1)
         scenarios += [with_overrides(base, {path: low}), with_overrides(base, {path: high})]
         rows.append({"parameter": path, "value": value, "low_value": low, "high_value": high})
-    means = [table[kpi].mean() for table in replicate(scenarios, **run)]
+    means = [table[kpi].mean() for table in replicate(scenarios, settings, executor)]
     for number, row in enumerate(rows):
         row.update({"kpi": kpi, "base": means[0], "low": means[1 + 2 * number],
                     "high": means[2 + 2 * number], "change": change})

@@ -17,20 +17,16 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .arrivals import YEAR_DAYS
 from .catalog import CATALOG, RESOLUTION_LOOKAHEAD_DAYS, censored_flag, is_flag
-from .policy import staffing_cost_usd
+from .costs import annual_budget_usd, resolution_budget_usd
 from .records import STAGES
-from .scenario import Scenario
+from .scenario import YEAR_DAYS, Scenario
 from .stages import active_stages
 
 H = RESOLUTION_LOOKAHEAD_DAYS
 AC_LOOKAHEAD_DAYS = 60.0
 """Cases registered at the Council this long before the end are old enough to have been
 decided within 20 working days (28 calendar days) if they were going to be."""
-RESOLUTION_ITEMS = ("labour_inspectors", "conciliators", "arbitrators", "mediation_committees",
-                    "adjudication_panels")
-"""Budget items that resolve disputes once filed (the rest prevent them)."""
 
 
 def stage_entry_exit(cases: pd.DataFrame, stage: str) -> tuple[np.ndarray, np.ndarray]:
@@ -342,9 +338,7 @@ def _korea_kpis(cases: pd.DataFrame, window: tuple[float, float]) -> dict[str, f
 
 def _cost_kpis(cases: pd.DataFrame, scenario: Scenario, window: tuple[float, float],
                years: float) -> dict[str, float]:
-    costs = staffing_cost_usd(scenario)
-    budget = float(sum(costs.values()))
-    resolution_budget = float(sum(costs.get(item, 0.0) for item in RESOLUTION_ITEMS))
+    budget, resolution_budget = annual_budget_usd(scenario), resolution_budget_usd(scenario)
     end = cases["end_day"].to_numpy()
     resolved = ((cases["status"] == "resolved").to_numpy()
                 & (end >= window[0]) & (end < window[1]))
@@ -426,16 +420,18 @@ def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
 
 def t_interval(values: np.ndarray, level: float) -> tuple[float, float, float]:
     """Mean and Student-t confidence interval of ``values`` (NaN ignored; no interval
-    from fewer than two values)."""
+    from fewer than two values). The one home of confidence intervals in labsim."""
     values = values[~np.isnan(values)]
     if len(values) == 0:
         return np.nan, np.nan, np.nan
     mean = float(values.mean())
     if len(values) < 2:
         return mean, np.nan, np.nan
-    half = float(stats.t.ppf(0.5 + level / 2, len(values) - 1)
-                 * values.std(ddof=1) / np.sqrt(len(values)))
-    return mean, mean - half, mean + half
+    sem = float(stats.sem(values))
+    if sem == 0:
+        return mean, mean, mean
+    low, high = stats.t.interval(level, len(values) - 1, loc=mean, scale=sem)
+    return mean, float(low), float(high)
 
 
 OVERLOAD_GROWTH_SHARE = 0.05

@@ -1,6 +1,8 @@
 """The migrant-worker grievance route: MRC intake, mediation with the agency, referral.
 
-A mixin of ``model.DisputeSystem``: it uses the system's staff pools, streams and records.
+A component of the model (``routes.Route``): it takes migrant workers' complaints and runs
+them with the core's steps (``routes.CaseSteps``): its staff pool, the case's draws, and
+ministry conciliation or court on referral.
 """
 
 from __future__ import annotations
@@ -8,47 +10,56 @@ from __future__ import annotations
 from collections.abc import Generator
 
 from .random_streams import duration_quantiles
-from .records import LODGED_BY
+from .records import Kind, LodgedBy
+from .routes import CaseSteps
 from .scenario import Duration
 
-_WORKER = LODGED_BY.index("worker")
+STAGE = "migrant_resource_centre"
 
 
-class MigrantRoute:
-    """SimPy process of a migrant worker's complaint."""
+class MigrantResourceCentre:
+    """Migrant Worker Resource Centres: the route of every migrant complaint."""
 
-    def _migrant(self, case: int) -> Generator:
-        m, rec, env = self.s.migrant_route, self.records, self.env
-        stage = "migrant_resource_centre"
+    def __init__(self, core: CaseSteps):
+        self.core = core
+        self.params = core.scenario.migrant_route
+
+    def takes(self, case: int) -> bool:
+        return self.core.records.kind[case] == Kind.migrant.value
+
+    def process(self, case: int) -> Generator:
+        core, m, rec = self.core, self.params, self.core.records
         abroad = bool(rec.worker_abroad[case])
-        self._enter(case, stage)
-        if abroad and rec.lodged_by[case] == _WORKER:
-            yield env.timeout(self._duration("migrant.abroad_delay.intake", case,
-                                             m.abroad_delay))
-        start = yield self.pools[stage].serve(self._duration("migrant.intake", case, m.intake))
+        core.enter(case, STAGE)
+        if abroad and rec.lodged_by[case] == LodgedBy.worker.value:
+            yield core.env.timeout(core.duration("migrant.abroad_delay.intake", case,
+                                                 m.abroad_delay))
+        start = yield core.pools[STAGE].serve(core.duration("migrant.intake", case, m.intake),
+                                              case)
         rec.migrant_resource_centre_start_day[case] = start
         if abroad:
-            yield env.timeout(self._duration("migrant.abroad_delay.mediation", case,
-                                             m.abroad_delay))
-        yield self.pools[stage].serve(self._duration("migrant.mediation", case, m.mediation))
-        u = self._uniform("migrant.outcome", case)
+            yield core.env.timeout(core.duration("migrant.abroad_delay.mediation", case,
+                                                 m.abroad_delay))
+        yield core.pools[STAGE].serve(core.duration("migrant.mediation", case, m.mediation),
+                                      case)
+        u = core.uniform("migrant.outcome", case)
         if u < m.outcomes.settled:
             rec.compensation_usd[case] = self._compensation(case)
-            self._leave(case, stage, "settled_at_mrc")
+            core.leave(case, STAGE, "settled_at_mrc")
         elif u < m.outcomes.settled + m.outcomes.abandoned:
-            self._leave(case, stage, "abandoned")
+            core.leave(case, STAGE, "abandoned")
         else:
-            self._leave(case, stage)
-            if self._uniform("migrant.referral", case) < m.referral_to_conciliation_share:
-                yield from self._individual(case)
+            core.leave(case, STAGE)
+            if core.uniform("migrant.referral", case) < m.referral_to_conciliation_share:
+                yield from core.individual(case)
             else:
-                yield from self._court(case)
+                yield from core.court(case)
 
     def _compensation(self, case: int) -> float:
         """Compensation recovered by one settled complaint, US dollars (lognormal)."""
-        m = self.s.migrant_route
+        m = self.params
         if m.compensation_mean_usd == 0 or m.compensation_cv == 0:
             return m.compensation_mean_usd
-        u = self._uniform("migrant.compensation", case)
+        u = self.core.uniform("migrant.compensation", case)
         amount = Duration("lognormal", mean_days=m.compensation_mean_usd, cv=m.compensation_cv)
         return float(duration_quantiles(amount, u))

@@ -6,12 +6,13 @@ inspectors, collective ones to ministry conciliators (with one optional re-conci
 round). Collective disputes that fail go to an Arbitration Council panel; non-binding
 awards can be objected to, after which rights disputes go to court and interest disputes
 stay unresolved, maybe with a strike. Individual disputes that fail go to court unless the
-claim lapses. Optional routes (``migrant_route``, ``korea_route``) add their own stages.
+claim lapses. Optional routes (``migrant_route``, ``korea_route``) add their own stages:
+each is a component the core asks whether it takes a case (``routes.Route``), and it runs
+its cases with the core's declared steps (``routes.CaseSteps``).
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
 
@@ -20,69 +21,14 @@ import pandas as pd
 import simpy
 
 from .case_mix import draw_cases
-from .korea_route import KoreaRoute
-from .migrant_route import MigrantRoute
+from .korea_route import LabourRelationsCommission
+from .migrant_route import MigrantResourceCentre
 from .random_streams import Streams, duration_quantiles
-from .records import DISPUTE_TYPES, KINDS, OUTCOMES, STAGES, check_conservation
+from .records import OUTCOME_CODE, STAGE_CODE, DisputeType, Kind, Outcome, check_conservation
+from .routes import Route
 from .scenario import Duration, Scenario
+from .staff_pool import StaffPool
 from .stages import staff_capacity
-
-_STAGE = {name: code for code, name in enumerate(STAGES)}
-_OUTCOME = {name: code for code, name in enumerate(OUTCOMES)}
-_KIND = {name: code for code, name in enumerate(KINDS)}
-_TYPE = {name: code for code, name in enumerate(DISPUTE_TYPES)}
-
-
-class StaffPool:
-    """Staff of one stage: a first-come-first-served multi-server queue on SimPy's clock.
-
-    ``serve`` returns one event that fires when the visit's service ends (its value is the
-    start day): two scheduled events per visit instead of a Resource's four, which is
-    what keeps a slider move under a second. Every visit is logged for waits and
-    utilisation.
-    """
-
-    def __init__(self, env: simpy.Environment, stage: str, capacity: int):
-        self.env, self.stage, self.capacity = env, stage, capacity
-        self.busy = 0
-        self.waiting: deque[tuple[int, float, simpy.Event]] = deque()
-        self.requested: list[float] = []
-        self.started: list[float] = []
-        self.ended: list[float] = []
-
-    def serve(self, service_days: float) -> simpy.Event:
-        """Queue for a free slot and hold it ``service_days``; yield the returned event."""
-        done = self.env.event()
-        visit = len(self.requested)
-        self.requested.append(self.env.now)
-        self.started.append(np.nan)
-        self.ended.append(np.nan)
-        if self.busy < self.capacity:
-            self._start(visit, service_days, done)
-        else:
-            self.waiting.append((visit, service_days, done))
-        return done
-
-    def _start(self, visit: int, service_days: float, done: simpy.Event) -> None:
-        self.busy += 1
-        self.started[visit] = start = self.env.now
-        timer = self.env.timeout(service_days)
-        timer.callbacks.append(lambda _: self._finish(visit, start, done))
-
-    def _finish(self, visit: int, start: float, done: simpy.Event) -> None:
-        self.ended[visit] = self.env.now
-        self.busy -= 1
-        if self.waiting:
-            self._start(*self.waiting.popleft())
-        done.succeed(start)
-
-    def visits(self) -> pd.DataFrame:
-        return pd.DataFrame({
-            "stage": self.stage,
-            "request_day": self.requested,
-            "start_day": self.started,
-            "end_day": self.ended,
-        })
 
 
 def strike_onset(exp_draw: float, segments: list[tuple[float, float, float]]) -> float | None:
@@ -110,11 +56,14 @@ class ReplicationOutput:
     visits: pd.DataFrame
 
 
-class DisputeSystem(MigrantRoute, KoreaRoute):
-    """All SimPy state of one replication; build it, then call ``run``."""
+class DisputeSystem:
+    """All SimPy state of one replication; build it, then call ``run``.
+
+    Its public methods are the steps optional routes may use (``routes.CaseSteps``).
+    """
 
     def __init__(self, scenario: Scenario, seed: int, replication: int, horizon_days: float):
-        self.s, self.horizon = scenario, horizon_days
+        self.scenario, self.horizon = scenario, horizon_days
         self.replication = replication
         self.env = simpy.Environment()
         self.streams = Streams(seed, replication)
@@ -123,6 +72,11 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
         self._arrays: dict[tuple[str, int], np.ndarray] = {}
         self.records, self._escalated, self._entry_day = draw_cases(
             scenario, self.streams, horizon_days)
+        self.routes: list[Route] = []
+        if scenario.migrant_on:
+            self.routes.append(MigrantResourceCentre(self))
+        if scenario.korea_on:
+            self.routes.append(LabourRelationsCommission(self))
 
     # -- random numbers ---------------------------------------------------------------
     def _draws(self, name: str, case: int, duration: Duration | None = None) -> float:
@@ -138,14 +92,16 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
             stream = self.streams.uniforms(f"{self.records.group_names[group]}|{name}")
             values = stream.take(self.records.group_sizes[group])
             if duration is not None:
-                values = duration_quantiles(self.s.duration(duration), values)
+                values = duration_quantiles(self.scenario.duration(duration), values)
             self._arrays[(name, group)] = values
         return float(values[self.records.group_index[case]])
 
-    def _uniform(self, name: str, case: int) -> float:
+    def uniform(self, name: str, case: int) -> float:
+        """Case ``case``'s own uniform draw from stream ``name``."""
         return self._draws(name, case)
 
-    def _duration(self, name: str, case: int, duration: Duration) -> float:
+    def duration(self, name: str, case: int, duration: Duration) -> float:
+        """Case ``case``'s own draw of ``duration`` (days) from stream ``name``."""
         return self._draws(name, case, duration)
 
     # -- running ----------------------------------------------------------------------
@@ -154,7 +110,7 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
         self.env.run(until=self.horizon)
         self._strikes_of_open_cases()
         cases = self.records.table(self.replication,
-                                   tuple(x.name for x in self.s.arrivals.sectors))
+                                   tuple(x.name for x in self.scenario.arrivals.sectors))
         check_conservation(cases, self.records.closed, self.records.n, self.horizon)
         visits = pd.concat([p.visits() for p in self.pools.values()], ignore_index=True)
         visits.insert(0, "replication", self.replication)
@@ -170,135 +126,137 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
             return
         case = self._escalated[position]
 
-        def enter(_event: simpy.Event) -> None:
+        def start(_event: simpy.Event) -> None:
             self.env.process(self._route(case))
             self._feed(position + 1)
 
-        self.env.timeout(self._entry_day[case] - self.env.now).callbacks.append(enter)
+        self.env.timeout(self._entry_day[case] - self.env.now).callbacks.append(start)
 
     def _route(self, case: int) -> Generator:
-        """The path a case takes once it leaves the workplace."""
-        kind, dispute_type = self.records.kind[case], self.records.dispute_type[case]
-        if kind == _KIND["migrant"]:
-            return self._migrant(case)
-        if self.s.korea_on:
-            korea = self._korea_path(case, kind, dispute_type)
-            if korea is not None:
-                return korea
-        return self._collective(case) if kind == _KIND["collective"] else self._individual(case)
+        """The path a case takes once it leaves the workplace: the first optional route
+        that takes it, or the core path."""
+        for route in self.routes:
+            if route.takes(case):
+                return route.process(case)
+        if self.records.kind[case] == Kind.collective.value:
+            return self._collective(case)
+        return self.individual(case)
 
     # -- shared steps -----------------------------------------------------------------
-    def _close(self, case: int, outcome: str) -> None:
+    def close(self, case: int, outcome: str) -> None:
+        """Close the case now with ``outcome``."""
         self.records.end_day[case] = self.env.now
-        self.records.outcome[case] = _OUTCOME[outcome]
+        self.records.outcome[case] = OUTCOME_CODE[outcome]
         self.records.closed += 1
 
-    def _enter(self, case: int, stage: str) -> None:
-        self.records.stage[case] = _STAGE[stage]
+    def enter(self, case: int, stage: str) -> None:
+        """Record that the case enters ``stage`` now."""
+        self.records.stage[case] = STAGE_CODE[stage]
         getattr(self.records, f"{stage}_entry_day")[case] = self.env.now
 
-    def _leave(self, case: int, stage: str, outcome: str | None = None) -> None:
+    def leave(self, case: int, stage: str, outcome: str | None = None) -> None:
         """Record leaving ``stage``; close the case with ``outcome`` if it ends here."""
         getattr(self.records, f"{stage}_exit_day")[case] = self.env.now
         if outcome is not None:
-            self._close(case, outcome)
+            self.close(case, outcome)
 
-    def _served(self, case: int, stage: str, service: Duration) -> Generator:
+    def served(self, case: int, stage: str, service: Duration) -> Generator:
         """Enter a staffed stage, wait for staff and be served; records the start day."""
-        self._enter(case, stage)
-        start = yield self.pools[stage].serve(self._duration(f"{stage}.service", case, service))
+        self.enter(case, stage)
+        start = yield self.pools[stage].serve(self.duration(f"{stage}.service", case, service),
+                                              case)
         getattr(self.records, f"{stage}_start_day")[case] = start
 
     # -- the core path ----------------------------------------------------------------
-    def _individual(self, case: int) -> Generator:
-        ic = self.s.individual_conciliation
-        yield from self._served(case, "individual_conciliation", ic.service)
-        u = self._uniform("individual_conciliation.outcome", case)
+    def individual(self, case: int) -> Generator:
+        ic = self.scenario.individual_conciliation
+        yield from self.served(case, "individual_conciliation", ic.service)
+        u = self.uniform("individual_conciliation.outcome", case)
         if u < ic.outcomes.agreement:
-            self._leave(case, "individual_conciliation", "agreement")
+            self.leave(case, "individual_conciliation", "agreement")
         elif u < ic.outcomes.agreement + ic.outcomes.withdrawal:
-            self._leave(case, "individual_conciliation", "withdrawal")
+            self.leave(case, "individual_conciliation", "withdrawal")
         else:
-            self._leave(case, "individual_conciliation")
-            yield from self._court(case)
+            self.leave(case, "individual_conciliation")
+            yield from self.court(case)
 
-    def _court(self, case: int, may_lapse: bool = True) -> Generator:
+    def court(self, case: int, may_lapse: bool = True) -> Generator:
         """Court; ``may_lapse`` False for cases already known to be filed."""
-        courts = self.s.courts
-        if may_lapse and self._uniform("court.dropout", case) < courts.dropout_share:
-            self._close(case, "lapsed")
+        courts = self.scenario.courts
+        if may_lapse and self.uniform("court.dropout", case) < courts.dropout_share:
+            self.close(case, "lapsed")
             return
-        self._enter(case, "court")
-        yield self.env.timeout(self._duration("court.delay", case, courts.delay))
-        self._leave(case, "court", "judgement")
+        self.enter(case, "court")
+        yield self.env.timeout(self.duration("court.delay", case, courts.delay))
+        self.leave(case, "court", "judgement")
 
     def _collective(self, case: int) -> Generator:
-        cc, rec, env = self.s.collective_conciliation, self.records, self.env
-        self._enter(case, "collective_conciliation")
+        cc, rec, env = self.scenario.collective_conciliation, self.records, self.env
+        self.enter(case, "collective_conciliation")
         pool = self.pools["collective_conciliation"]
         while True:
             rec.conciliation_rounds[case] += 1
             round_ = f"collective_conciliation.round{rec.conciliation_rounds[case]}"
-            yield env.timeout(self._duration(f"{round_}.appointment", case,
+            yield env.timeout(self.duration(f"{round_}.appointment", case,
                                              cc.appointment_delay))
-            start = yield pool.serve(self._duration(f"{round_}.service", case, cc.service))
+            start = yield pool.serve(self.duration(f"{round_}.service", case, cc.service), case)
             if rec.conciliation_rounds[case] == 1:
                 rec.collective_conciliation_start_day[case] = start
-            u = self._uniform(f"{round_}.outcome", case)
+            u = self.uniform(f"{round_}.outcome", case)
             if u < cc.outcomes.agreement + cc.outcomes.withdrawal:
                 break
             if (rec.conciliation_rounds[case] > 1
-                    or self._uniform("collective_conciliation.reconciliation", case)
+                    or self.uniform("collective_conciliation.reconciliation", case)
                     >= cc.reconciliation_share):
                 break
-        self._leave(case, "collective_conciliation")
+        self.leave(case, "collective_conciliation")
         if u < cc.outcomes.agreement + cc.outcomes.withdrawal:
             self._strike_while_waiting(case)
-            self._close(case, "agreement" if u < cc.outcomes.agreement else "withdrawal")
+            self.close(case, "agreement" if u < cc.outcomes.agreement else "withdrawal")
             return
-        yield from self._arbitration(case, strikes_while_waiting=True)
+        yield from self.arbitration(case, strikes_while_waiting=True)
 
-    def _arbitration(self, case: int, strikes_while_waiting: bool) -> Generator:
+    def arbitration(self, case: int, strikes_while_waiting: bool) -> Generator:
         """The Arbitration Council; the wait since conciliation may turn into a strike."""
-        arb, rec, env = self.s.arbitration, self.records, self.env
-        yield from self._served(case, "arbitration", arb.service)
+        arb, rec, env = self.scenario.arbitration, self.records, self.env
+        yield from self.served(case, "arbitration", arb.service)
         rec.decision_day[case] = env.now
         if strikes_while_waiting:
             self._strike_while_waiting(case)
-        u = self._uniform("arbitration.outcome", case)
+        u = self.uniform("arbitration.outcome", case)
         if u < arb.outcomes.settled:
-            self._leave(case, "arbitration", "settled_at_arbitration")
+            self.leave(case, "arbitration", "settled_at_arbitration")
             return
         if u >= arb.outcomes.settled + arb.outcomes.award:
-            self._leave(case, "arbitration", "withdrawn_at_arbitration")
+            self.leave(case, "arbitration", "withdrawn_at_arbitration")
             return
-        if self._uniform("arbitration.binding", case) < arb.binding_award_share:
-            self._leave(case, "arbitration", "binding_award")
+        if self.uniform("arbitration.binding", case) < arb.binding_award_share:
+            self.leave(case, "arbitration", "binding_award")
             return
-        yield env.timeout(self.s.calendar.calendar_days(arb.objection_window_working_days))
-        if self._uniform("arbitration.objection", case) >= arb.objection_share:
-            self._leave(case, "arbitration", "award_accepted")
+        yield env.timeout(self.scenario.calendar.calendar_days(arb.objection_window_working_days))
+        if self.uniform("arbitration.objection", case) >= arb.objection_share:
+            self.leave(case, "arbitration", "award_accepted")
             return
-        self._leave(case, "arbitration")
-        if rec.dispute_type[case] == _TYPE["rights"]:
-            yield from self._court(case)
+        self.leave(case, "arbitration")
+        if rec.dispute_type[case] == DisputeType.rights.value:
+            yield from self.court(case)
             return
-        self._maybe_strike(case, "strikes.after_objection",
-                           self.s.strikes.strike_share_after_objection)
-        self._close(case, "award_objected")
+        self.maybe_strike(case, "strikes.after_objection",
+                           self.scenario.strikes.strike_share_after_objection)
+        self.close(case, "award_objected")
 
     # -- industrial action ------------------------------------------------------------
     def _strike(self, case: int, start_day: float, stream: str) -> None:
         """A strike of case ``case`` starting on ``start_day``; its length from ``stream``."""
         rec = self.records
-        days = self._duration(stream, case, self.s.strikes.duration)
+        days = self.duration(stream, case, self.scenario.strikes.duration)
         if np.isnan(rec.strike_start_day[case]):
             rec.strike_start_day[case] = start_day
         rec.strike_days[case] += days
 
-    def _maybe_strike(self, case: int, stream: str, share: float) -> None:
+    def maybe_strike(self, case: int, stream: str, share: float) -> None:
         """A strike starting now with probability ``share`` (when strikes are enabled)."""
-        if self.s.strikes.enabled and self._uniform(stream, case) < share:
+        if self.scenario.strikes.enabled and self.uniform(stream, case) < share:
             self._strike(case, self.env.now, f"{stream}.duration")
 
     def _strike_while_waiting(self, case: int, until: float | None = None) -> None:
@@ -307,10 +265,10 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
         Decided when the procedure ends, or at ``until`` (the end of the run) for a case
         still waiting then, so that open cases count their exposure too.
         """
-        strikes = self.s.strikes
+        strikes = self.scenario.strikes
         if not strikes.enabled:
             return
-        s, rec = self.s, self.records
+        s, rec = self.scenario, self.records
         cc = s.collective_conciliation
         hazard, overdue = strikes.hazard_per_day, strikes.hazard_per_day * (
             strikes.overdue_hazard_multiplier)
@@ -331,7 +289,7 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
                 s.arbitration.award_deadline_working_days)
             segments += [(arb_entry, min(arb_deadline, arb_exit), hazard),
                          (arb_deadline, arb_exit, overdue)]
-        onset = strike_onset(-np.log1p(-self._uniform("strikes.onset", case)), segments)
+        onset = strike_onset(-np.log1p(-self.uniform("strikes.onset", case)), segments)
         if onset is not None:
             self._strike(case, onset, "strikes.duration")
 
@@ -339,7 +297,7 @@ class DisputeSystem(MigrantRoute, KoreaRoute):
         """At the end of the run, the exposure of collective disputes still waiting."""
         rec = self.records
         waiting = np.flatnonzero(~np.isnan(rec.collective_conciliation_entry_day)
-                                 & np.isnan(rec.decision_day) & (rec.outcome == 0))
+                                 & np.isnan(rec.decision_day) & (rec.outcome == Outcome.open.value))
         for case in waiting:
             self._strike_while_waiting(int(case), until=self.horizon)
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from .costs import annual_budget_usd, enterprises, staffing_cost_usd, unit_costs
 from .errors import ScenarioError
-from .scenario import NONNEGATIVE, POSITIVE, Scenario, UnitCosts
+from .scenario import NONNEGATIVE, POSITIVE, Scenario
+from .scenario_io import apply_overrides
 
 ITEMS = ("prevention_officers", "training", "labour_inspectors", "conciliators", "arbitrators",
          "mrc_staff")
@@ -63,45 +65,6 @@ class Policy:
                    f"items adding up to budget_usd_per_year ({self.budget_usd_per_year:,.0f})")
 
 
-def _costs(base: Scenario) -> UnitCosts:
-    if base.costs is None:
-        raise ScenarioError("costs", None, "a [costs] section in the base scenario",
-                            base.name)
-    return base.costs
-
-
-def enterprises(s: Scenario) -> int:
-    return sum(sector.enterprises for sector in s.arrivals.sectors)
-
-
-def staffing_cost_usd(s: Scenario) -> dict[str, float]:
-    """Yearly cost of each item of a scenario's capacity, US dollars."""
-    c = _costs(s)
-    cost = {
-        "prevention_officers": s.prevention.prevention_officers
-        * c.prevention_officer_usd_per_year,
-        "training": s.prevention.trained_workplace_share * enterprises(s)
-        * c.training_usd_per_workplace_per_year,
-        "labour_inspectors": s.individual_conciliation.labour_inspectors
-        * c.labour_inspector_usd_per_year,
-        "conciliators": s.collective_conciliation.conciliators * c.conciliator_usd_per_year,
-        "arbitrators": s.arbitration.arbitrators * c.arbitrator_usd_per_year,
-        "mrc_staff": (s.migrant_route.mrc_staff * c.mrc_staff_usd_per_year
-                      if s.migrant_on else 0.0),
-    }
-    if s.korea_on:
-        cost["mediation_committees"] = (s.korea_system.mediation_committees
-                                        * c.mediation_committee_usd_per_year)
-        cost["adjudication_panels"] = (s.korea_system.adjudication_panels
-                                       * c.adjudication_panel_usd_per_year)
-    return cost
-
-
-def annual_budget_usd(s: Scenario) -> float:
-    """What a scenario's staff and training cost per year, US dollars."""
-    return float(sum(staffing_cost_usd(s).values()))
-
-
 def _whole(dollars: float, unit_cost: float) -> int:
     # the small epsilon keeps an exact multiple from flooring one short
     return math.floor(dollars / unit_cost + 1e-9) if unit_cost > 0 else 0
@@ -109,9 +72,7 @@ def _whole(dollars: float, unit_cost: float) -> int:
 
 def apply_policy(policy: Policy, base: Scenario) -> Scenario:
     """The base scenario with the staff and training the policy's dollars buy."""
-    from .scenario_io import with_overrides
-
-    c, a = _costs(base), policy.allocation_usd_per_year
+    c, a = unit_costs(base), policy.allocation_usd_per_year
     if a.mrc_staff > 0 and not base.migrant_on:
         raise ScenarioError("policy.allocation_usd_per_year.mrc_staff", a.mrc_staff,
                             f"0, since base scenario '{base.name}' has no migrant route",
@@ -131,7 +92,7 @@ def apply_policy(policy: Policy, base: Scenario) -> Scenario:
     if base.migrant_on:
         changes["migrant_route.mrc_staff"] = _whole(a.mrc_staff, c.mrc_staff_usd_per_year)
     try:
-        scenario = with_overrides(base, changes)
+        scenario = apply_overrides(base, changes)
     except ScenarioError as err:
         raise ScenarioError(err.path, err.value, err.allowed, f"policy {policy.name}") from None
     return replace(scenario, name=policy.name, description=policy.description)
@@ -178,26 +139,37 @@ def staffing_table(policies: Mapping[str, Policy], base: Scenario,
     return pd.DataFrame(rows)
 
 
-PREVENTION_SPLIT = {"prevention_officers": 0.58, "training": 0.42}
-"""How prevention money is divided (as in prevention_first.toml: 144,000 / 106,000)."""
-RESOLUTION_SPLIT = {"labour_inspectors": 0.40, "conciliators": 0.20, "arbitrators": 0.40}
-"""How resolution money is divided (as in resolution_first.toml: 100,800 / 50,400 / 98,800)."""
+def increment_usd_per_year(policy: Policy, base: Scenario) -> float:
+    """What a policy spends beyond what the base scenario's staff and training cost."""
+    return policy.budget_usd_per_year - annual_budget_usd(base)
+
+
+def increment_split(policy: Policy, base: Scenario) -> dict[str, float]:
+    """How a policy divides its extra money among items (shares of the increment)."""
+    today = staffing_cost_usd(base)
+    extra = {item: getattr(policy.allocation_usd_per_year, item) - today.get(item, 0.0)
+             for item in ITEMS}
+    total = sum(extra.values())
+    return {item: value / total for item, value in extra.items() if value > 0}
 
 
 def policy_with_increment(base: Scenario, increment_usd_per_year: float,
-                          prevention_share: float, name: str, description: str = "") -> Policy:
+                          prevention_share: float, name: str,
+                          prevention_split: Mapping[str, float],
+                          resolution_split: Mapping[str, float],
+                          description: str = "") -> Policy:
     """The base scenario's own spending plus an increment, ``prevention_share`` of it on
-    prevention and the rest on resolution (each divided as in the presets)."""
+    prevention and the rest on resolution, each divided by its split (shares of items)."""
     if not 0.0 <= prevention_share <= 1.0:
         raise ScenarioError("prevention_share", prevention_share, "a share in [0, 1]")
     if increment_usd_per_year < 0:
         raise ScenarioError("increment_usd_per_year", increment_usd_per_year, "a number >= 0")
     spend = staffing_cost_usd(base)
     extra = dict.fromkeys(ITEMS, 0.0)
-    for item, share in PREVENTION_SPLIT.items():
-        extra[item] += increment_usd_per_year * prevention_share * share
-    for item, share in RESOLUTION_SPLIT.items():
-        extra[item] += increment_usd_per_year * (1 - prevention_share) * share
+    for split, share in ((prevention_split, prevention_share),
+                         (resolution_split, 1 - prevention_share)):
+        for item, part in split.items():
+            extra[item] += increment_usd_per_year * share * part
     allocation = Allocation(**{item: spend.get(item, 0.0) + extra[item] for item in ITEMS})
     return Policy(name, description or f"{prevention_share:.0%} of US${increment_usd_per_year:,.0f}"
                   " extra on prevention", base.name, allocation.total, allocation)

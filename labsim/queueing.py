@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .arrivals import YEAR_DAYS
-from .scenario import Scenario
+from .rates import conciliation_rounds, filed_per_year, share_to_arbitration
+from .scenario import YEAR_DAYS, Scenario
+from .stages import staff_capacity
 
 
 @dataclass(frozen=True)
@@ -55,31 +56,25 @@ def textbook_predictions(scenario: Scenario) -> pd.DataFrame:
         raise ValueError("textbook predictions need exponential durations and no seasonality")
     if s.prevention.prevention_officers or s.prevention.trained_workplace_share:
         raise ValueError("textbook predictions need prevention effects switched off")
-    p, ic, cc, arb = (s.prevention, s.individual_conciliation, s.collective_conciliation,
-                      s.arbitration)
-    individual = sum(x.workers / 1000 * x.individual_grievances_per_1000_workers_per_year
-                     for x in s.arrivals.sectors) / YEAR_DAYS
-    collective = sum(x.enterprises / 100 * x.collective_grievances_per_100_enterprises_per_year
-                     for x in s.arrivals.sectors) / YEAR_DAYS
-    to_inspectors = individual * (1 - p.workplace_resolution_share_individual)
-    to_conciliation = collective * (1 - p.workplace_resolution_share_collective)
-    fail, again = cc.outcomes.non_conciliation, cc.reconciliation_share
-    rounds = 1 + fail * again
-    to_arbitration = to_conciliation * fail * ((1 - again) + again * fail)
+    ic, cc, arb = s.individual_conciliation, s.collective_conciliation, s.arbitration
+    to_inspectors = filed_per_year(s, "individual") / YEAR_DAYS
+    to_conciliation = filed_per_year(s, "collective") / YEAR_DAYS
+    rounds = conciliation_rounds(cc)
+    to_arbitration = to_conciliation * share_to_arbitration(cc)
     # A non-binding award keeps its case at the Council until the objection window closes.
     objection_wait = (arb.outcomes.award * (1 - arb.binding_award_share)
                       * s.calendar.calendar_days(arb.objection_window_working_days))
+    servers = staff_capacity(s)
     stations = {  # metrics, service days, delay before each visit, visits per case, delay after
         "individual_conciliation": (
-            erlang_c(to_inspectors, 1 / ic.service.mean,
-                     ic.labour_inspectors * ic.cases_per_inspector_at_once),
+            erlang_c(to_inspectors, 1 / ic.service.mean, servers["individual_conciliation"]),
             ic.service.mean, 0.0, 1.0, 0.0),
         "collective_conciliation": (
             erlang_c(to_conciliation * rounds, 1 / cc.service.mean,
-                     cc.conciliators * cc.cases_per_conciliator_at_once),
+                     servers["collective_conciliation"]),
             cc.service.mean, cc.appointment_delay.mean, rounds, 0.0),
         "arbitration": (
-            erlang_c(to_arbitration, 1 / arb.service.mean, arb.panels),
+            erlang_c(to_arbitration, 1 / arb.service.mean, servers["arbitration"]),
             arb.service.mean, 0.0, 1.0, objection_wait),
     }
     rows = {}

@@ -2,27 +2,100 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 import numpy as np
 import pandas as pd
 
-STAGES = ("workplace", "migrant_resource_centre", "individual_conciliation",
-          "collective_conciliation", "mediation", "adjudication", "arbitration",
-          "national_review", "court")
-"""Stages in the order a case can pass them (migrant and Korea-inspired ones included)."""
+
+class Stage(IntEnum):
+    """Stages in the order a case can pass them (migrant and Korea-inspired ones included);
+    the case table's ``stage`` column shows the names."""
+
+    workplace = 0
+    migrant_resource_centre = 1
+    individual_conciliation = 2
+    collective_conciliation = 3
+    mediation = 4
+    adjudication = 5
+    arbitration = 6
+    national_review = 7
+    court = 8
+
+
+class Kind(IntEnum):
+    """Who raises the grievance: one worker, a group at a workplace, or a migrant worker."""
+
+    individual = 0
+    collective = 1
+    migrant = 2
+
+
+class DisputeType(IntEnum):
+    """What the dispute is about: collective disputes are about rights or interests."""
+
+    individual = 0
+    rights = 1
+    interest = 2
+    migrant = 3
+
+
+class LodgedBy(IntEnum):
+    """Who lodges a migrant worker's complaint (-1 in the codes: not a migrant complaint)."""
+
+    worker = 0
+    family = 1
+    representative = 2
+
+
+class MigrantCaseType(IntEnum):
+    """What a migrant complaint is about (-1 in the codes: not a migrant complaint)."""
+
+    recruitment_or_deployment_delay = 0
+    wages = 1
+    contract_substitution = 2
+    other = 3
+
+
+class Outcome(IntEnum):
+    """How a case ended (``open``: it has not)."""
+
+    open = 0
+    settled_at_workplace = 1
+    agreement = 2
+    withdrawal = 3
+    lapsed = 4
+    judgement = 5
+    settled_at_arbitration = 6
+    binding_award = 7
+    award_accepted = 8
+    award_objected = 9
+    withdrawn_at_arbitration = 10
+    settled_at_mrc = 11
+    abandoned = 12
+    mediated = 13
+    mediation_failed = 14
+    settled_at_adjudication = 15
+    withdrawn_at_adjudication = 16
+    decided = 17
+
+
+def _names(codes: type[IntEnum]) -> tuple[str, ...]:
+    return tuple(member.name for member in codes)
+
+
+STAGES = _names(Stage)
+STAGE_CODE = {member.name: member.value for member in Stage}
+"""Stage name -> code as a plain int (numpy compares plain ints far faster than enums)."""
 STAFFED_STAGES = ("migrant_resource_centre", "individual_conciliation",
                   "collective_conciliation", "mediation", "adjudication", "arbitration")
 """Stages whose staff are a limited resource (a queue forms there)."""
-KINDS = ("individual", "collective", "migrant")
-DISPUTE_TYPES = ("individual", "rights", "interest", "migrant")
-LODGED_BY = ("worker", "family", "representative")
-MIGRANT_CASE_TYPES = ("recruitment_or_deployment_delay", "wages", "contract_substitution",
-                      "other")
-OUTCOMES = (
-    "open", "settled_at_workplace", "agreement", "withdrawal", "lapsed", "judgement",
-    "settled_at_arbitration", "binding_award", "award_accepted", "award_objected",
-    "withdrawn_at_arbitration", "settled_at_mrc", "abandoned", "mediated",
-    "mediation_failed", "settled_at_adjudication", "withdrawn_at_adjudication", "decided",
-)
+KINDS = _names(Kind)
+DISPUTE_TYPES = _names(DisputeType)
+LODGED_BY = _names(LodgedBy)
+MIGRANT_CASE_TYPES = _names(MigrantCaseType)
+OUTCOMES = _names(Outcome)
+OUTCOME_CODE = {member.name: member.value for member in Outcome}
 STATUS_OF_OUTCOME = {
     "open": "open",
     "settled_at_workplace": "resolved",

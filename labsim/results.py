@@ -17,6 +17,7 @@ from .kpis import (
     summarise,
 )
 from .scenario import Scenario
+from .settings import RunSettings
 from .stages import active_stages
 
 
@@ -25,10 +26,7 @@ class Results:
     """Everything a run produced; tables are pandas DataFrames, one row per case or visit."""
 
     scenario: Scenario
-    seed: int
-    replications: int
-    warmup_days: float
-    horizon_days: float
+    settings: RunSettings
     cases: pd.DataFrame
     """One row per case per replication: its path, outcome and strike days."""
     visits: pd.DataFrame
@@ -39,7 +37,19 @@ class Results:
     @property
     def window(self) -> tuple[float, float]:
         """The observed period: from the end of the warm-up to the end of the run (days)."""
-        return (self.warmup_days, self.horizon_days)
+        return self.settings.window
+
+    @property
+    def replications(self) -> int:
+        return self.settings.replications
+
+    @property
+    def warmup_days(self) -> float:
+        return self.settings.warmup_days
+
+    @property
+    def horizon_days(self) -> float:
+        return self.settings.horizon_days
 
     @cached_property
     def backlog(self) -> pd.DataFrame:

@@ -9,16 +9,30 @@ several fields together live in each class's ``problems()`` method.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 
-# Field rules the loader enforces; each maps to a readable "allowed" text.
-PROBABILITY = {"rule": "probability"}
-NONNEGATIVE = {"rule": "nonnegative"}
-POSITIVE = {"rule": "positive"}
-COUNT = {"rule": "count"}
-POSITIVE_COUNT = {"rule": "positive_count"}
 
+@dataclass(frozen=True)
+class Rule:
+    """A rule one field obeys, and the words that say what is allowed."""
+
+    check: Callable[[float], bool]
+    allowed: str
+
+
+def _rule(check: Callable[[float], bool], allowed: str) -> dict[str, Rule]:
+    return {"rule": Rule(check, allowed)}
+
+
+PROBABILITY = _rule(lambda v: 0.0 <= v <= 1.0, "a probability in [0, 1]")
+NONNEGATIVE = _rule(lambda v: v >= 0, "a number >= 0")
+POSITIVE = _rule(lambda v: v > 0, "a number > 0")
+COUNT = _rule(lambda v: v >= 0, "a whole number >= 0")
+POSITIVE_COUNT = _rule(lambda v: v >= 1, "a whole number >= 1")
+
+YEAR_DAYS = 365.0
+"""The model's calendar has 365-day years."""
 DURATION_FAMILIES = ("lognormal", "gamma", "triangular", "exponential", "fixed")
 SHARE_TOLERANCE = 1e-6
 
@@ -332,13 +346,13 @@ class WorkingCalendar:
 
     def calendar_days(self, working_days: float) -> float:
         """Calendar days holding ``working_days`` working days, on average over a year."""
-        per_year = 365.0 * self.working_days_per_week / 7 - self.public_holidays_per_year
-        return working_days * 365.0 / per_year
+        per_year = YEAR_DAYS * self.working_days_per_week / 7 - self.public_holidays_per_year
+        return working_days * YEAR_DAYS / per_year
 
     def problems(self) -> Iterator[Problem]:
         if self.working_days_per_week > 7:
             yield ("working_days_per_week", self.working_days_per_week, "1 to 7")
-        elif 365.0 * self.working_days_per_week / 7 - self.public_holidays_per_year < 1:
+        elif YEAR_DAYS * self.working_days_per_week / 7 - self.public_holidays_per_year < 1:
             yield ("public_holidays_per_year", self.public_holidays_per_year,
                    "fewer than the working days in a year")
 

@@ -20,10 +20,10 @@ from .brief import figure_png, kpi_table_html, policy_brief_html, summary_table_
 from .catalog import CATALOG, DEADLINE_KPI_OF_STAGE, PLOT_KPIS, STAFFING_COST_KPIS
 from .experiments import replicate
 from .kpis import overloaded_stages, summarise
+from .paths import get_path
+from .presets import as_scenario, with_overrides
 from .report import format_comparison, format_summary, overload_lines, verdict
-from .runner import as_scenario
-from .scenario_io import with_overrides
-from .workshop import PREVIEW, PolicySettings, compare_policies, policy_pair
+from .workshop import PREVIEW, PolicyControls, compare_policies, policy_pair
 
 WIDE = {"description_width": "20em"}
 SLIDER_LAYOUT = w.Layout(width="38em")
@@ -58,7 +58,8 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
                              brief_dir: str | Path = ".") -> Dashboard:
     """The main dashboard: two ways of spending the same extra money, side by side."""
     scenario = as_scenario(base)
-    increment = _slider(w.IntSlider, 250_000, 0, 1_000_000, 50_000,
+    increment = _slider(w.IntSlider, round(PolicyControls().increment_usd_per_year), 0,
+                        1_000_000, 50_000,
                         "Extra budget (US$ per year)", readout_format=",d")
     share_a = _slider(w.FloatSlider, 1.0, 0.0, 1.0, 0.1,
                       "Prevention-first: % of extra to prevention", readout_format=".0%")
@@ -83,8 +84,8 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
     export = w.Button(description="Export policy brief", icon="download",
                       button_style="success")
     download = w.HTML()
-    controls = [increment, share_a, share_b, inspectors, conciliators, arbitrators, grievances,
-                workplace, plotted, export]
+    inputs = [increment, share_a, share_b, inspectors, conciliators, arbitrators, grievances,
+              workplace, plotted, export]
     state: dict = {}
     dashboard = Dashboard("Prevention first or resolution first?", [
         w.HTML("<h3>Prevention first or resolution first?</h3><p>Both policies get the same "
@@ -102,16 +103,16 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
         state["figure"] = fig
 
     def recompute(_=None) -> None:
-        _busy(status, controls, True, "Simulating both policies...")
+        _busy(status, inputs, True, "Simulating both policies...")
         started = time.perf_counter()
-        settings = PolicySettings(increment.value, share_a.value, share_b.value,
+        controls = PolicyControls(increment.value, share_a.value, share_b.value,
                                   inspectors.value, conciliators.value, arbitrators.value,
                                   grievances.value, workplace.value)
         try:
-            state["pair"] = pair = policy_pair(scenario, settings)
+            state["pair"] = pair = policy_pair(scenario, controls)
             state["comparison"] = comparison = compare_policies(pair)
         except ValueError as err:  # an InputError from an impossible combination
-            _busy(status, controls, False, f"Cannot run this combination: {html.escape(str(err))}")
+            _busy(status, inputs, False, f"Cannot run this combination: {html.escape(str(err))}")
             return
         differences = comparison.differences()
         lines = overload_lines(comparison.overloaded()) + verdict(differences)
@@ -121,7 +122,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
         draw_plot()
         dashboard.report = (format_comparison(comparison.kpis(), differences) + "\n\n"
                             + "\n".join(lines))
-        _busy(status, controls, False,
+        _busy(status, inputs, False,
               f"Updated in {time.perf_counter() - started:.1f} s")
 
     def replot(_=None) -> None:
@@ -131,8 +132,8 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
     def write_brief(_=None) -> None:
         comparison = state["comparison"]
         figures = [plots.kpi_comparison(comparison)]
-        settings = (f"{PREVIEW['replications']} replications of {PREVIEW['years']:g} years, "
-                    f"seed {PREVIEW['seed']}, extra budget US${increment.value:,}")
+        settings = (f"{PREVIEW.replications} replications of {PREVIEW.years:g} years, "
+                    f"seed {PREVIEW.seed}, extra budget US${increment.value:,}")
         page = policy_brief_html(comparison, state["pair"], figures,
                                  "Prevention first or resolution first?", settings)
         path = Path(brief_dir) / "policy_brief.html"
@@ -141,7 +142,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
         download.value = (f'<a download="policy_brief.html" href="data:text/html;base64,'
                           f'{encoded}">Download the brief</a> (also saved as {path})')
 
-    for control in controls[:-2]:
+    for control in inputs[:-2]:
         control.observe(recompute, names="value")
     plotted.observe(replot, names="value")
     export.on_click(write_brief)
@@ -171,10 +172,7 @@ def staffing_explorer(base: str = "cambodia_baseline") -> Dashboard:
                "keeps growing.</p>"), stage, staff, status, table_html, image])
 
     def current_value() -> int:
-        value = scenario
-        for part in stages[stage.value][1].split("."):
-            value = getattr(value, part)
-        return int(value)
+        return int(get_path(scenario, stages[stage.value][1]))
 
     def recompute(_=None) -> None:
         staffed, path = stages[stage.value]
@@ -184,7 +182,7 @@ def staffing_explorer(base: str = "cambodia_baseline") -> Dashboard:
         except ValueError as err:
             _busy(status, [stage, staff], False, html.escape(str(err)))
             return
-        kpis = replicate([changed], processes=2, **PREVIEW)[0]
+        kpis = replicate([changed], PREVIEW)[0]
         wanted = [DEADLINE_KPI_OF_STAGE[staffed], f"utilisation_{staffed}",
                   f"backlog_trend_{staffed}", *STAFFING_COST_KPIS]
         full = summarise(kpis)

@@ -7,24 +7,33 @@ a slider position answers at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .executors import ExecutorLike
 from .experiments import Comparison, compare
 from .policy import apply_policy, policy_with_increment
-from .runner import as_scenario
+from .presets import ScenarioLike, as_scenario, standard_increment, with_overrides
+from .rates import rate_scaling_overrides
 from .scenario import Scenario
-from .scenario_io import grievance_rate_overrides, with_overrides
+from .settings import RunSettings
 
-PREVIEW = {"years": 3.0, "replications": 10, "seed": 1, "warmup_days": 180.0}
-"""Run settings of the dashboards: about a second on 2 cores (benchmarks/)."""
+PREVIEW = RunSettings(years=3.0, replications=10, seed=1, warmup_days=180.0)
+"""Run settings of the dashboards and exercise checks: about half a second on 2 cores
+(benchmarks/). The short warm-up leaves court backlogs below steady state."""
+POLICY_NAMES = ("prevention_first", "resolution_first")
+
+
+def _standard_increment() -> float:
+    return standard_increment()[0]
 
 
 @dataclass(frozen=True)
-class PolicySettings:
+class PolicyControls:
     """The dashboard's controls: shared base changes, then two ways to spend more money."""
 
-    increment_usd_per_year: float = 250_000.0
+    increment_usd_per_year: float = field(default_factory=_standard_increment)
+    """Extra money per year for both policies (default: what the policy presets add)."""
     prevention_first_share: float = 1.0
     """Share of the extra money the prevention-first policy puts into prevention."""
     resolution_first_share: float = 0.0
@@ -37,41 +46,44 @@ class PolicySettings:
     workplace_resolution_share_individual: float | None = None
 
 
-def adjusted_base(base: Scenario, settings: PolicySettings) -> Scenario:
+def adjusted_base(base: Scenario, controls: PolicyControls) -> Scenario:
     """The base scenario with the dashboard's shared changes."""
     changes: dict[str, object] = {}
     for path, value in (
-            ("individual_conciliation.labour_inspectors", settings.labour_inspectors),
-            ("collective_conciliation.conciliators", settings.conciliators),
-            ("arbitration.arbitrators", settings.arbitrators),
+            ("individual_conciliation.labour_inspectors", controls.labour_inspectors),
+            ("collective_conciliation.conciliators", controls.conciliators),
+            ("arbitration.arbitrators", controls.arbitrators),
             ("prevention.workplace_resolution_share_individual",
-             settings.workplace_resolution_share_individual)):
+             controls.workplace_resolution_share_individual)):
         if value is not None:
             changes[path] = value
-    if settings.grievance_rate_factor != 1.0:
-        changes.update(grievance_rate_overrides(base, settings.grievance_rate_factor))
+    if controls.grievance_rate_factor != 1.0:
+        changes.update(rate_scaling_overrides(base, controls.grievance_rate_factor))
     return with_overrides(base, changes) if changes else base
 
 
-def policy_pair(base: Scenario | str, settings: PolicySettings) -> dict[str, Scenario]:
-    """Prevention-first and resolution-first scenarios spending the same total."""
-    adjusted = adjusted_base(as_scenario(base), settings)
+def policy_pair(base: ScenarioLike, controls: PolicyControls) -> dict[str, Scenario]:
+    """Prevention-first and resolution-first scenarios spending the same total, each
+    dividing its prevention and resolution money as the presets do."""
+    adjusted = adjusted_base(as_scenario(base), controls)
+    _, prevention_split, resolution_split = standard_increment()
     pair = {}
-    for name, share in (("prevention_first", settings.prevention_first_share),
-                        ("resolution_first", settings.resolution_first_share)):
-        policy = policy_with_increment(adjusted, settings.increment_usd_per_year, share, name)
+    for name, share in zip(POLICY_NAMES, (controls.prevention_first_share,
+                                          controls.resolution_first_share), strict=True):
+        policy = policy_with_increment(adjusted, controls.increment_usd_per_year, share, name,
+                                       prevention_split, resolution_split)
         pair[name] = apply_policy(policy, adjusted)
     return pair
 
 
 @lru_cache(maxsize=128)
-def _compare_cached(first: Scenario, second: Scenario, run: tuple) -> Comparison:
-    return compare({"prevention_first": first, "resolution_first": second},
-                   processes=2, **dict(run))
+def _compare_cached(first: Scenario, second: Scenario, settings: RunSettings,
+                    executor: ExecutorLike) -> Comparison:
+    return compare(dict(zip(POLICY_NAMES, (first, second), strict=True)), settings=settings,
+                   executor=executor)
 
 
-def compare_policies(pair: dict[str, Scenario], **run: float) -> Comparison:
+def compare_policies(pair: dict[str, Scenario], settings: RunSettings = PREVIEW,
+                     executor: ExecutorLike = "processes") -> Comparison:
     """Compare the pair (preview settings unless given); repeated calls hit the cache."""
-    settings = {**PREVIEW, **run}
-    return _compare_cached(pair["prevention_first"], pair["resolution_first"],
-                           tuple(sorted(settings.items())))
+    return _compare_cached(*(pair[name] for name in POLICY_NAMES), settings, executor)

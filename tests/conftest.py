@@ -1,8 +1,15 @@
-"""Shared fixtures: the presets, loaded once, and the check that no case is lost."""
+"""Shared fixtures: the presets, loaded once, the check that no case is lost, edited presets;
+and the ``slow`` mark on notebooks (``make test-fast`` leaves slow tests out)."""
+
+import tomllib
+from pathlib import Path
 
 import pytest
+import tomli_w
 
 from labsim import load_scenario
+from labsim.paths import get_path, set_path
+from labsim.presets import SCENARIO_DIR
 from labsim.records import STAGES
 
 
@@ -35,3 +42,28 @@ def _stages_balance(cases) -> None:
 @pytest.fixture(scope="session")
 def no_case_is_lost():
     return _stages_balance
+
+
+@pytest.fixture
+def edited_preset(tmp_path):
+    """Write a preset with some values changed (dotted paths on its parsed TOML) to a file.
+
+    ``edited_preset("balanced", {"policy.allocation_usd_per_year.mrc_staff": 6000.0})``; a
+    value given as ``edited_preset.SCALE(f)`` multiplies the preset's own value, so a test
+    keeps testing when the preset changes. Returns the new file's path.
+    """
+    def write(name: str, changes: dict, file_name: str = "edited.toml") -> Path:
+        data = tomllib.loads((SCENARIO_DIR / f"{name}.toml").read_text(encoding="utf-8"))
+        for path, value in changes.items():
+            set_path(data, path, value(get_path(data, path)) if callable(value) else value)
+        out = tmp_path / file_name
+        out.write_text(tomli_w.dumps(data), encoding="utf-8")
+        return out
+    return write
+
+
+def pytest_collection_modifyitems(items):
+    """Notebooks and exercises run under nbval are slow tests."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)

@@ -17,7 +17,8 @@ VIEWS = ("report.py", "plots.py", "brief.py", "widgets.py", "cli.py")
 @pytest.mark.parametrize("preset", ["cambodia_baseline", "migrant_grievances", "korea_inspired",
                                     "prevention_first"])
 def test_every_kpi_a_preset_produces_is_in_the_catalog(preset):
-    kpis = replication_kpis_task(labsim.load_scenario(preset), 1, 0, 2.0, 90.0)
+    settings = labsim.RunSettings(years=2.0, warmup_days=90.0)
+    kpis = replication_kpis_task(labsim.load_scenario(preset), settings, 0)
     names = [k for k in kpis if not is_flag(k)]
     assert [k for k in names if k not in CATALOG] == []
     flags = {k for k in kpis if is_flag(k)}

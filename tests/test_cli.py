@@ -37,10 +37,9 @@ def test_validate_accepts_a_good_file(capsys):
     assert "valid scenario 'cambodia_baseline'" in capsys.readouterr().out
 
 
-def test_broken_file_gives_one_line_and_nonzero_exit(tmp_path):
-    text = (SCENARIOS / "cambodia_baseline.toml").read_text(encoding="utf-8")
-    broken = tmp_path / "broken.toml"
-    broken.write_text(text.replace("objection_share = 0.353", "objection_share = 1.5"))
+def test_broken_file_gives_one_line_and_nonzero_exit(edited_preset):
+    broken = edited_preset("cambodia_baseline", {"arbitration.objection_share": 1.5},
+                           "broken.toml")
     proc = subprocess.run([sys.executable, "-m", "labsim.cli", "run", str(broken)],
                           capture_output=True, text=True)
     assert proc.returncode == 2
@@ -51,20 +50,21 @@ def test_broken_file_gives_one_line_and_nonzero_exit(tmp_path):
 
 
 def test_unknown_key_in_file_gets_a_suggestion(tmp_path, capsys):
-    text = (SCENARIOS / "cambodia_baseline.toml").read_text(encoding="utf-8")
+    data = tomllib.loads((SCENARIOS / "cambodia_baseline.toml").read_text(encoding="utf-8"))
+    section = data["collective_conciliation"]
+    section["conciliaters"] = section.pop("conciliators")
     broken = tmp_path / "typo.toml"
-    broken.write_text(text.replace("conciliators = 4", "conciliaters = 4"))
+    broken.write_text(tomli_w.dumps(data), encoding="utf-8")
     assert main(["validate", str(broken)]) == 2
     err = capsys.readouterr().err
     assert "collective_conciliation.conciliaters" in err and "did you mean 'conciliators'" in err
 
 
-def test_an_overloaded_system_is_said_plainly(tmp_path, capsys):
+def test_an_overloaded_system_is_said_plainly(edited_preset, capsys):
     """One inspector handling one case at a time cannot keep up: the run says so."""
-    data = tomllib.loads((SCENARIOS / "cambodia_baseline.toml").read_text(encoding="utf-8"))
-    data["individual_conciliation"].update(labour_inspectors=1, cases_per_inspector_at_once=1)
-    path = tmp_path / "one_inspector.toml"
-    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    path = edited_preset("cambodia_baseline", {
+        "individual_conciliation.labour_inspectors": 1,
+        "individual_conciliation.cases_per_inspector_at_once": 1})
     assert main(["run", str(path), "--years", "2", "--reps", "4", "--processes", "1"]) == 0
     warnings = [x for x in capsys.readouterr().out.splitlines() if "overloaded" in x]
     assert len(warnings) == 1 and SHORT_STAGE_LABELS["individual_conciliation"] in warnings[0]

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 import labsim
+from labsim import RunSettings
 from labsim.calibration import Target, calibrate, fit_table, load_targets
 from labsim.flows import expected_flows
-from labsim.scenario_io import SCENARIO_DIR
+from labsim.presets import SCENARIO_DIR
 
 OBSERVED = SCENARIO_DIR.parent / "observed"
 SOURCE_COLUMNS = ("source_title", "publisher", "source_year", "url")
@@ -79,15 +80,15 @@ def test_calibration_targets_point_at_the_observed_tables():
 
 def test_shipped_baseline_reproduces_the_observed_record(baseline):
     """Ministry caseload 2023, AC referrals and outcome shares, within stated tolerances."""
-    table = fit_table(baseline, load_targets(), {"years": 5, "replications": 10, "seed": 11,
-                                                 "warmup_days": 365, "processes": 2})
+    table = fit_table(baseline, load_targets(),
+                      RunSettings(years=5, replications=10, seed=11))
     assert table["within_tolerance"].all(), table.to_string()
 
 
 def test_simulated_flows_match_the_expected_flows(baseline):
     """Routing theory: cases reaching each stage equal rate x routing shares."""
     for scenario in (baseline, labsim.load_scenario("prevention_first")):
-        kpis = labsim.run(scenario, years=5, replications=8, seed=3, processes=2).summary()
+        kpis = labsim.run(scenario, RunSettings(years=5, replications=8, seed=3)).summary()
         for kpi, expected in expected_flows(scenario).items():
             row = kpis.loc[kpi]
             half = max(row["ci_high"] - row["mean"], 1e-9)
@@ -106,8 +107,8 @@ def test_calibration_recovers_known_parameters(baseline):
     targets = [Target(k, flows[k], 0.05 * flows[k]) for k in (
         "collective_conciliation_cases_per_year", "arbitration_cases_per_year",
         "arbitration_settled_share")]
-    result = calibrate(baseline, targets, free=list(truth), years=1, replications=3,
-                       warmup_days=90, executor="serial")
+    result = calibrate(baseline, targets, free=list(truth), executor="serial",
+                       settings=RunSettings(years=1, replications=3, warmup_days=90))
     for name, value in truth.items():
         assert result.fitted[name] == pytest.approx(value, rel=1e-3), name
     assert list(result.table["kpi"]) == [t.kpi for t in targets]
@@ -115,8 +116,8 @@ def test_calibration_recovers_known_parameters(baseline):
 
 def test_simulation_refinement_keeps_a_good_fit(baseline):
     result = calibrate(baseline, free=["collective_non_conciliation"], method="simulation",
-                       years=2, replications=4, warmup_days=180, max_evaluations=6,
-                       executor="serial")
+                       max_evaluations=6, executor="serial",
+                       settings=RunSettings(years=2, replications=4, warmup_days=180))
     assert 0.02 < result.fitted["collective_non_conciliation"] < 0.3
     assert np.isfinite(result.objective) and result.evaluations > 6
 

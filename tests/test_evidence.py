@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import labsim
+from labsim import RunSettings
 from labsim.catalog import CATALOG
 from labsim.cli import main
 from labsim.evidence import COLUMNS, EVIDENCE_FILE, evidence, load_figures, observed_series
@@ -13,7 +14,7 @@ from labsim.evidence import COLUMNS, EVIDENCE_FILE, evidence, load_figures, obse
 
 @pytest.fixture(scope="module")
 def baseline_evidence():
-    return evidence("cambodia_baseline", years=5, replications=10, seed=1, processes=2)
+    return evidence("cambodia_baseline", RunSettings(years=5, replications=10, seed=1))
 
 
 def test_every_figure_points_at_an_observed_row_and_a_known_kpi():

@@ -25,9 +25,17 @@ WRONG = {
 }
 
 
+def _answer_cell(path: Path) -> dict:
+    """The one code cell tagged ``answer``: where a participant writes the answer."""
+    cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+             if "answer" in c.get("metadata", {}).get("tags", [])]
+    assert len(cells) == 1 and cells[0]["cell_type"] == "code", path.name
+    return cells[0]
+
+
 def _solution_answer(number: int):
     path = next((ROOT / "solutions").glob(f"{number:02d}_*.ipynb"))
-    cell = json.loads(path.read_text())["cells"][3]
+    cell = _answer_cell(path)
     namespace: dict = {}
     exec("".join(cell["source"]), namespace)
     return next(v for k, v in namespace.items() if not k.startswith("__"))
@@ -67,5 +75,5 @@ def test_unknown_exercise_is_named():
 
 def test_exercise_notebooks_leave_the_answer_to_fill_in():
     for path in ROOT.glob("*.ipynb"):
-        answer_cell = json.loads(path.read_text())["cells"][3]
+        answer_cell = _answer_cell(path)
         assert "..." in "".join(answer_cell["source"]), path.name

@@ -1,5 +1,7 @@
 """Policies, paired comparisons, sweeps on every executor, staffing searches."""
 
+import concurrent.futures as cf
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,12 +11,14 @@ import labsim
 from labsim import experiments
 from labsim.catalog import CATALOG
 from labsim.cli import main
+from labsim.costs import annual_budget_usd
+from labsim.executors import local_processes
 from labsim.experiments import compare, smallest_budget, smallest_staff, sweep
-from labsim.policy import ITEMS, annual_budget_usd, apply_policy, staffing_table
-from labsim.scenario_io import load_policy
+from labsim.policy import ITEMS, apply_policy, staffing_table
+from labsim.presets import SCENARIO_DIR, load_policy
 
 POLICIES = ("prevention_first", "resolution_first", "balanced")
-QUICK = {"years": 1.0, "replications": 4, "seed": 2, "warmup_days": 90.0}
+QUICK = labsim.RunSettings(years=1.0, replications=4, seed=2, warmup_days=90.0)
 
 
 def _max_unit_cost(base):
@@ -52,22 +56,19 @@ def test_policy_buys_whole_staff():
     assert s.arbitration.arbitrators == int(a.arbitrators // c.arbitrator_usd_per_year)
 
 
-def test_policy_money_for_a_missing_route_is_an_error(tmp_path):
-    text = open("datasets/scenarios/balanced.toml").read()
-    path = tmp_path / "p.toml"
-    path.write_text(text.replace('base_scenario = "cambodia_baseline"',
-                                 'base_scenario = "cambodia_baseline"')
-                    .replace("prevention_officers = 144000.0", "prevention_officers = 138000.0")
-                    .replace("mrc_staff = 0.0", "mrc_staff = 6000.0"))
+def test_policy_money_for_a_missing_route_is_an_error(edited_preset):
+    """Money moved from officers to MRC staff, in a base scenario with no migrant route."""
+    allocation = "policy.allocation_usd_per_year"
+    path = edited_preset("balanced", {f"{allocation}.prevention_officers": lambda v: v - 6000.0,
+                                      f"{allocation}.mrc_staff": 6000.0})
     with pytest.raises(labsim.ScenarioError) as info:
         labsim.load_scenario(path)
     assert info.value.path == "policy.allocation_usd_per_year.mrc_staff"
 
 
-def test_allocation_must_add_up_to_the_budget(tmp_path):
-    text = open("datasets/scenarios/balanced.toml").read()
-    path = tmp_path / "p.toml"
-    path.write_text(text.replace("training = 114505.0", "training = 100000.0"))
+def test_allocation_must_add_up_to_the_budget(edited_preset):
+    path = edited_preset("balanced", {"policy.allocation_usd_per_year.training":
+                                      lambda v: v - 14505.0})
     with pytest.raises(labsim.ScenarioError) as info:
         labsim.load_scenario(path)
     assert info.value.path == "policy.allocation_usd_per_year"
@@ -91,7 +92,7 @@ def test_staffing_table_scales_each_policy(baseline):
 
 @pytest.fixture(scope="module")
 def comparison():
-    return compare(list(POLICIES[:2]), processes=2, **QUICK)
+    return compare(list(POLICIES[:2]), settings=QUICK)
 
 
 def test_paired_differences_are_means_of_replication_differences(comparison):
@@ -118,7 +119,7 @@ def test_common_random_numbers_make_paired_differences_sharper(comparison):
 
 
 def test_a_scenario_compared_with_itself_shows_no_difference(baseline):
-    same = compare({"a": baseline, "b": baseline}, executor="serial", **QUICK)
+    same = compare({"a": baseline, "b": baseline}, settings=QUICK, executor="serial")
     diff = same.differences()
     assert np.allclose(diff["difference"].fillna(0), 0)
     assert not diff["clear"].any()
@@ -133,20 +134,20 @@ def test_prevention_lowers_grievances_and_resolution_shortens_queues(comparison)
 
 def test_compare_needs_two_scenarios_and_a_known_reference(baseline):
     with pytest.raises(labsim.InputError) as info:
-        compare([baseline], **QUICK)
+        compare([baseline], settings=QUICK)
     assert info.value.path == "scenarios"
     with pytest.raises(labsim.InputError) as info:
-        compare({"a": baseline, "b": baseline}, reference="c", **QUICK)
+        compare({"a": baseline, "b": baseline}, reference="c", settings=QUICK)
     assert info.value.path == "reference"
 
 
 def test_sweep_runs_every_grid_point_and_matches_compare(baseline):
     grid = {"arbitration.arbitrators": [9, 25], "collective_conciliation.conciliators": [2, 4]}
-    rows = sweep(baseline, grid=grid, executor="serial", progress=False, **QUICK)
-    assert rows["point"].nunique() == 4 and len(rows) == 4 * QUICK["replications"]
+    rows = sweep(baseline, grid=grid, executor="serial", progress=False, settings=QUICK)
+    assert rows["point"].nunique() == 4 and len(rows) == 4 * QUICK.replications
     base_point = rows[(rows["arbitration.arbitrators"] == 25)
                       & (rows["collective_conciliation.conciliators"] == 4)]
-    direct = compare({"x": baseline, "y": baseline}, executor="serial", **QUICK)
+    direct = compare({"x": baseline, "y": baseline}, settings=QUICK, executor="serial")
     pd.testing.assert_series_equal(
         base_point["days_to_outcome_median_collective_ministry"].reset_index(drop=True),
         direct.per_replication["x"]["days_to_outcome_median_collective_ministry"].reset_index(
@@ -156,58 +157,65 @@ def test_sweep_runs_every_grid_point_and_matches_compare(baseline):
 def test_sweep_cache_skips_finished_points(baseline, tmp_path, monkeypatch):
     grid = {"arbitration.arbitrators": [9, 25]}
     first = sweep(baseline, grid=grid, executor="serial", cache_dir=tmp_path, progress=False,
-                  **QUICK)
+                  settings=QUICK)
     calls = []
     real = experiments.replication_kpis_task
     monkeypatch.setattr(experiments, "replication_kpis_task",
                         lambda *a: calls.append(a) or real(*a))
     grid["arbitration.arbitrators"].append(40)
     second = sweep(baseline, grid=grid, executor="serial", cache_dir=tmp_path, progress=False,
-                   **QUICK)
-    assert len(calls) == QUICK["replications"]
+                   settings=QUICK)
+    assert len(calls) == QUICK.replications
     pd.testing.assert_frame_equal(first, second[second["point"] < 2].reset_index(drop=True))
 
 
 def test_sweep_validates_every_point_before_running(baseline):
     with pytest.raises(labsim.ScenarioError) as info:
         sweep(baseline, grid={"arbitration.objection_share": [0.2, 1.5]}, executor="serial",
-              progress=False, **QUICK)
+              progress=False, settings=QUICK)
     assert info.value.path == "arbitration.objection_share"
 
 
 def test_sweep_on_a_dask_local_cluster_equals_the_serial_run(baseline):
     distributed = pytest.importorskip("distributed")
+    dask = pytest.importorskip("dask")
     grid = {"individual_conciliation.labour_inspectors": [6, 10]}
-    serial = sweep(baseline, grid=grid, executor="serial", progress=False, **QUICK)
+    serial = sweep(baseline, grid=grid, executor="serial", progress=False, settings=QUICK)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
-        on_dask = sweep(baseline, grid=grid, executor=client, progress=True, **QUICK)
-        by_address = sweep(baseline, grid=grid, executor="dask",
-                           scheduler=cluster.scheduler_address, progress=False, **QUICK)
-    pd.testing.assert_frame_equal(serial, on_dask)
-    pd.testing.assert_frame_equal(serial, by_address)
+        on_dask = sweep(baseline, grid=grid, executor=client, progress=True, settings=QUICK)
+        by_address = sweep(baseline, grid=grid, executor=cluster.scheduler_address,
+                           progress=False, settings=QUICK)
+        with dask.config.set({"scheduler-address": cluster.scheduler_address}):
+            configured = sweep(baseline, grid=grid, executor="dask", progress=False,
+                               settings=QUICK)
+        with cf.ThreadPoolExecutor(2) as threads:
+            any_executor = sweep(baseline, grid=grid, executor=threads, progress=False,
+                                 settings=QUICK)
+    for other in (on_dask, by_address, configured, any_executor):
+        pd.testing.assert_frame_equal(serial, other)
 
 
 def test_local_processes_equal_the_serial_run(baseline):
     grid = {"individual_conciliation.labour_inspectors": [6, 10]}
-    serial = sweep(baseline, grid=grid, executor="serial", progress=False, **QUICK)
-    local = sweep(baseline, grid=grid, executor="processes", processes=2, progress=False,
-                  **QUICK)
+    serial = sweep(baseline, grid=grid, executor="serial", progress=False, settings=QUICK)
+    local = sweep(baseline, grid=grid, executor=local_processes(2), progress=False,
+                  settings=QUICK)
     pd.testing.assert_frame_equal(serial, local)
 
 
 def test_smallest_staff_meets_the_target_and_one_less_does_not(baseline):
     result = smallest_staff(baseline, "individual_conciliation.labour_inspectors",
                             "share_individual_heard_within_deadline", 0.9, low=1, high=12,
-                            executor="serial", **QUICK)
+                            settings=QUICK, executor="serial")
     n = result.level_for_mean
     assert n is not None and 1 < n <= 12
     curve = result.curve.set_index("individual_conciliation.labour_inspectors")
     assert curve.loc[n, "mean"] >= 0.9
     below = experiments.replicate(
         [labsim.with_overrides(baseline, {"individual_conciliation.labour_inspectors": n - 1})],
-        executor="serial", **QUICK)[0]["share_individual_heard_within_deadline"].mean()
+        settings=QUICK, executor="serial")[0]["share_individual_heard_within_deadline"].mean()
     assert below < 0.9
     assert result.level_for_confidence is None or result.level_for_confidence >= n
     assert "labour_inspectors" in result.describe()
@@ -217,7 +225,7 @@ def test_smallest_budget_for_a_policy(baseline):
     policy = load_policy("resolution_first")
     result = smallest_budget(policy, baseline, "share_individual_heard_within_deadline", 0.9,
                              step_usd=100_000, low_usd=100_000, high_usd=800_000,
-                             executor="serial", **QUICK)
+                             settings=QUICK, executor="serial")
     assert result.level_for_mean is not None
     assert 100_000 <= result.level_for_mean <= 800_000
     assert result.level_for_mean % 100_000 == 0
@@ -231,8 +239,8 @@ def test_items_cover_every_allocation_field():
 
 
 def test_cli_compare_prints_table_and_verdict(capsys):
-    code = main(["compare", "datasets/scenarios/prevention_first.toml",
-                 "datasets/scenarios/resolution_first.toml", "--years", "1", "--reps", "3",
+    code = main(["compare", str(SCENARIO_DIR / "prevention_first.toml"),
+                 str(SCENARIO_DIR / "resolution_first.toml"), "--years", "1", "--reps", "3",
                  "--warmup-days", "90"])
     out = capsys.readouterr().out
     assert code == 0

@@ -12,10 +12,11 @@ import pytest
 from scipy import stats
 
 import labsim
+from labsim import RunSettings
 from labsim.kpis import outcome_quantiles, t_interval
 from labsim.model import simulate
 
-PAIRED = {"years": 3.0, "replications": 10, "seed": 4, "warmup_days": 365.0, "processes": 2}
+PAIRED = RunSettings(years=3.0, replications=10, seed=4, warmup_days=365.0)
 
 
 def _product_limit(times: np.ndarray, event: np.ndarray, p: float) -> float | None:
@@ -78,11 +79,11 @@ def test_t_interval_matches_scipy_and_covers_the_mean_95_percent_of_the_time():
 
 @pytest.fixture(scope="module")
 def baseline_kpis(baseline):
-    return labsim.experiments.replicate([baseline], **PAIRED)[0]
+    return labsim.experiments.replicate([baseline], PAIRED)[0]
 
 
 def _paired(scenario):
-    return labsim.experiments.replicate([scenario], **PAIRED)[0]
+    return labsim.experiments.replicate([scenario], PAIRED)[0]
 
 
 def test_fewer_inspectors_delay_every_case_and_never_flatter_a_kpi(baseline, baseline_kpis):
@@ -112,7 +113,7 @@ def test_more_grievances_on_top_of_the_same_cases_never_shrink_a_backlog(baselin
     assert len(same) == len(a)
     both = same["end_day"].notna() & same["end_day_busier"].notna()
     assert (same.loc[both, "end_day_busier"] >= same.loc[both, "end_day"] - 1e-9).all()
-    daily = {name: labsim.run(s, **PAIRED).backlog.groupby("replication").mean()
+    daily = {name: labsim.run(s, PAIRED).backlog.groupby("replication").mean()
              for name, s in (("today", baseline), ("busier", busier))}
     for stage in ("individual_conciliation", "collective_conciliation", "arbitration"):
         paired = daily["busier"][stage] - daily["today"][stage]
@@ -135,10 +136,9 @@ def test_an_overloaded_stage_is_flagged_and_never_looks_healthy(baseline, baseli
     one = labsim.with_overrides(baseline, {"individual_conciliation.labour_inspectors": 1,
                                            "individual_conciliation.cases_per_inspector_at_once":
                                            1})
-    results = labsim.run(one, years=3, replications=10, seed=4, processes=2)
+    results = labsim.run(one, RunSettings(years=3, replications=10, seed=4))
     assert list(results.overloaded()) == ["individual_conciliation"]
-    assert labsim.run(baseline, years=3, replications=10, seed=4,
-                      processes=2).overloaded() == {}
+    assert labsim.run(baseline, RunSettings(years=3, replications=10, seed=4)).overloaded() == {}
     summary = results.summary()
     assert summary.loc["share_resolved", "mean"] < baseline_kpis["share_resolved"].mean() - 0.2
     assert summary.loc["share_individual_heard_within_deadline", "mean"] < 0.05
@@ -149,8 +149,8 @@ def test_comparison_names_the_overloaded_policy(baseline):
     one = labsim.with_overrides(baseline, {"collective_conciliation.conciliators": 1,
                                            "collective_conciliation.cases_per_conciliator_at_once":
                                            1})
-    comparison = labsim.compare({"today": baseline, "one conciliator": one}, years=2,
-                                replications=4, seed=2, processes=2)
+    comparison = labsim.compare({"today": baseline, "one conciliator": one},
+                                settings=RunSettings(years=2, replications=4, seed=2))
     overloaded = comparison.overloaded()
     assert overloaded["today"] == {}
     assert list(overloaded["one conciliator"]) == ["collective_conciliation"]
@@ -184,10 +184,9 @@ def test_disputes_still_waiting_at_the_end_strike_as_the_hazard_says(baseline):
 
 
 def test_share_resolved_does_not_depend_on_run_length(baseline):
-    short = labsim.experiments.replicate([baseline], years=3, replications=10, seed=8,
-                                         processes=2)[0]["share_resolved"]
-    long = labsim.experiments.replicate([baseline], years=6, replications=10, seed=8,
-                                        processes=2)[0]["share_resolved"]
+    short, long = (labsim.replicate([baseline], RunSettings(years=years, replications=10,
+                                                            seed=8))[0]["share_resolved"]
+                   for years in (3, 6))
     spread = np.sqrt(short.var() / 10 + long.var() / 10)
     assert abs(short.mean() - long.mean()) < 4 * spread + 0.002
 
@@ -196,7 +195,7 @@ def test_worker_days_per_strike_follow_the_inputs(baseline):
     """Worker-days lost per strike = mean workers per collective case x mean strike length,
     as the two are drawn independently (lognormal counts are rounded, so within 10%)."""
     frequent = labsim.with_overrides(baseline, {"strikes.hazard_per_day": 0.05})
-    cases = labsim.run(frequent, years=3, replications=6, seed=3, processes=2).cases
+    cases = labsim.run(frequent, RunSettings(years=3, replications=6, seed=3)).cases
     struck = cases[cases["strike_days"] > 0]
     per_strike = struck["workdays_lost"].sum() / len(struck)
     a = baseline.arrivals

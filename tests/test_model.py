@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import labsim
+from labsim import RunSettings
 from labsim.model import simulate, strike_onset
 from labsim.stages import active_staffed_stages
 
@@ -13,7 +14,7 @@ YEARS = 3
 
 @pytest.fixture(scope="module")
 def baseline_run(baseline):
-    return labsim.run(baseline, years=YEARS, replications=4, seed=5, warmup_days=120)
+    return labsim.run(baseline, RunSettings(years=YEARS, replications=4, seed=5, warmup_days=120))
 
 
 def test_every_case_entering_a_stage_leaves_it_or_is_still_there(baseline_run,
@@ -64,15 +65,15 @@ def test_littles_law_holds_for_the_daily_backlog(baseline_run):
 
 
 def test_same_seed_gives_identical_tables(baseline):
-    a = labsim.run(baseline, years=1, replications=2, seed=3)
-    b = labsim.run(baseline, years=1, replications=2, seed=3)
+    a = labsim.run(baseline, RunSettings(years=1, replications=2, seed=3))
+    b = labsim.run(baseline, RunSettings(years=1, replications=2, seed=3))
     pd.testing.assert_frame_equal(a.cases, b.cases)
     pd.testing.assert_frame_equal(a.visits, b.visits)
 
 
 def test_serial_and_parallel_runs_are_identical(baseline):
-    serial = labsim.run(baseline, years=1, replications=3, seed=9, processes=1)
-    parallel = labsim.run(baseline, years=1, replications=3, seed=9, processes=2)
+    serial = labsim.run(baseline, RunSettings(years=1, replications=3, seed=9), executor="serial")
+    parallel = labsim.run(baseline, RunSettings(years=1, replications=3, seed=9))
     pd.testing.assert_frame_equal(serial.cases, parallel.cases)
     pd.testing.assert_frame_equal(serial.kpis, parallel.kpis)
 
@@ -121,14 +122,14 @@ def test_fewer_inspectors_busier_inspectors(baseline):
     """Utilisation = arrival rate x mean service / capacity: 8 -> 7 inspectors raises it by 8/7."""
     understaffed = labsim.with_overrides(baseline,
                                          {"individual_conciliation.labour_inspectors": 7})
-    slow = labsim.run(understaffed, years=2, replications=3, seed=2).summary()
-    fast = labsim.run(baseline, years=2, replications=3, seed=2).summary()
+    slow = labsim.run(understaffed, RunSettings(years=2, replications=3, seed=2)).summary()
+    fast = labsim.run(baseline, RunSettings(years=2, replications=3, seed=2)).summary()
     kpi = "utilisation_individual_conciliation"
     assert slow.loc[kpi, "mean"] == pytest.approx(fast.loc[kpi, "mean"] * 8 / 7, rel=0.03)
 
 
 def test_strikes_switched_off_leave_no_strike_days(textbook):
-    results = labsim.run(textbook, years=1, replications=2, seed=1)
+    results = labsim.run(textbook, RunSettings(years=1, replications=2, seed=1))
     assert results.cases["strike_days"].sum() == 0
 
 
@@ -143,7 +144,7 @@ def test_strike_counts_match_the_hazard(baseline):
     flat = labsim.with_overrides(baseline, {"strikes.overdue_hazard_multiplier": 1.0,
                                             "strikes.strike_share_after_objection": 0.0,
                                             "strikes.hazard_per_day": 0.01})
-    results = labsim.run(flat, years=3, replications=4, seed=8)
+    results = labsim.run(flat, RunSettings(years=3, replications=4, seed=8))
     c = results.cases
     formal = c[c["collective_conciliation_entry_day"].notna() & (c["status"] != "open")]
     finish = formal["decision_day"].fillna(formal["collective_conciliation_exit_day"])
@@ -156,7 +157,18 @@ def test_strike_counts_match_the_hazard(baseline):
 def test_bad_run_settings_are_named(baseline):
     for kwargs, name in [({"years": 0}, "years"), ({"replications": 0}, "replications"),
                          ({"seed": -1}, "seed"), ({"warmup_days": -3}, "warmup_days"),
-                         ({"processes": 0}, "processes")]:
+                         ({"years": float("nan")}, "years"), ({"replications": 2.0},
+                                                               "replications")]:
         with pytest.raises(labsim.InputError) as info:
-            labsim.run(baseline, **kwargs)
+            RunSettings(**kwargs)
         assert info.value.path == name
+    with pytest.raises(labsim.InputError) as info:
+        labsim.run(baseline, executor="threads")
+    assert info.value.path == "executor"
+
+
+def test_numpy_numbers_are_accepted_as_settings():
+    settings = RunSettings(years=np.float64(2.0), replications=np.int64(3),
+                                  seed=np.int32(4))
+    assert (settings.years, settings.replications, settings.seed) == (2.0, 3, 4)
+    assert type(settings.replications) is int

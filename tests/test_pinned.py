@@ -26,6 +26,7 @@ CASES = {
     "textbook_network": {"seed": 11},
 }
 RUN = {"years": 1.5, "replications": 2, "warmup_days": 90.0}
+"""Run settings of the pins (with each scenario's seed)."""
 
 
 def _fingerprint(table: pd.DataFrame) -> str:
@@ -39,7 +40,7 @@ def _fingerprint(table: pd.DataFrame) -> str:
 
 
 def fingerprints(name: str) -> dict[str, str]:
-    results = labsim.run(name, **RUN, **CASES[name])
+    results = labsim.run(name, labsim.RunSettings(**RUN, **CASES[name]), executor="serial")
     kpis = results.kpis.reset_index()
     visits = results.visits[["replication", "stage", "request_day", "start_day", "end_day"]]
     return {"cases": _fingerprint(results.cases), "visits": _fingerprint(visits),

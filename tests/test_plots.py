@@ -4,15 +4,15 @@ import pytest
 from matplotlib.figure import Figure
 
 import labsim
-from labsim import plots
+from labsim import RunSettings, plots
 from labsim.experiments import compare, smallest_staff
 
-QUICK = {"years": 1.0, "replications": 3, "seed": 1, "warmup_days": 90.0}
+QUICK = RunSettings(years=1.0, replications=3, seed=1, warmup_days=90.0)
 
 
 @pytest.fixture(scope="module")
 def results():
-    return labsim.run("cambodia_baseline", **QUICK)
+    return labsim.run("cambodia_baseline", QUICK)
 
 
 def _labelled(fig: Figure) -> None:
@@ -45,10 +45,11 @@ def test_flow_diagram_conserves_cases(results):
 
 
 def test_comparison_plots_are_labelled(results):
-    comparison = compare(["prevention_first", "resolution_first"], executor="serial", **QUICK)
+    comparison = compare(["prevention_first", "resolution_first"], settings=QUICK,
+                         executor="serial")
     for fig in (plots.kpi_comparison(comparison), plots.cost_per_resolved_case(comparison)):
         _labelled(fig)
-    other = labsim.run("prevention_first", **QUICK)
+    other = labsim.run("prevention_first", QUICK)
     fig = plots.time_to_outcome_compared({"baseline": results, "prevention": other})
     _labelled(fig)
     assert len(fig.axes[0].get_legend().get_texts()) == 2
@@ -57,7 +58,7 @@ def test_comparison_plots_are_labelled(results):
 def test_staffing_curve_marks_the_target():
     result = smallest_staff("cambodia_baseline", "arbitration.arbitrators",
                             "share_collective_settled_within_deadlines", 0.5, low=3, high=30,
-                            executor="serial", **QUICK)
+                            settings=QUICK, executor="serial")
     fig = plots.staffing_curve(result)
     _labelled(fig)
     assert "arbitrators" in fig.axes[0].get_xlabel()

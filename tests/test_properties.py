@@ -5,6 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import labsim
+from labsim import RunSettings
 from labsim.catalog import CATALOG
 from labsim.records import STATUSES
 
@@ -52,7 +53,7 @@ def scenarios(draw, base):
 @given(data=st.data(), seed=st.integers(0, 2**32 - 1))
 def test_random_valid_scenarios_run_and_conserve_cases(baseline, no_case_is_lost, data, seed):
     scenario = data.draw(scenarios(baseline))
-    results = labsim.run(scenario, years=0.5, replications=1, seed=seed, warmup_days=0)
+    results = labsim.run(scenario, RunSettings(years=0.5, replications=1, seed=seed, warmup_days=0))
     cases = results.cases
     assert set(cases["status"].unique()) <= set(STATUSES)
     no_case_is_lost(cases)
@@ -73,7 +74,8 @@ def test_optional_routes_run_and_conserve_cases(no_case_is_lost, preset, staff, 
         changes = {"korea_system.adjudication_panels": staff,
                    "korea_system.unfair_dismissal_share": share,
                    "korea_system.arbitration_after_failed_mediation_share": share}
-    results = labsim.run(labsim.with_overrides(scenario, changes), years=1.5, replications=1,
-                         seed=seed, warmup_days=0)
+    results = labsim.run(labsim.with_overrides(scenario, changes),
+                         RunSettings(years=1.5, replications=1, seed=seed, warmup_days=0),
+                         executor="serial")
     no_case_is_lost(results.cases)
     assert 0.0 <= results.kpis.iloc[0]["share_resolved"] <= 1.0

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import labsim
+from labsim import RunSettings
 from labsim.cli import main
 
 
@@ -21,11 +22,11 @@ def korea():
 
 @pytest.fixture(scope="module")
 def korea_run(korea):
-    return labsim.run(korea, years=4, replications=10, seed=3, processes=2)
+    return labsim.run(korea, RunSettings(years=4, replications=10, seed=3))
 
 
 def test_each_route_conserves_cases(migrant, korea_run, no_case_is_lost):
-    migrant_run = labsim.run(migrant, years=3, replications=3, seed=2)
+    migrant_run = labsim.run(migrant, RunSettings(years=3, replications=3, seed=2))
     for results, kind in ((migrant_run, "migrant"), (korea_run, "collective")):
         assert (results.cases["kind"] == kind).any()
         no_case_is_lost(results.cases)
@@ -33,8 +34,8 @@ def test_each_route_conserves_cases(migrant, korea_run, no_case_is_lost):
 
 def test_switching_the_migrant_route_off_restores_the_core_model(baseline, migrant):
     off = labsim.with_overrides(migrant, {"migrant_route.enabled": False})
-    a = labsim.run(baseline, years=1, replications=2, seed=4)
-    b = labsim.run(off, years=1, replications=2, seed=4)
+    a = labsim.run(baseline, RunSettings(years=1, replications=2, seed=4))
+    b = labsim.run(off, RunSettings(years=1, replications=2, seed=4))
     pd.testing.assert_frame_equal(a.cases, b.cases)
     pd.testing.assert_frame_equal(a.kpis, b.kpis)
 
@@ -42,8 +43,8 @@ def test_switching_the_migrant_route_off_restores_the_core_model(baseline, migra
 def test_switching_the_korea_system_off_restores_the_core_model(korea):
     off = labsim.with_overrides(korea, {"korea_system.enabled": False})
     core = dataclasses.replace(korea, korea_system=None)
-    a = labsim.run(core, years=1, replications=2, seed=4)
-    b = labsim.run(off, years=1, replications=2, seed=4)
+    a = labsim.run(core, RunSettings(years=1, replications=2, seed=4))
+    b = labsim.run(off, RunSettings(years=1, replications=2, seed=4))
     pd.testing.assert_frame_equal(a.cases, b.cases)
     pd.testing.assert_frame_equal(a.kpis, b.kpis)
 
@@ -51,7 +52,7 @@ def test_switching_the_korea_system_off_restores_the_core_model(korea):
 def test_migrant_route_tends_to_no_queue_with_many_staff(migrant):
     """With ample MRC staff nobody waits: time at the MRC = intake + mediation + delays."""
     ample = labsim.with_overrides(migrant, {"migrant_route.mrc_staff": 10_000})
-    results = labsim.run(ample, years=3, replications=4, seed=6)
+    results = labsim.run(ample, RunSettings(years=3, replications=4, seed=6))
     visits = results.visits[results.visits["stage"] == "migrant_resource_centre"]
     waits = (visits["start_day"] - visits["request_day"]).dropna()
     assert waits.max() == 0.0
@@ -67,14 +68,14 @@ def test_migrant_route_tends_to_no_queue_with_many_staff(migrant):
 def test_scarce_mrc_staff_make_complaints_wait(migrant):
     scarce = labsim.with_overrides(migrant, {"migrant_route.mrc_staff": 1,
                                              "migrant_route.cases_per_staff_at_once": 2})
-    ample = labsim.run(migrant, years=2, replications=3, seed=1).summary()
-    short = labsim.run(scarce, years=2, replications=3, seed=1).summary()
+    ample = labsim.run(migrant, RunSettings(years=2, replications=3, seed=1)).summary()
+    short = labsim.run(scarce, RunSettings(years=2, replications=3, seed=1)).summary()
     kpi = "share_migrant_acted_on_within_deadline"
     assert short.loc[kpi, "mean"] < ample.loc[kpi, "mean"]
 
 
 def test_migrant_route_reports_its_kpis(migrant):
-    summary = labsim.run(migrant, years=3, replications=4, seed=2).summary()
+    summary = labsim.run(migrant, RunSettings(years=3, replications=4, seed=2)).summary()
     m = migrant.migrant_route
     assert summary.loc["migrant_cases_per_year", "mean"] == pytest.approx(
         m.complaints_per_year, rel=0.15)

@@ -2,8 +2,10 @@
 
 import pytest
 
+import labsim
 from labsim import ScenarioError, load_scenario, save_scenario, with_overrides
-from labsim.scenario_io import SCENARIO_DIR, scenario_from_dict, scenario_to_dict
+from labsim.presets import SCENARIO_DIR
+from labsim.scenario_io import scenario_from_dict, scenario_to_dict
 
 
 def test_every_preset_loads():
@@ -127,3 +129,38 @@ def test_errors_are_single_lines(baseline, tmp_path):
         with pytest.raises(ScenarioError) as info:
             call()
         assert "\n" not in str(info.value)
+
+
+def test_a_policy_that_is_its_own_base_is_named(edited_preset):
+    path = edited_preset("balanced", {"policy.base_scenario": "loop.toml"}, "loop.toml")
+    with pytest.raises(labsim.ScenarioError) as info:
+        labsim.load_scenario(path)
+    assert info.value.path == "policy.base_scenario"
+    assert "loop -> loop" in info.value.allowed
+
+
+def test_two_policies_naming_each_other_are_named(edited_preset):
+    edited_preset("balanced", {"policy.base_scenario": "second.toml"}, "first.toml")
+    second = edited_preset("balanced", {"policy.base_scenario": "first.toml"}, "second.toml")
+    with pytest.raises(labsim.ScenarioError) as info:
+        labsim.load_scenario(second)
+    assert "second -> first -> second" in info.value.allowed
+
+
+def test_a_policy_on_a_policy_applies_both(edited_preset):
+    """A policy may build on another policy's staff: the base is loaded as a scenario."""
+    path = edited_preset("balanced", {"policy.base_scenario": "prevention_first"})
+    scenario = labsim.load_scenario(path)
+    assert scenario.name == "balanced"
+
+
+def test_presets_are_told_apart_by_their_policy_table():
+    from labsim.presets import load_policy, preset_names
+    kinds = {}
+    for name in preset_names():
+        try:
+            load_policy(name)
+            kinds[name] = "policy"
+        except labsim.ScenarioError:
+            kinds[name] = "scenario"
+    assert kinds["prevention_first"] == "policy" and kinds["cambodia_baseline"] == "scenario"

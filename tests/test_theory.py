@@ -10,7 +10,10 @@ import pytest
 from scipy import stats
 
 import labsim
+from labsim import RunSettings
 from labsim.queueing import erlang_c, textbook_predictions
+
+pytestmark = pytest.mark.slow
 
 LOADS = {"light": (0.45, 20, 20), "medium": (1.0, 20, 20), "heavy": (1.22, 25, 50)}
 """Multiplier on every service time (utilisations about 0.3, 0.68 and 0.78-0.85), then
@@ -49,8 +52,7 @@ def _scaled(textbook, factor):
 def load_case(request, textbook):
     factor, years, replications = LOADS[request.param]
     scenario = _scaled(textbook, factor)
-    results = labsim.run(scenario, years=years, replications=replications, seed=7,
-                         warmup_days=365, processes=2)
+    results = labsim.run(scenario, RunSettings(years=years, replications=replications, seed=7))
     return request.param, textbook_predictions(scenario), results.stage_statistics()
 
 

@@ -8,8 +8,10 @@ import pytest
 import labsim
 from labsim import widgets
 from labsim.catalog import CATALOG
-from labsim.policy import annual_budget_usd, apply_policy, policy_with_increment
-from labsim.workshop import PolicySettings, policy_pair
+from labsim.costs import annual_budget_usd
+from labsim.policy import apply_policy, policy_with_increment
+from labsim.presets import standard_increment
+from labsim.workshop import PolicyControls, policy_pair
 
 
 def _find(widget, kind, description_start=""):
@@ -82,7 +84,7 @@ def test_staffing_explorer_follows_the_chosen_stage():
 
 
 def test_both_policies_spend_base_plus_the_same_increment(baseline):
-    pair = policy_pair(baseline, PolicySettings(increment_usd_per_year=300_000))
+    pair = policy_pair(baseline, PolicyControls(increment_usd_per_year=300_000))
     budgets = [annual_budget_usd(s) for s in pair.values()]
     for budget in budgets:
         assert annual_budget_usd(baseline) + 300_000 - 30_000 < budget <= (
@@ -90,7 +92,8 @@ def test_both_policies_spend_base_plus_the_same_increment(baseline):
 
 
 def test_no_extra_money_means_todays_system(baseline):
-    same = apply_policy(policy_with_increment(baseline, 0.0, 0.7, "x"), baseline)
+    nothing = policy_with_increment(baseline, 0.0, 0.7, "x", *standard_increment()[1:])
+    same = apply_policy(nothing, baseline)
     assert same.individual_conciliation == baseline.individual_conciliation
     assert same.arbitration == baseline.arbitration
     assert same.prevention.prevention_officers == baseline.prevention.prevention_officers
@@ -98,5 +101,5 @@ def test_no_extra_money_means_todays_system(baseline):
 
 def test_bad_policy_split_is_named(baseline):
     with pytest.raises(labsim.ScenarioError) as info:
-        policy_with_increment(baseline, 1000.0, 1.5, "x")
+        policy_with_increment(baseline, 1000.0, 1.5, "x", *standard_increment()[1:])
     assert info.value.path == "prevention_share"

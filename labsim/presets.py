@@ -1,0 +1,120 @@
+"""Scenario and policy files, by name or path: which is which, and what a policy makes.
+
+A file with a ``[policy]`` table is a policy: a budget split applied to its base scenario
+(another file, which may itself be a policy; a base that leads back to the policy is named).
+Any other file is a scenario. Presets live in ``datasets/scenarios``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import ScenarioError
+from .policy import Policy, apply_policy, increment_split, increment_usd_per_year
+from .scenario import Scenario
+from .scenario_io import apply_overrides, read_toml, scenario_from_dict
+from .validation import build
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "datasets" / "scenarios"
+ScenarioLike = Scenario | str | Path
+REFERENCE_POLICIES = ("prevention_first", "resolution_first")
+"""The presets whose extra money defines the standard increment and the two splits."""
+
+
+def preset_names() -> list[str]:
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+
+
+def resolve_path(name_or_path: str | Path) -> Path:
+    """A path as given, or the preset of that name in ``datasets/scenarios``."""
+    path = Path(name_or_path)
+    if path.suffix != ".toml" and not path.exists():
+        path = SCENARIO_DIR / f"{path.name}.toml"
+    if not path.is_file():
+        raise ScenarioError("file", str(path),
+                            f"an existing TOML file or a preset ({', '.join(preset_names())})")
+    return path
+
+
+def _policy(data: Mapping[str, Any], path: Path) -> Policy:
+    extra = sorted(set(data) - {"policy"})
+    if extra:
+        raise ScenarioError(extra[0], data[extra[0]], "only a [policy] table in a policy file",
+                            path.name)
+    try:
+        return build(Policy, data["policy"], "policy")
+    except ScenarioError as err:
+        raise ScenarioError(err.path, err.value, err.allowed, path.name) from None
+
+
+def _base_path(policy: Policy, path: Path) -> Path:
+    base = Path(policy.base_scenario)
+    if base.suffix == ".toml" and not base.is_absolute():
+        base = path.parent / base
+    return resolve_path(base)
+
+
+def _load(path: Path, visited: tuple[Path, ...]) -> Scenario:
+    data = read_toml(path)
+    if "policy" not in data:
+        return scenario_from_dict(data, source=path.name)
+    policy = _policy(data, path)
+    base = _base_path(policy, path)
+    chain = (*visited, path)
+    if base.resolve() in {p.resolve() for p in chain}:
+        names = " -> ".join(p.stem for p in (*chain, base))
+        raise ScenarioError("policy.base_scenario", policy.base_scenario,
+                            f"a scenario, not a policy that leads back to itself ({names})",
+                            path.name)
+    return apply_policy(policy, _load(base, chain))
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load and validate a scenario file, or a policy file applied to its base, or a preset
+    by name (e.g. ``"cambodia_baseline"``, ``"prevention_first"``)."""
+    return _load(resolve_path(name_or_path), ())
+
+
+def load_policy(name_or_path: str | Path) -> Policy:
+    """Load and validate a policy file (a ``[policy]`` table), or a preset by name."""
+    path = resolve_path(name_or_path)
+    data = read_toml(path)
+    if "policy" not in data:
+        raise ScenarioError("policy", str(path), "a TOML file with a [policy] table")
+    return _policy(data, path)
+
+
+def as_scenario(scenario: ScenarioLike) -> Scenario:
+    """A scenario as given, or loaded from a preset name or file."""
+    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+
+
+def with_overrides(scenario: ScenarioLike, overrides: Mapping[str, Any] | None = None,
+                   **kwargs: Any) -> Scenario:
+    """A validated copy of ``scenario`` (or a preset name or file) with dotted paths changed.
+
+    ``with_overrides(s, {"arbitration.arbitrators": 30})`` or, with ``__`` for dots,
+    ``with_overrides(s, arbitration__arbitrators=30)``. Sectors are addressed by index
+    or name: ``"arrivals.sectors.garment_footwear.workers"``.
+    """
+    changes = dict(overrides or {})
+    changes.update({key.replace("__", "."): v for key, v in kwargs.items()})
+    return apply_overrides(as_scenario(scenario), changes)
+
+
+@lru_cache(maxsize=1)
+def standard_increment() -> tuple[float, dict[str, float], dict[str, float]]:
+    """The extra money the reference policy presets spend on top of their base (US$/year),
+    and how prevention-first and resolution-first divide it among items: the one home of
+    the workshop's "same extra money"."""
+    policies = [load_policy(name) for name in REFERENCE_POLICIES]
+    base = load_scenario(policies[0].base_scenario)
+    increments = {round(increment_usd_per_year(p, base), 2) for p in policies}
+    if len(increments) != 1:
+        raise ScenarioError("budget_usd_per_year", sorted(increments),
+                            f"the same increment in {' and '.join(REFERENCE_POLICIES)}")
+    prevention, resolution = (increment_split(p, base) for p in policies)
+    return increments.pop(), prevention, resolution

@@ -1,0 +1,63 @@
+"""What an optional route (migrant complaints, a Korea-inspired commission) and the core
+model offer each other: the core asks each route whether it takes a case, and a route runs
+its cases with the core's declared steps, never its private state."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Protocol
+
+import simpy
+
+from .records import CaseRecords
+from .scenario import Duration, Scenario
+from .staff_pool import StaffPool
+
+
+class CaseSteps(Protocol):
+    """The steps of the core model a route may use."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    records: CaseRecords
+    pools: dict[str, StaffPool]
+
+    def uniform(self, name: str, case: int) -> float:
+        """Case ``case``'s own uniform draw from stream ``name``."""
+
+    def duration(self, name: str, case: int, duration: Duration) -> float:
+        """Case ``case``'s own draw of ``duration`` from stream ``name``, in days."""
+
+    def enter(self, case: int, stage: str) -> None:
+        """Record that the case enters ``stage`` now."""
+
+    def leave(self, case: int, stage: str, outcome: str | None = None) -> None:
+        """Record that the case leaves ``stage`` now, closing it with ``outcome`` if given."""
+
+    def close(self, case: int, outcome: str) -> None:
+        """Close the case now with ``outcome``."""
+
+    def served(self, case: int, stage: str, service: Duration) -> Generator:
+        """Enter a staffed stage, wait for staff and be served."""
+
+    def individual(self, case: int) -> Generator:
+        """Individual conciliation by labour inspectors, then court if it fails."""
+
+    def court(self, case: int, may_lapse: bool = True) -> Generator:
+        """Court, unless the claim lapses (``may_lapse``)."""
+
+    def arbitration(self, case: int, strikes_while_waiting: bool) -> Generator:
+        """The Arbitration Council and what follows its award."""
+
+    def maybe_strike(self, case: int, stream: str, share: float) -> None:
+        """A strike starting now with probability ``share``."""
+
+
+class Route(Protocol):
+    """An optional route: it takes some cases and runs them."""
+
+    def takes(self, case: int) -> bool:
+        """Whether this route handles case ``case`` once it leaves the workplace."""
+
+    def process(self, case: int) -> Generator:
+        """The SimPy process of a case this route takes."""

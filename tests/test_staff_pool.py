@@ -1,0 +1,74 @@
+"""StaffPool, labsim's lighter multi-server queue, against SimPy's own Resource."""
+
+import numpy as np
+import pytest
+import simpy
+
+import labsim
+from labsim.model import simulate
+from labsim.staff_pool import StaffPool
+
+
+def _waits_with(make_queue, arrivals, services, capacity):
+    """Start and end day of each visit when ``make_queue`` serves the same arrivals."""
+    env = simpy.Environment()
+    serve = make_queue(env, capacity)
+    started, ended = np.full(len(arrivals), np.nan), np.full(len(arrivals), np.nan)
+
+    def visit(i):
+        yield env.timeout(arrivals[i])
+        started[i] = yield from serve(i, services[i])
+        ended[i] = env.now
+
+    for i in range(len(arrivals)):
+        env.process(visit(i))
+    env.run()
+    return started, ended
+
+
+def _pool(env, capacity):
+    pool = StaffPool(env, "stage", capacity)
+
+    def serve(case, days):
+        return (yield pool.serve(days, case))
+    return serve
+
+
+def _resource(env, capacity):
+    resource = simpy.Resource(env, capacity)
+
+    def serve(case, days):
+        with resource.request() as request:
+            yield request
+            start = env.now
+            yield env.timeout(days)
+        return start
+    return serve
+
+
+@pytest.mark.parametrize("capacity", [1, 3, 8])
+def test_staff_pool_serves_exactly_like_a_simpy_resource(capacity):
+    rng = np.random.default_rng(capacity)
+    arrivals = np.sort(rng.uniform(0, 200, 400))
+    services = rng.exponential(2.5 * capacity, 400)
+    pool = _waits_with(_pool, arrivals, services, capacity)
+    resource = _waits_with(_resource, arrivals, services, capacity)
+    np.testing.assert_allclose(pool[0], resource[0])
+    np.testing.assert_allclose(pool[1], resource[1])
+    assert np.nanmax(pool[0] - arrivals) > 0  # the test has queues in it
+
+
+def test_every_staff_visit_names_its_case(baseline):
+    out = simulate(baseline, seed=2, replication=0, horizon_days=500)
+    visits, cases = out.visits, out.cases.set_index("case_id")
+    for stage in ("individual_conciliation", "collective_conciliation", "arbitration"):
+        here = visits[visits["stage"] == stage]
+        entered = cases.loc[here["case_id"], f"{stage}_entry_day"].to_numpy()
+        assert (here["request_day"].to_numpy() >= entered - 1e-9).all(), stage
+    here = visits[(visits["stage"] == "individual_conciliation") & visits["end_day"].notna()]
+    first = here.drop_duplicates("case_id")
+    started = cases.loc[first["case_id"], "individual_conciliation_start_day"].to_numpy()
+    np.testing.assert_allclose(first["start_day"].to_numpy(), started)
+    assert labsim.run(baseline, labsim.RunSettings(years=1, replications=2),
+                      executor="serial").visits.columns[:3].tolist() == [
+        "replication", "stage", "case_id"]
