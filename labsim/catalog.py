@@ -54,8 +54,10 @@ POPULATIONS = {
     "individual": "individual grievances that arose after the warm-up",
     "collective": "collective grievances that arose after the warm-up",
     "migrant": "migrant workers' complaints lodged after the warm-up",
-    "individual_ministry": "individual disputes filed with the ministry after the warm-up",
-    "collective_ministry": "collective disputes filed with the ministry after the warm-up",
+    "individual_filed": ("individual disputes filed beyond the workplace (with the ministry's "
+                         "inspectors, or a commission where there is one) after the warm-up"),
+    "collective_filed": ("collective disputes filed beyond the workplace (with the ministry, or "
+                         "a commission where there is one) after the warm-up"),
     "individual_heard": ("individual disputes filed with the ministry after the warm-up and "
                          "at least the hearing deadline before the end of the run"),
     "collective_deadlines": ("collective disputes filed with the ministry after the warm-up and "
@@ -64,7 +66,8 @@ POPULATIONS = {
                         "least a year before the end of the run"),
     "arbitration": ("cases registered at the Arbitration Council after the warm-up and at "
                     "least 60 days before the end of the run"),
-    "arbitration_decided": "Arbitration Council cases decided (settled or awarded)",
+    "arbitration_year": ("cases registered at the Arbitration Council after the warm-up and at "
+                         "least a year before the end of the run"),
     "migrant_acted": ("migrant complaints lodged after the warm-up and at least the action "
                       "deadline before the end of the run"),
     "migrant_year": ("migrant complaints lodged after the warm-up and at least a year before "
@@ -74,7 +77,8 @@ POPULATIONS = {
     "mediation": "interest disputes that went to mediation",
     "strikes": "strikes that started after the warm-up",
     "resolved": "cases resolved after the warm-up",
-    "resolved_ministry": "cases resolved after the warm-up that had been filed with the ministry",
+    "resolved_filed": ("disputes resolved after the warm-up that had been filed beyond the "
+                       "workplace"),
     "settled_migrant": "migrant complaints settled after the warm-up",
     "spending": "the yearly budget of the scenario's staff and training",
     "staff_time": "staff time after the warm-up",
@@ -82,7 +86,12 @@ POPULATIONS = {
     "backlog_days": "open cases every day after the warm-up",
 }
 """Who a KPI describes. Every KPI counts cases still open: as not (yet) resolved, as past a
-deadline once it has passed, or as censored in a time-to-outcome curve."""
+deadline once it has passed, or as censored in a time-to-outcome curve.
+
+A better direction is given only where no starved or stuck system can score better: how
+cases end (dropped, unresolved, abandoned, to court) and where they sit (open or waiting at a
+stage) are described, not judged, since a case stuck upstream is neither dropped nor open
+downstream. ``share_open_after_a_year`` and ``share_resolved`` judge."""
 
 STAGE_LABELS = {
     "workplace": "Workplace (bipartite)",
@@ -131,8 +140,8 @@ _TIMED = {
     "individual": ("individual grievances", "from the grievance"),
     "collective": ("collective grievances", "from the grievance"),
     "migrant": ("migrant complaints", "from lodging"),
-    "individual_ministry": ("individual disputes filed with the ministry", "from filing"),
-    "collective_ministry": ("collective disputes filed with the ministry", "from filing"),
+    "individual_filed": ("individual disputes filed beyond the workplace", "from filing"),
+    "collective_filed": ("collective disputes filed beyond the workplace", "from filing"),
 }
 """Populations with a time-to-outcome curve: (what, plural; measured from)."""
 
@@ -151,10 +160,10 @@ def _fixed() -> list[KPI]:
         k("share_resolved", "Grievances resolved within a year", "Resolved within a year",
           "share", "percent", "higher", "grievances_a_year_before_end"),
         k("share_dropped", "Grievances dropped within a year (withdrawn, lapsed, abandoned)",
-          "Dropped within a year", "share", "percent", "lower",
+          "Dropped within a year", "share", "percent", "neither",
           "grievances_a_year_before_end"),
         k("share_unresolved", "Grievances closed unresolved within a year",
-          "Unresolved within a year", "share", "percent", "lower",
+          "Unresolved within a year", "share", "percent", "neither",
           "grievances_a_year_before_end"),
         k("share_open_after_a_year", "Grievances still open after a year", "Open after a year",
           "share", "percent", "lower", "grievances_a_year_before_end"),
@@ -170,8 +179,9 @@ def _fixed() -> list[KPI]:
         k("share_collective_resolved_at_arbitration",
           "Collective disputes resolved at the Arbitration Council",
           "Resolved at the Council", "share", "percent", "neither", "collective_year"),
-        k("arbitration_settled_share", "Arbitration Council cases settled before an award",
-          "Council cases settled", "share", "percent", "neither", "arbitration_decided"),
+        k("arbitration_settled_share",
+          "Arbitration Council cases settled before an award (within a year of registration)",
+          "Council cases settled", "share", "percent", "neither", "arbitration_year"),
         k("arbitration_share_within_15_working_days",
           "Arbitration Council cases decided within 15 working days",
           "Council within 15 working days", "share", "percent", "higher", "arbitration"),
@@ -186,9 +196,9 @@ def _fixed() -> list[KPI]:
           "usd", "neither", "spending"),
         k("cost_usd_per_resolved_grievance", "Cost per grievance resolved (all grievances)",
           "Cost per resolved grievance", "US$/case", "usd", "lower", "resolved"),
-        k("cost_usd_per_resolved_ministry_case",
-          "Resolution cost per dispute resolved after filing with the ministry",
-          "Cost per resolved ministry case", "US$/case", "usd", "lower", "resolved_ministry"),
+        k("cost_usd_per_resolved_filed_case",
+          "Cost of resolution staff per dispute resolved after filing beyond the workplace",
+          "Cost per resolved filed dispute", "US$/case", "usd", "lower", "resolved_filed"),
         k("strikes_per_year", "Strikes per year", "Strikes", "strikes/year", "count", "lower",
           "strikes"),
         k("strike_days_per_year", "Strike days per year", "Strike days", "strike days/year",
@@ -200,7 +210,7 @@ def _fixed() -> list[KPI]:
         k("share_migrant_resolved_at_mrc", "Migrant complaints settled at the MRC within a year",
           "Settled at the MRC", "share", "percent", "higher", "migrant_year"),
         k("share_migrant_abandoned", "Migrant complaints abandoned within a year",
-          "Abandoned", "share", "percent", "lower", "migrant_year"),
+          "Abandoned", "share", "percent", "neither", "migrant_year"),
         k("share_migrant_resolved", "Migrant complaints resolved within a year",
           "Migrant complaints resolved", "share", "percent", "higher", "migrant_year"),
         k("share_migrant_acted_on_within_deadline",
@@ -219,7 +229,7 @@ def _fixed() -> list[KPI]:
         k("share_adjudication_reviewed", "Adjudication cases taken to national review",
           "Reviewed", "share", "percent", "neither", "adjudication"),
         k("share_adjudication_to_court", "Adjudication cases taken to court",
-          "To court", "share", "percent", "lower", "adjudication"),
+          "To court", "share", "percent", "neither", "adjudication"),
         k("mediation_success_share", "Mediations that succeed", "Mediation success", "share",
           "percent", "higher", "mediation"),
     ]
@@ -243,7 +253,7 @@ def _stage_family(stage: str) -> list[KPI]:
             f"Resolved at {short}", "share", "percent", "higher",
             f"{population}, at least a year before the end of the run"),
         KPI(f"backlog_end_{stage}", f"Open cases at {label} on the last day of the run",
-            f"Open at {short}", "open cases", "count", "lower", "open_at_end"),
+            f"Open at {short}", "open cases", "count", "neither", "open_at_end"),
     ]
     if stage != "workplace":
         kpis.append(KPI(f"{stage}_cases_per_year", f"Cases reaching {label} per year",
@@ -256,8 +266,11 @@ def _stage_family(stage: str) -> list[KPI]:
                 f"{short}: staff busy", "share of staff time", "percent", "neither",
                 "staff_time"),
             KPI(f"backlog_trend_{stage}", f"Growth of open cases at {label} per year",
-                f"{short}: backlog growth", "cases/year", "number", "lower", "backlog_days",
+                f"{short}: backlog growth", "cases/year", "number", "neither", "backlog_days",
                 signed=True),
+            KPI(f"waiting_end_{stage}", f"Cases waiting for {staff} on the last day of the run",
+                f"{short}: waiting at the end", "open cases", "count", "neither",
+                "open_at_end"),
         ]
     return kpis
 
@@ -275,9 +288,9 @@ DEADLINE_KPI_OF_STAGE = {
 """The legal deadline each staffed stage is held to, as a KPI."""
 
 COST_KPIS = ("budget_usd_per_year", "cost_usd_per_resolved_grievance",
-             "cost_usd_per_resolved_ministry_case")
-"""What a policy costs, per year and per resolved case (all grievances, and ministry cases)."""
-STAFFING_COST_KPIS = ("cost_usd_per_resolved_ministry_case", "budget_usd_per_year")
+             "cost_usd_per_resolved_filed_case")
+"""What a policy costs, per year and per resolved case (all grievances, and filed disputes)."""
+STAFFING_COST_KPIS = ("cost_usd_per_resolved_filed_case", "budget_usd_per_year")
 """What staffing costs: beside a stage's deadline, utilisation and backlog growth."""
 
 KEY_KPIS = (
@@ -288,9 +301,9 @@ KEY_KPIS = (
     "share_resolved",
     "share_open_after_a_year",
     "share_ended_at_workplace",
-    "days_to_outcome_median_individual_ministry",
-    "days_to_outcome_median_collective_ministry",
-    "days_to_outcome_p90_collective_ministry",
+    "days_to_outcome_median_individual_filed",
+    "days_to_outcome_median_collective_filed",
+    "days_to_outcome_p90_collective_filed",
     "share_collective_settled_within_deadlines",
     "share_individual_heard_within_deadline",
     "utilisation_individual_conciliation",
@@ -307,25 +320,25 @@ BRIEF_KPIS = KEY_KPIS + STAFFING_COST_KPIS[::-1]
 
 VERDICT_KPIS = (
     "strike_days_per_year",
-    "days_to_outcome_median_collective_ministry",
-    "days_to_outcome_median_individual_ministry",
+    "days_to_outcome_median_collective_filed",
+    "days_to_outcome_median_individual_filed",
     "share_collective_settled_within_deadlines",
     "share_individual_heard_within_deadline",
     "share_resolved",
-    "cost_usd_per_resolved_ministry_case",
+    "cost_usd_per_resolved_filed_case",
     "grievances_per_year",
 )
-"""What a workshop verdict speaks of. Speed is judged on disputes filed with the ministry,
+"""What a workshop verdict speaks of. Speed is judged on disputes filed beyond the workplace,
 so that cases settled at the workplace do not blur the comparison."""
 
 PLOT_KPIS = (
     "strike_days_per_year",
-    "days_to_outcome_median_collective_ministry",
-    "days_to_outcome_median_individual_ministry",
+    "days_to_outcome_median_collective_filed",
+    "days_to_outcome_median_individual_filed",
     "share_collective_settled_within_deadlines",
     "share_individual_heard_within_deadline",
     "share_resolved",
-    "cost_usd_per_resolved_ministry_case",
+    "cost_usd_per_resolved_filed_case",
     "grievances_per_year",
     "workdays_lost_per_year",
 )

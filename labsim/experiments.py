@@ -87,8 +87,10 @@ class Comparison:
 
         ``relative`` columns divide by the reference mean; ``clear`` is True when the
         interval excludes zero; ``better`` says whether the difference is an improvement.
-        ``beyond_run`` is True when either side's Kaplan-Meier curve did not reach the
-        quantile within the run: the difference of lower bounds is then not a difference.
+        ``beyond_run`` is True when a side's Kaplan-Meier curve did not reach the quantile
+        within the run, so its values are lower bounds: the difference is then clear only
+        when that side is clearly the longer one, and ``at_least`` says the difference may
+        be larger still.
         """
         ref = self.per_replication[self.reference]
         rows = []
@@ -98,26 +100,36 @@ class Comparison:
             for kpi in table.columns.intersection(ref.columns):
                 if is_flag(kpi):
                     continue
-                flag = censored_flag(kpi)
-                beyond = bool(flag in table.columns
-                              and (table[flag].any() or ref[flag].any()))
-                diff = (table[kpi] - ref[kpi]).to_numpy(dtype=float)
-                mean, low, high = t_interval(diff, self.level)
-                base = float(ref[kpi].mean())
-                clear = bool(low > 0 or high < 0) and not beyond
-                lower_better = CATALOG[kpi].lower_is_better
-                better = (None if lower_better is None or not clear
-                          else bool((mean < 0) == lower_better))
-                rows.append({
-                    "scenario": name, "reference": self.reference, "kpi": kpi,
-                    "difference": mean, "ci_low": low, "ci_high": high,
-                    "relative": mean / base if base else np.nan,
-                    "relative_ci_low": low / base if base else np.nan,
-                    "relative_ci_high": high / base if base else np.nan,
-                    "clear": clear, "better": better, "unit": CATALOG[kpi].unit,
-                    "beyond_run": beyond,
-                })
+                rows.append(self._difference(name, kpi, table, ref))
         return pd.DataFrame(rows)
+
+    def _difference(self, name: str, kpi: str, table: pd.DataFrame,
+                    ref: pd.DataFrame) -> dict[str, object]:
+        flag = censored_flag(kpi)
+        censored = (bool(table[flag].any()), bool(ref[flag].any())) if flag in table else (
+            False, False)
+        diff = (table[kpi] - ref[kpi]).to_numpy(dtype=float)
+        mean, low, high = t_interval(diff, self.level)
+        base = float(ref[kpi].mean())
+        if censored == (True, False):  # the scenario's times are lower bounds
+            clear = bool(low > 0)
+        elif censored == (False, True):  # the reference's are
+            clear = bool(high < 0)
+        else:
+            clear = bool(low > 0 or high < 0) and not any(censored)
+        lower_better = CATALOG[kpi].lower_is_better
+        better = None if lower_better is None or not clear else bool((mean < 0) == lower_better)
+        relative = [v / base if base else np.nan for v in (mean, low, high)]
+        if not CATALOG[kpi].signed:  # a count or a time cannot fall by more than all of it
+            relative = [max(v, -1.0) if not np.isnan(v) else v for v in relative]
+        return {
+            "scenario": name, "reference": self.reference, "kpi": kpi,
+            "difference": mean, "ci_low": low, "ci_high": high,
+            "relative": relative[0], "relative_ci_low": relative[1],
+            "relative_ci_high": relative[2], "clear": clear, "better": better,
+            "unit": CATALOG[kpi].unit, "beyond_run": any(censored),
+            "at_least": any(censored) and clear,
+        }
 
 
 def compare(scenarios: Mapping[str, ScenarioLike] | Sequence[ScenarioLike],

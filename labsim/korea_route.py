@@ -33,7 +33,9 @@ class LabourRelationsCommission:
         return self._adjudication(case)
 
     def _mediation(self, case: int) -> Generator:
-        """Mediation committee; the legal window cuts a mediation short, and it then fails."""
+        """Mediation committee within the legal window, counted from the application: a
+        mediation not finished by then, still queuing or under way, fails, and lawful
+        industrial action may follow."""
         core, k = self.core, self.params
         public = core.uniform("korea.public_service", case) < k.public_service_share
         window = k.public_mediation_window_days if public else k.mediation_window_days
@@ -41,9 +43,11 @@ class LabourRelationsCommission:
         preventive = core.uniform("korea.preventive", case) < k.preventive_mediation_share
         success = k.mediation_success_share + (k.preventive_mediation_uplift if preventive else 0)
         core.enter(case, "mediation")
-        start = yield core.pools["mediation"].serve(min(needed, window), case)
-        core.records.mediation_start_day[case] = start
-        if needed <= window and core.uniform("korea.mediation_outcome", case) < success:
+        deadline = core.env.now + window
+        start = yield core.pools["mediation"].serve(needed, case, core.started(case, "mediation"),
+                                                    deadline_day=deadline)
+        in_time = start is not None and start + needed <= deadline
+        if in_time and core.uniform("korea.mediation_outcome", case) < success:
             core.leave(case, "mediation", "mediated")
             return
         core.leave(case, "mediation")

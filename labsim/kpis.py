@@ -31,8 +31,10 @@ decided within 20 working days (28 calendar days) if they were going to be."""
 
 def stage_entry_exit(cases: pd.DataFrame, stage: str) -> tuple[np.ndarray, np.ndarray]:
     """Entry and exit days of every case at ``stage`` (NaN entry: never there; NaN exit: still)."""
-    if stage == "workplace":
-        return cases["arrival_day"].to_numpy(), cases["workplace_exit_day"].to_numpy()
+    if stage == "workplace":  # migrant complaints go straight to a resource centre
+        at_work = (cases["kind"] != "migrant").to_numpy()
+        return (np.where(at_work, cases["arrival_day"].to_numpy(), np.nan),
+                cases["workplace_exit_day"].to_numpy())
     return (cases[f"{stage}_entry_day"].to_numpy(), cases[f"{stage}_exit_day"].to_numpy())
 
 
@@ -349,7 +351,7 @@ def _cost_kpis(cases: pd.DataFrame, scenario: Scenario, window: tuple[float, flo
     return {
         "budget_usd_per_year": budget,
         "cost_usd_per_resolved_grievance": budget / per_year if per_year else np.nan,
-        "cost_usd_per_resolved_ministry_case": (resolution_budget / per_year_filed
+        "cost_usd_per_resolved_filed_case": (resolution_budget / per_year_filed
                                                 if per_year_filed else np.nan),
     }
 
@@ -397,7 +399,7 @@ def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
         _outcome_times(kpi, kind, np.where(of_kind, cases["arrival_day"].to_numpy(), np.nan),
                        end_day, window)
     for kind in ("individual", "collective"):
-        _outcome_times(kpi, f"{kind}_ministry", _filed(cases, kind), end_day, window)
+        _outcome_times(kpi, f"{kind}_filed", _filed(cases, kind), end_day, window)
     kpi.update(_deadline_kpis(cases, scenario, stages, window))
     if scenario.migrant_on:
         kpi.update(_migrant_kpis(cases, counted, scenario, window, years))
@@ -412,6 +414,9 @@ def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
     for stage in stages:
         if stage in capacity:
             kpi[f"backlog_trend_{stage}"] = backlog_trend_per_year(cases, stage, window)
+            here = visits[visits["stage"] == stage]
+            kpi[f"waiting_end_{stage}"] = float(
+                (here["start_day"].isna() & here["end_day"].isna()).sum())
     if scenario.costs is not None:
         kpi.update(_cost_kpis(cases, scenario, window, years))
     kpi.update(_strike_kpis(cases, window, years))
@@ -444,9 +449,11 @@ OVERLOAD_UTILISATION = 0.98
 def overloaded_stages(summary: pd.DataFrame) -> dict[str, str]:
     """Staffed stages that cannot keep up with their cases, each with the reason.
 
-    Reads a ``summarise`` table: the backlog trend's confidence interval lies above zero and
-    its mean exceeds OVERLOAD_GROWTH_SHARE of the stage's yearly arrivals, or utilisation is
-    at least OVERLOAD_UTILISATION.
+    Reads a ``summarise`` table. A stage is overloaded when its staff are busy at least
+    OVERLOAD_UTILISATION of the time, or when its backlog grows by more than
+    OVERLOAD_GROWTH_SHARE of its yearly cases a year (the growth's confidence interval above
+    zero; with one replication, the growth itself) while cases are left waiting for staff at
+    the end: a backlog that grows only because the run started empty is not overload.
     """
     found = {}
     for name in summary.index:
@@ -455,13 +462,13 @@ def overloaded_stages(summary: pd.DataFrame) -> dict[str, str]:
         stage = name.removeprefix("utilisation_")
         busy = float(summary.loc[name, "mean"])
         trend = summary.loc[f"backlog_trend_{stage}"]
-        arrivals = float(summary.loc[f"{stage}_cases_per_year", "mean"])
-        grows = (trend["ci_low"] > 0
-                 and trend["mean"] > OVERLOAD_GROWTH_SHARE * max(arrivals, 1e-9))
-        if grows:
+        arrivals = max(float(summary.loc[f"{stage}_cases_per_year", "mean"]), 1e-9)
+        surely = trend["ci_low"] > 0 if not np.isnan(trend["ci_low"]) else trend["mean"] > 0
+        waiting = float(summary.loc[f"waiting_end_{stage}", "mean"]) > 0
+        if surely and waiting and trend["mean"] > OVERLOAD_GROWTH_SHARE * arrivals:
             found[stage] = (f"its backlog grows by about {trend['mean']:,.0f} cases a year "
-                            f"({trend['mean'] / max(arrivals, 1e-9):.0%} of its "
-                            f"{arrivals:,.0f} yearly cases)")
+                            f"({trend['mean'] / arrivals:.0%} of its {arrivals:,.0f} yearly "
+                            "cases)")
         elif busy >= OVERLOAD_UTILISATION:
             found[stage] = f"its staff are busy {busy:.0%} of the time"
     return found

@@ -34,9 +34,8 @@ class MigrantResourceCentre:
         if abroad and rec.lodged_by[case] == LodgedBy.worker.value:
             yield core.env.timeout(core.duration("migrant.abroad_delay.intake", case,
                                                  m.abroad_delay))
-        start = yield core.pools[STAGE].serve(core.duration("migrant.intake", case, m.intake),
-                                              case)
-        rec.migrant_resource_centre_start_day[case] = start
+        yield core.pools[STAGE].serve(core.duration("migrant.intake", case, m.intake), case,
+                                      core.started(case, STAGE))
         if abroad:
             yield core.env.timeout(core.duration("migrant.abroad_delay.mediation", case,
                                                  m.abroad_delay))

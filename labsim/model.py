@@ -13,7 +13,7 @@ its cases with the core's declared steps (``routes.CaseSteps``).
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
 import numpy as np
@@ -160,12 +160,16 @@ class DisputeSystem:
         if outcome is not None:
             self.close(case, outcome)
 
+    def started(self, case: int, stage: str) -> Callable[[float], None]:
+        """What a staff pool calls when service of ``case`` at ``stage`` begins."""
+        column = getattr(self.records, f"{stage}_start_day")
+        return lambda day: column.__setitem__(case, day)
+
     def served(self, case: int, stage: str, service: Duration) -> Generator:
         """Enter a staffed stage, wait for staff and be served; records the start day."""
         self.enter(case, stage)
-        start = yield self.pools[stage].serve(self.duration(f"{stage}.service", case, service),
-                                              case)
-        getattr(self.records, f"{stage}_start_day")[case] = start
+        yield self.pools[stage].serve(self.duration(f"{stage}.service", case, service), case,
+                                      self.started(case, stage))
 
     # -- the core path ----------------------------------------------------------------
     def individual(self, case: int) -> Generator:
@@ -199,9 +203,9 @@ class DisputeSystem:
             round_ = f"collective_conciliation.round{rec.conciliation_rounds[case]}"
             yield env.timeout(self.duration(f"{round_}.appointment", case,
                                              cc.appointment_delay))
-            start = yield pool.serve(self.duration(f"{round_}.service", case, cc.service), case)
-            if rec.conciliation_rounds[case] == 1:
-                rec.collective_conciliation_start_day[case] = start
+            first = rec.conciliation_rounds[case] == 1
+            yield pool.serve(self.duration(f"{round_}.service", case, cc.service), case,
+                             self.started(case, "collective_conciliation") if first else None)
             u = self.uniform(f"{round_}.outcome", case)
             if u < cc.outcomes.agreement + cc.outcomes.withdrawal:
                 break

@@ -39,8 +39,10 @@ def format_estimate(name: str, row: Mapping) -> tuple[str, str]:
     beyond = row.get("beyond_run")
     if not _missing(beyond) and beyond > 0:
         return f"> {format_value(name, row['mean'])}", "(beyond the run)"
+    if _missing(row["mean"]):
+        return "-", "(not measured: run too short)"
     if _missing(row["ci_low"]):
-        return format_value(name, row["mean"]), "(no CI)"
+        return format_value(name, row["mean"]), "(one replication: no CI)"
     return (format_value(name, row["mean"]),
             f"[{format_value(name, row['ci_low'])}, {format_value(name, row['ci_high'])}]")
 
@@ -106,6 +108,34 @@ def _interval(name: str, r: Mapping) -> str:
     return f"{r['relative_ci_low'] * 100:+.0f}% to {r['relative_ci_high'] * 100:+.0f}%"
 
 
+def _said_of(name: str, r: Mapping) -> tuple[str, str]:
+    """What can be said of one paired difference: (short text for a table cell, words for a
+    verdict line). Never prints nan; a difference beyond the run is said as a lower bound."""
+    tag = "" if r["better"] is None else (" better" if r["better"] else " worse")
+    if _missing(r["difference"]):
+        return "-", "not measured (the run is too short for it)"
+    if _missing(r["ci_low"]):
+        return "-", "cannot tell (one replication gives no interval)"
+    if r["beyond_run"] and not r["clear"]:
+        return ("beyond the run", "cannot compare: the time lies beyond the simulated period "
+                "for at least one of them")
+    if CATALOG[name].format == "percent":
+        cell = (f"{r['difference'] * 100:+.1f} pts [{r['ci_low'] * 100:+.1f}, "
+                f"{r['ci_high'] * 100:+.1f}]")
+    elif CATALOG[name].signed or _absolute(r):
+        cell = f"{r['difference']:+,.1f} [{r['ci_low']:+,.1f}, {r['ci_high']:+,.1f}]"
+    else:
+        cell = (f"{r['relative'] * 100:+.0f}% [{r['relative_ci_low'] * 100:+.0f}, "
+                f"{r['relative_ci_high'] * 100:+.0f}]")
+    if not r["clear"]:
+        return cell + " (not clear)", f"no clear difference (95% CI {_interval(name, r)})"
+    change = _change(name, r["difference"], r["relative"])
+    if r["at_least"]:
+        return (f"at least {cell}{tag}", f"at least {change}: longer than the simulated period "
+                f"shows{';' if tag else ''}{tag}")
+    return cell + tag, f"{change} (95% CI {_interval(name, r)}{';' if tag else ''}{tag})"
+
+
 def verdict(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> list[str]:
     """Plain-language lines, e.g. 'resolution_first vs prevention_first: Strike days per year:
     39% more (95% CI +14% to +63%; worse)'."""
@@ -113,43 +143,16 @@ def verdict(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> li
     for name, rows in differences.groupby("scenario", sort=False):
         rows = rows.set_index("kpi")
         for k in kpis:
-            if k not in rows.index:
-                continue
-            r = rows.loc[k]
-            head = f"{name} vs {r['reference']}: {kpi(k).label}"
-            if r["beyond_run"]:
-                lines.append(f"{head}: cannot compare, the time lies beyond the simulated "
-                             "period for at least one of them")
-            elif _missing(r["difference"]):
-                lines.append(f"{head}: not measured (the run is too short for it)")
-            elif _missing(r["ci_low"]):
-                lines.append(f"{head}: cannot tell (too few replications)")
-            elif not r["clear"]:
-                lines.append(f"{head}: no clear difference (95% CI {_interval(k, r)})")
-            else:
-                tag = "" if r["better"] is None else ("; better" if r["better"] else "; worse")
-                lines.append(f"{head}: {_change(k, r['difference'], r['relative'])} "
-                             f"(95% CI {_interval(k, r)}{tag})")
+            if k in rows.index:
+                r = rows.loc[k]
+                lines.append(f"{name} vs {r['reference']}: {kpi(k).label}: "
+                             f"{_said_of(k, r)[1]}")
     return lines
 
 
 def format_change(name: str, r: Mapping) -> str:
     """A paired difference as a table cell: '+39% [+14, +63] worse' or '(not clear)'."""
-    if r["beyond_run"]:
-        return "beyond the run"
-    if CATALOG[name].format == "percent":
-        text = (f"{r['difference'] * 100:+.1f} pts [{r['ci_low'] * 100:+.1f}, "
-                f"{r['ci_high'] * 100:+.1f}]")
-    elif CATALOG[name].signed or _absolute(r):
-        if _missing(r["ci_low"]):
-            return "-"
-        text = f"{r['difference']:+,.1f} [{r['ci_low']:+,.1f}, {r['ci_high']:+,.1f}]"
-    else:
-        text = (f"{r['relative'] * 100:+.0f}% [{r['relative_ci_low'] * 100:+.0f}, "
-                f"{r['relative_ci_high'] * 100:+.0f}]")
-    if not r["clear"]:
-        return text + " (not clear)"
-    return text + ("" if r["better"] is None else (" better" if r["better"] else " worse"))
+    return _said_of(name, r)[0]
 
 
 def format_comparison(kpis: pd.DataFrame, differences: pd.DataFrame, full: bool = False) -> str:
@@ -173,6 +176,12 @@ def format_comparison(kpis: pd.DataFrame, differences: pd.DataFrame, full: bool 
     return _table(header, rows, right=set())
 
 
+def _tolerance(name: str, tolerance: float) -> str:
+    if CATALOG[name].format == "percent":
+        return _points(tolerance)
+    return format_value(name, tolerance)
+
+
 def format_evidence(table: pd.DataFrame) -> str:
     """The evidence table: figure | observed | simulated [95% CI] | used in fitting |
     tolerance | within tolerance | expected miss (reason)."""
@@ -185,6 +194,6 @@ def format_evidence(table: pd.DataFrame) -> str:
                      f"{format_value(k, r['simulated'])} [{format_value(k, r['ci_low'])}, "
                      f"{format_value(k, r['ci_high'])}]",
                      "yes" if r["used_in_fit"] else "held out",
-                     f"+/- {format_value(k, r['tolerance'])}", within, r["expected_miss"]))
+                     f"+/- {_tolerance(k, r['tolerance'])}", within, r["expected_miss"]))
     return _table(("figure", "observed", "simulated [95% CI]", "used in fitting", "tolerance",
                    "within tolerance", "expected miss (reason)"), rows, right={1})

@@ -4,7 +4,7 @@ its cases with the core's declared steps, never its private state."""
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Protocol
 
 import simpy
@@ -27,6 +27,9 @@ class CaseSteps(Protocol):
 
     def duration(self, name: str, case: int, duration: Duration) -> float:
         """Case ``case``'s own draw of ``duration`` from stream ``name``, in days."""
+
+    def started(self, case: int, stage: str) -> Callable[[float], None]:
+        """The callback that records when service of ``case`` at ``stage`` begins."""
 
     def enter(self, case: int, stage: str) -> None:
         """Record that the case enters ``stage`` now."""

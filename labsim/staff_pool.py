@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import simpy
+
+
+@dataclass(eq=False)
+class _Visit:
+    number: int
+    service_days: float
+    done: simpy.Event = field(repr=False)
+    on_start: Callable[[float], None] | None = None
+    deadline_day: float | None = None
 
 
 class StaffPool:
@@ -21,41 +32,64 @@ class StaffPool:
     def __init__(self, env: simpy.Environment, stage: str, capacity: int):
         self.env, self.stage, self.capacity = env, stage, capacity
         self.busy = 0
-        self.waiting: deque[tuple[int, float, simpy.Event]] = deque()
+        self.waiting: deque[_Visit] = deque()
         self.cases: list[int] = []
         self.requested: list[float] = []
         self.started: list[float] = []
         self.ended: list[float] = []
 
-    def serve(self, service_days: float, case: int) -> simpy.Event:
-        """Queue case ``case`` for a free slot and hold it ``service_days``; yield the event."""
+    def serve(self, service_days: float, case: int,
+              on_start: Callable[[float], None] | None = None,
+              deadline_day: float | None = None) -> simpy.Event:
+        """Queue case ``case`` for a free slot and hold it ``service_days``; yield the event.
+
+        ``on_start(day)`` is called when service begins. With ``deadline_day`` (a legal
+        window counted from the application), service stops at the deadline, and a case
+        still waiting then leaves the queue: the event's value is then None, not the start.
+        """
         done = self.env.event()
-        visit = len(self.requested)
+        visit = _Visit(len(self.requested), service_days, done, on_start, deadline_day)
         self.cases.append(case)
         self.requested.append(self.env.now)
         self.started.append(np.nan)
         self.ended.append(np.nan)
         if self.busy < self.capacity:
-            self._start(visit, service_days, done)
+            self._start(visit)
         else:
-            self.waiting.append((visit, service_days, done))
+            self.waiting.append(visit)
+            if deadline_day is not None:
+                self.env.timeout(max(deadline_day - self.env.now, 0.0)).callbacks.append(
+                    lambda _: self._give_up(visit))
         return done
 
-    def _start(self, visit: int, service_days: float, done: simpy.Event) -> None:
+    def _start(self, visit: _Visit) -> None:
         self.busy += 1
-        self.started[visit] = start = self.env.now
-        timer = self.env.timeout(service_days)
-        timer.callbacks.append(lambda _: self._finish(visit, start, done))
+        self.started[visit.number] = start = self.env.now
+        service = visit.service_days
+        if visit.deadline_day is not None:
+            service = min(service, max(visit.deadline_day - start, 0.0))
+        if visit.on_start is not None:
+            visit.on_start(start)
+        timer = self.env.timeout(service)
+        timer.callbacks.append(lambda _: self._finish(visit, start))
 
-    def _finish(self, visit: int, start: float, done: simpy.Event) -> None:
-        self.ended[visit] = self.env.now
+    def _finish(self, visit: _Visit, start: float) -> None:
+        self.ended[visit.number] = self.env.now
         self.busy -= 1
         if self.waiting:
-            self._start(*self.waiting.popleft())
-        done.succeed(start)
+            self._start(self.waiting.popleft())
+        visit.done.succeed(start)
+
+    def _give_up(self, visit: _Visit) -> None:
+        """The deadline passed while the case waited: it leaves the queue unserved."""
+        if visit in self.waiting:
+            self.waiting.remove(visit)
+            self.ended[visit.number] = self.env.now
+            visit.done.succeed(None)
 
     def visits(self) -> pd.DataFrame:
-        """One row per visit: stage, case, request, start and end day (NaN: not yet)."""
+        """One row per visit: stage, case, request, start and end day (NaN: not yet; a visit
+    that gave up at its deadline has an end but no start)."""
         return pd.DataFrame({
             "stage": self.stage,
             "case_id": np.asarray(self.cases, dtype=np.int64),

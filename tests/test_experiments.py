@@ -149,8 +149,8 @@ def test_sweep_runs_every_grid_point_and_matches_compare(baseline):
                       & (rows["collective_conciliation.conciliators"] == 4)]
     direct = compare({"x": baseline, "y": baseline}, settings=QUICK, executor="serial")
     pd.testing.assert_series_equal(
-        base_point["days_to_outcome_median_collective_ministry"].reset_index(drop=True),
-        direct.per_replication["x"]["days_to_outcome_median_collective_ministry"].reset_index(
+        base_point["days_to_outcome_median_collective_filed"].reset_index(drop=True),
+        direct.per_replication["x"]["days_to_outcome_median_collective_filed"].reset_index(
             drop=True), check_names=False)
 
 
@@ -246,7 +246,7 @@ def test_cli_compare_prints_table_and_verdict(capsys):
     assert code == 0
     assert "resolution_first vs prevention_first" in out
     assert CATALOG["strike_days_per_year"].label in out
-    assert CATALOG["cost_usd_per_resolved_ministry_case"].label in out
+    assert CATALOG["cost_usd_per_resolved_filed_case"].label in out
     assert "95% CI" in out
 
 

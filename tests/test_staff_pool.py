@@ -65,10 +65,28 @@ def test_every_staff_visit_names_its_case(baseline):
         here = visits[visits["stage"] == stage]
         entered = cases.loc[here["case_id"], f"{stage}_entry_day"].to_numpy()
         assert (here["request_day"].to_numpy() >= entered - 1e-9).all(), stage
-    here = visits[(visits["stage"] == "individual_conciliation") & visits["end_day"].notna()]
+    here = visits[(visits["stage"] == "individual_conciliation") & visits["start_day"].notna()]
     first = here.drop_duplicates("case_id")
     started = cases.loc[first["case_id"], "individual_conciliation_start_day"].to_numpy()
     np.testing.assert_allclose(first["start_day"].to_numpy(), started)
     assert labsim.run(baseline, labsim.RunSettings(years=1, replications=2),
                       executor="serial").visits.columns[:3].tolist() == [
         "replication", "stage", "case_id"]
+
+
+def test_a_deadline_cuts_service_short_and_a_case_still_waiting_gives_up():
+    env = simpy.Environment()
+    pool = StaffPool(env, "mediation", 1)
+    outcome = {}
+
+    def case(number, arrive, service, deadline):
+        yield env.timeout(arrive)
+        outcome[number] = (yield pool.serve(service, number, deadline_day=deadline)), env.now
+
+    env.process(case(0, 0.0, 8.0, 5.0))     # served from day 0, cut at its deadline (day 5)
+    env.process(case(1, 1.0, 2.0, 3.0))     # still waiting on day 3: leaves unserved
+    env.process(case(2, 2.0, 2.0, 20.0))    # served when the first leaves, day 5 to 7
+    env.run()
+    assert outcome == {0: (0.0, 5.0), 1: (None, 3.0), 2: (5.0, 7.0)}
+    visits = pool.visits().set_index("case_id")
+    assert np.isnan(visits.loc[1, "start_day"]) and visits.loc[1, "end_day"] == 3.0

@@ -66,7 +66,7 @@ def test_export_writes_a_self_contained_brief(tmp_path):
     assert page.startswith("<!DOCTYPE html>")
     assert "data:image/png;base64," in page
     assert "labsim-kpi-table" in page
-    assert html.escape(CATALOG["cost_usd_per_resolved_ministry_case"].label) in page
+    assert html.escape(CATALOG["cost_usd_per_resolved_filed_case"].label) in page
     assert "labour inspectors" in page and "budget (US$/year)" in page
     assert not re.search(r'src="http', page)
     link = [h for h in _find(board, widgets.w.HTML) if "download=" in h.value][0]
