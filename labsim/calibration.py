@@ -44,12 +44,19 @@ class Target:
     year: str = ""
 
 
-def load_targets(path: str | Path = OBSERVED_DIR / "calibration_targets.csv") -> list[Target]:
-    """Calibration targets from a CSV with columns kpi, observed, tolerance, source_title."""
+TARGETS_FILE = OBSERVED_DIR / "calibration_targets.csv"
+
+
+def load_targets(path: str | Path = TARGETS_FILE,
+                 scenario: str = "cambodia_baseline") -> list[Target]:
+    """The calibration targets of ``scenario``, from a CSV with columns scenario, kpi,
+    observed, tolerance, year, source_title, publisher (a file without a scenario column
+    holds one scenario's targets)."""
     with open(path, newline="", encoding="utf-8") as handle:
         return [Target(row["kpi"], float(row["observed"]), float(row["tolerance"]),
                        f"{row['source_title']} ({row['publisher']})", row["year"])
-                for row in csv.DictReader(handle)]
+                for row in csv.DictReader(handle)
+                if row.get("scenario", scenario) == scenario]
 
 
 def _scale_rates(kind: str) -> Callable[[Scenario, float], dict[str, Any]]:
@@ -82,9 +89,9 @@ class FreeParameter:
 
 FREE_PARAMETERS = {
     "individual_grievance_scale": FreeParameter(
-        "individual_grievance_scale", 0.3, 3.0, _scale_rates("individual")),
+        "individual_grievance_scale", 0.1, 10.0, _scale_rates("individual")),
     "collective_grievance_scale": FreeParameter(
-        "collective_grievance_scale", 0.3, 3.0, _scale_rates("collective")),
+        "collective_grievance_scale", 0.1, 10.0, _scale_rates("collective")),
     "collective_non_conciliation": FreeParameter(
         "collective_non_conciliation", 0.02, 0.6,
         _share_against("collective_conciliation.outcomes", "non_conciliation", "agreement"),
@@ -96,6 +103,12 @@ FREE_PARAMETERS = {
     "objection_share": FreeParameter(
         "objection_share", 0.0, 0.8,
         lambda s, v: {"arbitration.objection_share": v}, "arbitration.objection_share"),
+    "strike_hazard": FreeParameter(
+        "strike_hazard", 1e-5, 0.05, lambda s, v: {"strikes.hazard_per_day": v},
+        "strikes.hazard_per_day"),
+    "strike_duration": FreeParameter(
+        "strike_duration", 1.0, 60.0, lambda s, v: {"strikes.duration.mean_days": v},
+        "strikes.duration.mean_days"),
 }
 """Parameters a calibration can fit: grievance rates (as scales) and escalation shares."""
 
@@ -153,15 +166,20 @@ def calibrate(base: ScenarioLike, targets: Sequence[Target] | None = None,
               free: Sequence[str] = DEFAULT_FREE, method: str = "surrogate",
               settings: RunSettings = DEFAULT_SETTINGS, max_evaluations: int = 60,
               executor: ExecutorLike = "processes") -> CalibrationResult:
-    """Fit ``free`` parameters of ``base`` to ``targets`` (default: the shipped targets).
+    """Fit ``free`` parameters of ``base`` to ``targets`` (default: the shipped targets of
+    the scenario of that name).
 
     ``method="surrogate"`` (default) fits the exact expected flows (``flows.py``) by least
     squares in seconds; ``"simulation"`` then refines with Nelder-Mead on seeded
-    simulations (slow: each evaluation runs all replications). Either way the reported
-    table compares the observations with a fresh simulation of the fitted scenario.
+    simulations (slow: each evaluation runs all replications), and is needed for targets
+    the flows do not give (strikes). Either way the reported table compares the
+    observations with a fresh simulation of the fitted scenario.
     """
     base = as_scenario(base)
-    targets = list(targets) if targets is not None else load_targets()
+    targets = list(targets) if targets is not None else load_targets(scenario=base.name)
+    if not targets:
+        raise InputError("targets", [], f"calibration targets for {base.name} "
+                         f"(in {TARGETS_FILE.name}, or given)")
     unknown = [name for name in free if name not in FREE_PARAMETERS]
     if unknown:
         raise InputError("free", unknown, f"names among {', '.join(FREE_PARAMETERS)}")
@@ -175,22 +193,25 @@ def calibrate(base: ScenarioLike, targets: Sequence[Target] | None = None,
             changes.update(p.apply(base, _from_unit(value, p)))
         return with_overrides(base, changes)
 
-    def residuals(kpis: Mapping[str, float]) -> np.ndarray:
-        return np.array([(kpis[t.kpi] - t.observed) / t.tolerance for t in targets])
+    def residuals(kpis: Mapping[str, float], fitted: Sequence[Target]) -> np.ndarray:
+        return np.array([(kpis[t.kpi] - t.observed) / t.tolerance for t in fitted])
 
     surrogate_kpis = expected_flows(base)
-    missing = [t.kpi for t in targets if t.kpi not in surrogate_kpis]
-    if missing:
-        raise InputError("targets", missing, f"KPIs the surrogate knows "
-                         f"({', '.join(surrogate_kpis)})")
-    start = np.array([_to_unit(_starting_value(base, p), p) for p in params])
-    found = optimize.least_squares(lambda z: residuals(expected_flows(build(z))), start,
-                                   x_scale=1.0, xtol=1e-10, ftol=1e-12)
-    z, evaluations = found.x, int(found.nfev)
+    known = [t for t in targets if t.kpi in surrogate_kpis]
+    if method == "surrogate" and len(known) < len(targets):
+        raise InputError("targets", [t.kpi for t in targets if t not in known],
+                         f"KPIs the surrogate knows ({', '.join(surrogate_kpis)}), or "
+                         "method='simulation'")
+    z = np.array([_to_unit(_starting_value(base, p), p) for p in params])
+    evaluations = 0
+    if known:
+        found = optimize.least_squares(lambda z: residuals(expected_flows(build(z)), known),
+                                       z, x_scale=1.0, xtol=1e-10, ftol=1e-12)
+        z, evaluations = found.x, int(found.nfev)
     if method == "simulation":
         def objective(z: np.ndarray) -> float:
             kpis = replicate([build(z)], settings, executor)[0].mean()
-            return float(np.sum(residuals(kpis) ** 2))
+            return float(np.sum(residuals(kpis, targets) ** 2))
 
         refined = optimize.minimize(objective, z, method="Nelder-Mead",
                                     options={"maxfev": max_evaluations, "xatol": 0.02,

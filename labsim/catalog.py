@@ -55,13 +55,17 @@ POPULATIONS = {
     "collective": "collective grievances that arose after the warm-up",
     "migrant": "migrant workers' complaints lodged after the warm-up",
     "individual_filed": ("individual disputes filed beyond the workplace (with the ministry's "
-                         "inspectors, or a commission where there is one) after the warm-up"),
+                         "inspectors, or a commission where there is one) after the warm-up; "
+                         "a claimant who gave up waiting had no outcome"),
     "collective_filed": ("collective disputes filed beyond the workplace (with the ministry, or "
                          "a commission where there is one) after the warm-up"),
     "individual_heard": ("individual disputes filed with the ministry after the warm-up and "
                          "at least the hearing deadline before the end of the run"),
     "collective_deadlines": ("collective disputes filed with the ministry after the warm-up and "
                              "at least the whole legal procedure before the end of the run"),
+    "individual_year": ("individual disputes filed beyond the workplace after the warm-up and "
+                        "at least a year before the end of the run"),
+    "arbitration_registered": "cases registered at the Arbitration Council after the warm-up",
     "collective_year": ("collective disputes filed with the ministry after the warm-up and at "
                         "least a year before the end of the run"),
     "arbitration": ("cases registered at the Arbitration Council after the warm-up and at "
@@ -167,6 +171,9 @@ def _fixed() -> list[KPI]:
           "grievances_a_year_before_end"),
         k("share_open_after_a_year", "Grievances still open after a year", "Open after a year",
           "share", "percent", "lower", "grievances_a_year_before_end"),
+        k("share_individual_abandoned",
+          "Individual disputes abandoned while waiting for a hearing (within a year)",
+          "Abandoned before a hearing", "share", "percent", "lower", "individual_year"),
         k("share_individual_heard_within_deadline",
           "Individual disputes heard within the 3-week deadline", "Heard within 3 weeks",
           "share", "percent", "higher", "individual_heard"),
@@ -190,17 +197,32 @@ def _fixed() -> list[KPI]:
           "Council within 20 working days", "share", "percent", "higher", "arbitration"),
         k("arbitration_mean_working_days",
           "Working days from registration to decision at the Arbitration Council (mean)",
-          "Council: working days to decide", "working days", "days", "lower", "arbitration",
-          censored=True),
+          "Council: working days to decide", "working days", "days", "lower",
+          "arbitration_year", censored=True),
         k("budget_usd_per_year", "Yearly budget of staff and training", "Budget", "US$/year",
           "usd", "neither", "spending"),
         k("cost_usd_per_resolved_grievance", "Cost per grievance resolved (all grievances)",
           "Cost per resolved grievance", "US$/case", "usd", "lower", "resolved"),
+        k("cost_usd_per_arbitration_case",
+          "What one Arbitration Council case costs (allowances, secretariat, roster)",
+          "Council cost per case", "US$/case", "usd", "neither", "arbitration_registered"),
         k("cost_usd_per_resolved_filed_case",
           "Cost of resolution staff per dispute resolved after filing beyond the workplace",
           "Cost per resolved filed dispute", "US$/case", "usd", "lower", "resolved_filed"),
         k("strikes_per_year", "Strikes per year", "Strikes", "strikes/year", "count", "lower",
           "strikes"),
+        k("garment_strikes_per_year", "Strikes per year in garment and footwear",
+          "Garment strikes", "strikes/year", "count", "lower", "strikes"),
+        k("share_strikes_unlawful",
+          "Strikes outside the legal procedure (at the workplace, during conciliation)",
+          "Unlawful strikes", "share of strikes", "percent", "neither", "strikes"),
+        k("workdays_per_strike", "Working days lost per strike", "Days lost per strike",
+          "worker-days/strike", "count", "neither", "strikes"),
+        k("workers_per_strike", "Workers per strike", "Workers per strike", "workers/strike",
+          "count", "neither", "strikes"),
+        k("workers_per_arbitration_case", "Workers per Arbitration Council case",
+          "Workers per Council case", "workers/case", "count", "neither",
+          "arbitration_registered"),
         k("strike_days_per_year", "Strike days per year", "Strike days", "strike days/year",
           "count", "lower", "strikes"),
         k("workdays_lost_per_year", "Working days lost to strikes per year",
@@ -288,7 +310,7 @@ DEADLINE_KPI_OF_STAGE = {
 """The legal deadline each staffed stage is held to, as a KPI."""
 
 COST_KPIS = ("budget_usd_per_year", "cost_usd_per_resolved_grievance",
-             "cost_usd_per_resolved_filed_case")
+             "cost_usd_per_resolved_filed_case", "cost_usd_per_arbitration_case")
 """What a policy costs, per year and per resolved case (all grievances, and filed disputes)."""
 STAFFING_COST_KPIS = ("cost_usd_per_resolved_filed_case", "budget_usd_per_year")
 """What staffing costs: beside a stage's deadline, utilisation and backlog growth."""

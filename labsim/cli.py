@@ -9,7 +9,7 @@ import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
-from .calibration import calibrate, load_targets
+from .calibration import DEFAULT_FREE, calibrate, load_targets
 from .errors import InputError
 from .evidence import COLUMNS, evidence
 from .executors import ExecutorLike, local_processes
@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     calibrate_cmd.add_argument("--method", choices=["surrogate", "simulation"],
                                default="surrogate", help="fit on expected flows (fast) or "
                                "refine on simulations (slow)")
+    calibrate_cmd.add_argument("--free", help="comma-separated parameters to fit (default: "
+                               "grievance scales and escalation shares)")
     calibrate_cmd.add_argument("--out", help="write the calibrated scenario to this TOML file")
     _add_run_options(calibrate_cmd, years=3.0, reps=10)
 
@@ -152,9 +154,11 @@ def _sweep(args: argparse.Namespace) -> None:
 
 
 def _calibrate(args: argparse.Namespace) -> None:
-    targets = load_targets(args.targets) if args.targets else None
-    result = calibrate(args.base, targets, method=args.method, settings=_settings(args),
-                       executor=_executor(args))
+    targets = (load_targets(args.targets, scenario=load_scenario(args.base).name)
+               if args.targets else None)
+    free = tuple(args.free.split(",")) if args.free else DEFAULT_FREE
+    result = calibrate(args.base, targets, free=free, method=args.method,
+                       settings=_settings(args), executor=_executor(args))
     print(f"calibrated {result.scenario.name} ({args.method}, {result.evaluations} "
           f"evaluations); fit error {result.objective:.3f}")
     for name, value in result.fitted.items():

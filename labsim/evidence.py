@@ -27,8 +27,11 @@ from .presets import ScenarioLike, as_scenario
 from .settings import DEFAULT_SETTINGS, RunSettings
 
 EVIDENCE_FILE = OBSERVED_DIR / "evidence.csv"
-CALIBRATED_SCENARIO = "cambodia_baseline"
-"""The scenario the calibration targets were fitted for."""
+CALIBRATED = {
+    "cambodia_baseline": DEFAULT_FREE,
+    "cambodia_2014": ("collective_grievance_scale", "strike_hazard", "strike_duration"),
+}
+"""Scenarios fitted to calibration targets, and the parameters the fit set."""
 COLUMNS = ("figure", "observed", "simulated", "ci_low", "ci_high", "used_in_fit", "tolerance",
            "within_tolerance", "expected_miss")
 """Columns of ``labsim evidence --csv``."""
@@ -77,9 +80,10 @@ def load_figures(path: Path = EVIDENCE_FILE) -> list[Figure]:
                               tuple(p for p in row["informs"].split(";") if p),
                               row["expected_miss"],
                               f"{source['source_title']} ({source['publisher']})"))
-    figures += [Figure(CALIBRATED_SCENARIO, f"{CATALOG[t.kpi].label} ({t.year})", t.kpi,
-                       t.observed, t.tolerance, t.year, DEFAULT_FREE, "", t.source)
-                for t in load_targets()]
+    for scenario in CALIBRATED:
+        figures += [Figure(scenario, f"{CATALOG[t.kpi].label} ({t.year})", t.kpi,
+                           t.observed, t.tolerance, t.year, CALIBRATED[scenario], "",
+                           t.source) for t in load_targets(scenario=scenario)]
     return figures
 
 

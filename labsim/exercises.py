@@ -21,7 +21,7 @@ from .scenario import Scenario
 from .stages import active_staffed_stages
 from .workshop import PREVIEW, PolicyControls, compare_policies, policy_pair
 
-STRIKE_CUT_TARGET = 0.2
+STRIKE_CUT_TARGET = 0.15
 """Exercise 7: the share of today's strike days the extra money must remove."""
 
 
@@ -220,7 +220,7 @@ def _check_mrc_staff(answer: Any) -> Feedback:
 
 
 def _check_design(answer: Any) -> Feedback:
-    """7. Spend the standard increment so that strike days fall by at least a fifth."""
+    """7. Spend the standard increment so that strike days fall by STRIKE_CUT_TARGET."""
     if _unfilled(answer) or not isinstance(answer, Mapping):
         return Feedback(False, "Answer with a dictionary of extra US$ per item, e.g. "
                         "{\"prevention_officers\": 100000, \"labour_inspectors\": 150000}. "
@@ -231,7 +231,7 @@ def _check_design(answer: Any) -> Feedback:
     extra = {k: _number(v) for k, v in answer.items()}
     if any(v is None or v < 0 for v in extra.values()):
         return Feedback(False, "Every amount must be a number of US$ of 0 or more.")
-    spent, budget = sum(extra.values()), standard_increment()[0]
+    spent, budget = sum(extra.values()), standard_increment()
     if spent > budget + 1:
         return Feedback(False, f"That spends US${spent:,.0f}: the extra budget is "
                         f"US${budget:,.0f}. Take some money away.")

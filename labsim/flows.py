@@ -10,10 +10,10 @@ from __future__ import annotations
 from .errors import InputError
 from .rates import (
     KINDS_AT_WORKPLACE,
+    arbitration_cases_per_year,
     filed_per_year,
     grievances_per_year,
     resolved_award_share,
-    share_to_arbitration,
 )
 from .scenario import Scenario
 
@@ -32,8 +32,7 @@ def expected_flows(s: Scenario) -> dict[str, float]:
         "collective_cases_per_year": collective,
         "individual_conciliation_cases_per_year": filed_per_year(s, "individual"),
         "collective_conciliation_cases_per_year": to_conciliation,
-        "arbitration_cases_per_year": to_conciliation * share_to_arbitration(
-            s.collective_conciliation),
+        "arbitration_cases_per_year": arbitration_cases_per_year(s),
         "arbitration_settled_share": o.settled,
         "resolved_share_at_arbitration": o.settled + o.award * resolved_award_share(s),
     }

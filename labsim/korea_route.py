@@ -28,6 +28,8 @@ class LabourRelationsCommission:
             < self.params.unfair_dismissal_share)
 
     def process(self, case: int) -> Generator:
+        if self.core.records.kind[case] == Kind.collective.value:
+            self.core.strike_while_waiting(case)  # the wait at the workplace; none in mediation
         if self.core.records.dispute_type[case] == DisputeType.interest.value:
             return self._mediation(case)
         return self._adjudication(case)

@@ -4,9 +4,10 @@ Every KPI counts every case of its population (``catalog.POPULATIONS``), open on
 - shares follow a cohort that arose at least the KPI's look-ahead before the end of the run
   (a year for outcomes, the deadline for deadlines), so a case still open counts as not
   resolved or as late, and run length does not change the share;
-- times to an outcome are Kaplan-Meier quantiles with open cases censored; when the curve
-  does not reach the quantile within the run, the value is the longest time observed (a
-  lower bound) and a ``__beyond_run`` flag says so;
+- times to an outcome are Kaplan-Meier quantiles with open cases censored (a claimant who
+  gave up waiting had no outcome: censored too); when the curve does not reach the quantile
+  within the run, the value is the longest time observed (a lower bound) and a
+  ``__beyond_run`` flag says so;
 - counts per year are events inside the observed window (entries, resolutions, strike starts).
 ``summarise`` turns replications into means with Student-t confidence intervals.
 """
@@ -175,6 +176,14 @@ def outcome_quantiles(origin: np.ndarray, end_day: np.ndarray, run_end: float,
     return found
 
 
+def outcome_day(cases: pd.DataFrame) -> np.ndarray:
+    """The day each case had an outcome; NaN while open, and for a claimant who gave up
+    waiting (abandoned): that is no outcome, so staff cuts that discourage claimants can
+    never make times to an outcome look shorter."""
+    end = cases["end_day"].to_numpy()
+    return np.where((cases["outcome"] == "abandoned").to_numpy(), np.nan, end)
+
+
 def days_to_outcome_by(cases: pd.DataFrame, origin: pd.Series, window: tuple[float, float],
                        by: list[str]) -> pd.DataFrame:
     """Median and 9-in-10 days to an outcome (Kaplan-Meier, open cases censored) per group of
@@ -187,7 +196,7 @@ def days_to_outcome_by(cases: pd.DataFrame, origin: pd.Series, window: tuple[flo
     rows = []
     for key, group in cases[inside].groupby(by, observed=True):
         (median, m_beyond), (p90, p_beyond) = outcome_quantiles(
-            origin[group.index].to_numpy(), group["end_day"].to_numpy(), window[1])
+            origin[group.index].to_numpy(), outcome_day(group), window[1])
         rows.append({**dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True)),
                      "cases": len(group), "median_days": median, "p90_days": p90,
                      "beyond_run": m_beyond or p_beyond})
@@ -254,6 +263,10 @@ def _deadline_kpis(cases: pd.DataFrame, scenario: Scenario, stages: tuple[str, .
     heard = cases["individual_conciliation_start_day"].to_numpy() - entry <= deadline
     kpi["share_individual_heard_within_deadline"] = _share(
         heard[_cohort(entry, window, deadline)])
+    year = _cohort(entry, window, H)
+    abandoned = ((cases["outcome"] == "abandoned").to_numpy()
+                 & (cases["stage"] == "individual_conciliation").to_numpy())
+    kpi["share_individual_abandoned"] = _share(abandoned[year])
     if "collective_conciliation" in stages:
         entry = cases["collective_conciliation_entry_day"].to_numpy()
         formal = cases[_cohort(entry, window, legal_procedure_days(scenario))]
@@ -274,8 +287,9 @@ def _deadline_kpis(cases: pd.DataFrame, scenario: Scenario, stages: tuple[str, .
         entry = cases["arbitration_entry_day"].to_numpy()
         decided_in = cases["decision_day"].to_numpy() - entry
         recent = _cohort(entry, window, AC_LOOKAHEAD_DAYS)
-        undecided = np.isnan(decided_in[recent])
-        so_far = np.where(undecided, window[1] - entry[recent], decided_in[recent])
+        year = _cohort(entry, window, H)  # a year is enough for any case a Council decides
+        undecided = np.isnan(decided_in[year])
+        so_far = np.where(undecided, window[1] - entry[year], decided_in[year])
         kpi["arbitration_mean_working_days"] = (
             float(so_far.mean()) / scenario.calendar.calendar_days(1.0) if len(so_far)
             else np.nan)
@@ -284,6 +298,9 @@ def _deadline_kpis(cases: pd.DataFrame, scenario: Scenario, stages: tuple[str, .
             limit = scenario.calendar.calendar_days(working_days)
             kpi[f"arbitration_share_within_{working_days}_working_days"] = _share(
                 decided_in[recent] <= limit)
+        registered = (entry >= window[0]) & (entry < window[1])
+        kpi["workers_per_arbitration_case"] = (
+            float(cases["workers"].to_numpy()[registered].mean()) if registered.any() else np.nan)
         year = _cohort(entry, window, H)
         kpi["arbitration_settled_share"] = _share(
             cases.loc[year, "outcome"] == "settled_at_arbitration")
@@ -340,7 +357,14 @@ def _korea_kpis(cases: pd.DataFrame, window: tuple[float, float]) -> dict[str, f
 
 def _cost_kpis(cases: pd.DataFrame, scenario: Scenario, window: tuple[float, float],
                years: float) -> dict[str, float]:
-    budget, resolution_budget = annual_budget_usd(scenario), resolution_budget_usd(scenario)
+    """Budget of staff and training, and what each resolution costs, the Arbitration
+    Council's cost per case included (it is paid per case, not by the year)."""
+    costs = scenario.costs
+    entry = (cases["arbitration_entry_day"].to_numpy() if "arbitration_entry_day" in cases
+             else np.empty(0))
+    council_cases = float(((entry >= window[0]) & (entry < window[1])).sum()) / years
+    council_cost = council_cases * costs.arbitration_usd_per_case
+    budget = annual_budget_usd(scenario)
     end = cases["end_day"].to_numpy()
     resolved = ((cases["status"] == "resolved").to_numpy()
                 & (end >= window[0]) & (end < window[1]))
@@ -348,27 +372,44 @@ def _cost_kpis(cases: pd.DataFrame, scenario: Scenario, window: tuple[float, flo
              ).to_numpy()
     per_year = resolved.sum() / years
     per_year_filed = (resolved & filed).sum() / years
+    roster = scenario.arbitration.arbitrators * costs.arbitrator_usd_per_year
     return {
         "budget_usd_per_year": budget,
-        "cost_usd_per_resolved_grievance": budget / per_year if per_year else np.nan,
-        "cost_usd_per_resolved_filed_case": (resolution_budget / per_year_filed
-                                                if per_year_filed else np.nan),
+        "cost_usd_per_resolved_grievance": ((budget + council_cost) / per_year if per_year
+                                            else np.nan),
+        "cost_usd_per_resolved_filed_case": (
+            (resolution_budget_usd(scenario) + council_cost) / per_year_filed
+            if per_year_filed else np.nan),
+        "cost_usd_per_arbitration_case": ((roster + council_cost) / council_cases
+                                          if council_cases else np.nan),
     }
+
+
+GARMENT_SECTOR = "garment_footwear"
+"""The sector whose strikes the public record counts (GMAC)."""
 
 
 def _strike_kpis(cases: pd.DataFrame, window: tuple[float, float],
                  years: float) -> dict[str, float]:
     start = cases["strike_start_day"].to_numpy()
     began = (start >= window[0]) & (start < window[1])
+    strikes = float(began.sum())
+    lost = float(cases["workdays_lost"].to_numpy()[began].sum())
+    lawful = cases["strike_lawful"].to_numpy()[began]
     return {
-        "strikes_per_year": float(began.sum()) / years,
+        "strikes_per_year": strikes / years,
         "strike_days_per_year": float(cases["strike_days"].to_numpy()[began].sum()) / years,
-        "workdays_lost_per_year": float(cases["workdays_lost"].to_numpy()[began].sum()) / years,
+        "workdays_lost_per_year": lost / years,
+        "workdays_per_strike": lost / strikes if strikes else np.nan,
+        "workers_per_strike": (float(cases["workers"].to_numpy()[began].mean()) if strikes
+                               else np.nan),
+        "share_strikes_unlawful": float(np.mean(~lawful)) if strikes else np.nan,
+        "garment_strikes_per_year": float(
+            (began & (cases["sector"] == GARMENT_SECTOR).to_numpy()).sum()) / years,
     }
 
 
-_NOT_KPI_INPUTS = {"replication", "case_id", "sector", "dispute_type", "lodged_by",
-                   "migrant_case_type"}
+_NOT_KPI_INPUTS = {"replication", "case_id", "dispute_type", "lodged_by", "migrant_case_type"}
 
 
 def _kpi_columns(columns: pd.Index, stages: tuple[str, ...]) -> list[str]:
@@ -393,7 +434,7 @@ def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
     kpi.update(_outcome_shares(counted, stages, window))
     for stage in stages:
         kpi.update(_stage_kpis(cases, stage, window, years))
-    end_day = cases["end_day"].to_numpy()
+    end_day = outcome_day(cases)
     for kind in kinds:
         of_kind = (cases["kind"] == kind).to_numpy()
         _outcome_times(kpi, kind, np.where(of_kind, cases["arrival_day"].to_numpy(), np.nan),

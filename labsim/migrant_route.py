@@ -34,8 +34,14 @@ class MigrantResourceCentre:
         if abroad and rec.lodged_by[case] == LodgedBy.worker.value:
             yield core.env.timeout(core.duration("migrant.abroad_delay.intake", case,
                                                  m.abroad_delay))
-        yield core.pools[STAGE].serve(core.duration("migrant.intake", case, m.intake), case,
-                                      core.started(case, STAGE))
+        give_up = core.give_up_day(case, "migrant.patience", m.action_deadline_days,
+                                   m.abandonment_hazard_per_day_overdue)
+        start = yield core.pools[STAGE].serve(core.duration("migrant.intake", case, m.intake),
+                                              case, core.started(case, STAGE),
+                                              give_up_day=give_up)
+        if start is None:
+            core.leave(case, STAGE, "abandoned")
+            return
         if abroad:
             yield core.env.timeout(core.duration("migrant.abroad_delay.mediation", case,
                                                  m.abroad_delay))

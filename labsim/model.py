@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from .capacity import staff_capacity
 from .case_mix import draw_cases
 from .korea_route import LabourRelationsCommission
 from .migrant_route import MigrantResourceCentre
@@ -28,24 +29,37 @@ from .records import OUTCOME_CODE, STAGE_CODE, DisputeType, Kind, Outcome, check
 from .routes import Route
 from .scenario import Duration, Scenario
 from .staff_pool import StaffPool
-from .stages import staff_capacity
+
+Segment = tuple[float, float, float, bool]
+"""(start day, end day, strike hazard per day, whether a strike then is lawful)."""
 
 
-def strike_onset(exp_draw: float, segments: list[tuple[float, float, float]]) -> float | None:
-    """Day at which the cumulative strike hazard reaches ``exp_draw``, or None.
+def strike_onset(exp_draw: float, segments: list[Segment]) -> tuple[float, bool] | None:
+    """Day at which the cumulative strike hazard reaches ``exp_draw``, and whether the
+    strike is lawful then; None when it never does.
 
-    ``segments`` are (start_day, end_day, hazard_per_day) pieces of the time a dispute
-    waits, in order; sampling the onset this way needs no daily events.
+    ``segments`` are the pieces of the time a dispute waits, in order; sampling the onset
+    this way needs no daily events.
     """
     remaining = exp_draw
-    for start, end, rate in segments:
+    for start, end, rate, lawful in segments:
         if end <= start or rate <= 0:
             continue
         exposure = (end - start) * rate
         if exposure >= remaining:
-            return start + remaining / rate
+            return start + remaining / rate, lawful
         remaining -= exposure
     return None
+
+
+def workplace_onsets(exp_draws: np.ndarray, arrival: np.ndarray, left: np.ndarray,
+                     hazard_per_day: float) -> np.ndarray:
+    """``strike_onset`` for many disputes that only waited at the workplace, from
+    ``arrival`` to ``left``: the onset day, or NaN when no strike began."""
+    if hazard_per_day <= 0:
+        return np.full(len(arrival), np.nan)
+    onset = arrival + exp_draws / hazard_per_day
+    return np.where(onset <= left, onset, np.nan)
 
 
 @dataclass(frozen=True)
@@ -96,6 +110,14 @@ class DisputeSystem:
             self._arrays[(name, group)] = values
         return float(values[self.records.group_index[case]])
 
+    def _draws_of(self, name: str, cases: np.ndarray,
+                  duration: Duration | None = None) -> np.ndarray:
+        """The draws of many cases from stream ``name``, as ``_draws`` gives them one by one."""
+        values = np.empty(len(cases))
+        for index, case in enumerate(cases):
+            values[index] = self._draws(name, int(case), duration)
+        return values
+
     def uniform(self, name: str, case: int) -> float:
         """Case ``case``'s own uniform draw from stream ``name``."""
         return self._draws(name, case)
@@ -108,7 +130,7 @@ class DisputeSystem:
     def run(self) -> ReplicationOutput:
         self._feed(0)
         self.env.run(until=self.horizon)
-        self._strikes_of_open_cases()
+        self._strikes_at_the_end()
         cases = self.records.table(self.replication,
                                    tuple(x.name for x in self.scenario.arrivals.sectors))
         check_conservation(cases, self.records.closed, self.records.n, self.horizon)
@@ -165,16 +187,35 @@ class DisputeSystem:
         column = getattr(self.records, f"{stage}_start_day")
         return lambda day: column.__setitem__(case, day)
 
-    def served(self, case: int, stage: str, service: Duration) -> Generator:
-        """Enter a staffed stage, wait for staff and be served; records the start day."""
+    def served(self, case: int, stage: str, service: Duration,
+               give_up_day: float | None = None) -> Generator:
+        """Enter a staffed stage, wait for staff and be served; records the start day and
+        returns it, or None if the claimant gave up waiting on ``give_up_day``."""
         self.enter(case, stage)
-        yield self.pools[stage].serve(self.duration(f"{stage}.service", case, service), case,
-                                      self.started(case, stage))
+        return (yield self.pools[stage].serve(self.duration(f"{stage}.service", case, service),
+                                              case, self.started(case, stage),
+                                              give_up_day=give_up_day))
+
+    def give_up_day(self, case: int, stream: str, deadline_days: float,
+                    hazard_per_day: float) -> float | None:
+        """Day a claimant waiting for staff gives up: the legal deadline, then a waiting time
+        with daily chance ``hazard_per_day`` (None: never)."""
+        if hazard_per_day <= 0:
+            return None
+        patience = -np.log1p(-self.uniform(stream, case)) / hazard_per_day
+        return self.env.now + deadline_days + patience
 
     # -- the core path ----------------------------------------------------------------
     def individual(self, case: int) -> Generator:
+        """Individual conciliation by labour inspectors, then court if it fails; a claimant
+        left waiting long past the hearing deadline may give up."""
         ic = self.scenario.individual_conciliation
-        yield from self.served(case, "individual_conciliation", ic.service)
+        give_up = self.give_up_day(case, "individual_conciliation.patience",
+                                   ic.hearing_deadline_days, ic.abandonment_hazard_per_day_overdue)
+        start = yield from self.served(case, "individual_conciliation", ic.service, give_up)
+        if start is None:
+            self.leave(case, "individual_conciliation", "abandoned")
+            return
         u = self.uniform("individual_conciliation.outcome", case)
         if u < ic.outcomes.agreement:
             self.leave(case, "individual_conciliation", "agreement")
@@ -215,7 +256,7 @@ class DisputeSystem:
                 break
         self.leave(case, "collective_conciliation")
         if u < cc.outcomes.agreement + cc.outcomes.withdrawal:
-            self._strike_while_waiting(case)
+            self.strike_while_waiting(case)
             self.close(case, "agreement" if u < cc.outcomes.agreement else "withdrawal")
             return
         yield from self.arbitration(case, strikes_while_waiting=True)
@@ -226,7 +267,7 @@ class DisputeSystem:
         yield from self.served(case, "arbitration", arb.service)
         rec.decision_day[case] = env.now
         if strikes_while_waiting:
-            self._strike_while_waiting(case)
+            self.strike_while_waiting(case)
         u = self.uniform("arbitration.outcome", case)
         if u < arb.outcomes.settled:
             self.leave(case, "arbitration", "settled_at_arbitration")
@@ -234,7 +275,9 @@ class DisputeSystem:
         if u >= arb.outcomes.settled + arb.outcomes.award:
             self.leave(case, "arbitration", "withdrawn_at_arbitration")
             return
-        if self.uniform("arbitration.binding", case) < arb.binding_award_share:
+        rights = rec.dispute_type[case] == DisputeType.rights.value
+        binding = arb.binding_award_share_rights if rights else arb.binding_award_share_interest
+        if self.uniform("arbitration.binding", case) < binding:
             self.leave(case, "arbitration", "binding_award")
             return
         yield env.timeout(self.scenario.calendar.calendar_days(arb.objection_window_working_days))
@@ -242,7 +285,7 @@ class DisputeSystem:
             self.leave(case, "arbitration", "award_accepted")
             return
         self.leave(case, "arbitration")
-        if rec.dispute_type[case] == DisputeType.rights.value:
+        if rights:
             yield from self.court(case)
             return
         self.maybe_strike(case, "strikes.after_objection",
@@ -250,60 +293,86 @@ class DisputeSystem:
         self.close(case, "award_objected")
 
     # -- industrial action ------------------------------------------------------------
-    def _strike(self, case: int, start_day: float, stream: str) -> None:
+    def _strike(self, case: int, start_day: float, lawful: bool, stream: str) -> None:
         """A strike of case ``case`` starting on ``start_day``; its length from ``stream``."""
         rec = self.records
         days = self.duration(stream, case, self.scenario.strikes.duration)
         if np.isnan(rec.strike_start_day[case]):
             rec.strike_start_day[case] = start_day
+            rec.strike_lawful[case] = lawful
         rec.strike_days[case] += days
 
     def maybe_strike(self, case: int, stream: str, share: float) -> None:
-        """A strike starting now with probability ``share`` (when strikes are enabled)."""
+        """A lawful strike starting now with probability ``share`` (after an objected award
+        or a failed mediation), when strikes are enabled."""
         if self.scenario.strikes.enabled and self.uniform(stream, case) < share:
-            self._strike(case, self.env.now, f"{stream}.duration")
+            self._strike(case, self.env.now, True, f"{stream}.duration")
 
-    def _strike_while_waiting(self, case: int, until: float | None = None) -> None:
-        """Whether the wait in the formal procedure turned into a strike.
-
-        Decided when the procedure ends, or at ``until`` (the end of the run) for a case
-        still waiting then, so that open cases count their exposure too.
-        """
-        strikes = self.scenario.strikes
-        if not strikes.enabled:
-            return
+    def _waiting_segments(self, case: int, until: float) -> list[Segment]:
+        """The time a collective dispute has waited, piece by piece, with its hazard:
+        at the workplace (a wildcat strike), in conciliation and at the Council within the
+        deadlines (parties must refrain: lower hazard, unlawful), and past them (higher
+        hazard; lawful only once the Council's award is overdue, art. 320)."""
         s, rec = self.scenario, self.records
-        cc = s.collective_conciliation
-        hazard, overdue = strikes.hazard_per_day, strikes.hazard_per_day * (
-            strikes.overdue_hazard_multiplier)
+        hazard = s.strikes.hazard_per_day
+        refrain, overdue = hazard * s.strikes.refrain_factor, hazard * (
+            s.strikes.overdue_hazard_multiplier)
 
         def ended(day: float) -> float:
-            return until if np.isnan(day) else day
+            return min(until, day) if not np.isnan(day) else until
 
+        segments = [(rec.arrival_day[case], ended(rec.workplace_exit_day[case]), hazard, False)]
         entry = rec.collective_conciliation_entry_day[case]
-        concil_exit = ended(rec.collective_conciliation_exit_day[case])
+        if np.isnan(entry):
+            return segments
+        cc = s.collective_conciliation
+        left = ended(rec.collective_conciliation_exit_day[case])
         deadline = entry + max(rec.conciliation_rounds[case], 1) * (
             cc.appointment_deadline_days + cc.conciliation_deadline_days)
-        segments = [(entry, min(deadline, concil_exit), hazard),
-                    (deadline, concil_exit, overdue)]
+        segments += [(entry, min(deadline, left), refrain, False),
+                     (deadline, left, overdue, False)]
         arb_entry = rec.arbitration_entry_day[case]
         if not np.isnan(arb_entry):
-            arb_exit = ended(rec.decision_day[case])
+            decided = ended(rec.decision_day[case])
             arb_deadline = arb_entry + s.calendar.calendar_days(
                 s.arbitration.award_deadline_working_days)
-            segments += [(arb_entry, min(arb_deadline, arb_exit), hazard),
-                         (arb_deadline, arb_exit, overdue)]
+            segments += [(arb_entry, min(arb_deadline, decided), refrain, False),
+                         (arb_deadline, decided, overdue, True)]
+        return segments
+
+    def strike_while_waiting(self, case: int, until: float | None = None) -> None:
+        """Whether the dispute's wait turned into a strike: decided when its waiting ends
+        (the procedure, or the workplace for a route without strikes in it), or at ``until``
+        (the end of the run) for a dispute still waiting then."""
+        if not self.scenario.strikes.enabled:
+            return
+        segments = self._waiting_segments(case, self.env.now if until is None else until)
         onset = strike_onset(-np.log1p(-self.uniform("strikes.onset", case)), segments)
         if onset is not None:
-            self._strike(case, onset, "strikes.duration")
+            self._strike(case, *onset, "strikes.duration")
 
-    def _strikes_of_open_cases(self) -> None:
-        """At the end of the run, the exposure of collective disputes still waiting."""
+    def _strikes_at_the_end(self) -> None:
+        """At the end of the run: disputes still in the procedure count their exposure, and
+        disputes that never left the workplace (settled there, or still there) their
+        wildcat strikes."""
         rec = self.records
+        if not self.scenario.strikes.enabled:
+            return
         waiting = np.flatnonzero(~np.isnan(rec.collective_conciliation_entry_day)
-                                 & np.isnan(rec.decision_day) & (rec.outcome == Outcome.open.value))
+                                 & np.isnan(rec.decision_day)
+                                 & (rec.outcome == Outcome.open.value))
         for case in waiting:
-            self._strike_while_waiting(int(case), until=self.horizon)
+            self.strike_while_waiting(int(case), until=self.horizon)
+        stayed = np.flatnonzero((rec.kind == Kind.collective.value)
+                                & (np.isnan(rec.workplace_exit_day)
+                                   | (rec.outcome == Outcome.settled_at_workplace.value)))
+        draws = -np.log1p(-self._draws_of("strikes.onset", stayed))
+        left = np.fmin(rec.workplace_exit_day[stayed], self.horizon)
+        onsets = workplace_onsets(draws, rec.arrival_day[stayed], left,
+                                  self.scenario.strikes.hazard_per_day)
+        for case, onset in zip(stayed[~np.isnan(onsets)], onsets[~np.isnan(onsets)],
+                               strict=True):
+            self._strike(int(case), float(onset), False, "strikes.duration")
 
 
 def simulate(scenario: Scenario, seed: int, replication: int,

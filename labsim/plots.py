@@ -13,7 +13,7 @@ from matplotlib.path import Path
 from .calibration import CalibrationResult
 from .catalog import CATALOG, COST_KPIS, PLOT_KPIS, SHORT_STAGE_LABELS, STAGE_LABELS
 from .experiments import Comparison, StaffingResult
-from .kpis import outcome_curve
+from .kpis import outcome_curve, outcome_day
 from .results import Results
 from .stages import active_stages
 
@@ -73,8 +73,7 @@ def _curve_of(cases: pd.DataFrame, origin: pd.Series, window: tuple[float, float
               ) -> tuple[np.ndarray, np.ndarray]:
     """Kaplan-Meier curve pooled over replications (they share the window)."""
     inside = ((origin >= window[0]) & (origin < window[1])).to_numpy()
-    return outcome_curve(origin.to_numpy()[inside], cases["end_day"].to_numpy()[inside],
-                         window[1])
+    return outcome_curve(origin.to_numpy()[inside], outcome_day(cases)[inside], window[1])
 
 
 def time_to_outcome(results: Results) -> Figure:

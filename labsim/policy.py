@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from .allocation import extra_spending_usd
 from .costs import annual_budget_usd, enterprises, staffing_cost_usd, unit_costs
 from .errors import ScenarioError
 from .scenario import NONNEGATIVE, POSITIVE, Scenario
@@ -60,9 +61,10 @@ class Policy:
 
     def problems(self):
         total = self.allocation_usd_per_year.total
-        if abs(total - self.budget_usd_per_year) > 1.0:
+        if total > self.budget_usd_per_year + 1.0:
             yield ("allocation_usd_per_year", round(total, 2),
-                   f"items adding up to budget_usd_per_year ({self.budget_usd_per_year:,.0f})")
+                   f"items adding up to at most budget_usd_per_year "
+                   f"({self.budget_usd_per_year:,.0f}; what whole staff leave over is unspent)")
 
 
 def _whole(dollars: float, unit_cost: float) -> int:
@@ -144,32 +146,19 @@ def increment_usd_per_year(policy: Policy, base: Scenario) -> float:
     return policy.budget_usd_per_year - annual_budget_usd(base)
 
 
-def increment_split(policy: Policy, base: Scenario) -> dict[str, float]:
-    """How a policy divides its extra money among items (shares of the increment)."""
-    today = staffing_cost_usd(base)
-    extra = {item: getattr(policy.allocation_usd_per_year, item) - today.get(item, 0.0)
-             for item in ITEMS}
-    total = sum(extra.values())
-    return {item: value / total for item, value in extra.items() if value > 0}
-
-
 def policy_with_increment(base: Scenario, increment_usd_per_year: float,
                           prevention_share: float, name: str,
-                          prevention_split: Mapping[str, float],
-                          resolution_split: Mapping[str, float],
                           description: str = "") -> Policy:
-    """The base scenario's own spending plus an increment, ``prevention_share`` of it on
-    prevention and the rest on resolution, each divided by its split (shares of items)."""
+    """The base scenario's own spending plus an increment, ``prevention_share`` of it spent
+    by the prevention rule and the rest by the resolution rule (docs/allocation_rules.md)."""
     if not 0.0 <= prevention_share <= 1.0:
         raise ScenarioError("prevention_share", prevention_share, "a share in [0, 1]")
     if increment_usd_per_year < 0:
         raise ScenarioError("increment_usd_per_year", increment_usd_per_year, "a number >= 0")
     spend = staffing_cost_usd(base)
-    extra = dict.fromkeys(ITEMS, 0.0)
-    for split, share in ((prevention_split, prevention_share),
-                         (resolution_split, 1 - prevention_share)):
-        for item, part in split.items():
-            extra[item] += increment_usd_per_year * share * part
-    allocation = Allocation(**{item: spend.get(item, 0.0) + extra[item] for item in ITEMS})
+    extra = extra_spending_usd(base, increment_usd_per_year, prevention_share)
+    allocation = Allocation(**{item: spend.get(item, 0.0) + extra.get(item, 0.0)
+                               for item in ITEMS})
     return Policy(name, description or f"{prevention_share:.0%} of US${increment_usd_per_year:,.0f}"
-                  " extra on prevention", base.name, allocation.total, allocation)
+                  " extra on prevention", base.name, sum(spend.values()) + increment_usd_per_year,
+                  allocation)

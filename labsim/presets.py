@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ScenarioError
-from .policy import Policy, apply_policy, increment_split, increment_usd_per_year
+from .policy import Policy, apply_policy, increment_usd_per_year
 from .scenario import Scenario
 from .scenario_io import apply_overrides, read_toml, scenario_from_dict
 from .validation import build
@@ -21,7 +21,7 @@ from .validation import build
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "datasets" / "scenarios"
 ScenarioLike = Scenario | str | Path
 REFERENCE_POLICIES = ("prevention_first", "resolution_first")
-"""The presets whose extra money defines the standard increment and the two splits."""
+"""The presets whose extra money defines the standard increment."""
 
 
 def preset_names() -> list[str]:
@@ -106,15 +106,13 @@ def with_overrides(scenario: ScenarioLike, overrides: Mapping[str, Any] | None =
 
 
 @lru_cache(maxsize=1)
-def standard_increment() -> tuple[float, dict[str, float], dict[str, float]]:
-    """The extra money the reference policy presets spend on top of their base (US$/year),
-    and how prevention-first and resolution-first divide it among items: the one home of
-    the workshop's "same extra money"."""
+def standard_increment() -> float:
+    """The extra money (US$/year) the reference policy presets spend on top of their base:
+    the one home of the workshop's "same extra money"."""
     policies = [load_policy(name) for name in REFERENCE_POLICIES]
     base = load_scenario(policies[0].base_scenario)
     increments = {round(increment_usd_per_year(p, base), 2) for p in policies}
     if len(increments) != 1:
         raise ScenarioError("budget_usd_per_year", sorted(increments),
                             f"the same increment in {' and '.join(REFERENCE_POLICIES)}")
-    prevention, resolution = (increment_split(p, base) for p in policies)
-    return increments.pop(), prevention, resolution
+    return increments.pop()

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .rates import conciliation_rounds, filed_per_year, share_to_arbitration
+from .capacity import staff_capacity
+from .rates import binding_share, conciliation_rounds, filed_per_year, share_to_arbitration
 from .scenario import YEAR_DAYS, Scenario
-from .stages import staff_capacity
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def textbook_predictions(scenario: Scenario) -> pd.DataFrame:
     rounds = conciliation_rounds(cc)
     to_arbitration = to_conciliation * share_to_arbitration(cc)
     # A non-binding award keeps its case at the Council until the objection window closes.
-    objection_wait = (arb.outcomes.award * (1 - arb.binding_award_share)
+    objection_wait = (arb.outcomes.award * (1 - binding_share(s))
                       * s.calendar.calendar_days(arb.objection_window_working_days))
     servers = staff_capacity(s)
     stations = {  # metrics, service days, delay before each visit, visits per case, delay after

@@ -50,10 +50,23 @@ def share_to_arbitration(cc: CollectiveConciliation) -> float:
     return fail * ((1 - again) + again * fail)
 
 
+def arbitration_cases_per_year(s: Scenario) -> float:
+    """Collective disputes reaching the Arbitration Council per year (core routing)."""
+    return filed_per_year(s, "collective") * share_to_arbitration(s.collective_conciliation)
+
+
+def binding_share(s: Scenario) -> float:
+    """Share of Council awards that bind, by dispute type: rights disputes (2010 garment MoU,
+    prior agreement) and interest disputes (prior agreement or a CBA clause)."""
+    arb, rights = s.arbitration, s.arrivals.rights_dispute_share
+    return (rights * arb.binding_award_share_rights
+            + (1 - rights) * arb.binding_award_share_interest)
+
+
 def resolved_award_share(s: Scenario) -> float:
     """Share of awards that resolve the dispute: binding, or not objected to."""
-    arb = s.arbitration
-    return arb.binding_award_share + (1 - arb.binding_award_share) * (1 - arb.objection_share)
+    binding = binding_share(s)
+    return binding + (1 - binding) * (1 - s.arbitration.objection_share)
 
 
 def rate_scaling_overrides(s: Scenario, factor: float,

@@ -152,6 +152,7 @@ class CaseRecords:
         for name in TIME_COLUMNS:
             setattr(self, name, np.full(n, np.nan))
         self.strike_days = np.zeros(n)
+        self.strike_lawful = np.zeros(n, dtype=bool)
         self.conciliation_rounds = np.zeros(n, dtype=np.int64)
         self.stage = np.zeros(n, dtype=np.int8)
         self.outcome = np.zeros(n, dtype=np.int8)
@@ -192,6 +193,7 @@ class CaseRecords:
             "outcome": outcome,
             "status": status,
             "strike_days": self.strike_days,
+            "strike_lawful": self.strike_lawful,
             "workdays_lost": self.strike_days * self.workers,
             "lodged_by": pd.Categorical.from_codes(self.lodged_by, LODGED_BY),
             "migrant_case_type": pd.Categorical.from_codes(self.migrant_case_type,

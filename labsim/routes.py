@@ -40,8 +40,14 @@ class CaseSteps(Protocol):
     def close(self, case: int, outcome: str) -> None:
         """Close the case now with ``outcome``."""
 
-    def served(self, case: int, stage: str, service: Duration) -> Generator:
-        """Enter a staffed stage, wait for staff and be served."""
+    def served(self, case: int, stage: str, service: Duration,
+               give_up_day: float | None = None) -> Generator:
+        """Enter a staffed stage, wait for staff and be served; returns the start day, or
+        None if the claimant gave up."""
+
+    def give_up_day(self, case: int, stream: str, deadline_days: float,
+                    hazard_per_day: float) -> float | None:
+        """Day a claimant waiting for staff gives up (None: never)."""
 
     def individual(self, case: int) -> Generator:
         """Individual conciliation by labour inspectors, then court if it fails."""
@@ -53,7 +59,10 @@ class CaseSteps(Protocol):
         """The Arbitration Council and what follows its award."""
 
     def maybe_strike(self, case: int, stream: str, share: float) -> None:
-        """A strike starting now with probability ``share``."""
+        """A lawful strike starting now with probability ``share``."""
+
+    def strike_while_waiting(self, case: int, until: float | None = None) -> None:
+        """Whether the dispute's wait so far turned into a strike."""
 
 
 class Route(Protocol):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .capacity import staff_capacity
 from .executors import ExecutorLike, run_tasks
 from .kpis import replication_kpis
 from .model import ReplicationOutput, simulate
@@ -11,7 +12,6 @@ from .presets import ScenarioLike, as_scenario
 from .results import Results
 from .scenario import Scenario
 from .settings import DEFAULT_SETTINGS, RunSettings
-from .stages import staff_capacity
 
 
 def run(scenario: ScenarioLike, settings: RunSettings = DEFAULT_SETTINGS,

@@ -52,7 +52,8 @@ class SharesSumToOne:
 
 @dataclass(frozen=True)
 class Duration:
-    """A random duration in calendar days.
+    """A random duration in calendar days, or in working days when ``working_days`` is true
+    (the model converts it with the scenario's calendar).
 
     lognormal, gamma: ``mean_days`` and coefficient of variation ``cv``;
     exponential, fixed: ``mean_days``; triangular: ``low_days``, ``mode_days``, ``high_days``.
@@ -70,17 +71,28 @@ class Duration:
     """Triangular: most likely value, calendar days."""
     high_days: float = field(default=0.0, metadata=NONNEGATIVE)
     """Triangular: largest value, calendar days."""
+    working_days: bool = False
+    """True when the days above are working days, as the source reports them."""
 
     @property
     def mean(self) -> float:
-        """Mean duration in calendar days, whatever the family."""
+        """Mean duration in its own days (calendar, or working if ``working_days``)."""
         if self.family == "triangular":
             return (self.low_days + self.mode_days + self.high_days) / 3.0
         return self.mean_days
 
     def as_exponential(self) -> Duration:
         """The exponential duration with the same mean (the textbook switch)."""
-        return Duration(family="exponential", mean_days=self.mean)
+        return Duration(family="exponential", mean_days=self.mean,
+                        working_days=self.working_days)
+
+    def in_calendar_days(self, calendar_days_per_working_day: float) -> Duration:
+        """The same duration in calendar days (unchanged if it is already)."""
+        if not self.working_days:
+            return self
+        f = calendar_days_per_working_day
+        return Duration(self.family, self.mean_days * f, self.cv, self.low_days * f,
+                        self.mode_days * f, self.high_days * f)
 
     def problems(self) -> Iterator[Problem]:
         if self.family not in DURATION_FAMILIES:
@@ -205,6 +217,21 @@ class Prevention:
 
 
 @dataclass(frozen=True)
+class StaffEffort:
+    """How much of their time staff give to disputes, and how much of it one case takes.
+
+    With the stage's handling time (elapsed days) they give the cases the staff can carry at
+    once, by Little's law: staff x share x working hours per calendar day x mean handling
+    days / effort hours per case. Utilisation is then the share of those hours in use.
+    """
+
+    share_of_time_on_disputes: float = field(metadata=PROBABILITY)
+    """Share of the staff's working time spent on these cases (the rest: other duties)."""
+    effort_hours_per_case: float = field(metadata=POSITIVE)
+    """Working hours one case takes of one staff member."""
+
+
+@dataclass(frozen=True)
 class ConciliationOutcomes(SharesSumToOne):
     """Shares of conciliation rounds ending in each outcome; they sum to 1."""
 
@@ -221,14 +248,16 @@ class IndividualConciliation:
     """Individual disputes conciliated by labour inspectors (Labour Law 1997 art. 300-301)."""
 
     labour_inspectors: int = field(metadata=COUNT)
-    """Inspectors assigned to individual dispute conciliation."""
-    cases_per_inspector_at_once: int = field(metadata=POSITIVE_COUNT)
-    """Cases an inspector carries at the same time."""
+    """Labour inspectors who conciliate individual disputes (among other duties)."""
+    effort: StaffEffort
     hearing_deadline_days: float = field(metadata=POSITIVE)
     """Calendar days from complaint to hearing allowed by law."""
     service: Duration
-    """Inspector's handling time of one case, from hearing to outcome."""
+    """Elapsed time of one case from hearing to outcome (not all of it inspector's work)."""
     outcomes: ConciliationOutcomes
+    abandonment_hazard_per_day_overdue: float = field(metadata=NONNEGATIVE)
+    """Daily chance that a claimant still waiting for a hearing after the deadline gives up
+    (the claim is then abandoned, not resolved)."""
 
     def problems(self) -> Iterator[Problem]:
         if self.labour_inspectors == 0:
@@ -241,8 +270,8 @@ class CollectiveConciliation:
 
     conciliators: int = field(metadata=COUNT)
     """Ministry conciliators."""
-    cases_per_conciliator_at_once: int = field(metadata=POSITIVE_COUNT)
-    """Cases a conciliator carries at the same time."""
+    effort: StaffEffort
+    """Effort per conciliation round."""
     appointment_delay: Duration
     """Time from complaint to a conciliator's appointment."""
     appointment_deadline_days: float = field(metadata=POSITIVE)
@@ -250,7 +279,7 @@ class CollectiveConciliation:
     conciliation_deadline_days: float = field(metadata=POSITIVE)
     """Legal limit for conciliation after appointment, calendar days."""
     service: Duration
-    """Conciliator's handling time of one round."""
+    """Elapsed time of one conciliation round after appointment."""
     outcomes: ConciliationOutcomes
     reconciliation_share: float = field(metadata=PROBABILITY)
     """Share of failed first rounds that the parties jointly send to one more round."""
@@ -280,33 +309,26 @@ class Arbitration:
     """Active arbitrators on the roster."""
     panel_size: int = field(metadata=POSITIVE_COUNT)
     """Arbitrators per panel."""
-    cases_per_arbitrator_at_once: int = field(metadata=POSITIVE_COUNT)
-    """Cases an arbitrator sits on at the same time."""
+    effort: StaffEffort
+    """Arbitrators' time on the Council, and hours per case for each panel member."""
     service: Duration
     """A panel's time from receiving a case to settlement or award."""
     award_deadline_working_days: float = field(metadata=POSITIVE)
     """Legal limit from receipt of the case to the award, working days."""
     outcomes: AwardOutcomes
-    binding_award_share: float = field(metadata=PROBABILITY)
-    """Share of awards binding by prior agreement or collective agreement."""
+    binding_award_share_rights: float = field(metadata=PROBABILITY)
+    """Share of awards in rights disputes that bind (2010 garment MoU, prior agreement)."""
+    binding_award_share_interest: float = field(metadata=PROBABILITY)
+    """Share of awards in interest disputes that bind (prior agreement or a CBA clause)."""
     objection_share: float = field(metadata=PROBABILITY)
     """Share of non-binding awards that a party objects to."""
     objection_window_working_days: float = field(metadata=NONNEGATIVE)
     """Working days a party has to object to a non-binding award."""
 
-    @property
-    def panels(self) -> int:
-        """Panels that can sit at once: the scarce resource."""
-        return self.arbitrators * self.cases_per_arbitrator_at_once // self.panel_size
-
     def problems(self) -> Iterator[Problem]:
-        if self.panels == 0:
-            yield (
-                "arbitrators",
-                self.arbitrators,
-                f"enough for one panel: arbitrators x cases_per_arbitrator_at_once >= "
-                f"panel_size ({self.panel_size})",
-            )
+        if self.arbitrators < self.panel_size:
+            yield ("arbitrators", self.arbitrators,
+                   f"enough for one panel (at least panel_size = {self.panel_size})")
 
 
 @dataclass(frozen=True)
@@ -321,14 +343,25 @@ class Courts:
 
 @dataclass(frozen=True)
 class Strikes:
-    """Industrial action by collective disputes that wait, or whose award is objected to."""
+    """Industrial action by collective disputes while they wait, at the workplace or in the
+    procedure, and after an objected award.
+
+    A dispute waiting at the workplace may strike outside the procedure (a wildcat strike);
+    during conciliation and before the Council's award deadline the parties must refrain,
+    so the hazard is lower and a strike then is unlawful. Once the Council's deadline has
+    passed without an award (Labour Law art. 320) or an award is objected to (art. 319), a
+    strike is lawful.
+    """
 
     enabled: bool
     """Switch strikes off for the textbook network."""
     hazard_per_day: float = field(metadata=NONNEGATIVE)
-    """Daily chance that a waiting collective dispute turns into a strike, within deadlines."""
+    """Daily chance that a collective dispute waiting at the workplace turns into a strike."""
+    refrain_factor: float = field(metadata=PROBABILITY)
+    """Factor on the hazard while the procedure runs within its deadlines (parties must
+    refrain during conciliation, Prakas 074/25)."""
     overdue_hazard_multiplier: float = field(metadata=NONNEGATIVE)
-    """Factor on the hazard once a legal deadline has passed."""
+    """Factor on the hazard once a legal deadline of the procedure has passed."""
     strike_share_after_objection: float = field(metadata=PROBABILITY)
     """Share of objected interest-dispute awards followed by a strike."""
     duration: Duration
@@ -343,11 +376,21 @@ class WorkingCalendar:
     """Working days in a week (5 for the administration, Monday to Friday)."""
     public_holidays_per_year: float = field(metadata=NONNEGATIVE)
     """Public holidays falling on working days, per year."""
+    working_hours_per_day: float = field(metadata=POSITIVE)
+    """Hours in a working day."""
+
+    @property
+    def working_days_per_year(self) -> float:
+        return YEAR_DAYS * self.working_days_per_week / 7 - self.public_holidays_per_year
 
     def calendar_days(self, working_days: float) -> float:
         """Calendar days holding ``working_days`` working days, on average over a year."""
-        per_year = YEAR_DAYS * self.working_days_per_week / 7 - self.public_holidays_per_year
-        return working_days * YEAR_DAYS / per_year
+        return working_days * YEAR_DAYS / self.working_days_per_year
+
+    @property
+    def working_hours_per_calendar_day(self) -> float:
+        """Working hours in an average calendar day (weekends and holidays included)."""
+        return self.working_hours_per_day * self.working_days_per_year / YEAR_DAYS
 
     def problems(self) -> Iterator[Problem]:
         if self.working_days_per_week > 7:
@@ -422,14 +465,17 @@ class MigrantRoute:
     case_types: MigrantCaseTypes
     mrc_staff: int = field(metadata=COUNT)
     """MRC and provincial staff handling complaints."""
-    cases_per_staff_at_once: int = field(metadata=POSITIVE_COUNT)
-    """Complaints a staff member handles at the same time."""
+    effort: StaffEffort
+    """Staff time on complaints, and hours per complaint (intake and mediation together)."""
     intake: Duration
-    """Staff time to register and assess a complaint."""
+    """Elapsed time to register and assess a complaint."""
     action_deadline_days: float = field(metadata=POSITIVE)
     """Days officials have to act on a written complaint."""
+    abandonment_hazard_per_day_overdue: float = field(metadata=NONNEGATIVE)
+    """Daily chance that a complainant still waiting for intake after the action deadline
+    gives up (the complaint is then abandoned)."""
     mediation: Duration
-    """Staff time to mediate between the worker and the agency."""
+    """Elapsed time to mediate between the worker and the agency."""
     outcomes: MediationOutcomes
     referral_to_conciliation_share: float = field(metadata=PROBABILITY)
     """Share of referred cases sent to ministry conciliation (the rest go to court)."""
@@ -468,9 +514,12 @@ class KoreaSystem:
     enabled: bool
     """Switch the system on; off gives exactly the core model."""
     mediation_committees: int = field(metadata=COUNT)
-    """Three-member mediation committees sitting at once (capacity)."""
+    """Three-member mediation committees."""
+    mediation_effort: StaffEffort
+    """Committees' time on mediation, and committee hours per mediation."""
     mediation: Duration
-    """A committee's time on one mediation, cut off at the mediation window."""
+    """Elapsed time one mediation needs; the legal window, counted from the application,
+    cuts it short."""
     mediation_window_days: float = field(metadata=POSITIVE)
     """Legal mediation period for general businesses, calendar days."""
     public_service_share: float = field(metadata=PROBABILITY)
@@ -491,8 +540,8 @@ class KoreaSystem:
     """Share of individual disputes that are unfair-dismissal cases for adjudication."""
     adjudication_panels: int = field(metadata=COUNT)
     """Regional adjudication panels."""
-    cases_per_panel_at_once: int = field(metadata=POSITIVE_COUNT)
-    """Cases an adjudication panel has in hand at the same time."""
+    adjudication_effort: StaffEffort
+    """Panels' time on adjudication, and panel hours per case."""
     regional_adjudication: Duration
     """A panel's time from application to decision."""
     adjudication_outcomes: AdjudicationOutcomes
@@ -526,7 +575,10 @@ class UnitCosts:
     conciliator_usd_per_year: float = field(metadata=NONNEGATIVE)
     """A ministry conciliator for collective disputes."""
     arbitrator_usd_per_year: float = field(metadata=NONNEGATIVE)
-    """An active arbitrator, with the Council's secretariat costs shared out."""
+    """An arbitrator on the roster, beyond what each case costs (arbitrators are unsalaried:
+    training and roster meetings)."""
+    arbitration_usd_per_case: float = field(metadata=NONNEGATIVE)
+    """What one Arbitration Council case costs: allowances and secretariat."""
     mrc_staff_usd_per_year: float = field(metadata=NONNEGATIVE)
     """A Migrant Worker Resource Centre staff member."""
     mediation_committee_usd_per_year: float = field(metadata=NONNEGATIVE)
@@ -569,5 +621,7 @@ class Scenario:
         return self.korea_system is not None and self.korea_system.enabled
 
     def duration(self, d: Duration) -> Duration:
-        """The duration the model uses, honouring the exponential switch."""
+        """The duration the model uses: in calendar days, honouring the exponential switch."""
+        d = d.in_calendar_days(self.calendar.calendar_days(1.0))
         return d.as_exponential() if self.exponential_durations else d
+

@@ -15,6 +15,7 @@ from typing import Any
 
 import tomli_w
 
+from .capacity import staff_capacity
 from .errors import ScenarioError
 from .paths import set_path
 from .scenario import Scenario
@@ -30,11 +31,17 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def scenario_from_dict(data: Mapping[str, Any], source: str = "") -> Scenario:
-    """Build a validated Scenario from plain data (as read from TOML)."""
+    """Build a validated Scenario from plain data (as read from TOML): each field by its
+    rules, then every staffed stage able to carry at least one case."""
     try:
-        return build(Scenario, data, "")
+        scenario = build(Scenario, data, "")
     except ScenarioError as err:
         raise ScenarioError(err.path, err.value, err.allowed, source) from None
+    for stage, capacity in staff_capacity(scenario).items():
+        if capacity < 1:
+            raise ScenarioError(stage, capacity, "staff, time share and effort enough to "
+                                "carry at least one case at a time", source)
+    return scenario
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:

@@ -18,6 +18,7 @@ class _Visit:
     done: simpy.Event = field(repr=False)
     on_start: Callable[[float], None] | None = None
     deadline_day: float | None = None
+    give_up_day: float | None = None
 
 
 class StaffPool:
@@ -40,15 +41,18 @@ class StaffPool:
 
     def serve(self, service_days: float, case: int,
               on_start: Callable[[float], None] | None = None,
-              deadline_day: float | None = None) -> simpy.Event:
+              deadline_day: float | None = None,
+              give_up_day: float | None = None) -> simpy.Event:
         """Queue case ``case`` for a free slot and hold it ``service_days``; yield the event.
 
         ``on_start(day)`` is called when service begins. With ``deadline_day`` (a legal
-        window counted from the application), service stops at the deadline, and a case
-        still waiting then leaves the queue: the event's value is then None, not the start.
+        window counted from the application) service stops at the deadline; with
+        ``give_up_day`` (a claimant's patience) it does not. A case still waiting at either
+        day leaves the queue: the event's value is then None, not the start day.
         """
         done = self.env.event()
-        visit = _Visit(len(self.requested), service_days, done, on_start, deadline_day)
+        visit = _Visit(len(self.requested), service_days, done, on_start, deadline_day,
+                       give_up_day)
         self.cases.append(case)
         self.requested.append(self.env.now)
         self.started.append(np.nan)
@@ -57,8 +61,9 @@ class StaffPool:
             self._start(visit)
         else:
             self.waiting.append(visit)
-            if deadline_day is not None:
-                self.env.timeout(max(deadline_day - self.env.now, 0.0)).callbacks.append(
+            leave = min(day for day in (deadline_day, give_up_day, np.inf) if day is not None)
+            if np.isfinite(leave):
+                self.env.timeout(max(leave - self.env.now, 0.0)).callbacks.append(
                     lambda _: self._give_up(visit))
         return done
 
@@ -81,7 +86,8 @@ class StaffPool:
         visit.done.succeed(start)
 
     def _give_up(self, visit: _Visit) -> None:
-        """The deadline passed while the case waited: it leaves the queue unserved."""
+        """The deadline or the claimant's patience ran out while the case waited: it leaves
+        the queue unserved."""
         if visit in self.waiting:
             self.waiting.remove(visit)
             self.ended[visit.number] = self.env.now

@@ -24,15 +24,11 @@ PREVIEW = RunSettings(years=3.0, replications=10, seed=1, warmup_days=180.0)
 POLICY_NAMES = ("prevention_first", "resolution_first")
 
 
-def _standard_increment() -> float:
-    return standard_increment()[0]
-
-
 @dataclass(frozen=True)
 class PolicyControls:
     """The dashboard's controls: shared base changes, then two ways to spend more money."""
 
-    increment_usd_per_year: float = field(default_factory=_standard_increment)
+    increment_usd_per_year: float = field(default_factory=standard_increment)
     """Extra money per year for both policies (default: what the policy presets add)."""
     prevention_first_share: float = 1.0
     """Share of the extra money the prevention-first policy puts into prevention."""
@@ -63,15 +59,13 @@ def adjusted_base(base: Scenario, controls: PolicyControls) -> Scenario:
 
 
 def policy_pair(base: ScenarioLike, controls: PolicyControls) -> dict[str, Scenario]:
-    """Prevention-first and resolution-first scenarios spending the same total, each
-    dividing its prevention and resolution money as the presets do."""
+    """Prevention-first and resolution-first scenarios spending the same extra money, each
+    by the allocation rules (docs/allocation_rules.md)."""
     adjusted = adjusted_base(as_scenario(base), controls)
-    _, prevention_split, resolution_split = standard_increment()
     pair = {}
     for name, share in zip(POLICY_NAMES, (controls.prevention_first_share,
                                           controls.resolution_first_share), strict=True):
-        policy = policy_with_increment(adjusted, controls.increment_usd_per_year, share, name,
-                                       prevention_split, resolution_split)
+        policy = policy_with_increment(adjusted, controls.increment_usd_per_year, share, name)
         pair[name] = apply_policy(policy, adjusted)
     return pair
 

@@ -61,10 +61,8 @@ def test_unknown_key_in_file_gets_a_suggestion(tmp_path, capsys):
 
 
 def test_an_overloaded_system_is_said_plainly(edited_preset, capsys):
-    """One inspector handling one case at a time cannot keep up: the run says so."""
-    path = edited_preset("cambodia_baseline", {
-        "individual_conciliation.labour_inspectors": 1,
-        "individual_conciliation.cases_per_inspector_at_once": 1})
+    """One labour inspector cannot keep up: the run says so."""
+    path = edited_preset("cambodia_baseline", {"individual_conciliation.labour_inspectors": 1})
     assert main(["run", str(path), "--years", "2", "--reps", "4", "--processes", "1"]) == 0
     warnings = [x for x in capsys.readouterr().out.splitlines() if "overloaded" in x]
     assert len(warnings) == 1 and SHORT_STAGE_LABELS["individual_conciliation"] in warnings[0]

@@ -21,7 +21,7 @@ WRONG = {
     7: [({"labour_inspectors": 100000, "conciliators": 50000, "arbitrators": 100000},
          "prevention cuts their number"),
         ({"prevention_officers": 300000}, "the extra budget is US$250,000"),
-        ({"training": 250000}, "the target is 20%")],
+        ({"training": 250000}, "the target is 15%")],
 }
 
 

@@ -66,9 +66,9 @@ def test_policy_money_for_a_missing_route_is_an_error(edited_preset):
     assert info.value.path == "policy.allocation_usd_per_year.mrc_staff"
 
 
-def test_allocation_must_add_up_to_the_budget(edited_preset):
+def test_allocation_must_not_spend_more_than_the_budget(edited_preset):
     path = edited_preset("balanced", {"policy.allocation_usd_per_year.training":
-                                      lambda v: v - 14505.0})
+                                      lambda v: v + 5000.0})
     with pytest.raises(labsim.ScenarioError) as info:
         labsim.load_scenario(path)
     assert info.value.path == "policy.allocation_usd_per_year"

@@ -6,7 +6,7 @@ import pytest
 
 import labsim
 from labsim import RunSettings
-from labsim.model import simulate, strike_onset
+from labsim.model import simulate, strike_onset, workplace_onsets
 from labsim.stages import active_staffed_stages
 
 YEARS = 3
@@ -134,24 +134,42 @@ def test_strikes_switched_off_leave_no_strike_days(textbook):
 
 
 def test_strike_hazard_grows_after_the_deadline():
-    assert strike_onset(0.5, [(0, 10, 0.1)]) == pytest.approx(5.0)
-    assert strike_onset(1.5, [(0, 10, 0.1), (10, 20, 0.5)]) == pytest.approx(11.0)
-    assert strike_onset(9.0, [(0, 10, 0.1), (10, 20, 0.5)]) is None
+    assert strike_onset(0.5, [(0, 10, 0.1, False)]) == pytest.approx((5.0, False))
+    assert strike_onset(1.5, [(0, 10, 0.1, False), (10, 20, 0.5, True)]) == pytest.approx(
+        (11.0, True))
+    assert strike_onset(9.0, [(0, 10, 0.1, False), (10, 20, 0.5, True)]) is None
+
+
+def test_wildcat_onsets_agree_with_the_general_rule():
+    rng = np.random.default_rng(2)
+    draws, arrival = rng.exponential(1, 200), rng.uniform(0, 100, 200)
+    left = arrival + rng.exponential(14, 200)
+    vectorised = workplace_onsets(draws, arrival, left, 0.05)
+    for i in range(200):
+        one = strike_onset(draws[i], [(arrival[i], left[i], 0.05, False)])
+        assert (one is None and np.isnan(vectorised[i])) or one[0] == pytest.approx(
+            vectorised[i])
 
 
 def test_strike_counts_match_the_hazard(baseline):
-    """Waiting strikes: expected number = sum of hazard x exposure (Poisson thinning)."""
+    """Waiting strikes, at the workplace and in the procedure, with one flat hazard:
+    expected number = sum of 1 - exp(-hazard x time waited) (Poisson thinning)."""
     flat = labsim.with_overrides(baseline, {"strikes.overdue_hazard_multiplier": 1.0,
+                                            "strikes.refrain_factor": 1.0,
                                             "strikes.strike_share_after_objection": 0.0,
                                             "strikes.hazard_per_day": 0.01})
     results = labsim.run(flat, RunSettings(years=3, replications=4, seed=8))
     c = results.cases
-    formal = c[c["collective_conciliation_entry_day"].notna() & (c["status"] != "open")]
-    finish = formal["decision_day"].fillna(formal["collective_conciliation_exit_day"])
-    exposure = (finish - formal["collective_conciliation_entry_day"]).to_numpy()
+    closed = c[(c["kind"] == "collective") & (c["status"] != "open")]
+    finish = (closed["decision_day"].fillna(closed["collective_conciliation_exit_day"])
+              .fillna(closed["workplace_exit_day"]))
+    exposure = (finish - closed["arrival_day"]).to_numpy()
     expected = (1 - np.exp(-0.01 * exposure)).sum()
-    observed = (formal["strike_days"] > 0).sum()
+    observed = (closed["strike_days"] > 0).sum()
+    assert observed > 300
     assert abs(observed - expected) < 4 * np.sqrt(expected)
+    unlawful = closed[(closed["strike_days"] > 0) & ~closed["strike_lawful"]]
+    assert len(unlawful) > 0.9 * observed  # nearly all before any award is overdue
 
 
 def test_bad_run_settings_are_named(baseline):

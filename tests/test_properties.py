@@ -25,6 +25,7 @@ def scenarios(draw, base):
     settled = draw(share)
     award = draw(st.floats(0.0, 1.0 - settled))
     family = draw(st.sampled_from(["lognormal", "gamma", "exponential", "fixed"]))
+    service_days = draw(st.floats(0.5, 30.0))
     return labsim.with_overrides(base, {
         "arrivals.sectors.garment_footwear.individual_grievances_per_1000_workers_per_year":
             draw(st.floats(0.0, 4.0)),
@@ -36,12 +37,15 @@ def scenarios(draw, base):
         "collective_conciliation.conciliators": draw(st.integers(1, 10)),
         "collective_conciliation.outcomes": draw(outcome_shares()),
         "collective_conciliation.reconciliation_share": draw(share),
-        "collective_conciliation.service": {"family": family, "mean_days": draw(
-            st.floats(0.5, 30.0)), "cv": draw(st.floats(0.1, 2.0))},
+        "collective_conciliation.service": {"family": family, "mean_days": service_days,
+                                            "cv": draw(st.floats(0.1, 2.0))},
+        # effort that a conciliator can give within the handling time (else: refused)
+        "collective_conciliation.effort.effort_hours_per_case": 2.0 * service_days,
         "arbitration.arbitrators": draw(st.integers(3, 40)),
         "arbitration.outcomes": {"settled": settled, "award": award,
                                  "withdrawn": 1.0 - settled - award},
-        "arbitration.binding_award_share": draw(share),
+        "arbitration.binding_award_share_rights": draw(share),
+        "arbitration.binding_award_share_interest": draw(share),
         "arbitration.objection_share": draw(share),
         "courts.dropout_share": draw(share),
         "strikes.hazard_per_day": draw(st.floats(0.0, 0.1)),

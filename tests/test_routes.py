@@ -66,8 +66,7 @@ def test_migrant_route_tends_to_no_queue_with_many_staff(migrant):
 
 
 def test_scarce_mrc_staff_make_complaints_wait(migrant):
-    scarce = labsim.with_overrides(migrant, {"migrant_route.mrc_staff": 1,
-                                             "migrant_route.cases_per_staff_at_once": 2})
+    scarce = labsim.with_overrides(migrant, {"migrant_route.mrc_staff": 1})
     ample = labsim.run(migrant, RunSettings(years=2, replications=3, seed=1)).summary()
     short = labsim.run(scarce, RunSettings(years=2, replications=3, seed=1)).summary()
     kpi = "share_migrant_acted_on_within_deadline"

@@ -41,10 +41,15 @@ def test_erlang_c_refuses_an_unstable_station():
 
 
 def _scaled(textbook, factor):
+    """Every service time scaled by ``factor``; effort per case too, so that the number of
+    servers (cases each stage carries at once) stays the same."""
     overrides = {}
     for stage in ("individual_conciliation", "collective_conciliation", "arbitration"):
-        mean = getattr(textbook, stage).service.mean_days
-        overrides[f"{stage}.service"] = {"family": "exponential", "mean_days": mean * factor}
+        section = getattr(textbook, stage)
+        overrides[f"{stage}.service"] = {"family": "exponential",
+                                         "mean_days": section.service.mean_days * factor}
+        overrides[f"{stage}.effort.effort_hours_per_case"] = (
+            section.effort.effort_hours_per_case * factor)
     return labsim.with_overrides(textbook, overrides)
 
 

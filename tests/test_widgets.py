@@ -10,7 +10,6 @@ from labsim import widgets
 from labsim.catalog import CATALOG
 from labsim.costs import annual_budget_usd
 from labsim.policy import apply_policy, policy_with_increment
-from labsim.presets import standard_increment
 from labsim.workshop import PolicyControls, policy_pair
 
 
@@ -92,7 +91,7 @@ def test_both_policies_spend_base_plus_the_same_increment(baseline):
 
 
 def test_no_extra_money_means_todays_system(baseline):
-    nothing = policy_with_increment(baseline, 0.0, 0.7, "x", *standard_increment()[1:])
+    nothing = policy_with_increment(baseline, 0.0, 0.7, "x")
     same = apply_policy(nothing, baseline)
     assert same.individual_conciliation == baseline.individual_conciliation
     assert same.arbitration == baseline.arbitration
@@ -101,5 +100,5 @@ def test_no_extra_money_means_todays_system(baseline):
 
 def test_bad_policy_split_is_named(baseline):
     with pytest.raises(labsim.ScenarioError) as info:
-        policy_with_increment(baseline, 1000.0, 1.5, "x", *standard_increment()[1:])
+        policy_with_increment(baseline, 1000.0, 1.5, "x")
     assert info.value.path == "prevention_share"

@@ -1,0 +1,123 @@
+"""Honest mechanisms: staff effort that can bind, strikes as they happen, the Arbitration
+Council in working days, claimants who give up, binding awards by type, fair presets."""
+
+import pytest
+
+import labsim
+from labsim import RunSettings
+from labsim.capacity import expected_utilisation, staff_capacity
+from labsim.model import simulate
+from labsim.policy import ITEMS, policy_with_increment
+from labsim.presets import load_policy, standard_increment
+
+PAIRED = RunSettings(years=3, replications=10, seed=6)
+
+
+def test_simulated_utilisation_is_the_effort_the_cases_need(baseline):
+    """Little's law: busy share of the slots = expected cases x effort / staff hours, up to
+    rounding the slots to whole cases."""
+    summary = labsim.run(baseline, RunSettings(years=5, replications=10, seed=2)).summary()
+    for stage, expected in expected_utilisation(baseline).items():
+        rounding = 0.5 / staff_capacity(baseline)[stage]
+        assert summary.loc[f"utilisation_{stage}", "mean"] == pytest.approx(
+            expected, rel=0.03 + rounding, abs=0.005), stage
+
+
+def test_halving_labour_inspectors_clearly_worsens_hearings_and_time(baseline):
+    half = labsim.with_overrides(baseline, {"individual_conciliation.labour_inspectors": 4})
+    rows = labsim.compare({"today": baseline, "half": half}, settings=PAIRED
+                          ).differences().set_index("kpi")
+    for kpi in ("share_individual_heard_within_deadline",
+                "days_to_outcome_median_individual_filed"):
+        assert rows.loc[kpi, "clear"] and rows.loc[kpi, "better"] is False, kpi
+
+
+def test_the_council_reads_its_time_in_working_days(baseline):
+    arb = baseline.arbitration
+    assert arb.service.working_days
+    in_calendar = baseline.duration(arb.service)
+    assert in_calendar.mean == pytest.approx(arb.service.mean * 365 / (365 * 5 / 7 - 16))
+    summary = labsim.run(baseline, RunSettings(years=5, replications=10, seed=2)).summary()
+    assert summary.loc["arbitration_mean_working_days", "mean"] == pytest.approx(
+        arb.service.mean, rel=0.1)
+
+
+def test_a_claimant_who_gives_up_is_recorded_as_abandoned_not_resolved(baseline):
+    scarce = labsim.with_overrides(baseline, {
+        "individual_conciliation.labour_inspectors": 2,
+        "individual_conciliation.abandonment_hazard_per_day_overdue": 0.1})
+    cases = simulate(scarce, seed=3, replication=0, horizon_days=2 * 365).cases
+    gave_up = cases[cases["outcome"] == "abandoned"]
+    assert len(gave_up) > 100
+    assert (gave_up["status"] == "dropped").all()
+    assert gave_up["individual_conciliation_start_day"].isna().all()
+    waited = gave_up["end_day"] - gave_up["individual_conciliation_entry_day"]
+    assert (waited >= baseline.individual_conciliation.hearing_deadline_days - 1e-9).all()
+
+
+def test_strikes_after_an_objected_award_are_lawful_and_at_the_workplace_unlawful(baseline):
+    keen = labsim.with_overrides(baseline, {"strikes.strike_share_after_objection": 1.0,
+                                            "arbitration.objection_share": 1.0,
+                                            "arbitration.binding_award_share_interest": 0.0})
+    cases = labsim.run(keen, RunSettings(years=3, replications=4, seed=1)).cases
+    objected = cases[cases["outcome"] == "award_objected"]
+    assert len(objected) > 10 and (objected["strike_days"] > 0).all()
+    only_there = objected[objected["strike_start_day"] >= objected["arbitration_exit_day"]]
+    assert only_there["strike_lawful"].all()
+    wildcat = cases[(cases["strike_days"] > 0)
+                    & (cases["strike_start_day"] < cases["workplace_exit_day"])]
+    assert len(wildcat) > 0 and not wildcat["strike_lawful"].any()
+
+
+def test_rights_awards_bind_by_the_mou_and_interest_awards_by_agreement(baseline):
+    split = labsim.with_overrides(baseline, {"arbitration.binding_award_share_rights": 1.0,
+                                             "arbitration.binding_award_share_interest": 0.0})
+    cases = labsim.run(split, RunSettings(years=3, replications=6, seed=2)).cases
+    awarded = cases[cases["outcome"].isin(["binding_award", "award_accepted",
+                                           "award_objected"])
+                    | (cases["court_entry_day"].notna()
+                       & cases["arbitration_entry_day"].notna())]
+    rights = awarded[awarded["dispute_type"] == "rights"]
+    interest = awarded[awarded["dispute_type"] == "interest"]
+    assert len(rights) > 5 and (rights["outcome"] == "binding_award").all()
+    assert len(interest) > 5 and not (interest["outcome"] == "binding_award").any()
+
+
+@pytest.mark.parametrize(("name", "share"), [("prevention_first", 1.0),
+                                             ("resolution_first", 0.0), ("balanced", 0.5)])
+def test_policy_presets_are_what_the_allocation_rules_buy(baseline, name, share):
+    rule = policy_with_increment(baseline, standard_increment(), share, name)
+    preset = load_policy(name)
+    for item in ITEMS:
+        assert getattr(preset.allocation_usd_per_year, item) == pytest.approx(
+            getattr(rule.allocation_usd_per_year, item), abs=1.0), item
+    assert preset.budget_usd_per_year == pytest.approx(rule.budget_usd_per_year)
+
+
+def test_resolution_money_goes_first_to_the_busiest_stage(baseline):
+    first_person = policy_with_increment(baseline, 8_400.0, 0.0, "one")
+    today = baseline.individual_conciliation.labour_inspectors
+    busiest = max(expected_utilisation(baseline), key=expected_utilisation(baseline).get)
+    assert busiest == "individual_conciliation"
+    scenario = labsim.apply_policy(first_person, baseline)
+    assert scenario.individual_conciliation.labour_inspectors == today + 1
+
+
+def test_korea_inspired_differs_from_the_baseline_in_structure_only(baseline):
+    korea = labsim.load_scenario("korea_inspired")
+    assert korea.prevention == baseline.prevention
+    assert korea.arrivals == baseline.arrivals
+
+
+def test_an_effort_that_cannot_fit_in_the_handling_time_is_refused(baseline):
+    with pytest.raises(labsim.ScenarioError) as info:
+        labsim.with_overrides(baseline, {
+            "collective_conciliation.effort.effort_hours_per_case": 1000.0})
+    assert info.value.path == "collective_conciliation"
+
+
+def test_more_conciliators_never_raise_strikes(baseline):
+    """Faster procedures mean less waiting, so no more strikes (paired)."""
+    scarce = labsim.with_overrides(baseline, {"collective_conciliation.conciliators": 2})
+    a, b = (labsim.replicate([s], PAIRED)[0]["strikes_per_year"] for s in (baseline, scarce))
+    assert (b - a).mean() > 0
