@@ -16,6 +16,7 @@ import time
 import simpy
 
 import labsim
+from labsim.capacity import staff_capacity
 from labsim.executors import local_processes
 from labsim.model import simulate
 from labsim.runner import replication_kpis_task
@@ -28,9 +29,10 @@ def minimal_textbook(s: labsim.Scenario, horizon: float, seed: int) -> int:
     rng = random.Random(seed)
     env = simpy.Environment()
     ic, cc, arb = s.individual_conciliation, s.collective_conciliation, s.arbitration
-    inspectors = simpy.Resource(env, ic.labour_inspectors * ic.cases_per_inspector_at_once)
-    conciliators = simpy.Resource(env, cc.conciliators * cc.cases_per_conciliator_at_once)
-    panels = simpy.Resource(env, arb.panels)
+    capacity = staff_capacity(s)  # cases each stage carries at once
+    inspectors = simpy.Resource(env, capacity["individual_conciliation"])
+    conciliators = simpy.Resource(env, capacity["collective_conciliation"])
+    panels = simpy.Resource(env, capacity["arbitration"])
     p = s.prevention
     window = s.calendar.calendar_days(arb.objection_window_working_days)
 
@@ -66,7 +68,7 @@ def minimal_textbook(s: labsim.Scenario, horizon: float, seed: int) -> int:
         u = rng.random()
         if u < arb.outcomes.settled or u >= arb.outcomes.settled + arb.outcomes.award:
             return
-        if rng.random() < arb.binding_award_share:
+        if rng.random() < arb.binding_award_share_rights:  # equal to _interest here
             return
         yield env.timeout(window)
 

@@ -20,7 +20,7 @@ from .errors import InputError
 from .executors import ExecutorLike, ResultCache, run_tasks
 from .kpis import overloaded_stages, summarise, t_interval
 from .paths import get_path
-from .policy import Policy, allocation_from_shares, apply_policy
+from .policy import apply_policy, policy_with_increment
 from .presets import ScenarioLike, as_scenario, with_overrides
 from .runner import replication_kpis_task
 from .scenario import Scenario
@@ -290,24 +290,26 @@ def smallest_staff(scenario: ScenarioLike, parameter: str, kpi: str, target: flo
                    low, high, 1, settings, executor)
 
 
-def smallest_budget(policy: Policy, base: ScenarioLike, kpi: str, target: float,
+def smallest_budget(base: ScenarioLike, prevention_share: float, kpi: str, target: float,
                     step_usd: float = 25_000.0, low_usd: float = 0.0,
                     high_usd: float = 2_000_000.0, settings: RunSettings = DEFAULT_SETTINGS,
                     executor: ExecutorLike = "processes") -> StaffingResult:
-    """Smallest yearly budget, in steps of ``step_usd``, at which ``policy``'s split of the
-    money makes ``kpi`` meet ``target``."""
+    """Smallest extra yearly budget, in steps of ``step_usd``, at which spending it by the
+    allocation rules (``prevention_share`` of it on prevention) makes ``kpi`` meet ``target``.
+    """
     base = as_scenario(base)
-    shares = policy.allocation_usd_per_year.shares()
+    if not step_usd > 0:
+        raise InputError("step_usd", step_usd, "a positive amount of US dollars")
 
     def make(steps: int) -> Scenario:
-        budget = max(steps * step_usd, 1.0)
-        scaled = Policy(policy.name, policy.description, policy.base_scenario, budget,
-                        allocation_from_shares(budget, shares))
-        return apply_policy(scaled, base)
+        policy = policy_with_increment(base, steps * step_usd, prevention_share,
+                                       f"{base.name} + US${steps * step_usd:,.0f}")
+        return apply_policy(policy, base)
 
+    make(0)  # a bad prevention_share is reported before any simulation
     low, high = int(np.ceil(low_usd / step_usd)), int(high_usd // step_usd)
-    return _search(make, "budget_usd_per_year", kpi, target, low, high, step_usd, settings,
-                   executor)
+    return _search(make, "extra_budget_usd_per_year", kpi, target, low, high, step_usd,
+                   settings, executor)
 
 
 def sensitivity(base: ScenarioLike, parameters: Sequence[str], kpi: str, change: float = 0.2,

@@ -58,7 +58,8 @@ def workplace_onsets(exp_draws: np.ndarray, arrival: np.ndarray, left: np.ndarra
     ``arrival`` to ``left``: the onset day, or NaN when no strike began."""
     if hazard_per_day <= 0:
         return np.full(len(arrival), np.nan)
-    onset = arrival + exp_draws / hazard_per_day
+    with np.errstate(over="ignore"):  # a tiny hazard gives an infinite onset: no strike
+        onset = arrival + exp_draws / hazard_per_day
     return np.where(onset <= left, onset, np.nan)
 
 

@@ -3,7 +3,8 @@
 A policy file names a base scenario (whose ``[costs]`` give the unit costs), a total budget
 and how many dollars go to each item; applying it buys whole staff and a trained share of
 workplaces, and the rest of the base scenario stays as it is. Presets spend the same total,
-so comparing them compares where the money goes, not how much there is.
+so comparing them compares where the money goes, not how much there is; how extra money is
+split is decided by the allocation rules (``allocation.py``), never by hand.
 """
 
 from __future__ import annotations
@@ -39,10 +40,6 @@ class Allocation:
     @property
     def total(self) -> float:
         return sum(getattr(self, item) for item in ITEMS)
-
-    def shares(self) -> dict[str, float]:
-        """Each item's share of the total (the split, whatever the budget)."""
-        return {item: getattr(self, item) / self.total for item in ITEMS}
 
     def problems(self):
         return iter(())
@@ -100,47 +97,6 @@ def apply_policy(policy: Policy, base: Scenario) -> Scenario:
     return replace(scenario, name=policy.name, description=policy.description)
 
 
-def allocation_from_shares(budget_usd_per_year: float,
-                           shares: Mapping[str, float]) -> Allocation:
-    """An allocation giving each item its share of the budget (shares must sum to 1)."""
-    unknown = set(shares) - set(ITEMS)
-    if unknown:
-        raise ScenarioError("shares", sorted(unknown), f"items among {', '.join(ITEMS)}")
-    total = sum(shares.values())
-    if abs(total - 1.0) > 1e-6:
-        raise ScenarioError("shares", round(total, 6), "shares summing to 1")
-    return Allocation(**{item: budget_usd_per_year * share for item, share in shares.items()})
-
-
-def staffing_table(policies: Mapping[str, Policy], base: Scenario,
-                   budgets_usd_per_year: Mapping[str, float]) -> pd.DataFrame:
-    """Staff each policy buys at each budget level, keeping its split of the money.
-
-    One row per (budget level, policy): budget, staff per item, trained workplace share
-    and dollars left unspent by rounding staff down to whole people.
-    """
-    rows = []
-    for level, budget in budgets_usd_per_year.items():
-        for name, policy in policies.items():
-            split = policy.allocation_usd_per_year.shares()
-            scaled = replace(policy, budget_usd_per_year=budget,
-                             allocation_usd_per_year=allocation_from_shares(budget, split))
-            s = apply_policy(scaled, base)
-            rows.append({
-                "budget_level": level,
-                "policy": name,
-                "budget_usd_per_year": budget,
-                "prevention_officers": s.prevention.prevention_officers,
-                "trained_workplace_share": round(s.prevention.trained_workplace_share, 3),
-                "labour_inspectors": s.individual_conciliation.labour_inspectors,
-                "conciliators": s.collective_conciliation.conciliators,
-                "arbitrators": s.arbitration.arbitrators,
-                "mrc_staff": s.migrant_route.mrc_staff if s.migrant_on else 0,
-                "unspent_usd_per_year": round(budget - annual_budget_usd(s), 2),
-            })
-    return pd.DataFrame(rows)
-
-
 def increment_usd_per_year(policy: Policy, base: Scenario) -> float:
     """What a policy spends beyond what the base scenario's staff and training cost."""
     return policy.budget_usd_per_year - annual_budget_usd(base)
@@ -162,3 +118,37 @@ def policy_with_increment(base: Scenario, increment_usd_per_year: float,
     return Policy(name, description or f"{prevention_share:.0%} of US${increment_usd_per_year:,.0f}"
                   " extra on prevention", base.name, sum(spend.values()) + increment_usd_per_year,
                   allocation)
+
+
+def staffing_table(prevention_shares: Mapping[str, float], base: Scenario,
+                   budgets_usd_per_year: Mapping[str, float]) -> pd.DataFrame:
+    """Staff each policy buys at each budget level by the allocation rules.
+
+    ``prevention_shares`` maps a policy name to the share of the extra money (budget level
+    minus what the base scenario's staff cost) that the prevention rule spends; the rest goes
+    to the resolution rule (docs/allocation_rules.md). One row per (budget level, policy):
+    budget, staff per item, trained workplace share and dollars left unspent.
+    """
+    today = annual_budget_usd(base)
+    rows = []
+    for level, budget in budgets_usd_per_year.items():
+        if budget < today - 1.0:
+            raise ScenarioError(f"budgets_usd_per_year.{level}", budget,
+                                f"at least what {base.name}'s staff and training cost "
+                                f"today (US${today:,.0f} a year)")
+        for name, share in prevention_shares.items():
+            policy = policy_with_increment(base, max(budget - today, 0.0), share, name)
+            s = apply_policy(policy, base)
+            rows.append({
+                "budget_level": level,
+                "policy": name,
+                "budget_usd_per_year": budget,
+                "prevention_officers": s.prevention.prevention_officers,
+                "trained_workplace_share": round(s.prevention.trained_workplace_share, 3),
+                "labour_inspectors": s.individual_conciliation.labour_inspectors,
+                "conciliators": s.collective_conciliation.conciliators,
+                "arbitrators": s.arbitration.arbitrators,
+                "mrc_staff": s.migrant_route.mrc_staff if s.migrant_on else 0,
+                "unspent_usd_per_year": round(budget - annual_budget_usd(s), 2),
+            })
+    return pd.DataFrame(rows)

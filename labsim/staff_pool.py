@@ -11,14 +11,16 @@ import pandas as pd
 import simpy
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Visit:
     number: int
     service_days: float
     done: simpy.Event = field(repr=False)
-    on_start: Callable[[float], None] | None = None
-    deadline_day: float | None = None
-    give_up_day: float | None = None
+    on_start: Callable[[float], None] | None
+    deadline_day: float | None
+    give_up_day: float | None
+    left: bool = False
+    """The case left the queue unserved (deadline or patience ran out)."""
 
 
 class StaffPool:
@@ -61,8 +63,8 @@ class StaffPool:
             self._start(visit)
         else:
             self.waiting.append(visit)
-            leave = min(day for day in (deadline_day, give_up_day, np.inf) if day is not None)
-            if np.isfinite(leave):
+            if deadline_day is not None or give_up_day is not None:
+                leave = min(day for day in (deadline_day, give_up_day) if day is not None)
                 self.env.timeout(max(leave - self.env.now, 0.0)).callbacks.append(
                     lambda _: self._give_up(visit))
         return done
@@ -81,15 +83,18 @@ class StaffPool:
     def _finish(self, visit: _Visit, start: float) -> None:
         self.ended[visit.number] = self.env.now
         self.busy -= 1
-        if self.waiting:
-            self._start(self.waiting.popleft())
+        while self.waiting:
+            queued = self.waiting.popleft()
+            if not queued.left:
+                self._start(queued)
+                break
         visit.done.succeed(start)
 
     def _give_up(self, visit: _Visit) -> None:
         """The deadline or the claimant's patience ran out while the case waited: it leaves
         the queue unserved."""
-        if visit in self.waiting:
-            self.waiting.remove(visit)
+        if np.isnan(self.started[visit.number]) and not visit.left:
+            visit.left = True  # dropped from the queue when its turn comes
             self.ended[visit.number] = self.env.now
             visit.done.succeed(None)
 

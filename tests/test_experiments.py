@@ -75,19 +75,35 @@ def test_allocation_must_not_spend_more_than_the_budget(edited_preset):
     assert "budget_usd_per_year" in info.value.allowed
 
 
-def test_staffing_table_scales_each_policy(baseline):
-    policies = {name: load_policy(name) for name in POLICIES}
-    table = staffing_table(policies, baseline, {"low": 532_005, "medium": 782_005,
-                                                "high": 1_032_005})
+def test_staffing_table_spends_each_budget_level_by_the_rules(baseline):
+    today = annual_budget_usd(baseline)
+    shares = {"prevention_first": 1.0, "resolution_first": 0.0, "balanced": 0.5}
+    table = staffing_table(shares, baseline, {"low": today, "medium": today + 250_000,
+                                              "high": today + 500_000})
     assert len(table) == 9
-    c = baseline.costs  # each item rounds down to whole people on its own
-    most_unspent = (c.prevention_officer_usd_per_year + c.labour_inspector_usd_per_year
-                    + c.conciliator_usd_per_year + c.arbitrator_usd_per_year)
+    low = table[table["budget_level"] == "low"]  # no extra money: everyone has today's staff
+    assert (low["labour_inspectors"] == baseline.individual_conciliation.labour_inspectors).all()
+    assert (low["prevention_officers"] == baseline.prevention.prevention_officers).all()
+    medium = table[table["budget_level"] == "medium"].set_index("policy")
+    for name in shares:  # the presets are the rules' output for the standard increment
+        preset = labsim.load_scenario(name)
+        assert medium.loc[name, "labour_inspectors"] == (
+            preset.individual_conciliation.labour_inspectors)
+        assert medium.loc[name, "prevention_officers"] == preset.prevention.prevention_officers
+    c = baseline.costs  # resolution spends to within one person's cost
+    most_unspent = max(c.labour_inspector_usd_per_year, c.conciliator_usd_per_year,
+                       c.arbitrator_usd_per_year)
     assert (table["unspent_usd_per_year"] < most_unspent).all()
     assert (table["unspent_usd_per_year"] >= -1e-6).all()
     for _, rows in table.groupby("policy"):
         assert rows["labour_inspectors"].is_monotonic_increasing
-        assert rows["arbitrators"].is_monotonic_increasing
+        assert rows["prevention_officers"].is_monotonic_increasing
+
+
+def test_staffing_table_names_a_budget_below_todays(baseline):
+    with pytest.raises(labsim.ScenarioError) as info:
+        staffing_table({"x": 1.0}, baseline, {"cut": 100_000})
+    assert info.value.path == "budgets_usd_per_year.cut"
 
 
 @pytest.fixture(scope="module")
@@ -221,14 +237,24 @@ def test_smallest_staff_meets_the_target_and_one_less_does_not(baseline):
     assert "labour_inspectors" in result.describe()
 
 
-def test_smallest_budget_for_a_policy(baseline):
-    policy = load_policy("resolution_first")
-    result = smallest_budget(policy, baseline, "share_individual_heard_within_deadline", 0.9,
-                             step_usd=100_000, low_usd=100_000, high_usd=800_000,
+def test_smallest_extra_budget_spent_by_the_resolution_rule(baseline):
+    # half the inspectors today: the resolution rule's first money goes to them
+    short = labsim.with_overrides(baseline, {"individual_conciliation.labour_inspectors": 4})
+    result = smallest_budget(short, 0.0, "share_individual_heard_within_deadline", 0.95,
+                             step_usd=10_000, low_usd=0, high_usd=100_000,
                              settings=QUICK, executor="serial")
-    assert result.level_for_mean is not None
-    assert 100_000 <= result.level_for_mean <= 800_000
-    assert result.level_for_mean % 100_000 == 0
+    assert result.level_for_mean is not None and result.level_for_mean > 0
+    assert result.level_for_mean % 10_000 == 0
+    curve = result.curve.set_index("extra_budget_usd_per_year")
+    assert curve.loc[result.level_for_mean, "mean"] >= 0.95
+    assert curve.loc[result.level_for_mean - 10_000, "mean"] < 0.95
+
+
+def test_smallest_budget_names_a_bad_step(baseline):
+    with pytest.raises(labsim.InputError) as info:
+        smallest_budget(baseline, 0.0, "share_individual_heard_within_deadline", 0.95,
+                        step_usd=0)
+    assert info.value.path == "step_usd"
 
 
 def test_items_cover_every_allocation_field():

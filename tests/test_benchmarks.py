@@ -1,0 +1,27 @@
+"""The benchmark scripts stay runnable: their hand-written reference model follows the
+scenario's current fields and sees the arrivals theory expects."""
+
+import importlib.util
+import math
+from pathlib import Path
+
+import labsim
+from labsim.rates import grievances_per_year
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _module(name: str):
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_minimal_reference_model_sees_the_expected_arrivals():
+    textbook = labsim.load_scenario("textbook_network")
+    days = 2 * 365.0
+    count = _module("bench_core").minimal_textbook(textbook, days, seed=1)
+    per_year = sum(grievances_per_year(textbook, kind) for kind in ("individual", "collective"))
+    expected = per_year * days / 365.0
+    assert abs(count - expected) < 4 * math.sqrt(expected)  # Poisson: 4 standard deviations
