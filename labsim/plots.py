@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
+from matplotlib.ticker import StrMethodFormatter
 
 from .calibration import CalibrationResult
 from .catalog import CATALOG, COST_KPIS, PLOT_KPIS, SHORT_STAGE_LABELS, STAGE_LABELS
@@ -204,7 +205,8 @@ def kpi_comparison(comparison: Comparison, kpis: Sequence[str] = PLOT_KPIS[:6]) 
     kpis = [k for k in kpis if k in table.index.get_level_values(0)]
     cols = min(3, len(kpis))
     rows = int(np.ceil(len(kpis) / cols))
-    fig = Figure(figsize=(4 * cols, 3.2 * rows), layout="constrained")
+    # at least 7 inches wide, so the title of a single panel is not cut off
+    fig = Figure(figsize=(max(4 * cols, 7), 3.2 * rows), layout="constrained")
     axes = np.atleast_1d(fig.subplots(rows, cols)).ravel()
     names = comparison.names
     for ax, kpi in zip(axes, kpis, strict=False):
@@ -219,6 +221,8 @@ def kpi_comparison(comparison: Comparison, kpis: Sequence[str] = PLOT_KPIS[:6]) 
                             bar.get_height()), ha="center", va="bottom", fontsize=7)
         ax.set_title(CATALOG[kpi].short_label, fontsize=9)
         ax.set_ylabel(CATALOG[kpi].unit)
+        if np.nanmax(np.abs(means), initial=0) >= 10_000:  # 500,000 rather than 500000
+            ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         ax.tick_params(axis="x", labelrotation=20, labelsize=8)
         ax.grid(axis="y", alpha=0.3)
     for ax in axes[len(kpis):]:
