@@ -79,8 +79,8 @@ _CHANGE_WORDS = {"count": ("more", "fewer"), "days": ("longer", "shorter")}
 
 
 def _points(share: float) -> str:
-    points = abs(share) * 100
-    amount = f"{points:.1f}" if points < 1 else f"{points:.0f}"
+    points = abs(share) * 100  # one decimal below 10, as the intervals beside it show
+    amount = f"{points:.1f}".removesuffix(".0") if points < 10 else f"{points:.0f}"
     return f"{amount} point{'' if amount == '1' else 's'}"
 
 

@@ -1,13 +1,16 @@
 """The KPI catalog is the one home of every KPI's words, unit, format, direction and population."""
 
 import ast
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import labsim
 from labsim import catalog
 from labsim.catalog import CATALOG, FORMATS, POPULATIONS, censored_flag, is_flag
+from labsim.report import verdict
 from labsim.runner import replication_kpis_task
 
 LABSIM = Path(labsim.__file__).resolve().parent
@@ -56,3 +59,17 @@ def test_views_spell_out_no_kpi_name_or_unit(view):
     units = {entry.unit for entry in CATALOG.values() if "/" in entry.unit or " " in entry.unit}
     assert literals & set(CATALOG) == set()
     assert literals & units == set()
+
+
+def test_a_verdicts_headline_number_lies_in_its_interval_as_shown():
+    """-3.6 points with an interval of -3.9 to -3.4 must not read '4 points lower'."""
+    differences = pd.DataFrame([{
+        "scenario": "b", "reference": "a", "kpi": "share_resolved", "difference": -0.036,
+        "ci_low": -0.039, "ci_high": -0.034, "relative": -0.038, "relative_ci_low": -0.041,
+        "relative_ci_high": -0.036, "clear": True, "better": False,
+        "beyond_run": False, "at_least": False}])
+    line = verdict(differences, ["share_resolved"])[0]
+    headline, low, high = (float(x) for x in re.findall(r"(\d+(?:\.\d+)?) points? lower "
+                                                        r"\(95% CI -(\d+\.\d+) to -(\d+\.\d+)",
+                                                        line)[0])
+    assert high <= headline <= low, line
