@@ -28,7 +28,7 @@ test: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg tests notebooks exercises
 
-# Unit tests only (no theory, browser or notebooks): under a minute, for while you work.
+# Unit tests only (no theory, browser or notebooks): about a minute, for while you work.
 test-fast: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks
 	$(BIN)/python -m pytest -m "not slow" tests

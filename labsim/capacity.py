@@ -11,6 +11,16 @@ from __future__ import annotations
 from .rates import arbitration_cases_per_year, filed_per_year
 from .scenario import Scenario, StaffEffort, WorkingCalendar
 
+EFFORT_PATHS = {
+    "individual_conciliation": "individual_conciliation.effort",
+    "collective_conciliation": "collective_conciliation.effort",
+    "arbitration": "arbitration.effort",
+    "migrant_resource_centre": "migrant_route.effort",
+    "mediation": "korea_system.mediation_effort",
+    "adjudication": "korea_system.adjudication_effort",
+}
+"""Where each staffed stage's effort parameters sit in a scenario."""
+
 
 def cases_at_once(staff: float, effort: StaffEffort, handling_days: float,
                   calendar: WorkingCalendar) -> int:

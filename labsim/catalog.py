@@ -95,7 +95,9 @@ deadline once it has passed, or as censored in a time-to-outcome curve.
 A better direction is given only where no starved or stuck system can score better: how
 cases end (dropped, unresolved, abandoned, to court) and where they sit (open or waiting at a
 stage) are described, not judged, since a case stuck upstream is neither dropped nor open
-downstream. ``share_open_after_a_year`` and ``share_resolved`` judge."""
+downstream. ``share_resolved`` judges. ``share_open_after_a_year`` is described only: a
+claimant who gives up waiting leaves the queue, so a starved stage can have fewer open
+cases."""
 
 STAGE_LABELS = {
     "workplace": "Workplace (bipartite)",
@@ -170,7 +172,7 @@ def _fixed() -> list[KPI]:
           "Unresolved within a year", "share", "percent", "neither",
           "grievances_a_year_before_end"),
         k("share_open_after_a_year", "Grievances still open after a year", "Open after a year",
-          "share", "percent", "lower", "grievances_a_year_before_end"),
+          "share", "percent", "neither", "grievances_a_year_before_end"),
         k("share_individual_abandoned",
           "Individual disputes abandoned while waiting for a hearing (within a year)",
           "Abandoned before a hearing", "share", "percent", "lower", "individual_year"),

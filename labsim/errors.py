@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import numbers
+
 
 class InputError(ValueError):
     """Bad input: names the parameter path, the value found and what is allowed."""
@@ -14,3 +17,14 @@ class InputError(ValueError):
 
 class ScenarioError(InputError):
     """A scenario file or override is invalid."""
+
+
+def is_whole(value: object) -> bool:
+    """A whole number, numpy integers included (not True/False)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def is_number(value: object) -> bool:
+    """A finite real number, numpy scalars included (not True/False)."""
+    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
+            and math.isfinite(value))

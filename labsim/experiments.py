@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import CATALOG, censored_flag, is_flag
-from .errors import InputError
+from .errors import InputError, is_number
 from .executors import ExecutorLike, ResultCache, run_tasks
 from .kpis import overloaded_stages, summarise, t_interval
 from .paths import get_path
@@ -248,6 +248,9 @@ def _search(make: Callable[[int], Scenario], parameter: str, kpi: str, target: f
     """Bisection for the smallest ``level`` meeting the target; reported as level x scale."""
     if kpi not in CATALOG:
         raise InputError("kpi", kpi, "a KPI of the catalog (labsim.catalog.CATALOG)")
+    if not is_number(target):
+        raise InputError("target", target, f"a finite number in the unit of {kpi} "
+                         f"({CATALOG[kpi].unit})")
     lower = CATALOG[kpi].lower_is_better
     if lower is None:
         raise InputError("kpi", kpi, "a KPI with a better direction (e.g. a share, days, cost)")
@@ -298,8 +301,11 @@ def smallest_budget(base: ScenarioLike, prevention_share: float, kpi: str, targe
     allocation rules (``prevention_share`` of it on prevention) makes ``kpi`` meet ``target``.
     """
     base = as_scenario(base)
-    if not step_usd > 0:
-        raise InputError("step_usd", step_usd, "a positive amount of US dollars")
+    if not (is_number(step_usd) and step_usd > 0):
+        raise InputError("step_usd", step_usd, "US dollars a year, finite and > 0")
+    for name, value in (("low_usd", low_usd), ("high_usd", high_usd)):
+        if not (is_number(value) and value >= 0):
+            raise InputError(name, value, "US dollars a year, finite and >= 0")
 
     def make(steps: int) -> Scenario:
         policy = policy_with_increment(base, steps * step_usd, prevention_share,

@@ -538,4 +538,4 @@ def summarise(per_replication: pd.DataFrame, level: float = 0.95) -> pd.DataFram
         rows[name] = {"mean": mean, "ci_low": low, "ci_high": high, "unit": entry.unit,
                       "replications": int(per_replication[name].notna().sum()),
                       "beyond_run": beyond}
-    return pd.DataFrame.from_dict(rows, orient="index")
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("kpi")

@@ -33,23 +33,25 @@ def _hint(key: str, candidates: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _step(node: Any, key: str, here: str, value: Any) -> tuple[Any, Any]:
-    """The child ``key`` of ``node`` and how to address it: (child, index or key)."""
+def _step(node: Any, key: str, here: str, value: Any, dotted: str) -> tuple[Any, Any]:
+    """The child ``key`` of ``node`` and how to address it: (child, index or key). Errors
+    name the whole path ``dotted`` and the part of it that is wrong."""
+    where = f"{here}.{key}" if here else key
+    part = f" at '{where}'" if where != dotted else ""
     if isinstance(node, list | tuple):
         names = _item_names(node)
         if key.isdigit() and int(key) < len(node):
             return node[int(key)], int(key)
         if key in names:
             return node[names.index(key)], names.index(key)
-        raise ScenarioError(f"{here}.{key}" if here else key, value,
-                            f"an index below {len(node)} or one of {names}")
+        raise ScenarioError(dotted, value,
+                            f"an index below {len(node)} or one of {names}{part}")
     keys = _keys(node)
     if key not in keys:
-        where = f"{here}.{key}" if here else key
         if not keys:
-            raise ScenarioError(where, value, f"a path into a table, but {here or 'it'} is "
+            raise ScenarioError(dotted, value, f"a path into a table, but {here or 'it'} is "
                                 f"{node!r}, which has no parts")
-        raise ScenarioError(where, value, f"an existing key{_hint(key, keys)}")
+        raise ScenarioError(dotted, value, f"an existing key{part}{_hint(key, keys)}")
     child = node[key] if isinstance(node, Mapping) else getattr(node, key)
     return child, key
 
@@ -58,7 +60,7 @@ def get_path(root: Any, dotted: str) -> Any:
     """The value at ``dotted`` in a Scenario (or any dataclass) or in its plain data."""
     node, here = root, ""
     for key in dotted.split("."):
-        node, _ = _step(node, key, here, "<read>")
+        node, _ = _step(node, key, here, "<read>", dotted)
         here = f"{here}.{key}" if here else key
     return node
 
@@ -72,11 +74,11 @@ def set_path(data: dict[str, Any], dotted: str, value: Any) -> None:
     parts = dotted.split(".")
     node, here = data, ""
     for key in parts[:-1]:
-        node, _ = _step(node, key, here, value)
+        node, _ = _step(node, key, here, value, dotted)
         here = f"{here}.{key}" if here else key
     last = parts[-1]
     if isinstance(node, list):
-        _, index = _step(node, last, here, value)
+        _, index = _step(node, last, here, value, dotted)
         node[index] = value
     elif isinstance(node, dict):
         node[last] = list(value) if isinstance(value, tuple) else value

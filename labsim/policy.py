@@ -17,9 +17,13 @@ import pandas as pd
 
 from .allocation import extra_spending_usd
 from .costs import annual_budget_usd, enterprises, staffing_cost_usd, unit_costs
-from .errors import ScenarioError
+from .errors import ScenarioError, is_number
 from .scenario import NONNEGATIVE, POSITIVE, Scenario
 from .scenario_io import apply_overrides
+
+MAX_INCREMENT_USD_PER_YEAR = 100_000_000.0
+"""The largest extra money the allocation rules spend (they buy one unit at a time), some
+400 times the baseline's budget."""
 
 ITEMS = ("prevention_officers", "training", "labour_inspectors", "conciliators", "arbitrators",
          "mrc_staff")
@@ -107,10 +111,12 @@ def policy_with_increment(base: Scenario, increment_usd_per_year: float,
                           description: str = "") -> Policy:
     """The base scenario's own spending plus an increment, ``prevention_share`` of it spent
     by the prevention rule and the rest by the resolution rule (docs/allocation_rules.md)."""
-    if not 0.0 <= prevention_share <= 1.0:
+    if not (is_number(prevention_share) and 0.0 <= prevention_share <= 1.0):
         raise ScenarioError("prevention_share", prevention_share, "a share in [0, 1]")
-    if increment_usd_per_year < 0:
-        raise ScenarioError("increment_usd_per_year", increment_usd_per_year, "a number >= 0")
+    if not (is_number(increment_usd_per_year)
+            and 0 <= increment_usd_per_year <= MAX_INCREMENT_USD_PER_YEAR):
+        raise ScenarioError("increment_usd_per_year", increment_usd_per_year,
+                            f"US dollars a year from 0 to {MAX_INCREMENT_USD_PER_YEAR:,.0f}")
     spend = staffing_cost_usd(base)
     extra = extra_spending_usd(base, increment_usd_per_year, prevention_share)
     allocation = Allocation(**{item: spend.get(item, 0.0) + extra.get(item, 0.0)
@@ -129,12 +135,18 @@ def staffing_table(prevention_shares: Mapping[str, float], base: Scenario,
     to the resolution rule (docs/allocation_rules.md). One row per (budget level, policy):
     budget, staff per item, trained workplace share and dollars left unspent.
     """
+    for name, value in (("prevention_shares", prevention_shares),
+                        ("budgets_usd_per_year", budgets_usd_per_year)):
+        if not isinstance(value, Mapping):
+            raise ScenarioError(name, value, "a mapping of names to numbers, "
+                                "e.g. {'prevention_first': 1.0, 'resolution_first': 0.0}")
     today = annual_budget_usd(base)
     rows = []
     for level, budget in budgets_usd_per_year.items():
-        if budget < today - 1.0:
+        if not is_number(budget) or budget < today - 1.0:
             raise ScenarioError(f"budgets_usd_per_year.{level}", budget,
-                                f"at least what {base.name}'s staff and training cost "
+                                f"a finite budget, at least what {base.name}'s staff and "
+                                "training cost "
                                 f"today (US${today:,.0f} a year)")
         for name, share in prevention_shares.items():
             policy = policy_with_increment(base, max(budget - today, 0.0), share, name)

@@ -15,9 +15,9 @@ from typing import Any
 
 import tomli_w
 
-from .capacity import staff_capacity
+from .capacity import EFFORT_PATHS, staff_capacity
 from .errors import ScenarioError
-from .paths import set_path
+from .paths import get_path, set_path
 from .scenario import Scenario
 from .validation import build
 
@@ -39,8 +39,12 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "") -> Scenario:
         raise ScenarioError(err.path, err.value, err.allowed, source) from None
     for stage, capacity in staff_capacity(scenario).items():
         if capacity < 1:
-            raise ScenarioError(stage, capacity, "staff, time share and effort enough to "
-                                "carry at least one case at a time", source)
+            path = EFFORT_PATHS[stage]
+            raise ScenarioError(path, dataclasses.asdict(get_path(scenario, path)),
+                                "a larger share_of_time_on_disputes or fewer "
+                                "effort_hours_per_case: with these the staff carry "
+                                f"{capacity} cases at once (staff x share x working hours "
+                                "x handling days / effort hours must round to 1 or more)", source)
     return scenario
 
 

@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import math
-import numbers
 from dataclasses import dataclass
 
-from .errors import InputError
+from .errors import InputError, is_number, is_whole
 from .scenario import YEAR_DAYS
-
-
-def _whole(value: object) -> bool:
-    """A whole number, numpy integers included (not True/False)."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _number(value: object) -> bool:
-    """A finite real number, numpy scalars included (not True/False)."""
-    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
-            and math.isfinite(value))
 
 
 @dataclass(frozen=True)
@@ -38,11 +25,11 @@ class RunSettings:
 
     def __post_init__(self) -> None:
         checks = (
-            ("years", _number(self.years) and float(self.years) > 0, "a number of years > 0"),
-            ("replications", _whole(self.replications) and int(self.replications) >= 1,
+            ("years", is_number(self.years) and float(self.years) > 0, "a number of years > 0"),
+            ("replications", is_whole(self.replications) and int(self.replications) >= 1,
              "a whole number >= 1"),
-            ("seed", _whole(self.seed) and int(self.seed) >= 0, "a whole number >= 0"),
-            ("warmup_days", _number(self.warmup_days) and float(self.warmup_days) >= 0,
+            ("seed", is_whole(self.seed) and int(self.seed) >= 0, "a whole number >= 0"),
+            ("warmup_days", is_number(self.warmup_days) and float(self.warmup_days) >= 0,
              "a number of days >= 0"),
         )
         for name, ok, allowed in checks:

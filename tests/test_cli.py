@@ -27,6 +27,7 @@ def test_run_prints_kpis_with_confidence_intervals_and_writes_csv(tmp_path, caps
     cases = pd.read_csv(tmp_path / "cases.csv")
     assert set(cases["replication"]) == {0, 1, 2}
     summary = pd.read_csv(tmp_path / "summary.csv", index_col=0)
+    assert summary.index.name == "kpi"  # every column has a header
     assert {"mean", "ci_low", "ci_high", "unit"} <= set(summary.columns)
     for name in ("visits", "backlog", "kpis_by_replication"):
         assert (tmp_path / f"{name}.csv").stat().st_size > 0

@@ -48,6 +48,7 @@ def test_there_are_seven_exercises_each_with_a_solution():
     assert exercises == solutions and len(exercises) == 7
 
 
+@pytest.mark.slow  # runs the model at the solution's size, as nbval of the solutions does
 @pytest.mark.parametrize("number", sorted(CHECKS))
 def test_check_accepts_the_worked_solution(number):
     feedback = check(number, _solution_answer(number))

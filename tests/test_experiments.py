@@ -14,7 +14,7 @@ from labsim.cli import main
 from labsim.costs import annual_budget_usd
 from labsim.executors import local_processes
 from labsim.experiments import compare, smallest_budget, smallest_staff, sweep
-from labsim.policy import ITEMS, apply_policy, staffing_table
+from labsim.policy import ITEMS, apply_policy, policy_with_increment, staffing_table
 from labsim.presets import SCENARIO_DIR, load_policy
 
 POLICIES = ("prevention_first", "resolution_first", "balanced")
@@ -192,6 +192,7 @@ def test_sweep_validates_every_point_before_running(baseline):
     assert info.value.path == "arbitration.objection_share"
 
 
+@pytest.mark.slow  # starts a Dask cluster
 def test_sweep_on_a_dask_local_cluster_equals_the_serial_run(baseline):
     distributed = pytest.importorskip("distributed")
     dask = pytest.importorskip("dask")
@@ -292,3 +293,21 @@ def test_cli_sweep_bad_grid_is_one_line(tmp_path, capsys):
     assert main(["sweep", "cambodia_baseline", "--grid", str(grid), "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "did you mean 'arbitrators'" in err
+
+
+@pytest.mark.parametrize(("call", "path"), [
+    (lambda b: policy_with_increment(b, float("inf"), 0.5, "x"), "increment_usd_per_year"),
+    (lambda b: policy_with_increment(b, float("nan"), 0.5, "x"), "increment_usd_per_year"),
+    (lambda b: policy_with_increment(b, 1e12, 0.5, "x"), "increment_usd_per_year"),
+    (lambda b: staffing_table({"p": "prevention_first"}, b, {"x": 300_000}), "prevention_share"),
+    (lambda b: staffing_table({"p": 0.0}, b, [300_000]), "budgets_usd_per_year"),
+    (lambda b: staffing_table({"p": 0.0}, b, {"x": float("inf")}), "budgets_usd_per_year.x"),
+    (lambda b: smallest_budget(b, 0.0, "strike_days_per_year", "180"), "target"),
+    (lambda b: smallest_budget(b, 0.0, "strike_days_per_year", float("nan")), "target"),
+    (lambda b: smallest_budget(b, 0.0, "strike_days_per_year", 180, high_usd=float("inf")),
+     "high_usd"),
+])
+def test_money_rules_name_bad_input_before_any_run(baseline, call, path):
+    with pytest.raises(labsim.InputError) as info:
+        call(baseline)
+    assert info.value.path == path

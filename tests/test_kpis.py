@@ -204,6 +204,7 @@ def test_share_resolved_does_not_depend_on_run_length(baseline):
 
 CUTS = [
     ("cambodia_baseline", "individual_conciliation.labour_inspectors", 4),
+    ("cambodia_baseline", "individual_conciliation.labour_inspectors", 1),  # claimants give up
     ("cambodia_baseline", "collective_conciliation.conciliators", 2),
     ("cambodia_baseline", "arbitration.arbitrators", 6),
     ("migrant_grievances", "migrant_route.mrc_staff", 2),
@@ -213,7 +214,7 @@ CUTS = [
 
 
 @pytest.mark.parametrize(("preset", "staff", "fewer"), CUTS,
-                         ids=[f"{p}:{s.split('.')[-1]}" for p, s, _ in CUTS])
+                         ids=[f"{p}:{s.split('.')[-1]}={n}" for p, s, n in CUTS])
 def test_cutting_staff_never_makes_a_judged_kpi_clearly_better(preset, staff, fewer):
     """Every KPI the catalog judges (better lower or higher), except what the staff cost,
     must not come out clearly better with fewer staff, paired over 10 replications. Some

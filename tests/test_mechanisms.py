@@ -113,7 +113,9 @@ def test_an_effort_that_cannot_fit_in_the_handling_time_is_refused(baseline):
     with pytest.raises(labsim.ScenarioError) as info:
         labsim.with_overrides(baseline, {
             "collective_conciliation.effort.effort_hours_per_case": 1000.0})
-    assert info.value.path == "collective_conciliation"
+    assert info.value.path == "collective_conciliation.effort"
+    assert info.value.value["effort_hours_per_case"] == 1000.0  # what the user wrote
+    assert "0 cases at once" in info.value.allowed
 
 
 def test_more_conciliators_never_raise_strikes(baseline):

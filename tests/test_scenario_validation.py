@@ -96,7 +96,8 @@ def test_unknown_key_suggests_the_nearest(baseline):
 
 def test_unknown_override_path_suggests_the_nearest(baseline):
     err = _error(baseline, "arbitraton.arbitrators", 3)
-    assert err.path == "arbitraton" and "did you mean 'arbitration'" in str(err)
+    assert err.path == "arbitraton.arbitrators"  # the whole path, and which part is wrong
+    assert "at 'arbitraton'" in str(err) and "did you mean 'arbitration'" in str(err)
 
 
 def test_missing_field_is_named(baseline):
