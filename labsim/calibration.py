@@ -9,7 +9,6 @@ a fresh simulation.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -19,9 +18,11 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from .errors import InputError
+from .catalog import CATALOG
+from .errors import InputError, is_number
 from .executors import ExecutorLike
 from .experiments import replicate
+from .files import read_csv_rows
 from .flows import expected_flows
 from .kpis import summarise
 from .paths import get_path
@@ -45,6 +46,7 @@ class Target:
 
 
 TARGETS_FILE = OBSERVED_DIR / "calibration_targets.csv"
+TARGET_COLUMNS = ("kpi", "observed", "tolerance", "year", "source_title", "publisher")
 
 
 def load_targets(path: str | Path = TARGETS_FILE,
@@ -52,11 +54,27 @@ def load_targets(path: str | Path = TARGETS_FILE,
     """The calibration targets of ``scenario``, from a CSV with columns scenario, kpi,
     observed, tolerance, year, source_title, publisher (a file without a scenario column
     holds one scenario's targets)."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        return [Target(row["kpi"], float(row["observed"]), float(row["tolerance"]),
-                       f"{row['source_title']} ({row['publisher']})", row["year"])
-                for row in csv.DictReader(handle)
-                if row.get("scenario", scenario) == scenario]
+    rows = read_csv_rows(path, "targets", TARGET_COLUMNS)
+    targets = []
+    for number, row in enumerate(rows, start=2):  # line 1 is the header
+        if row.get("scenario", scenario) != scenario:
+            continue
+        where = f"targets ({Path(path).name}, line {number})"
+        if row["kpi"] not in CATALOG:
+            raise InputError(f"{where}.kpi", row["kpi"], "a KPI of the catalog")
+        values = {}
+        for column in ("observed", "tolerance"):
+            try:
+                values[column] = float(row[column])
+            except (TypeError, ValueError):
+                values[column] = None
+            if values[column] is None or not is_number(values[column]) or (
+                    column == "tolerance" and values[column] <= 0):
+                raise InputError(f"{where}.{column}", row[column],
+                                 "a finite number" + (" > 0" if column == "tolerance" else ""))
+        targets.append(Target(row["kpi"], values["observed"], values["tolerance"],
+                              f"{row['source_title']} ({row['publisher']})", row["year"]))
+    return targets
 
 
 def _scale_rates(kind: str) -> Callable[[Scenario, float], dict[str, Any]]:

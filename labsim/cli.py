@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from .errors import InputError
 from .evidence import COLUMNS, evidence
 from .executors import ExecutorLike, local_processes
 from .experiments import compare, sweep
+from .files import read_toml
 from .presets import load_scenario
 from .report import format_comparison, format_evidence, format_summary, overload_lines, verdict
 from .runner import run
@@ -129,12 +129,7 @@ def _compare(args: argparse.Namespace) -> None:
 
 
 def _read_grid(path: str) -> dict:
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("grid", path, "an existing TOML file") from None
-    except tomllib.TOMLDecodeError as err:
-        raise InputError("grid", path, f"valid TOML ({err})") from None
+    data = read_toml(path, "grid")
     if not isinstance(data.get("grid"), dict):
         raise InputError("grid", path, 'a [grid] table of "dotted.path" = [values]')
     return data["grid"]

@@ -11,7 +11,6 @@ the reason, never given a wider tolerance.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from .catalog import CATALOG
 from .errors import InputError
 from .executors import ExecutorLike
 from .experiments import replicate
+from .files import read_csv_rows
 from .kpis import summarise
 from .presets import ScenarioLike, as_scenario
 from .settings import DEFAULT_SETTINGS, RunSettings
@@ -58,8 +58,7 @@ class Figure:
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    return read_csv_rows(path, "observed table", ("series", "year"))
 
 
 def observed_series() -> dict[tuple[str, str], dict[str, str]]:

@@ -12,10 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ScenarioError
+from .errors import InputError, ScenarioError
+from .files import read_toml
 from .policy import Policy, apply_policy, increment_usd_per_year
 from .scenario import Scenario
-from .scenario_io import apply_overrides, read_toml, scenario_from_dict
+from .scenario_io import apply_overrides, scenario_from_dict
 from .validation import build
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "datasets" / "scenarios"
@@ -57,8 +58,16 @@ def _base_path(policy: Policy, path: Path) -> Path:
     return resolve_path(base)
 
 
+def _read(path: Path) -> dict[str, Any]:
+    """A scenario or policy file's data; a file that cannot be read is a ScenarioError."""
+    try:
+        return read_toml(path, "file")
+    except InputError as err:
+        raise ScenarioError(err.path, err.value, err.allowed) from None
+
+
 def _load(path: Path, visited: tuple[Path, ...]) -> Scenario:
-    data = read_toml(path)
+    data = _read(path)
     if "policy" not in data:
         return scenario_from_dict(data, source=path.name)
     policy = _policy(data, path)
@@ -81,7 +90,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 def load_policy(name_or_path: str | Path) -> Policy:
     """Load and validate a policy file (a ``[policy]`` table), or a preset by name."""
     path = resolve_path(name_or_path)
-    data = read_toml(path)
+    data = _read(path)
     if "policy" not in data:
         raise ScenarioError("policy", str(path), "a TOML file with a [policy] table")
     return _policy(data, path)

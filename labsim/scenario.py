@@ -33,7 +33,15 @@ POSITIVE_COUNT = _rule(lambda v: v >= 1, "a whole number >= 1")
 
 YEAR_DAYS = 365.0
 """The model's calendar has 365-day years."""
-DURATION_FAMILIES = ("lognormal", "gamma", "triangular", "exponential", "fixed")
+DURATION_FIELDS = {
+    "lognormal": ("mean_days", "cv"),
+    "gamma": ("mean_days", "cv"),
+    "exponential": ("mean_days",),
+    "fixed": ("mean_days",),
+    "triangular": ("low_days", "mode_days", "high_days"),
+}
+"""The parameters each family of random duration needs, and only those."""
+DURATION_FAMILIES = tuple(DURATION_FIELDS)
 SHARE_TOLERANCE = 1e-6
 
 Problem = tuple[str, object, str]
@@ -57,20 +65,21 @@ class Duration:
 
     lognormal, gamma: ``mean_days`` and coefficient of variation ``cv``;
     exponential, fixed: ``mean_days``; triangular: ``low_days``, ``mode_days``, ``high_days``.
+    Each family needs exactly its own fields: none is filled in, none is ignored.
     """
 
     family: str
     """One of lognormal, gamma, triangular, exponential, fixed."""
-    mean_days: float = field(default=0.0, metadata=NONNEGATIVE)
-    """Mean in calendar days (not used by triangular, whose mean follows from its corners)."""
-    cv: float = field(default=1.0, metadata=NONNEGATIVE)
+    mean_days: float | None = field(default=None, metadata=NONNEGATIVE)
+    """Mean in days (lognormal, gamma, exponential, fixed)."""
+    cv: float | None = field(default=None, metadata=NONNEGATIVE)
     """Coefficient of variation (standard deviation / mean) for lognormal and gamma."""
-    low_days: float = field(default=0.0, metadata=NONNEGATIVE)
-    """Triangular: smallest value, calendar days."""
-    mode_days: float = field(default=0.0, metadata=NONNEGATIVE)
-    """Triangular: most likely value, calendar days."""
-    high_days: float = field(default=0.0, metadata=NONNEGATIVE)
-    """Triangular: largest value, calendar days."""
+    low_days: float | None = field(default=None, metadata=NONNEGATIVE)
+    """Triangular: smallest value, days."""
+    mode_days: float | None = field(default=None, metadata=NONNEGATIVE)
+    """Triangular: most likely value, days."""
+    high_days: float | None = field(default=None, metadata=NONNEGATIVE)
+    """Triangular: largest value, days."""
     working_days: bool = False
     """True when the days above are working days, as the source reports them."""
 
@@ -91,21 +100,41 @@ class Duration:
         if not self.working_days:
             return self
         f = calendar_days_per_working_day
-        return Duration(self.family, self.mean_days * f, self.cv, self.low_days * f,
-                        self.mode_days * f, self.high_days * f)
+
+        def scaled(days: float | None) -> float | None:
+            return None if days is None else days * f
+
+        return Duration(self.family, scaled(self.mean_days), self.cv, scaled(self.low_days),
+                        scaled(self.mode_days), scaled(self.high_days))
 
     def problems(self) -> Iterator[Problem]:
         if self.family not in DURATION_FAMILIES:
             yield ("family", self.family, f"one of {', '.join(DURATION_FAMILIES)}")
-        elif self.family == "triangular":
-            if not self.low_days <= self.mode_days <= self.high_days or self.high_days <= 0:
+            return
+        needed = DURATION_FIELDS[self.family]
+        for name in ("mean_days", "cv", "low_days", "mode_days", "high_days"):
+            given = getattr(self, name) is not None
+            if name in needed and not given:
+                yield (name, "<missing>", f"a number (required for family "
+                       f"'{self.family}', which needs {', '.join(needed)})")
+                return
+            if name not in needed and given:
+                yield (name, getattr(self, name), f"nothing: family '{self.family}' uses "
+                       f"only {', '.join(needed)}")
+                return
+        if self.family == "triangular":
+            if not self.low_days <= self.mode_days <= self.high_days or (
+                    self.high_days <= self.low_days):
                 yield (
                     "low_days/mode_days/high_days",
                     (self.low_days, self.mode_days, self.high_days),
-                    "low_days <= mode_days <= high_days with high_days > 0",
+                    "low_days <= mode_days <= high_days with low_days < high_days "
+                    "(for a duration that never varies use family = 'fixed')",
                 )
         elif self.family in ("lognormal", "gamma") and (self.mean_days <= 0 or self.cv <= 0):
             yield ("mean_days/cv", (self.mean_days, self.cv), "mean_days > 0 and cv > 0")
+        elif self.family == "exponential" and self.mean_days <= 0:
+            yield ("mean_days", self.mean_days, "a number > 0 for family 'exponential'")
 
 
 @dataclass(frozen=True)

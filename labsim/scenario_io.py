@@ -8,7 +8,6 @@ allowed. Telling scenario files from policy files, and finding presets, is ``pre
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,17 +16,10 @@ import tomli_w
 
 from .capacity import EFFORT_PATHS, staff_capacity
 from .errors import ScenarioError
+from .files import write_atomically
 from .paths import get_path, set_path
 from .scenario import Scenario
 from .validation import build
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """The plain data of a TOML file, or one ScenarioError naming the file and the problem."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError("file", str(path), f"valid TOML ({err})") from None
 
 
 def scenario_from_dict(data: Mapping[str, Any], source: str = "") -> Scenario:
@@ -64,9 +56,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 
 def save_scenario(scenario: Scenario, path: str | Path) -> Path:
     """Write a scenario as TOML (sources in comments are not kept: they live in the presets)."""
-    path = Path(path)
-    path.write_text(tomli_w.dumps(scenario_to_dict(scenario)), encoding="utf-8")
-    return path
+    return write_atomically(path, tomli_w.dumps(scenario_to_dict(scenario)))
 
 
 def apply_overrides(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:

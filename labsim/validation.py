@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import numbers
 import types
 import typing
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import ScenarioError
+import numpy as np
+
+from .errors import ScenarioError, is_number, is_whole
 
 
 def type_name(tp: Any) -> str:
@@ -59,11 +62,15 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
         return tuple(_convert(item_type, v, _join(path, _item_key(v, i)))
                      for i, v in enumerate(value))
     if tp is bool:
-        ok = isinstance(value, bool)
+        ok = isinstance(value, bool | np.bool_)
+        value = bool(value) if ok else value
     elif tp is int:
-        ok = isinstance(value, int) and not isinstance(value, bool)
+        ok = is_whole(value)
+        value = int(value) if ok else value
     elif tp is float:
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        ok = is_number(value)
+        if not ok and isinstance(value, numbers.Real) and not isinstance(value, bool):
+            raise ScenarioError(path, value, "a finite number (not infinity or NaN)")
         value = float(value) if ok else value
     elif tp is str:
         ok = isinstance(value, str)

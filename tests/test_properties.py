@@ -37,8 +37,8 @@ def scenarios(draw, base):
         "collective_conciliation.conciliators": draw(st.integers(1, 10)),
         "collective_conciliation.outcomes": draw(outcome_shares()),
         "collective_conciliation.reconciliation_share": draw(share),
-        "collective_conciliation.service": {"family": family, "mean_days": service_days,
-                                            "cv": draw(st.floats(0.1, 2.0))},
+        "collective_conciliation.service": {"family": family, "mean_days": service_days} | (
+            {"cv": draw(st.floats(0.1, 2.0))} if family in ("lognormal", "gamma") else {}),
         # effort that a conciliator can give within the handling time (else: refused)
         "collective_conciliation.effort.effort_hours_per_case": 2.0 * service_days,
         "arbitration.arbitrators": draw(st.integers(3, 40)),
