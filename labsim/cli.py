@@ -4,19 +4,23 @@ call."""
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .calibration import DEFAULT_FREE, calibrate, load_targets
-from .errors import InputError
+from .errors import InputError, RunError
 from .evidence import COLUMNS, evidence
-from .executors import ExecutorLike, local_processes
-from .experiments import compare, sweep
-from .files import read_toml
+from .executors import ExecutorLike, cores, local_processes
+from .experiments import compare, replicate, sweep
+from .files import check_output_dir, check_output_file, read_toml, write_atomically
+from .kpis import overloaded_stages, summarise
 from .presets import load_scenario
+from .provenance import scenario_hash, stamp
 from .report import format_comparison, format_evidence, format_summary, overload_lines, verdict
-from .runner import run
+from .runner import run_to_directory
 from .scenario_io import save_scenario
 from .settings import RunSettings
 
@@ -29,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     run_cmd = commands.add_parser("run", help="run a scenario and print its KPIs")
     run_cmd.add_argument("scenario", help="scenario TOML file, or a preset name")
     _add_run_options(run_cmd, years=5.0, reps=30)
-    run_cmd.add_argument("--out", help="directory to write the tables as CSV")
+    run_cmd.add_argument("--out", help="directory to write the tables as CSV (checked before "
+                         "the run; tables are streamed, so any size fits in memory)")
     run_cmd.add_argument("--all", action="store_true", help="print every KPI, not the key ones")
 
     compare_cmd = commands.add_parser(
@@ -83,11 +88,14 @@ def _add_run_options(parser: argparse.ArgumentParser, years: float, reps: int) -
     parser.add_argument("--executor", choices=["serial", "processes", "dask"],
                         default="processes", help="where replications run")
     parser.add_argument("--scheduler", help="Dask scheduler ADDRESS (implies --executor dask)")
+    parser.add_argument("--force", action="store_true",
+                        help="run even when the run is estimated to need more than half the "
+                        "memory or ten minutes, or --processes is above twice the cores")
 
 
 def _settings(args: argparse.Namespace) -> RunSettings:
     return RunSettings(years=args.years, replications=args.reps, seed=args.seed,
-                       warmup_days=args.warmup_days)
+                       warmup_days=args.warmup_days, force=args.force)
 
 
 def _executor(args: argparse.Namespace) -> ExecutorLike:
@@ -96,6 +104,9 @@ def _executor(args: argparse.Namespace) -> ExecutorLike:
     if args.processes is not None and args.executor == "processes":
         if args.processes < 1:
             raise InputError("--processes", args.processes, "a whole number >= 1")
+        if args.processes > 2 * cores() and not args.force:
+            raise InputError("--processes", args.processes, f"at most {2 * cores()} (twice "
+                             f"the {cores()} cores here; --force to use more)")
         return local_processes(args.processes)
     return args.executor
 
@@ -106,26 +117,35 @@ def _said(settings: RunSettings) -> str:
 
 
 def _run(args: argparse.Namespace) -> None:
-    results = run(args.scenario, _settings(args), _executor(args),
-                  progress=sys.stderr.isatty())
-    print(f"{results.scenario.name}: {_said(results.settings)}")
-    print(format_summary(results.summary(), full=args.all))
-    for line in overload_lines({results.scenario.name: results.overloaded()}):
+    scenario, settings = load_scenario(args.scenario), _settings(args)
+    if args.out is not None:
+        out = check_output_dir(args.out, "--out")
+        kpis = run_to_directory(scenario, out, settings, _executor(args),
+                                progress=sys.stderr.isatty())
+    else:
+        kpis = replicate([scenario], settings, _executor(args),
+                         progress=sys.stderr.isatty())[0]
+    summary = summarise(kpis)
+    print(f"{scenario.name}: {_said(settings)}")
+    print(format_summary(summary, full=args.all))
+    for line in overload_lines({scenario.name: overloaded_stages(summary)}):
         print(line)
-    if args.out:
-        for path in results.to_csv(args.out):
-            print(f"wrote {path}")
+    print(f"({stamp(scenario, settings)})")
+    if args.out is not None:
+        print(f"wrote {', '.join(sorted(p.name for p in out.glob('*.csv')))} to {out}")
 
 
 def _compare(args: argparse.Namespace) -> None:
     settings = _settings(args)
-    comparison = compare(args.scenarios, reference=args.reference, settings=settings,
+    scenarios = [load_scenario(path) for path in args.scenarios]
+    comparison = compare(scenarios, reference=args.reference, settings=settings,
                          executor=_executor(args), progress=sys.stderr.isatty())
     differences = comparison.differences()
     print(f"{', '.join(comparison.names)}: {_said(settings)}, common random numbers")
     print(format_comparison(comparison.kpis(), differences, full=args.all))
     print()
     print("\n".join(overload_lines(comparison.overloaded()) + verdict(differences)))
+    print(f"({stamp({s.name: s for s in scenarios}, settings)})")
 
 
 def _read_grid(path: str) -> dict:
@@ -137,40 +157,57 @@ def _read_grid(path: str) -> dict:
 
 def _sweep(args: argparse.Namespace) -> None:
     grid = _read_grid(args.grid)
-    out = Path(args.out)
-    settings = _settings(args)
-    rows = sweep(args.base, grid=grid, settings=settings, executor=_executor(args),
+    out = check_output_dir(args.out, "--out")
+    base, settings = load_scenario(args.base), _settings(args)
+    rows = sweep(base, grid=grid, settings=settings, executor=_executor(args),
                  cache_dir=out / "cache", progress=True)
-    out.mkdir(parents=True, exist_ok=True)
-    rows.to_csv(out / "sweep.csv", index=False)
+    identity = json.dumps([scenario_hash(base), grid, repr(settings)], sort_keys=True,
+                          default=str)
+    path = out / f"sweep-{hashlib.sha256(identity.encode('utf-8')).hexdigest()[:10]}.csv"
+    write_atomically(path, f"# {stamp(base, settings)}; grid {json.dumps(grid)}\n"
+                     + rows.to_csv(index=False))
     points = rows["point"].nunique()
     print(f"{points} points x {args.reps} replications ({_said(settings)})")
-    print(f"wrote {out / 'sweep.csv'}")
+    print(f"wrote {path}")
 
 
 def _calibrate(args: argparse.Namespace) -> None:
-    targets = (load_targets(args.targets, scenario=load_scenario(args.base).name)
-               if args.targets else None)
+    out = check_output_file(args.out, "--out") if args.out is not None else None
+    base, settings = load_scenario(args.base), _settings(args)
+    targets = load_targets(args.targets, scenario=base.name) if args.targets else None
     free = tuple(args.free.split(",")) if args.free else DEFAULT_FREE
-    result = calibrate(args.base, targets, free=free, method=args.method,
-                       settings=_settings(args), executor=_executor(args))
+    result = calibrate(base, targets, free=free, method=args.method, settings=settings,
+                       executor=_executor(args))
     print(f"calibrated {result.scenario.name} ({args.method}, {result.evaluations} "
           f"evaluations); fit error {result.objective:.3f}")
     for name, value in result.fitted.items():
         print(f"  {name} = {value:.4g}")
     print(result.table.drop(columns="source").to_string(index=False, float_format="%.4g"))
-    if args.out:
-        print(f"wrote {save_scenario(result.scenario, args.out)}")
+    if out is not None:
+        print(f"wrote {save_scenario(result.scenario, out, header=stamp(base, settings))}")
 
 
 def _evidence(args: argparse.Namespace) -> None:
-    settings = _settings(args)
-    table = evidence(args.scenario, settings, _executor(args))
+    out = check_output_file(args.csv, "--csv") if args.csv is not None else None
+    scenario, settings = load_scenario(args.scenario), _settings(args)
+    table = evidence(scenario, settings, _executor(args))
     print(f"{args.scenario}: {_said(settings)}; observed figures from datasets/observed/")
     print(format_evidence(table))
-    if args.csv:
-        table.loc[:, list(COLUMNS)].to_csv(args.csv, index=False)
-        print(f"wrote {args.csv}")
+    print(f"({stamp(scenario, settings)})")
+    if out is not None:
+        write_atomically(out, f"# {stamp(scenario, settings)}\n"
+                         + table.loc[:, list(COLUMNS)].to_csv(index=False))
+        print(f"wrote {out}")
+
+
+def _interrupted(args: argparse.Namespace) -> str:
+    """What Ctrl-C left behind, in one line."""
+    if args.command == "sweep":
+        cache = Path(args.out) / "cache"
+        done = len(list(cache.glob("*.json"))) if cache.is_dir() else 0
+        return (f"interrupted: {done} finished replications are cached in {cache}; the same "
+                "command computes only the rest")
+    return "interrupted: nothing was written"
 
 
 COMMANDS = {"run": _run, "compare": _compare, "sweep": _sweep, "calibrate": _calibrate,
@@ -188,6 +225,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as err:
         print(f"labsim: error: {err}", file=sys.stderr)
         return 2
+    except RunError as err:
+        print(f"labsim: error: {err}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print("labsim: error: out of memory: run fewer years or replications (the size check "
+              "was skipped with --force)", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"labsim: {_interrupted(args)}", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -19,6 +19,11 @@ class ScenarioError(InputError):
     """A scenario file or override is invalid."""
 
 
+class RunError(RuntimeError):
+    """A run could not finish for a reason outside its input (a worker process died, memory
+    ran out): says what happened and what to do, in one line."""
+
+
 def is_whole(value: object) -> bool:
     """A whole number, numpy integers included (not True/False)."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)

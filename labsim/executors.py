@@ -19,18 +19,25 @@ import atexit
 import hashlib
 import json
 import os
+import signal
+import threading
+import time
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, RunError, is_whole
+from .files import check_output_dir, write_atomically
+from .version import code_fingerprint
 
 ExecutorLike = str | Executor | Any
 """See the module docstring."""
 NAMED = ("serial", "processes", "dask")
+DASK_CONNECT_SECONDS = 10
 
 
 class SerialExecutor(Executor):
@@ -51,13 +58,64 @@ def cores() -> int:
         os.cpu_count() or 1)
 
 
-@lru_cache(maxsize=4)
+_POOL: dict[str, Any] = {}
+"""The one live local pool of this process: {"pool": ProcessPoolExecutor, "workers": n}."""
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit as soon as the process that started it is gone (killed, or ended
+    without shutting its pool down), so no worker outlives its parent."""
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _worker_start(parent: int) -> None:
+    """Worker set-up: Ctrl-C is the parent's to handle, and the worker dies with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def discard_pool() -> None:
+    """Stop the local pool now, its workers included (after Ctrl-C, a dead worker, or at
+    exit); the next call builds a fresh one."""
+    pool = _POOL.pop("pool", None)
+    _POOL.pop("workers", None)
+    if pool is None:
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+
+
+atexit.register(discard_pool)
+
+
 def local_processes(workers: int) -> ProcessPoolExecutor:
-    """A process pool of ``workers`` kept alive between calls, so a warm dashboard pays no
-    start-up."""
-    pool = ProcessPoolExecutor(max_workers=workers)
-    atexit.register(pool.shutdown, wait=False, cancel_futures=True)
-    return pool
+    """The local process pool, with ``workers`` processes, kept warm between calls so a
+    dashboard pays no start-up. There is at most one per process: asking for another size,
+    or for a pool one of whose workers died, replaces it."""
+    if not (is_whole(workers) and workers >= 1):
+        raise InputError("workers", workers, "a whole number of processes >= 1")
+    pool = _POOL.get("pool")
+    if pool is not None and (_POOL["workers"] != workers or getattr(pool, "_broken", False)):
+        discard_pool()
+    if "pool" not in _POOL:
+        _POOL["pool"] = ProcessPoolExecutor(max_workers=int(workers),
+                                            initializer=_worker_start,
+                                            initargs=(os.getpid(),))
+        _POOL["workers"] = int(workers)
+    return _POOL["pool"]
+
+
+def workers_of(executor: ExecutorLike) -> int:
+    """How many tasks ``executor`` runs at once (cores, where it cannot say)."""
+    if executor == "serial" or isinstance(executor, SerialExecutor):
+        return 1
+    return int(getattr(executor, "_max_workers", 0) or cores())
 
 
 def _dask_executor(address: str | None) -> tuple[Executor, Callable[[], None]]:
@@ -74,7 +132,12 @@ def _dask_executor(address: str | None) -> tuple[Executor, Callable[[], None]]:
             raise InputError("executor", "dask", "a scheduler address (executor="
                              "'tcp://HOST:8786' or DASK_SCHEDULER_ADDRESS) or a "
                              "distributed.Client")
-    client = Client(address)
+    try:
+        client = Client(address, timeout=DASK_CONNECT_SECONDS)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise InputError("executor", address, "the address of a running Dask scheduler "
+                         f"(none answered within {DASK_CONNECT_SECONDS} s: "
+                         f"{type(err).__name__})") from None
     return client.get_executor(pure=False), client.close
 
 
@@ -114,51 +177,93 @@ def _progress_bar(total: int, desc: str, show: bool):
 def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple], *,
               executor: ExecutorLike = "processes", progress: bool = False,
               desc: str = "runs",
-              on_result: Callable[[int, Any], None] | None = None) -> list[Any]:
+              on_result: Callable[[int, Any], None] | None = None,
+              keep: bool = True) -> list[Any]:
     """``[function(*task) for task in tasks]``, computed by ``executor``.
 
-    ``on_result(index, result)`` is called as each task finishes (for caching); results
-    come back in task order.
+    ``on_result(index, result)`` is called as each task finishes (for caching or writing);
+    results come back in task order, or not at all with ``keep=False`` (each is dropped
+    once ``on_result`` has it, so memory holds only what is in flight).
     """
     results: list[Any] = [None] * len(tasks)
     bar = _progress_bar(len(tasks), desc, progress)
+    futures: dict[Future, int] = {}
+    used: list[Executor] = []
     try:
         with executor_for("serial" if len(tasks) <= 1 else executor) as pool:
+            used.append(pool)
             futures = {pool.submit(function, *task): index for index, task in enumerate(tasks)}
             for future in as_completed(futures):
-                index = futures[future]
-                results[index] = future.result()
+                index = futures.pop(future)
+                result = future.result()
                 if on_result is not None:
-                    on_result(index, results[index])
+                    on_result(index, result)
+                if keep:
+                    results[index] = result
                 if bar is not None:
                     bar.update(1)
+    except BrokenProcessPool:
+        discard_pool()
+        raise RunError("a worker process stopped before its replication was done (killed, "
+                       "or out of memory); the pool is rebuilt on the next call") from None
+    except BaseException:  # Ctrl-C or a failed task: stop the rest now
+        for future in futures:
+            future.cancel()
+        if used and used[0] is _POOL.get("pool") and any(not f.done() for f in futures):
+            discard_pool()  # its workers are still busy with tasks nobody will read
+        raise
     finally:
         if bar is not None:
             bar.close()
     return results
 
 
+class CacheWarning(UserWarning):
+    """A cache entry was unreadable or did not match its key: it is recomputed."""
+
+
 class ResultCache:
-    """KPI rows on disk, keyed by everything that determines them (scenario content,
-    seed, replication, run length, labsim version), so an interrupted sweep resumes."""
+    """KPI rows on disk, keyed by everything that determines them (scenario content, seed,
+    replication, run length and the code fingerprint), so an interrupted sweep resumes and a
+    changed model never gets old numbers back. Each entry carries its key, the fingerprint
+    and a checksum; one that is unreadable or does not match is named and recomputed."""
 
     def __init__(self, directory: str | Path):
-        self.directory = Path(directory)
+        self.directory = check_output_dir(directory, "cache_dir")
         self.directory.mkdir(parents=True, exist_ok=True)
 
     @staticmethod
     def key(*parts: Any) -> str:
-        text = json.dumps(parts, sort_keys=True, default=str)
+        text = json.dumps([*parts, code_fingerprint()], sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+    @staticmethod
+    def _checksum(value: dict[str, float]) -> str:
+        text = json.dumps(value, sort_keys=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def _path(self, key: str) -> Path:
         return self.directory / f"{key}.json"
 
     def get(self, key: str) -> dict[str, float] | None:
         path = self._path(key)
-        return json.loads(path.read_text()) if path.exists() else None
+        if not path.exists():
+            return None
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            value = entry["kpis"]
+            sound = (entry["key"] == key and entry["code"] == code_fingerprint()
+                     and isinstance(value, dict) and value
+                     and entry["checksum"] == self._checksum(value))
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            sound = False
+        if not sound:
+            warnings.warn(CacheWarning(f"cache entry {path} is damaged or does not match its "
+                                       "key: recomputing it"), stacklevel=2)
+            return None
+        return value
 
     def put(self, key: str, value: dict[str, float]) -> None:
-        tmp = self._path(key).with_suffix(".tmp")
-        tmp.write_text(json.dumps(value))
-        tmp.replace(self._path(key))
+        entry = {"key": key, "code": code_fingerprint(), "kpis": value,
+                 "checksum": self._checksum(value)}
+        write_atomically(self._path(key), json.dumps(entry))

@@ -16,28 +16,33 @@ import numpy as np
 import pandas as pd
 
 from .catalog import CATALOG, censored_flag, is_flag
-from .errors import InputError, is_number
-from .executors import ExecutorLike, ResultCache, run_tasks
-from .kpis import overloaded_stages, summarise, t_interval
+from .errors import InputError, is_number, is_whole
+from .executors import ExecutorLike, ResultCache, run_tasks, workers_of
+from .kpis import check_level, overloaded_stages, summarise, t_interval
 from .paths import get_path
 from .policy import apply_policy, policy_with_increment
 from .presets import ScenarioLike, as_scenario, with_overrides
+from .run_size import check_size
 from .runner import replication_kpis_task
 from .scenario import Scenario
 from .scenario_io import scenario_to_dict
-from .settings import DEFAULT_SETTINGS, RunSettings
-from .version import VERSION
+from .settings import DEFAULT_SETTINGS, RunSettings, as_settings
 
 
 def replicate(scenarios: Sequence[Scenario], settings: RunSettings = DEFAULT_SETTINGS,
               executor: ExecutorLike = "processes", progress: bool = False,
               cache_dir: str | Path | None = None) -> list[pd.DataFrame]:
     """Per-replication KPI tables (one per scenario), all tasks sent to one executor."""
+    settings = as_settings(settings)
+    if isinstance(scenarios, str | Path | Scenario) or not all(
+            isinstance(s, Scenario) for s in scenarios):
+        raise InputError("scenarios", scenarios, "a list of Scenario objects")
     replications = settings.replications
+    check_size(scenarios, settings, workers_of(executor), keep_cases=False)
     tasks = [(s, settings, r) for s in scenarios for r in range(replications)]
     cache = ResultCache(cache_dir) if cache_dir is not None else None
     keys = [ResultCache.key(scenario_to_dict(s), settings.seed, r, settings.years,
-                            settings.warmup_days, VERSION) for s, settings, r in tasks]
+                            settings.warmup_days) for s, settings, r in tasks]
     rows: list[dict | None] = [cache.get(k) if cache else None for k in keys]
     missing = [i for i, row in enumerate(rows) if row is None]
 
@@ -141,6 +146,10 @@ def compare(scenarios: Mapping[str, ScenarioLike] | Sequence[ScenarioLike],
     ``scenarios`` maps names to scenarios (objects, preset names or files); a plain list
     uses each scenario's own name. The reference defaults to the first.
     """
+    check_level(level)
+    if isinstance(scenarios, str | Path | Scenario):
+        raise InputError("scenarios", scenarios, "a list or mapping of at least two scenarios "
+                         "(one name or file is one scenario)")
     if not isinstance(scenarios, Mapping):
         loaded = [as_scenario(s) for s in scenarios]
         scenarios = {s.name: s for s in loaded}
@@ -180,6 +189,10 @@ def sweep(base: ScenarioLike, points: Sequence[Mapping[str, Any]] | None = None,
     base = as_scenario(base)
     if (points is None) == (grid is None):
         raise InputError("points/grid", None, "exactly one of points or grid")
+    if points is not None and (isinstance(points, str | Mapping) or not all(
+            isinstance(point, Mapping) for point in points) or not points):
+        raise InputError("points", points, "a non-empty list of override mappings, e.g. "
+                         "[{'arbitration.arbitrators': 30}]")
     points = list(points) if points is not None else grid_points(grid)
     scenarios = [with_overrides(base, point) for point in points]
     tables = replicate(scenarios, settings, executor, progress, cache_dir)
@@ -289,6 +302,9 @@ def smallest_staff(scenario: ScenarioLike, parameter: str, kpi: str, target: flo
     Bisection over [low, high]; assumes more staff never makes the KPI worse.
     """
     base = as_scenario(scenario)
+    if not is_whole(get_path(base, parameter)):
+        raise InputError("parameter", parameter, "a whole-number parameter such as a count "
+                         f"of staff (it is {get_path(base, parameter)!r} in {base.name})")
     return _search(lambda n: with_overrides(base, {parameter: n}), parameter, kpi, target,
                    low, high, 1, settings, executor)
 

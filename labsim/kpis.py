@@ -20,6 +20,7 @@ from scipy import stats
 
 from .catalog import CATALOG, RESOLUTION_LOOKAHEAD_DAYS, censored_flag, is_flag
 from .costs import annual_budget_usd, resolution_budget_usd
+from .errors import InputError, is_number
 from .records import STAGES
 from .scenario import YEAR_DAYS, Scenario
 from .stages import active_stages
@@ -464,9 +465,17 @@ def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
     return kpi
 
 
+def check_level(level: float) -> float:
+    """A confidence level strictly between 0 and 1, or an InputError."""
+    if not (is_number(level) and 0 < level < 1):
+        raise InputError("level", level, "a confidence level between 0 and 1, e.g. 0.95")
+    return float(level)
+
+
 def t_interval(values: np.ndarray, level: float) -> tuple[float, float, float]:
     """Mean and Student-t confidence interval of ``values`` (NaN ignored; no interval
     from fewer than two values). The one home of confidence intervals in labsim."""
+    check_level(level)
     values = values[~np.isnan(values)]
     if len(values) == 0:
         return np.nan, np.nan, np.nan

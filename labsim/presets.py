@@ -31,6 +31,9 @@ def preset_names() -> list[str]:
 
 def resolve_path(name_or_path: str | Path) -> Path:
     """A path as given, or the preset of that name in ``datasets/scenarios``."""
+    if not isinstance(name_or_path, str | Path) or str(name_or_path).strip() == "":
+        raise ScenarioError("scenario", name_or_path, "a preset name "
+                            f"({', '.join(preset_names())}) or the path of a .toml file")
     path = Path(name_or_path)
     if path.suffix != ".toml" and not path.exists():
         path = SCENARIO_DIR / f"{path.name}.toml"
@@ -97,7 +100,8 @@ def load_policy(name_or_path: str | Path) -> Policy:
 
 
 def as_scenario(scenario: ScenarioLike) -> Scenario:
-    """A scenario as given, or loaded from a preset name or file."""
+    """A scenario as given, or loaded from a preset name or file (anything else is an
+    InputError naming what was given)."""
     return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
 
 

@@ -6,19 +6,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .kpis import (
-    open_cases_at,
     overloaded_stages,
     replication_kpis,
     stage_statistics,
     summarise,
 )
+from .outputs import TableWriter, backlog_table
+from .provenance import stamp
 from .scenario import Scenario
 from .settings import RunSettings
-from .stages import active_stages
 
 
 @dataclass
@@ -54,14 +53,9 @@ class Results:
     @cached_property
     def backlog(self) -> pd.DataFrame:
         """Open cases in each stage at the end of every day after warm-up, per replication."""
-        days = np.arange(np.ceil(self.warmup_days), np.floor(self.horizon_days) + 1)
-        frames, stages = [], active_stages(self.scenario)
-        for rep, cases in self.cases.groupby("replication", sort=True):
-            frame = pd.DataFrame({stage: open_cases_at(cases, stage, days) for stage in stages})
-            frame.insert(0, "day", days)
-            frame.insert(0, "replication", rep)
-            frames.append(frame)
-        return pd.concat(frames, ignore_index=True)
+        return pd.concat([backlog_table(cases, rep, self.scenario, self.settings)
+                          for rep, cases in self.cases.groupby("replication", sort=True)],
+                         ignore_index=True)
 
     @cached_property
     def kpis(self) -> pd.DataFrame:
@@ -93,14 +87,11 @@ class Results:
         return overloaded_stages(self.summary())
 
     def to_csv(self, directory: str | Path) -> list[Path]:
-        """Write cases, visits, backlog, per-replication KPIs and the summary as CSV files."""
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        tables = {"cases": self.cases, "visits": self.visits, "backlog": self.backlog,
-                  "kpis_by_replication": self.kpis, "summary": self.summary()}
-        paths = []
-        for name, table in tables.items():
-            path = directory / f"{name}.csv"
-            table.to_csv(path, index=name in ("kpis_by_replication", "summary"))
-            paths.append(path)
-        return paths
+        """Write cases, visits, backlog, per-replication KPIs and the summary as CSV files,
+        each stamped on its first line (``outputs``)."""
+        visits = dict(tuple(self.visits.groupby("replication", sort=True)))
+        with TableWriter(directory, stamp(self.scenario, self.settings)) as writer:
+            for rep, cases in self.cases.groupby("replication", sort=True):
+                writer.add({"cases": cases, "visits": visits.get(rep, self.visits.iloc[:0]),
+                            "backlog": backlog_table(cases, rep, self.scenario, self.settings)})
+            return writer.finish(self.kpis, self.summary())

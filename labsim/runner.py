@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pandas as pd
 
 from .capacity import staff_capacity
-from .executors import ExecutorLike, run_tasks
-from .kpis import replication_kpis
+from .executors import ExecutorLike, run_tasks, workers_of
+from .kpis import replication_kpis, summarise
 from .model import ReplicationOutput, simulate
+from .outputs import TableWriter, backlog_table
 from .presets import ScenarioLike, as_scenario
+from .provenance import stamp
 from .results import Results
+from .run_size import check_size
 from .scenario import Scenario
-from .settings import DEFAULT_SETTINGS, RunSettings
+from .settings import DEFAULT_SETTINGS, RunSettings, as_settings
 
 
 def run(scenario: ScenarioLike, settings: RunSettings = DEFAULT_SETTINGS,
@@ -23,7 +29,8 @@ def run(scenario: ScenarioLike, settings: RunSettings = DEFAULT_SETTINGS,
     serial and parallel runs give identical tables, and two scenarios run with the same
     settings share their random numbers.
     """
-    scenario = as_scenario(scenario)
+    scenario, settings = as_scenario(scenario), as_settings(settings)
+    check_size([scenario], settings, workers_of(executor), keep_cases=True)
     tasks = [(scenario, settings.seed, rep, settings.horizon_days)
              for rep in range(settings.replications)]
     outputs = run_tasks(simulate, tasks, executor=executor, progress=progress,
@@ -37,6 +44,45 @@ def replication_kpis_task(scenario: Scenario, settings: RunSettings,
     out = simulate(scenario, settings.seed, replication, settings.horizon_days)
     return replication_kpis(out.cases, out.visits, staff_capacity(scenario), scenario,
                             settings.window)
+
+
+def replication_tables_task(scenario: Scenario, settings: RunSettings,
+                            replication: int) -> dict[str, Any]:
+    """Simulate one replication: its cases, visits and backlog tables and its KPIs."""
+    out = simulate(scenario, settings.seed, replication, settings.horizon_days)
+    return {"cases": out.cases, "visits": out.visits,
+            "backlog": backlog_table(out.cases, replication, scenario, settings),
+            "kpis": replication_kpis(out.cases, out.visits, staff_capacity(scenario), scenario,
+                                     settings.window)}
+
+
+def run_to_directory(scenario: ScenarioLike, directory: str | Path,
+                     settings: RunSettings = DEFAULT_SETTINGS,
+                     executor: ExecutorLike = "processes",
+                     progress: bool = False) -> pd.DataFrame:
+    """``run(...).to_csv(directory)`` for runs of any size: each replication's tables are
+    written as soon as it is done and then dropped, so memory holds only the replications
+    in flight. The files are the same, byte for byte; returns the KPIs per replication."""
+    scenario, settings = as_scenario(scenario), as_settings(settings)
+    with TableWriter(directory, stamp(scenario, settings)) as writer:
+        check_size([scenario], settings, workers_of(executor), keep_cases=False)
+        rows: dict[int, dict[str, float]] = {}
+        waiting: dict[int, dict[str, Any]] = {}
+
+        def write_in_order(replication: int, tables: dict[str, Any]) -> None:
+            waiting[replication] = tables
+            while len(rows) in waiting:  # replications reach the files in order
+                ready = waiting.pop(len(rows))
+                writer.add(ready)
+                rows[len(rows)] = ready["kpis"]
+
+        run_tasks(replication_tables_task,
+                  [(scenario, settings, rep) for rep in range(settings.replications)],
+                  executor=executor, progress=progress, desc="replications",
+                  on_result=write_in_order, keep=False)
+        kpis = pd.DataFrame.from_dict(rows, orient="index").rename_axis("replication")
+        writer.finish(kpis, summarise(kpis))
+    return kpis
 
 
 def _combine(scenario: Scenario, settings: RunSettings,

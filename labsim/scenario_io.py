@@ -54,9 +54,11 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     return plain(scenario)
 
 
-def save_scenario(scenario: Scenario, path: str | Path) -> Path:
-    """Write a scenario as TOML (sources in comments are not kept: they live in the presets)."""
-    return write_atomically(path, tomli_w.dumps(scenario_to_dict(scenario)))
+def save_scenario(scenario: Scenario, path: str | Path, header: str = "") -> Path:
+    """Write a scenario as TOML, with ``header`` as a first comment line (sources in
+    comments are not kept: they live in the presets)."""
+    comment = f"# {header}\n" if header else ""
+    return write_atomically(path, comment + tomli_w.dumps(scenario_to_dict(scenario)))
 
 
 def apply_overrides(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:

@@ -22,6 +22,9 @@ class RunSettings:
     """Fixes every random number: same settings, same numbers, on any machine."""
     warmup_days: float = 365.0
     """Days simulated before counting starts, so that queues have filled."""
+    force: bool = False
+    """Run even when the run is estimated to need more than half the memory or more than
+    ten minutes (``run_size``)."""
 
     def __post_init__(self) -> None:
         checks = (
@@ -31,6 +34,7 @@ class RunSettings:
             ("seed", is_whole(self.seed) and int(self.seed) >= 0, "a whole number >= 0"),
             ("warmup_days", is_number(self.warmup_days) and float(self.warmup_days) >= 0,
              "a number of days >= 0"),
+            ("force", isinstance(self.force, bool), "True or False"),
         )
         for name, ok, allowed in checks:
             if not ok:
@@ -56,3 +60,11 @@ class RunSettings:
 
 DEFAULT_SETTINGS = RunSettings()
 """Five years after a year's warm-up, ten replications, seed 1."""
+
+
+def as_settings(settings: object) -> RunSettings:
+    """``settings`` if it is a RunSettings, else an InputError saying how to make one."""
+    if not isinstance(settings, RunSettings):
+        raise InputError("settings", settings, "labsim.RunSettings(years=..., replications=..., "
+                         "seed=..., warmup_days=...)")
+    return settings

@@ -24,13 +24,14 @@ def test_run_prints_kpis_with_confidence_intervals_and_writes_csv(tmp_path, caps
                 if x.startswith(CATALOG["arbitration_cases_per_year"].label))
     assert "[" in line and "cases/year" in line
     assert "overloaded" not in out
-    cases = pd.read_csv(tmp_path / "cases.csv")
+    cases = pd.read_csv(tmp_path / "cases.csv", comment="#")
     assert set(cases["replication"]) == {0, 1, 2}
-    summary = pd.read_csv(tmp_path / "summary.csv", index_col=0)
+    summary = pd.read_csv(tmp_path / "summary.csv", index_col=0, comment="#")
     assert summary.index.name == "kpi"  # every column has a header
     assert {"mean", "ci_low", "ci_high", "unit"} <= set(summary.columns)
-    for name in ("visits", "backlog", "kpis_by_replication"):
-        assert (tmp_path / f"{name}.csv").stat().st_size > 0
+    for name in ("cases", "visits", "backlog", "kpis_by_replication", "summary"):
+        first = (tmp_path / f"{name}.csv").read_text().splitlines()[0]
+        assert first.startswith("# labsim ") and "code " in first and "seed 1" in first
 
 
 def test_validate_accepts_a_good_file(capsys):

@@ -91,7 +91,7 @@ def test_cli_evidence_writes_the_documented_columns(tmp_path, capsys):
     out = tmp_path / "evidence.csv"
     assert main(["evidence", "cambodia_baseline", "--years", "2", "--reps", "3",
                  "--processes", "1", "--csv", str(out)]) == 0
-    table = pd.read_csv(out, keep_default_na=False)
+    table = pd.read_csv(out, keep_default_na=False, comment="#")
     assert tuple(table.columns) == COLUMNS
     assert "held out" in capsys.readouterr().out
 

@@ -283,7 +283,9 @@ def test_cli_sweep_writes_results(tmp_path, capsys):
     code = main(["sweep", "cambodia_baseline", "--grid", str(grid), "--out", str(tmp_path),
                  "--years", "1", "--reps", "2", "--warmup-days", "30", "--executor", "serial"])
     assert code == 0
-    rows = pd.read_csv(tmp_path / "sweep.csv")
+    written = list(tmp_path.glob("sweep-*.csv"))  # each sweep its own file
+    assert len(written) == 1 and str(written[0]) in capsys.readouterr().out
+    rows = pd.read_csv(written[0], comment="#")
     assert sorted(rows["arbitration.arbitrators"].unique()) == [9, 25]
 
 
