@@ -36,6 +36,7 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_experiments.py
+	$(BIN)/python benchmarks/bench_memory.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import itertools
 import json
 import os
 import signal
@@ -24,7 +25,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
@@ -178,12 +179,13 @@ def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple], *,
               executor: ExecutorLike = "processes", progress: bool = False,
               desc: str = "runs",
               on_result: Callable[[int, Any], None] | None = None,
-              keep: bool = True) -> list[Any]:
+              keep: bool = True, in_flight: int | None = None) -> list[Any]:
     """``[function(*task) for task in tasks]``, computed by ``executor``.
 
     ``on_result(index, result)`` is called as each task finishes (for caching or writing);
-    results come back in task order, or not at all with ``keep=False`` (each is dropped
-    once ``on_result`` has it, so memory holds only what is in flight).
+    results come back in task order, or not at all with ``keep=False``: each is then dropped
+    once ``on_result`` has it, and at most ``in_flight`` tasks (default: twice the workers)
+    are out at once, so memory holds only those.
     """
     results: list[Any] = [None] * len(tasks)
     bar = _progress_bar(len(tasks), desc, progress)
@@ -192,25 +194,34 @@ def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple], *,
     try:
         with executor_for("serial" if len(tasks) <= 1 else executor) as pool:
             used.append(pool)
-            futures = {pool.submit(function, *task): index for index, task in enumerate(tasks)}
-            for future in as_completed(futures):
-                index = futures.pop(future)
-                result = future.result()
-                if on_result is not None:
-                    on_result(index, result)
-                if keep:
-                    results[index] = result
-                if bar is not None:
-                    bar.update(1)
+            limit = len(tasks) if keep else (in_flight or 2 * workers_of(pool))
+            queue = iter(enumerate(tasks))
+            for index, task in itertools.islice(queue, limit):
+                futures[pool.submit(function, *task)] = index
+            while futures:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=futures.get):
+                    index = futures.pop(future)
+                    result = future.result()
+                    if on_result is not None:
+                        on_result(index, result)
+                    if keep:
+                        results[index] = result
+                    if bar is not None:
+                        bar.update(1)
+                    for waiting, task in itertools.islice(queue, 1):
+                        futures[pool.submit(function, *task)] = waiting
     except BrokenProcessPool:
         discard_pool()
         raise RunError("a worker process stopped before its replication was done (killed, "
                        "or out of memory); the pool is rebuilt on the next call") from None
     except BaseException:  # Ctrl-C or a failed task: stop the rest now
-        for future in futures:
-            future.cancel()
-        if used and used[0] is _POOL.get("pool") and any(not f.done() for f in futures):
-            discard_pool()  # its workers are still busy with tasks nobody will read
+        if used and used[0] is _POOL.get("pool"):
+            if any(not f.done() for f in futures):
+                discard_pool()  # cancels what waits, stops workers busy for nobody
+        else:
+            for future in futures:
+                future.cancel()
         raise
     finally:
         if bar is not None:

@@ -35,10 +35,17 @@ def backlog_table(cases: pd.DataFrame, replication: int, scenario: Scenario,
     return frame
 
 
+def csv_chunk(table: pd.DataFrame) -> tuple[str, str]:
+    """A table as CSV text: (header line, rows). Formatting happens where the table is, in a
+    worker for streamed runs, so the process writing the files only copies text."""
+    header, _, rows = table.to_csv(index=False).partition("\n")
+    return header, rows
+
+
 class TableWriter:
-    """Appends each replication's cases, visits and backlog to CSV files as it arrives (in
-    replication order), then puts them in place with the KPI tables; on an error or Ctrl-C
-    nothing half-written is left."""
+    """Appends each replication's cases, visits and backlog (as ``csv_chunk`` text) to CSV
+    files as they arrive, in replication order, then puts them in place with the KPI tables;
+    on an error or Ctrl-C nothing half-written is left."""
 
     def __init__(self, directory: str | Path, stamp: str):
         self.directory = check_output_dir(directory, "out")
@@ -56,17 +63,16 @@ class TableWriter:
                 temporary.unlink(missing_ok=True)
         self._open.clear()
 
-    def add(self, tables: Mapping[str, pd.DataFrame]) -> None:
-        """Append one replication's tables."""
+    def add(self, chunks: Mapping[str, tuple[str, str]]) -> None:
+        """Append one replication's tables, each as (header, rows) from ``csv_chunk``."""
         for name in STREAMED:
+            header, rows = chunks[name]
             if name not in self._open:
                 temporary = self.directory / f".{name}.csv.{os.getpid()}.partial"
                 handle = open(temporary, "w", encoding="utf-8", newline="")  # noqa: SIM115
-                handle.write(f"# {self.stamp}\n")
+                handle.write(f"# {self.stamp}\n{header}\n")
                 self._open[name] = (temporary, handle)
-                tables[name].to_csv(handle, index=False)
-            else:
-                tables[name].to_csv(self._open[name][1], index=False, header=False)
+            self._open[name][1].write(rows)
 
     def finish(self, kpis: pd.DataFrame, summary: pd.DataFrame) -> list[Path]:
         """Put every table in place; returns their paths."""

@@ -14,7 +14,7 @@ from .kpis import (
     stage_statistics,
     summarise,
 )
-from .outputs import TableWriter, backlog_table
+from .outputs import TableWriter, backlog_table, csv_chunk
 from .provenance import stamp
 from .scenario import Scenario
 from .settings import RunSettings
@@ -92,6 +92,7 @@ class Results:
         visits = dict(tuple(self.visits.groupby("replication", sort=True)))
         with TableWriter(directory, stamp(self.scenario, self.settings)) as writer:
             for rep, cases in self.cases.groupby("replication", sort=True):
-                writer.add({"cases": cases, "visits": visits.get(rep, self.visits.iloc[:0]),
-                            "backlog": backlog_table(cases, rep, self.scenario, self.settings)})
+                tables = {"cases": cases, "visits": visits.get(rep, self.visits.iloc[:0]),
+                          "backlog": backlog_table(cases, rep, self.scenario, self.settings)}
+                writer.add({name: csv_chunk(table) for name, table in tables.items()})
             return writer.finish(self.kpis, self.summary())

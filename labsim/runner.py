@@ -11,7 +11,7 @@ from .capacity import staff_capacity
 from .executors import ExecutorLike, run_tasks, workers_of
 from .kpis import replication_kpis, summarise
 from .model import ReplicationOutput, simulate
-from .outputs import TableWriter, backlog_table
+from .outputs import TableWriter, backlog_table, csv_chunk
 from .presets import ScenarioLike, as_scenario
 from .provenance import stamp
 from .results import Results
@@ -48,10 +48,12 @@ def replication_kpis_task(scenario: Scenario, settings: RunSettings,
 
 def replication_tables_task(scenario: Scenario, settings: RunSettings,
                             replication: int) -> dict[str, Any]:
-    """Simulate one replication: its cases, visits and backlog tables and its KPIs."""
+    """Simulate one replication: its cases, visits and backlog tables as CSV text, and its
+    KPIs."""
     out = simulate(scenario, settings.seed, replication, settings.horizon_days)
-    return {"cases": out.cases, "visits": out.visits,
-            "backlog": backlog_table(out.cases, replication, scenario, settings),
+    backlog = backlog_table(out.cases, replication, scenario, settings)
+    return {"cases": csv_chunk(out.cases), "visits": csv_chunk(out.visits),
+            "backlog": csv_chunk(backlog),
             "kpis": replication_kpis(out.cases, out.visits, staff_capacity(scenario), scenario,
                                      settings.window)}
 

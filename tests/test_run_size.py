@@ -1,0 +1,56 @@
+"""A run's size is said before it starts: the memory estimate against what runs take
+(measured in fresh processes), and refusals that name the estimate."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import labsim
+from labsim.run_size import estimate
+
+MEASURE = """
+import json, resource, sys
+import labsim
+from labsim.run_size import estimate
+s = labsim.load_scenario(sys.argv[1])
+settings = labsim.RunSettings(years=float(sys.argv[2]), replications=int(sys.argv[3]))
+labsim.run(s, labsim.RunSettings(years=0.1, replications=1, warmup_days=1), executor="serial")
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+labsim.run(s, settings, executor="serial")
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps([peak - before, estimate([s], settings, 1, True).peak_bytes]))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "years", "replications"), [
+    ("cambodia_baseline", 5, 10), ("cambodia_baseline", 20, 10), ("migrant_grievances", 10, 20)])
+def test_the_memory_estimate_is_within_twice_the_measured_peak(name, years, replications):
+    out = subprocess.run([sys.executable, "-c", MEASURE, name, str(years), str(replications)],
+                         capture_output=True, text=True, check=True).stdout
+    measured, estimated = json.loads(out)
+    assert measured / 2 <= estimated <= measured * 2, (measured, estimated)
+
+
+def test_a_run_too_big_for_memory_is_refused_before_it_starts(baseline):
+    with pytest.raises(labsim.InputError) as info:
+        labsim.run(baseline, labsim.RunSettings(years=1e9, replications=1))
+    assert "GiB" in info.value.allowed and "force" in info.value.allowed
+
+
+def test_a_run_too_long_is_refused_unless_forced(baseline):
+    settings = labsim.RunSettings(years=100, replications=1000)
+    size = estimate([baseline], settings, 2, keep_cases=False)
+    assert size.seconds > 600
+    with pytest.raises(labsim.InputError) as info:
+        labsim.replicate([baseline], settings, executor=labsim.executors.local_processes(2))
+    assert "minutes" in info.value.allowed
+
+
+def test_the_cli_says_force_when_a_run_is_too_big(capsys):
+    from labsim.cli import main
+    assert main(["run", "cambodia_baseline", "--years", "1e9", "--reps", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--force" in err
