@@ -26,7 +26,8 @@ def _tree_rss(pid: int) -> int:
         current = todo.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            children = [c for task in Path(f"/proc/{current}/task").glob("*/children")
+                        for c in task.read_text().split()]
         except (FileNotFoundError, ProcessLookupError):
             continue
         for line in status.splitlines():

@@ -96,8 +96,9 @@ def _scenario_rows(scenarios: Mapping[str, Scenario]) -> str:
 
 def policy_brief_html(comparison: Comparison, scenarios: Mapping[str, Scenario],
                       figures: Sequence[Figure], title: str = "Policy brief",
-                      settings: str = "") -> str:
-    """The whole brief as one HTML string."""
+                      settings: str = "", stamp: str = "") -> str:
+    """The whole brief as one HTML string; ``stamp`` (``provenance.stamp``) says which code,
+    scenarios and seed made it."""
     images = "".join(
         f'<img alt="figure" style="max-width:100%" src="data:image/png;base64,'
         f'{base64.b64encode(figure_png(fig)).decode("ascii")}">' for fig in figures)
@@ -116,4 +117,5 @@ random grievances (common random numbers), so differences are the policy, not ch
 <h2>Scenario parameters</h2>{_scenario_rows(scenarios)}
 <p class="note">Sources of every default: datasets/README.md and the comments in the
 scenario files. Unit costs are mostly assumptions.</p>
+<p class="note">Made with {html.escape(stamp or "labsim")}.</p>
 </body></html>"""

@@ -22,6 +22,7 @@ from .experiments import replicate
 from .kpis import overloaded_stages, summarise
 from .paths import get_path
 from .presets import as_scenario, with_overrides
+from .provenance import stamp
 from .report import format_comparison, format_summary, overload_lines, verdict
 from .workshop import PREVIEW, PolicyControls, compare_policies, policy_pair
 
@@ -135,7 +136,8 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
         settings = (f"{PREVIEW.replications} replications of {PREVIEW.years:g} years, "
                     f"seed {PREVIEW.seed}, extra budget US${increment.value:,}")
         page = policy_brief_html(comparison, state["pair"], figures,
-                                 "Prevention first or resolution first?", settings)
+                                 "Prevention first or resolution first?", settings,
+                                 stamp(state["pair"], PREVIEW))
         path = Path(brief_dir) / "policy_brief.html"
         path.write_text(page, encoding="utf-8")
         encoded = base64.b64encode(page.encode("utf-8")).decode("ascii")

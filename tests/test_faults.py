@@ -38,8 +38,14 @@ def test_a_dead_worker_is_one_clear_error_and_the_next_run_works(baseline):
 
 
 def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
+    """Child processes started by any thread of ``pid``."""
+    found = []
+    for path in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(p) for p in path.read_text().split()]
+        except FileNotFoundError:  # the thread ended meanwhile
+            continue
+    return found
 
 
 def _alive(pid: int) -> bool:
@@ -142,3 +148,43 @@ def test_two_sweeps_into_one_folder_keep_both_results(tmp_path):
     seen = {tuple(sorted(pd.read_csv(f, comment="#")["arbitration.arbitrators"].unique()))
             for f in files}
     assert seen == {(9, 12), (15, 18)}
+
+
+DASK_SWEEP = """
+import sys
+from distributed import Client, LocalCluster
+import labsim
+if __name__ == "__main__":
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \\
+            Client(cluster) as client:
+        print("ready", flush=True)
+        labsim.sweep("cambodia_baseline", grid={"arbitration.arbitrators": list(range(9, 40))},
+                     settings=labsim.RunSettings(years=20, replications=10), executor=client,
+                     progress=False)
+"""
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        children = _children(todo.pop())
+        found += children
+        todo += children
+    return found
+
+
+def test_dask_local_workers_die_with_a_killed_parent(tmp_path):
+    script = tmp_path / "dask_sweep.py"
+    script.write_text(DASK_SWEEP)
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    assert process.stdout.readline().strip() == "ready"
+    time.sleep(2.0)
+    workers = [p for p in _descendants(process.pid) if _alive(p)]
+    assert len(workers) >= 2
+    process.kill()
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not any(_alive(p) for p in workers)

@@ -68,6 +68,8 @@ def test_export_writes_a_self_contained_brief(tmp_path):
     assert html.escape(CATALOG["cost_usd_per_resolved_filed_case"].label) in page
     assert "labour inspectors" in page and "budget (US$/year)" in page
     assert not re.search(r'src="http', page)
+    made = r"Made with labsim [^,]+, code \w{12}, scenarios prevention_first \w{12}"
+    assert re.search(made, page)
     link = [h for h in _find(board, widgets.w.HTML) if "download=" in h.value][0]
     assert "data:text/html;base64," in link.value
 
