@@ -61,8 +61,11 @@ def _writable_dir(directory: Path, what: str, path: Path) -> None:
     if not existing.is_dir():
         raise InputError(what, str(path), f"a path whose folders can be made ({existing} is "
                          "a file)")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise InputError(what, str(path), f"a place you may write to ({existing} is not)")
+    try:  # the only sure test: make something there, and take it away again
+        os.rmdir(tempfile.mkdtemp(dir=existing, prefix=".labsim-probe-"))
+    except OSError as err:
+        raise InputError(what, str(path), f"a place you may write to ({existing}: "
+                         f"{err.strerror})") from None
 
 
 def check_output_dir(path: str | Path, what: str) -> Path:

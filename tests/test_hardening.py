@@ -74,3 +74,52 @@ def test_a_utf8_file_with_a_byte_order_mark_is_read(tmp_path):
     path = tmp_path / "bom.toml"
     path.write_bytes(b"\xef\xbb\xbf" + BASELINE_TOML.read_bytes())
     assert labsim.load_scenario(path).name == "cambodia_baseline"
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "cambodia_baseline", "--out", ""],
+    ["run", "cambodia_baseline", "--out", "/proc/labsim-out"],
+    ["run", "cambodia_baseline", "--out", str(BASELINE_TOML)],  # an existing file
+    ["calibrate", "cambodia_baseline", "--out", "/tmp"],  # a directory
+    ["evidence", "cambodia_baseline", "--csv", "/proc/labsim/evidence.csv"],
+    ["compare", "prevention_first", "resolution_first", "--processes", "-1"],
+    ["sweep", "cambodia_baseline", "--grid", str(BASELINE_TOML), "--out", "/tmp/x",
+     "--processes", "1000"],
+    ["run", "cambodia_baseline", "--reps", "0"],
+])
+def test_bad_cli_arguments_are_one_line_before_any_simulation(argv, capsys, monkeypatch):
+    import labsim.model
+    monkeypatch.setattr(labsim.model, "simulate", None)  # any simulation would fail loudly
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("labsim: error:")
+
+
+@pytest.mark.parametrize("call", [
+    lambda: labsim.run(123),
+    lambda: labsim.run(None),
+    lambda: labsim.load_scenario(b"cambodia_baseline"),
+    lambda: labsim.run("cambodia_baseline", {"years": 1}),
+    lambda: labsim.compare("prevention_first"),
+    lambda: labsim.compare(["prevention_first", "resolution_first"], level=2),
+    lambda: labsim.sweep("cambodia_baseline", points=[]),
+    lambda: labsim.smallest_staff("cambodia_baseline", "arbitration.objection_share",
+                                  "share_resolved", 0.9),
+    lambda: labsim.with_overrides("cambodia_baseline", {"arbitration.arbitrators.x": 1}),
+    lambda: labsim.RunSettings(years=float("nan")),
+    lambda: labsim.executors.local_processes(0),
+])
+def test_bad_api_arguments_raise_input_errors(call):
+    with pytest.raises(labsim.InputError) as info:
+        call()
+    assert "\n" not in str(info.value) and info.value.allowed
+
+
+def test_a_policy_that_is_its_own_base_is_named(tmp_path):
+    path = tmp_path / "loop.toml"
+    text = (SCENARIO_DIR / "balanced.toml").read_text(encoding="utf-8")
+    path.write_text(text.replace('base_scenario = "cambodia_baseline"',
+                                 f'base_scenario = "{path}"'), encoding="utf-8")
+    with pytest.raises(labsim.ScenarioError) as info:
+        labsim.load_scenario(path)
+    assert "loop.toml" in str(info.value)
