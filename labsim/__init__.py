@@ -1,6 +1,7 @@
 """labsim: simulate how labour disputes are prevented and resolved, and compare policies."""
 
-from .calibration import CalibrationResult, calibrate
+from .assumptions import Assumption
+from .calibration import CalibrationResult, calibrate, fit_surrogate
 from .errors import InputError, ScenarioError
 from .evidence import evidence
 from .experiments import (
@@ -15,8 +16,9 @@ from .experiments import (
     sweep,
 )
 from .policy import Policy, apply_policy, staffing_table
-from .presets import load_policy, load_scenario, with_overrides
+from .presets import load_assumptions, load_policy, load_scenario, with_overrides
 from .results import Results
+from .robustness import Robustness, robustness
 from .runner import run
 from .scenario import Scenario
 from .scenario_io import save_scenario
@@ -24,11 +26,13 @@ from .settings import RunSettings
 from .version import VERSION as __version__
 
 __all__ = [
+    "Assumption",
     "CalibrationResult",
     "Comparison",
     "InputError",
     "Policy",
     "Results",
+    "Robustness",
     "RunSettings",
     "Scenario",
     "ScenarioError",
@@ -38,9 +42,12 @@ __all__ = [
     "calibrate",
     "compare",
     "evidence",
+    "fit_surrogate",
+    "load_assumptions",
     "load_policy",
     "load_scenario",
     "replicate",
+    "robustness",
     "run",
     "save_scenario",
     "sensitivity",

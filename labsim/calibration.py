@@ -180,6 +180,78 @@ def fit_table(scenario: Scenario, targets: Sequence[Target],
     return pd.DataFrame(rows)
 
 
+@dataclass(frozen=True)
+class SurrogateFit:
+    """A fit on the expected flows alone (no simulation): seconds, not minutes."""
+
+    scenario: Scenario
+    fitted: dict[str, float]
+    objective: float
+    """Sum of squared (expected - observed) / tolerance over the targets."""
+    worst_miss: float
+    """Largest |expected - observed| / tolerance: above 1, the record is not reproduced."""
+    evaluations: int
+
+
+def _parameters(free: Sequence[str]) -> list[FreeParameter]:
+    if isinstance(free, str) or not all(isinstance(name, str) for name in free):
+        raise InputError("free", free, f"a list of names among {', '.join(FREE_PARAMETERS)}")
+    unknown = [name for name in free if name not in FREE_PARAMETERS]
+    if unknown:
+        raise InputError("free", unknown, f"names among {', '.join(FREE_PARAMETERS)}")
+    return [FREE_PARAMETERS[name] for name in free]
+
+
+def _builder(base: Scenario, params: Sequence[FreeParameter]) -> Callable[[np.ndarray], Scenario]:
+    def build(z: np.ndarray) -> Scenario:
+        changes: dict[str, Any] = {}
+        for value, p in zip(z, params, strict=True):
+            changes.update(p.apply(base, _from_unit(value, p)))
+        return with_overrides(base, changes)
+    return build
+
+
+def _residuals(kpis: Mapping[str, float], targets: Sequence[Target]) -> np.ndarray:
+    return np.array([(kpis[t.kpi] - t.observed) / t.tolerance for t in targets])
+
+
+def _fit_flows(base: Scenario, params: Sequence[FreeParameter],
+               targets: Sequence[Target]) -> tuple[np.ndarray, int]:
+    """Least squares on the expected flows, from the base's own values."""
+    build = _builder(base, params)
+    z = np.array([_to_unit(_starting_value(base, p), p) for p in params])
+    found = optimize.least_squares(lambda z: _residuals(expected_flows(build(z)), targets),
+                                   z, x_scale=1.0, xtol=1e-10, ftol=1e-12)
+    return found.x, int(found.nfev)
+
+
+def fit_surrogate(base: ScenarioLike, targets: Sequence[Target] | None = None,
+                  free: Sequence[str] = DEFAULT_FREE) -> SurrogateFit:
+    """Re-fit ``free`` to ``targets`` on the expected flows only: what robustness checks do
+    in every drawn world so that each still reproduces the observed record."""
+    base = as_scenario(base)
+    targets = _targets_for(base, targets)
+    params = _parameters(free)
+    unknown = [t.kpi for t in targets if t.kpi not in expected_flows(base)]
+    if unknown:
+        raise InputError("targets", unknown, "KPIs the expected flows give "
+                         f"({', '.join(expected_flows(base))})")
+    z, evaluations = _fit_flows(base, params, targets)
+    scenario = _builder(base, params)(z)
+    misses = _residuals(expected_flows(scenario), targets)
+    fitted = {p.name: _from_unit(v, p) for v, p in zip(z, params, strict=True)}
+    return SurrogateFit(scenario, fitted, float(np.sum(misses ** 2)),
+                        float(np.max(np.abs(misses))), evaluations)
+
+
+def _targets_for(base: Scenario, targets: Sequence[Target] | None) -> list[Target]:
+    targets = list(targets) if targets is not None else load_targets(scenario=base.name)
+    if not targets:
+        raise InputError("targets", [], f"calibration targets for {base.name} "
+                         f"(in {TARGETS_FILE.name}, or given)")
+    return targets
+
+
 def calibrate(base: ScenarioLike, targets: Sequence[Target] | None = None,
               free: Sequence[str] = DEFAULT_FREE, method: str = "surrogate",
               settings: RunSettings = DEFAULT_SETTINGS, max_evaluations: int = 60,
@@ -194,26 +266,11 @@ def calibrate(base: ScenarioLike, targets: Sequence[Target] | None = None,
     observations with a fresh simulation of the fitted scenario.
     """
     base = as_scenario(base)
-    targets = list(targets) if targets is not None else load_targets(scenario=base.name)
-    if not targets:
-        raise InputError("targets", [], f"calibration targets for {base.name} "
-                         f"(in {TARGETS_FILE.name}, or given)")
-    unknown = [name for name in free if name not in FREE_PARAMETERS]
-    if unknown:
-        raise InputError("free", unknown, f"names among {', '.join(FREE_PARAMETERS)}")
+    targets = _targets_for(base, targets)
+    params = _parameters(free)
     if method not in ("surrogate", "simulation"):
         raise InputError("method", method, "'surrogate' or 'simulation'")
-    params = [FREE_PARAMETERS[name] for name in free]
-
-    def build(z: np.ndarray) -> Scenario:
-        changes: dict[str, Any] = {}
-        for value, p in zip(z, params, strict=True):
-            changes.update(p.apply(base, _from_unit(value, p)))
-        return with_overrides(base, changes)
-
-    def residuals(kpis: Mapping[str, float], fitted: Sequence[Target]) -> np.ndarray:
-        return np.array([(kpis[t.kpi] - t.observed) / t.tolerance for t in fitted])
-
+    build = _builder(base, params)
     surrogate_kpis = expected_flows(base)
     known = [t for t in targets if t.kpi in surrogate_kpis]
     if method == "surrogate" and len(known) < len(targets):
@@ -223,13 +280,11 @@ def calibrate(base: ScenarioLike, targets: Sequence[Target] | None = None,
     z = np.array([_to_unit(_starting_value(base, p), p) for p in params])
     evaluations = 0
     if known:
-        found = optimize.least_squares(lambda z: residuals(expected_flows(build(z)), known),
-                                       z, x_scale=1.0, xtol=1e-10, ftol=1e-12)
-        z, evaluations = found.x, int(found.nfev)
+        z, evaluations = _fit_flows(base, params, known)
     if method == "simulation":
         def objective(z: np.ndarray) -> float:
             kpis = replicate([build(z)], settings, executor)[0].mean()
-            return float(np.sum(residuals(kpis, targets) ** 2))
+            return float(np.sum(_residuals(kpis, targets) ** 2))
 
         refined = optimize.minimize(objective, z, method="Nelder-Mead",
                                     options={"maxfev": max_evaluations, "xatol": 0.02,

@@ -1,5 +1,5 @@
-"""Command line: ``labsim run | compare | sweep | calibrate | validate`` call what notebooks
-call."""
+"""Command line: ``labsim run | compare | sweep | calibrate | evidence | robustness | validate``
+call what notebooks call."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .calibration import DEFAULT_FREE, calibrate, load_targets
+from .catalog import VERDICT_KPIS
 from .errors import InputError, RunError
 from .evidence import COLUMNS, evidence
 from .executors import ExecutorLike, cores, local_processes
@@ -19,7 +20,16 @@ from .files import check_output_dir, check_output_file, read_toml, write_atomica
 from .kpis import overloaded_stages, summarise
 from .presets import load_scenario
 from .provenance import scenario_hash, stamp
-from .report import format_comparison, format_evidence, format_summary, overload_lines, verdict
+from .report import (
+    format_comparison,
+    format_evidence,
+    format_robustness,
+    format_summary,
+    overload_lines,
+    robustness_lines,
+    verdict,
+)
+from .robustness import MIN_REPLICATIONS_FOR_COUNTS, ROBUSTNESS_SETTINGS, robustness
 from .runner import run_to_directory
 from .scenario_io import save_scenario
 from .settings import RunSettings
@@ -70,19 +80,37 @@ def _parser() -> argparse.ArgumentParser:
     evidence_cmd.add_argument("--csv", help="also write the table to this CSV file")
     _add_run_options(evidence_cmd, years=5.0, reps=10)
 
+    robust_cmd = commands.add_parser(
+        "robustness", help="how sure a comparison is: the policies in many plausible worlds "
+        "drawn from the assumptions' ranges, each re-fitted to the observed record")
+    robust_cmd.add_argument("policies", nargs="+", help="policy files or presets sharing one "
+                            "base scenario (2 or more; the first is the reference)")
+    robust_cmd.add_argument("--draws", type=int, default=64,
+                            help="plausible worlds to draw (default 64)")
+    robust_cmd.add_argument("--csv", help="write one row per KPI to this CSV file")
+    robust_cmd.add_argument("--no-refit", action="store_true",
+                            help="do not re-fit the calibrated parameters in each world")
+    robust_cmd.add_argument("--cache", help="directory to keep finished replications in "
+                            "(a repeated or interrupted check computes only the rest)")
+    robust_cmd.add_argument("--all", action="store_true", help="every KPI, not the key ones")
+    _add_run_options(robust_cmd, years=ROBUSTNESS_SETTINGS.years,
+                     reps=ROBUSTNESS_SETTINGS.replications,
+                     warmup=ROBUSTNESS_SETTINGS.warmup_days)
+
     validate_cmd = commands.add_parser("validate", help="check a scenario file")
     validate_cmd.add_argument("scenario", help="scenario TOML file, or a preset name")
     return parser
 
 
-def _add_run_options(parser: argparse.ArgumentParser, years: float, reps: int) -> None:
+def _add_run_options(parser: argparse.ArgumentParser, years: float, reps: int,
+                     warmup: float = 365.0) -> None:
     parser.add_argument("--years", type=float, default=years,
                         help=f"simulated years (default {years:g})")
     parser.add_argument("--reps", type=int, default=reps,
                         help=f"replications (default {reps})")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--warmup-days", type=float, default=365.0,
-                        help="days simulated before counting starts (default 365)")
+    parser.add_argument("--warmup-days", type=float, default=warmup,
+                        help=f"days simulated before counting starts (default {warmup:g})")
     parser.add_argument("--processes", type=int,
                         help="local processes to run replications in (default: one per core)")
     parser.add_argument("--executor", choices=["serial", "processes", "dask"],
@@ -200,10 +228,42 @@ def _evidence(args: argparse.Namespace) -> None:
         print(f"wrote {out}")
 
 
+def _robustness(args: argparse.Namespace) -> None:
+    out = check_output_file(args.csv, "--csv") if args.csv is not None else None
+    cache = check_output_dir(args.cache, "--cache") if args.cache is not None else None
+    settings = _settings(args)
+    result = robustness(args.policies, draws=args.draws, settings=settings,
+                        executor=_executor(args), refit=not args.no_refit,
+                        progress=sys.stderr.isatty(), cache_dir=cache)
+    summary = result.summary()
+    kpis = list(summary["kpi"].unique()) if args.all else VERDICT_KPIS
+    print(f"{', '.join(result.names)}: {len(result.worlds)} plausible worlds "
+          f"({len(result.assumptions)} assumptions drawn from their ranges"
+          f"{', calibrated parameters re-fitted in each' if not args.no_refit else ''}); "
+          f"{_said(settings)} per world, common random numbers")
+    if result.refused_draws:
+        print(f"{result.refused_draws} drawn worlds broke a rule of the model (e.g. the "
+              "workplace settling more than every grievance) and were redrawn")
+    if result.left_out:
+        print(f"{len(result.left_out)} worlds could not reproduce the observed record "
+              f"within its tolerances and are left out (worlds {result.left_out})")
+    if not result.counts_reliable:
+        print(f"note: {settings.replications} replications per world are fewer than the "
+              f"{MIN_REPLICATIONS_FOR_COUNTS} needed to call a world's difference clear: "
+              "read the spread of differences and the worlds each side wins on average")
+    print(format_robustness(summary, kpis))
+    print()
+    print("\n".join(robustness_lines(summary, kpis, result.counts_reliable)))
+    print(f"({result.stamp})")
+    if out is not None:
+        print(f"wrote {result.to_csv(out)}")
+
+
 def _interrupted(args: argparse.Namespace) -> str:
     """What Ctrl-C left behind, in one line."""
-    if args.command == "sweep":
-        cache = Path(args.out) / "cache"
+    cache = (Path(args.out) / "cache" if args.command == "sweep" else
+             Path(args.cache) if args.command == "robustness" and args.cache else None)
+    if cache is not None:
         done = len(list(cache.glob("*.json"))) if cache.is_dir() else 0
         return (f"interrupted: {done} finished replications are cached in {cache}; the same "
                 "command computes only the rest")
@@ -211,7 +271,7 @@ def _interrupted(args: argparse.Namespace) -> str:
 
 
 COMMANDS = {"run": _run, "compare": _compare, "sweep": _sweep, "calibrate": _calibrate,
-            "evidence": _evidence}
+            "evidence": _evidence, "robustness": _robustness}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .assumptions import Assumption, assumptions_from_table
 from .errors import InputError, ScenarioError
 from .files import read_toml
 from .policy import Policy, apply_policy, increment_usd_per_year
@@ -54,7 +55,8 @@ def _policy(data: Mapping[str, Any], path: Path) -> Policy:
         raise ScenarioError(err.path, err.value, err.allowed, path.name) from None
 
 
-def _base_path(policy: Policy, path: Path) -> Path:
+def base_path_of(policy: Policy, path: Path) -> Path:
+    """The file of a policy's base scenario (a preset name, or a path beside the policy)."""
     base = Path(policy.base_scenario)
     if base.suffix == ".toml" and not base.is_absolute():
         base = path.parent / base
@@ -69,12 +71,28 @@ def _read(path: Path) -> dict[str, Any]:
         raise ScenarioError(err.path, err.value, err.allowed) from None
 
 
+def _scenario_file(path: Path) -> tuple[Scenario, tuple[Assumption, ...]]:
+    """A scenario file's scenario and its validated ``[assumptions]`` (none if absent)."""
+    stat = path.stat()
+    return _scenario_file_version(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _scenario_file_version(path: str, mtime_ns: int, size: int,
+                           ) -> tuple[Scenario, tuple[Assumption, ...]]:
+    """Remembered per file version: checking the assumptions' ranges builds each end."""
+    data = _read(Path(path))
+    table = data.pop("assumptions", {})
+    scenario = scenario_from_dict(data, source=Path(path).name)
+    return scenario, assumptions_from_table(table, scenario, Path(path).name)
+
+
 def _load(path: Path, visited: tuple[Path, ...]) -> Scenario:
     data = _read(path)
     if "policy" not in data:
-        return scenario_from_dict(data, source=path.name)
+        return _scenario_file(path)[0]
     policy = _policy(data, path)
-    base = _base_path(policy, path)
+    base = base_path_of(policy, path)
     chain = (*visited, path)
     if base.resolve() in {p.resolve() for p in chain}:
         names = " -> ".join(p.stem for p in (*chain, base))
@@ -88,6 +106,21 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load and validate a scenario file, or a policy file applied to its base, or a preset
     by name (e.g. ``"cambodia_baseline"``, ``"prevention_first"``)."""
     return _load(resolve_path(name_or_path), ())
+
+
+def load_assumptions(name_or_path: str | Path) -> tuple[Assumption, ...]:
+    """The assumptions (unmeasured parameters with plausible ranges) of a scenario file, or
+    of the base scenario a policy file is applied to."""
+    path = resolve_path(name_or_path)
+    seen: list[Path] = []
+    while True:
+        data = _read(path)
+        if "policy" not in data:
+            return _scenario_file(path)[1]
+        seen.append(path)
+        path = base_path_of(_policy(data, path), path)
+        if path.resolve() in {p.resolve() for p in seen}:
+            load_scenario(seen[0])  # names the cycle
 
 
 def load_policy(name_or_path: str | Path) -> Policy:

@@ -136,9 +136,13 @@ def _said_of(name: str, r: Mapping) -> tuple[str, str]:
     return cell + tag, f"{change} (95% CI {_interval(name, r)}{';' if tag else ''}{tag})"
 
 
+CENTRAL = "under the central assumptions"
+"""Every verdict's condition: its interval reflects simulation noise, not the assumptions."""
+
+
 def verdict(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> list[str]:
     """Plain-language lines, e.g. 'resolution_first vs prevention_first: Strike days per year:
-    39% more (95% CI +14% to +63%; worse)'."""
+    39% more (95% CI +14% to +63%; worse), under the central assumptions'."""
     lines = []
     for name, rows in differences.groupby("scenario", sort=False):
         rows = rows.set_index("kpi")
@@ -146,7 +150,7 @@ def verdict(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> li
             if k in rows.index:
                 r = rows.loc[k]
                 lines.append(f"{name} vs {r['reference']}: {kpi(k).label}: "
-                             f"{_said_of(k, r)[1]}")
+                             f"{_said_of(k, r)[1]}, {CENTRAL}")
     return lines
 
 
@@ -197,3 +201,77 @@ def format_evidence(table: pd.DataFrame) -> str:
                      f"+/- {_tolerance(k, r['tolerance'])}", within, r["expected_miss"]))
     return _table(("figure", "observed", "simulated [95% CI]", "used in fitting", "tolerance",
                    "within tolerance", "expected miss (reason)"), rows, right={1})
+
+
+def _share_range(r: Mapping) -> str:
+    """The middle 90% of the worlds' differences, as the verdict lines show them."""
+    name = r["kpi"]
+    if CATALOG[name].format == "percent":
+        return f"{r['difference_p05'] * 100:+.1f} to {r['difference_p95'] * 100:+.1f} points"
+    if CATALOG[name].signed or _missing(r["relative_p05"]) or math.isinf(r["relative_p95"]):
+        return f"{r['difference_p05']:+,.1f} to {r['difference_p95']:+,.1f} {CATALOG[name].unit}"
+    return f"{r['relative_p05'] * 100:+.0f}% to {r['relative_p95'] * 100:+.0f}%"
+
+
+def _in_sentence(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def _flip_words(r: Mapping) -> str:
+    label = _in_sentence(str(r["depends_most_on"]))
+    if not label:
+        return "no assumption clearly drives the difference"
+    if _missing(r["break_even_value"]) or not r["break_even_within_range"]:
+        return (f"the verdict does not flip anywhere in the range of {label} "
+                f"({_number(r['range_low'])} to {_number(r['range_high'])})")
+    return (f"the verdict flips when {label} is {r['flips_when']} "
+            f"{_number(r['break_even_value'])} (range {_number(r['range_low'])} to "
+            f"{_number(r['range_high'])})")
+
+
+def robustness_lines(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS,
+                     counts_reliable: bool = True) -> list[str]:
+    """How sure each verdict is, in words: e.g. 'Strike days per year: across 64 plausible
+    worlds resolution_first is worse than prevention_first in 58 (clearly in 41) ...'."""
+    lines = []
+    for r in summary.to_dict("records"):
+        if r["kpi"] not in kpis:
+            continue
+        text = (f"{CATALOG[r['kpi']].label}: across {r['worlds']} plausible worlds "
+                f"{r['policy']} is better than {r['reference']} in "
+                f"{r['worlds_policy_better']} and worse in {r['worlds_reference_better']}")
+        if counts_reliable:
+            text += (f" (clearly better in {r['worlds_clearly_policy_better']:.0f}, clearly "
+                     f"worse in {r['worlds_clearly_reference_better']:.0f}, not clearly "
+                     f"different in {r['worlds_not_clear']:.0f})")
+        if not _missing(r["difference_p05"]):
+            text += f"; the middle 90% of worlds: {_share_range(r)}"
+        if r["depends_most_on"]:
+            text += f"; it depends most on {_in_sentence(str(r['depends_most_on']))}"
+        lines.append(f"{text}; {_flip_words(r)}.")
+    return lines
+
+
+def format_robustness(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> str:
+    """A table: KPI | under the central assumptions | middle 90% of worlds | worlds better |
+    worlds worse | depends most on."""
+    rows = []
+    for r in summary.to_dict("records"):
+        if r["kpi"] not in kpis:
+            continue
+        central = {"difference": r["central_difference"], "relative": r["central_relative"]}
+        rows.append((CATALOG[r["kpi"]].label,
+                     _change(r["kpi"], central["difference"], central["relative"])
+                     if not _missing(central["difference"]) else "-",
+                     _share_range(r) if not _missing(r["difference_p05"]) else "-",
+                     f"{r['worlds_policy_better']} of {r['worlds']}",
+                     f"{r['worlds_reference_better']} of {r['worlds']}",
+                     str(r["depends_most_on"]) or "-"))
+    policy = summary["policy"].iloc[0] if len(summary) else "policy"
+    return _table(("KPI", "central assumptions", "middle 90% of worlds",
+                   f"{policy} better in", f"{policy} worse in", "depends most on"),
+                  rows, right=set())

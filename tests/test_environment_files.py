@@ -19,7 +19,9 @@ def test_environment_yml_matches_pyproject():
     wanted = dict(_requirement(r) for r in project["dependencies"])
     wanted.update(_requirement(r) for r in project["optional-dependencies"]["test"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    listed = dict(_requirement(d) for d in env["dependencies"]
+    pip = [d for entry in env["dependencies"] if isinstance(entry, dict)
+           for d in entry.get("pip", [])]
+    listed = dict(_requirement(d) for d in env["dependencies"] + pip
                   if isinstance(d, str) and not d.startswith(("python=", "pip")))
     assert listed == wanted
 

@@ -1,0 +1,293 @@
+"""Assumption ranges, drawn worlds, re-fitting and the robustness of a comparison: checked
+against what must hold by construction (strata, the record reproduced, the officers'
+grievance effect vanishing with its assumption), not against the code's own output."""
+
+import tomllib
+
+import numpy as np
+import pandas as pd
+import pytest
+import tomli_w
+from scipy import stats
+
+from labsim.assumptions import Assumption
+from labsim.calibration import fit_surrogate, load_targets
+from labsim.cli import main
+from labsim.errors import InputError, ScenarioError
+from labsim.flows import expected_flows
+from labsim.paths import get_path
+from labsim.presets import SCENARIO_DIR, load_assumptions, load_scenario, preset_names
+from labsim.robustness import (
+    calibrated_paths,
+    draw_worlds,
+    evaluate_worlds,
+    rank_correlations,
+    robustness,
+)
+from labsim.settings import RunSettings
+from labsim.version import code_fingerprint
+
+QUICK = RunSettings(years=1.0, replications=2, seed=3, warmup_days=60.0)
+POLICIES = ["prevention_first", "resolution_first"]
+
+
+def _baseline_with(tmp_path, table_changes: dict, name: str = "edited.toml"):
+    data = tomllib.loads((SCENARIO_DIR / "cambodia_baseline.toml").read_text(encoding="utf-8"))
+    for path, entry in table_changes.items():
+        if entry is None:
+            data["assumptions"].pop(path)
+        else:
+            data["assumptions"][path] = entry
+    out = tmp_path / name
+    out.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("name", preset_names())
+def test_every_preset_assumption_has_a_valid_range_and_none_is_calibrated(name):
+    base = load_scenario(name)
+    fitted = calibrated_paths(base)
+    for a in load_assumptions(name):
+        assert a.low <= get_path(base, a.path) <= a.high and a.low < a.high, a
+        assert a.path not in fitted, a.path
+        assert a.label and a.reason
+
+
+def test_baseline_and_its_policies_share_their_assumptions():
+    mine = load_assumptions("cambodia_baseline")
+    assert len(mine) >= 10
+    assert load_assumptions("prevention_first") == mine == load_assumptions("resolution_first")
+    effects = {a.path: a for a in mine}
+    assert effects["prevention.max_grievance_reduction"].low == 0.0  # no causal estimate
+
+
+def test_a_range_without_a_reason_is_wide_by_rule(tmp_path):
+    path = _baseline_with(tmp_path, {
+        "individual_conciliation.abandonment_hazard_per_day_overdue": {"effect_size": True,
+                                                                      "label": "gain"},
+        "courts.dropout_share": {"label": "drop"}})
+    by_path = {a.path: a for a in load_assumptions(path)}
+    gain = by_path["individual_conciliation.abandonment_hazard_per_day_overdue"]
+    drop = by_path["courts.dropout_share"]
+    assert (gain.low, gain.high, gain.cited) == (0.0, 2 * gain.central, False)
+    assert (drop.low, drop.high) == pytest.approx((0.5 * drop.central, 1.5 * drop.central))
+    assert "no source" in drop.reason
+
+
+@pytest.mark.parametrize("entry, words", [
+    ({"low": 0.5, "high": 0.6, "label": "x", "reason": "r"}, "contains the central value"),
+    ({"low": 0.1, "label": "x", "reason": "r"}, "both low and high"),
+    ({"low": 0.1, "high": 0.6, "label": "x"}, "the source or argument"),
+    ({"low": 0.1, "high": 0.6, "label": "x", "reason": "r", "spread": 2}, "one of low"),
+    ({"low": 0.0, "high": 1.5, "label": "x", "reason": "r"}, "a value the parameter allows"),
+    ({"low": 0.1, "high": float("inf"), "label": "x", "reason": "r"}, "a finite number"),
+    ({"reason": "r", "label": "x"}, "only together with low and high"),
+    ({"low": 0.1, "high": 0.6}, "plain words"),
+    ("wide", "a table such as"),
+])
+def test_a_bad_range_is_one_error_naming_its_path(tmp_path, entry, words):
+    path = _baseline_with(tmp_path, {"prevention.max_grievance_reduction": entry})
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert "assumptions.prevention.max_grievance_reduction" in str(err.value)
+    assert words in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("path, words", [
+    ("prevention.prevention_officers", "decimal number"),
+    ("prevention.no_such_thing", "an existing key"),
+    ("prevention.workplace_delay", "decimal number"),
+])
+def test_an_assumption_must_be_a_decimal_parameter(tmp_path, path, words):
+    edited = _baseline_with(tmp_path, {path: {"label": "x"}})
+    with pytest.raises(ScenarioError, match=words):
+        load_assumptions(edited)
+
+
+def test_a_calibrated_parameter_takes_no_range(tmp_path):
+    edited = _baseline_with(tmp_path, {"arbitration.objection_share": {"label": "objections"}})
+    base = load_scenario(edited)
+    with pytest.raises(InputError, match="calibration re-fits"):
+        evaluate_worlds(base, lambda w: {"a": w, "b": w}, load_assumptions(edited), draws=2,
+                        settings=QUICK, executor="serial", progress=False)
+
+
+def test_latin_hypercube_worlds_fill_every_stratum_and_repeat_by_seed(baseline):
+    assumptions = [a for a in load_assumptions("cambodia_baseline")
+                   if not a.path.startswith("prevention.")]  # no joint rule among these
+    worlds, refused = draw_worlds(baseline, assumptions, 12, seed=5)
+    assert refused == 0 and len(worlds) == 12
+    for a in assumptions:
+        strata = np.floor((worlds[a.path] - a.low) / (a.high - a.low) * 12).astype(int)
+        assert sorted(strata) == list(range(12)), a.path
+    again, _ = draw_worlds(baseline, assumptions, 12, seed=5)
+    pd.testing.assert_frame_equal(worlds, again)
+    assert not draw_worlds(baseline, assumptions, 12, seed=6)[0].equals(worlds)
+
+
+def test_worlds_the_model_forbids_are_redrawn_and_counted(baseline):
+    wide = [Assumption("prevention.workplace_resolution_share_individual", "share", 0.5, 0.3,
+                       0.6, "test", True),
+            Assumption("prevention.officer_resolution_gain", "gain", 0.2, 0.0, 0.4, "test", True),
+            Assumption("prevention.training_resolution_gain", "gain", 0.2, 0.0, 0.4, "test",
+                       True)]
+    worlds, refused = draw_worlds(baseline, wide, 40, seed=1)
+    assert len(worlds) == 40
+    top = np.maximum(worlds["prevention.workplace_resolution_share_individual"],
+                     baseline.prevention.workplace_resolution_share_collective)
+    reach = (top + worlds["prevention.officer_resolution_gain"]
+             + worlds["prevention.training_resolution_gain"])
+    assert (reach <= 1 + 1e-9).all()
+    assert refused > 0  # about a quarter of the box lies above 1
+
+
+@pytest.mark.parametrize("bad", [1, 0, 2.5, "64", 10**6])
+def test_draws_must_be_a_sensible_whole_number(baseline, bad):
+    with pytest.raises(InputError, match="draws"):
+        draw_worlds(baseline, load_assumptions("cambodia_baseline"), bad, seed=1)
+
+
+@pytest.mark.parametrize("reduction", [0.0, 0.2, 0.6])
+def test_each_world_is_refitted_to_the_record_and_officers_effect_is_absorbed(baseline,
+                                                                             reduction):
+    """Theory: the record fixes grievances after prevention, so the fitted rate before it
+    scales by 1 / (1 - reduction x officer capacity)."""
+    from labsim.presets import with_overrides
+    world = with_overrides(baseline, {"prevention.max_grievance_reduction": reduction})
+    fit = fit_surrogate(world)
+    assert fit.worst_miss < 0.01
+    flows = expected_flows(fit.scenario)
+    for target in load_targets():
+        assert abs(flows[target.kpi] - target.observed) < 0.01 * target.tolerance
+    capacity = baseline.prevention.officer_capacity()
+    as_shipped = fit_surrogate(baseline).fitted["individual_grievance_scale"]
+    expected = as_shipped * (1 - baseline.prevention.max_grievance_reduction * capacity) / (
+        1 - reduction * capacity)
+    assert fit.fitted["individual_grievance_scale"] == pytest.approx(expected, rel=1e-3)
+
+
+def test_rank_correlations_match_spearman_and_the_residual_definition():
+    rng = np.random.default_rng(2)
+    x = rng.uniform(size=(80, 4))
+    y = np.exp(3 * x[:, 0]) + x[:, 1] + rng.normal(0, 0.1, 80)
+    plain = rank_correlations(x, y, partial=False)
+    for j in range(4):
+        assert plain[j] == pytest.approx(stats.spearmanr(x[:, j], y).statistic)
+    partial = rank_correlations(x, y, partial=True)
+    rx, ry = stats.rankdata(x, axis=0), stats.rankdata(y)
+    for j in range(4):
+        others = np.column_stack([np.ones(80), np.delete(rx, j, axis=1)])
+        a = rx[:, j] - others @ np.linalg.lstsq(others, rx[:, j], rcond=None)[0]
+        b = ry - others @ np.linalg.lstsq(others, ry, rcond=None)[0]
+        assert partial[j] == pytest.approx(np.corrcoef(a, b)[0, 1])
+    assert partial[0] > 0.9 and abs(partial[2]) < 0.3 and abs(partial[3]) < 0.3
+    assert np.isnan(rank_correlations(x, np.ones(80), partial=True)).all()
+
+
+@pytest.fixture(scope="module")
+def small():
+    return robustness(POLICIES, draws=24, settings=QUICK, executor="serial", progress=False)
+
+
+def test_robustness_counts_every_world_and_finds_the_planted_mechanism(small):
+    summary = small.summary().set_index("kpi")
+    assert len(small.worlds) == 24 - len(small.left_out)
+    assert (summary["worlds_policy_better"] + summary["worlds_reference_better"]
+            <= summary["worlds"]).all()
+    assert summary[["worlds_clearly_policy_better", "worlds_not_clear"]].isna().all().all()
+    grievances = summary.loc["grievances_per_year"]
+    # Resolution first buys no officers: it has more grievances in every world...
+    assert grievances["worlds_reference_better"] == grievances["worlds"]
+    # ...driven by how much officers can avert, and the difference vanishes with that effect.
+    top = small.drivers("grievances_per_year").iloc[0]
+    assert top["assumption"] == "prevention.max_grievance_reduction" and top["drives"]
+    flip = small.break_even("grievances_per_year")
+    assert flip["assumption"] == "prevention.max_grievance_reduction"
+    assert abs(flip["value"]) < 0.06  # the range is 0 to 0.6: no effect, no difference
+
+
+@pytest.mark.slow
+def test_robustness_is_the_same_on_every_executor(small):
+    distributed = pytest.importorskip("distributed")
+    again = robustness(POLICIES, draws=24, settings=QUICK, executor="processes",
+                       progress=False)
+    pd.testing.assert_frame_equal(small.differences, again.differences)
+    pd.testing.assert_frame_equal(small.summary(), again.summary())
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        on_dask = robustness(POLICIES, draws=24, settings=QUICK, executor=client,
+                             progress=False)
+    pd.testing.assert_frame_equal(small.summary(), on_dask.summary())
+
+
+def test_robustness_keeps_its_replications_in_a_cache(tmp_path):
+    def check(cache):
+        return robustness(POLICIES, draws=6, settings=QUICK, executor="serial",
+                          progress=False, cache_dir=cache)
+    first = check(tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == 7 * 2 * QUICK.replications  # and central
+    pd.testing.assert_frame_equal(check(tmp_path).differences, first.differences)
+    pd.testing.assert_frame_equal(check(None).differences, first.differences)
+    assert code_fingerprint() in first.stamp
+
+
+def test_where_a_policy_loses_is_a_box_of_assumption_ranges(small):
+    pytest.importorskip("ema_workbench")
+    box = small.where_it_loses("strike_days_per_year")
+    paths = {a.path: a for a in small.assumptions}
+    for row in box.to_dict("records"):
+        a = paths[row["assumption"]]
+        assert a.low - 1e-9 <= row["low"] <= row["high"] <= a.high + 1e-9
+
+
+@pytest.mark.parametrize("policies, words", [
+    (["prevention_first"], "at least two"),
+    ("prevention_first", "at least two"),
+    (["prevention_first", "korea_inspired"], "one base scenario"),
+    (["prevention_first", "prevention_first"], "distinct names"),
+])
+def test_bad_policy_lists_are_refused(policies, words):
+    with pytest.raises(InputError, match=words):
+        robustness(policies, draws=4, settings=QUICK, executor="serial", progress=False)
+
+
+@pytest.mark.slow
+def test_cli_robustness_acceptance_run(tmp_path, capsys):
+    out = tmp_path / "out.csv"
+    code = main(["robustness", str(SCENARIO_DIR / "prevention_first.toml"),
+                 str(SCENARIO_DIR / "resolution_first.toml"), "--draws", "16", "--years", "2",
+                 "--reps", "3", "--csv", str(out)])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "fewer than the 10 needed" in printed
+    table = pd.read_csv(out, comment="#")
+    assert table["kpi"].is_unique and len(table) >= 20
+    for column in ("worlds_policy_better", "worlds_reference_better", "drivers",
+                   "depends_most_on", "break_even_value"):
+        assert column in table.columns
+    assert table["drivers"].fillna("").str.contains("prevention.max_grievance_reduction").any()
+    assert out.read_text().startswith("# labsim ")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--draws", "1"], "draws"),
+    (["--csv", "/proc/x/y.csv"], "--csv"),
+])
+def test_cli_robustness_bad_arguments_are_one_line(capsys, args, words):
+    code = main(["robustness", "prevention_first", "resolution_first", *args])
+    err = capsys.readouterr().err
+    assert code == 2 and words in err and err.count("\n") == 1
+
+
+
+def test_research_packages_are_imported_only_on_demand():
+    """The dashboard and the core run without the research extra."""
+    import subprocess
+    import sys
+    code = ("import sys, labsim, labsim.widgets, labsim.cli; "
+            "print(sorted(m for m in ('SALib', 'ema_workbench') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
