@@ -17,12 +17,14 @@ from .evidence import COLUMNS, evidence
 from .executors import ExecutorLike, cores, local_processes
 from .experiments import compare, replicate, sweep
 from .files import check_output_dir, check_output_file, read_toml, write_atomically
+from .identification import consistent_set, identifiability
 from .kpis import overloaded_stages, summarise
-from .presets import load_scenario
+from .presets import load_assumptions, load_scenario
 from .provenance import scenario_hash, stamp
 from .report import (
     format_comparison,
     format_evidence,
+    format_identifiability,
     format_robustness,
     format_summary,
     overload_lines,
@@ -72,6 +74,10 @@ def _parser() -> argparse.ArgumentParser:
     calibrate_cmd.add_argument("--free", help="comma-separated parameters to fit (default: "
                                "grievance scales and escalation shares)")
     calibrate_cmd.add_argument("--out", help="write the calibrated scenario to this TOML file")
+    calibrate_cmd.add_argument("--consistent-set", metavar="CSV",
+                               help="also write 100 parameter sets that all reproduce the "
+                               "record (assumptions drawn from their ranges, the rest "
+                               "re-fitted) to this CSV file")
     _add_run_options(calibrate_cmd, years=3.0, reps=10)
 
     evidence_cmd = commands.add_parser(
@@ -201,6 +207,8 @@ def _sweep(args: argparse.Namespace) -> None:
 
 def _calibrate(args: argparse.Namespace) -> None:
     out = check_output_file(args.out, "--out") if args.out is not None else None
+    sets = (check_output_file(args.consistent_set, "--consistent-set")
+            if args.consistent_set is not None else None)
     base, settings = load_scenario(args.base), _settings(args)
     targets = load_targets(args.targets, scenario=base.name) if args.targets else None
     free = tuple(args.free.split(",")) if args.free else DEFAULT_FREE
@@ -211,8 +219,24 @@ def _calibrate(args: argparse.Namespace) -> None:
     for name, value in result.fitted.items():
         print(f"  {name} = {value:.4g}")
     print(result.table.drop(columns="source").to_string(index=False, float_format="%.4g"))
+    assumptions = load_assumptions(args.base)
+    profile = identifiability(base, targets, free, assumptions, progress=sys.stderr.isatty())
+    print("\nWhat the record pins down (each parameter moved across its range, the fitted ones "
+          "re-fitted; consistent = every target within its tolerance):")
+    print(format_identifiability(profile))
+    loose = profile[(profile["kind"] == "assumption") & (profile["share_of_range"] > 0.75)]
+    if len(loose):
+        names = ", ".join(loose["parameter"].head(3)) + (", ..." if len(loose) > 3 else "")
+        print(f"The record does not constrain {len(loose)} of {len(assumptions)} assumptions "
+              f"({names}): their ranges, not the data, decide how sure a verdict is "
+              "(labsim robustness).")
     if out is not None:
         print(f"wrote {save_scenario(result.scenario, out, header=stamp(base, settings))}")
+    if sets is not None:
+        table = consistent_set(base, assumptions, 100, targets, free, args.seed)
+        write_atomically(sets, f"# {stamp(base, settings)}; parameter sets reproducing the "
+                         "record\n" + table.to_csv(index=False))
+        print(f"wrote {len(table)} parameter sets consistent with the record to {sets}")
 
 
 def _evidence(args: argparse.Namespace) -> None:

@@ -82,9 +82,23 @@ def _scenario_file_version(path: str, mtime_ns: int, size: int,
                            ) -> tuple[Scenario, tuple[Assumption, ...]]:
     """Remembered per file version: checking the assumptions' ranges builds each end."""
     data = _read(Path(path))
-    table = data.pop("assumptions", {})
+    table = _inherited(data.pop("assumptions", {}), Path(path).name)
     scenario = scenario_from_dict(data, source=Path(path).name)
     return scenario, assumptions_from_table(table, scenario, Path(path).name)
+
+
+def _inherited(table: Any, source: str) -> Any:
+    """An ``[assumptions]`` table with ``from = "<preset>"`` takes that preset's entries
+    (one level: the preset's own table, without a ``from``), its own entries winning."""
+    if not isinstance(table, dict) or "from" not in table:
+        return table
+    table = dict(table)
+    parent = _read(resolve_path(table.pop("from"))).get("assumptions", {})
+    if not isinstance(parent, dict) or "from" in parent:
+        raise ScenarioError("assumptions.from", parent.get("from") if isinstance(
+            parent, dict) else parent, "a preset whose [assumptions] table is its own "
+            "(no 'from' of its own)", source)
+    return {**parent, **table}
 
 
 def _load(path: Path, visited: tuple[Path, ...]) -> Scenario:

@@ -275,3 +275,14 @@ def format_robustness(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS)
     return _table(("KPI", "central assumptions", "middle 90% of worlds",
                    f"{policy} better in", f"{policy} worse in", "depends most on"),
                   rows, right=set())
+
+
+def format_identifiability(profile: pd.DataFrame) -> str:
+    """The profile table: parameter | searched | value | consistent with the record | verdict."""
+    rows = [(r["parameter"], f"{_number(r['low'])} to {_number(r['high'])}",
+             _number(r["value"]),
+             "-" if _missing(r["consistent_low"]) else
+             f"{_number(r['consistent_low'])} to {_number(r['consistent_high'])}",
+             r["verdict"]) for r in profile.to_dict("records")]
+    return _table(("parameter", "range", "value", "consistent with the record", "verdict"),
+                  rows, right=set())

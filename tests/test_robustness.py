@@ -291,3 +291,14 @@ def test_research_packages_are_imported_only_on_demand():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_scenario_can_take_the_baselines_assumptions_and_add_its_own(tmp_path):
+    own = {a.path for a in load_assumptions("migrant_grievances")}
+    assert {a.path for a in load_assumptions("cambodia_baseline")} < own
+    chained = tmp_path / "chained.toml"
+    text = (SCENARIO_DIR / "cambodia_baseline.toml").read_text(encoding="utf-8")
+    chained.write_text(text.split("\n[assumptions]")[0] + '\n[assumptions]\nfrom = '
+                       '"korea_inspired"\n', encoding="utf-8")
+    with pytest.raises(ScenarioError, match="assumptions.from"):
+        load_scenario(chained)
