@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: lab test test-fast bench lint clean dashboard
+.PHONY: lab test test-fast bench lint clean dashboard robustness-result
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +33,17 @@ test-fast: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks
 	$(BIN)/python -m pytest -m "not slow" tests
 
+# The dashboard's "How sure are we?" result for its default settings (about 90 s); a test
+# fails when the code that computes results has changed since it was made.
+robustness-result: $(STAMP)
+	$(BIN)/labsim robustness prevention_first resolution_first \
+		--save datasets/robustness/prevention_vs_resolution
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_experiments.py
 	$(BIN)/python benchmarks/bench_memory.py
+	$(BIN)/python benchmarks/bench_robustness.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks

@@ -13,11 +13,21 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .catalog import BRIEF_KPIS, CATALOG
+from .assumptions import Assumption
+from .catalog import BRIEF_KPIS, CATALOG, VERDICT_KPIS
 from .costs import annual_budget_usd
 from .experiments import Comparison
 from .paths import get_path
-from .report import format_as, format_change, format_estimate, overload_lines, verdict
+from .report import (
+    format_as,
+    format_change,
+    format_estimate,
+    format_robustness_rows,
+    overload_lines,
+    robustness_lines,
+    verdict,
+)
+from .robustness import Robustness
 from .scenario import Scenario
 
 STYLE = """
@@ -28,6 +38,18 @@ td, th { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: right; }
 td:first-child, th:first-child { text-align: left; }
 .note { color: #666; font-size: 0.8em; }
 """
+
+CAVEATS = (
+    "This is a simulation under stated assumptions, not a forecast of what will happen.",
+    "Intervals in brackets show only the chance variation of the simulation; they do not "
+    "include doubt about the assumptions. The robustness check repeats the comparison in "
+    "many plausible worlds to show that doubt.",
+    "The prevention effect, workplace settlement and staff effort are assumptions: no "
+    "public figure measures them, and the record the model is fitted to cannot tell them "
+    "apart.",
+    "Unit costs are mostly assumptions; staff numbers follow from them.",
+)
+"""What the brief and the dashboard say a result does and does not show."""
 
 
 def figure_png(fig: Figure, dpi: int = 90) -> bytes:
@@ -77,6 +99,43 @@ def summary_table_html(summary: pd.DataFrame) -> str:
             f"<th>unit</th></tr>{''.join(rows)}</table>")
 
 
+def robustness_html(result: Robustness, kpis: Sequence[str] = VERDICT_KPIS,
+                    note: str = "") -> str:
+    """How sure the verdicts are: a table (central result, middle 90% of worlds, worlds won)
+    and the same in sentences."""
+    summary = result.summary()
+    header, rows = format_robustness_rows(summary, kpis)
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+                   for row in rows)
+    lines = "".join(f"<li>{html.escape(x)}</li>" for x in
+                    robustness_lines(summary, kpis, result.counts_reliable))
+    settings = result.settings
+    said = (f"{len(result.worlds)} plausible worlds, each drawn from the ranges of "
+            f"{len(result.assumptions)} assumptions and re-fitted to the observed record; "
+            f"{settings.replications} runs of {settings.years:g} years per world.")
+    return (f'<p class="note">{html.escape(note + said)}</p>'
+            f'<table class="labsim-robustness"><tr>{head}</tr>{body}</table>'
+            f'<ul class="labsim-robustness-lines">{lines}</ul>')
+
+
+def assumptions_html(assumptions: Sequence[Assumption]) -> str:
+    """The assumptions with their central values, plausible ranges and reasons."""
+    rows = "".join(
+        f"<tr><td>{html.escape(a.label)}</td><td>{a.central:,.4g}</td>"
+        f"<td>{a.low:,.4g} to {a.high:,.4g}</td><td>{html.escape(a.reason)}</td></tr>"
+        for a in assumptions)
+    return ('<table class="labsim-assumptions"><tr><th>assumption</th><th>value used</th>'
+            f"<th>plausible range</th><th>why this range</th></tr>{rows}</table>")
+
+
+def caveats_html() -> str:
+    items = "".join(f"<li>{html.escape(c)}</li>" for c in CAVEATS)
+    return ('<div class="caveat" style="border:2px solid #b36b00;padding:0.2em 1em;'
+            'background:#fff8ec"><b>What this does and does not show</b>'
+            f"<ul>{items}</ul></div>")
+
+
 def _scenario_rows(scenarios: Mapping[str, Scenario]) -> str:
     items = ("prevention.prevention_officers", "prevention.trained_workplace_share",
              "individual_conciliation.labour_inspectors", "collective_conciliation.conciliators",
@@ -96,9 +155,12 @@ def _scenario_rows(scenarios: Mapping[str, Scenario]) -> str:
 
 def policy_brief_html(comparison: Comparison, scenarios: Mapping[str, Scenario],
                       figures: Sequence[Figure], title: str = "Policy brief",
-                      settings: str = "", stamp: str = "") -> str:
+                      settings: str = "", stamp: str = "",
+                      robustness: Robustness | None = None, robustness_note: str = "",
+                      assumptions: Sequence[Assumption] = ()) -> str:
     """The whole brief as one HTML string; ``stamp`` (``provenance.stamp``) says which code,
-    scenarios and seed made it."""
+    scenarios and seed made it. With ``robustness``, it says how sure the verdicts are;
+    without, that they were not checked."""
     images = "".join(
         f'<img alt="figure" style="max-width:100%" src="data:image/png;base64,'
         f'{base64.b64encode(figure_png(fig)).decode("ascii")}">' for fig in figures)
@@ -112,9 +174,15 @@ def policy_brief_html(comparison: Comparison, scenarios: Mapping[str, Scenario],
 random grievances (common random numbers), so differences are the policy, not chance.
 95% confidence intervals in brackets.</p>
 <h2>What the simulation says</h2><ul>{lines}</ul>
+{caveats_html()}
+<h2>How sure is this?</h2>{robustness_html(robustness, note=robustness_note)
+    if robustness is not None else '<p>Not checked for these settings: the verdicts above '
+    'hold under the central assumptions only.</p>'}
 <h2>Key indicators</h2>{kpi_table_html(comparison)}
 <h2>Figures</h2>{images}
 <h2>Scenario parameters</h2>{_scenario_rows(scenarios)}
+<h2>Key assumptions and their plausible ranges</h2>{assumptions_html(assumptions)
+    if assumptions else '<p>None listed.</p>'}
 <p class="note">Sources of every default: datasets/README.md and the comments in the
 scenario files. Unit costs are mostly assumptions.</p>
 <p class="note">Made with {html.escape(stamp or "labsim")}.</p>

@@ -94,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     robust_cmd.add_argument("--draws", type=int, default=64,
                             help="plausible worlds to draw (default 64)")
     robust_cmd.add_argument("--csv", help="write one row per KPI to this CSV file")
+    robust_cmd.add_argument("--save", metavar="DIR", help="save the whole result (worlds, "
+                            "differences, stamp) to this directory, e.g. for the dashboard")
     robust_cmd.add_argument("--no-refit", action="store_true",
                             help="do not re-fit the calibrated parameters in each world")
     robust_cmd.add_argument("--cache", help="directory to keep finished replications in "
@@ -255,6 +257,7 @@ def _evidence(args: argparse.Namespace) -> None:
 def _robustness(args: argparse.Namespace) -> None:
     out = check_output_file(args.csv, "--csv") if args.csv is not None else None
     cache = check_output_dir(args.cache, "--cache") if args.cache is not None else None
+    saved = check_output_dir(args.save, "--save") if args.save is not None else None
     settings = _settings(args)
     result = robustness(args.policies, draws=args.draws, settings=settings,
                         executor=_executor(args), refit=not args.no_refit,
@@ -281,6 +284,8 @@ def _robustness(args: argparse.Namespace) -> None:
     print(f"({result.stamp})")
     if out is not None:
         print(f"wrote {result.to_csv(out)}")
+    if saved is not None:
+        print(f"saved the result in {result.save(saved)}")
 
 
 def _interrupted(args: argparse.Namespace) -> str:

@@ -167,7 +167,28 @@ def executor_for(executor: ExecutorLike) -> Iterator[Executor]:
         close()
 
 
-def _progress_bar(total: int, desc: str, show: bool):
+class _Reporter:
+    """A progress callback ``report(done, total)`` behind the progress bar's interface."""
+
+    def __init__(self, report: Callable[[int, int], None], total: int):
+        self.report, self.total, self.done = report, total, 0
+        report(0, total)
+
+    def update(self, n: int) -> None:
+        self.done += n
+        self.report(self.done, self.total)
+
+    def close(self) -> None:
+        pass
+
+
+Progress = bool | Callable[[int, int], None]
+"""Show a progress bar (True), nothing (False), or call ``report(done, total)``."""
+
+
+def _progress_bar(total: int, desc: str, show: Progress):
+    if callable(show):
+        return _Reporter(show, total)
     if not show:
         return None
     from tqdm.auto import tqdm
@@ -176,7 +197,7 @@ def _progress_bar(total: int, desc: str, show: bool):
 
 
 def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple], *,
-              executor: ExecutorLike = "processes", progress: bool = False,
+              executor: ExecutorLike = "processes", progress: Progress = False,
               desc: str = "runs",
               on_result: Callable[[int, Any], None] | None = None,
               keep: bool = True, in_flight: int | None = None) -> list[Any]:

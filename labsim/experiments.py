@@ -17,7 +17,7 @@ import pandas as pd
 
 from .catalog import CATALOG, censored_flag, is_flag
 from .errors import InputError, is_number, is_whole
-from .executors import ExecutorLike, ResultCache, run_tasks, workers_of
+from .executors import ExecutorLike, Progress, ResultCache, run_tasks, workers_of
 from .kpis import check_level, overloaded_stages, summarise, t_interval
 from .paths import get_path
 from .policy import apply_policy, policy_with_increment
@@ -30,7 +30,7 @@ from .settings import DEFAULT_SETTINGS, RunSettings, as_settings
 
 
 def replicate(scenarios: Sequence[Scenario], settings: RunSettings = DEFAULT_SETTINGS,
-              executor: ExecutorLike = "processes", progress: bool = False,
+              executor: ExecutorLike = "processes", progress: Progress = False,
               cache_dir: str | Path | None = None) -> list[pd.DataFrame]:
     """Per-replication KPI tables (one per scenario), all tasks sent to one executor."""
     settings = as_settings(settings)
@@ -53,7 +53,7 @@ def replicate(scenarios: Sequence[Scenario], settings: RunSettings = DEFAULT_SET
             cache.put(keys[index], value)
 
     run_tasks(replication_kpis_task, [tasks[i] for i in missing], executor=executor,
-              progress=progress and bool(missing), desc="replications", on_result=store)
+              progress=progress if missing else False, desc="replications", on_result=store)
     tables = []
     for n in range(len(scenarios)):
         chunk = rows[n * replications:(n + 1) * replications]

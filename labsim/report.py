@@ -259,6 +259,13 @@ def robustness_lines(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS,
 def format_robustness(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> str:
     """A table: KPI | under the central assumptions | middle 90% of worlds | worlds better |
     worlds worse | depends most on."""
+    header, rows = format_robustness_rows(summary, kpis)
+    return _table(header, rows, right=set())
+
+
+def format_robustness_rows(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS,
+                           ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """The robustness table's header and rows as text, for plain text and HTML alike."""
     rows = []
     for r in summary.to_dict("records"):
         if r["kpi"] not in kpis:
@@ -272,9 +279,8 @@ def format_robustness(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS)
                      f"{r['worlds_reference_better']} of {r['worlds']}",
                      str(r["depends_most_on"]) or "-"))
     policy = summary["policy"].iloc[0] if len(summary) else "policy"
-    return _table(("KPI", "central assumptions", "middle 90% of worlds",
-                   f"{policy} better in", f"{policy} worse in", "depends most on"),
-                  rows, right=set())
+    return (("KPI", "central assumptions", "middle 90% of worlds", f"{policy} better in",
+             f"{policy} worse in", "depends most on"), rows)
 
 
 def format_identifiability(profile: pd.DataFrame) -> str:

@@ -10,6 +10,8 @@ can be trusted.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,9 +27,9 @@ from .assumptions import Assumption
 from .calibration import DEFAULT_FREE, FREE_PARAMETERS, fit_surrogate, load_targets
 from .catalog import CATALOG
 from .errors import InputError, ScenarioError, is_whole
-from .executors import ExecutorLike
+from .executors import ExecutorLike, Progress
 from .experiments import Comparison, replicate
-from .files import write_atomically
+from .files import check_output_dir, read_text, write_atomically
 from .kpis import check_level
 from .policy import apply_policy
 from .presets import base_path_of, load_assumptions, load_policy, load_scenario, resolve_path
@@ -36,6 +38,7 @@ from .rates import RATE_FIELDS
 from .scenario import Scenario
 from .scenario_io import apply_overrides
 from .settings import RunSettings, as_settings
+from .version import code_fingerprint
 
 ROBUSTNESS_SETTINGS = RunSettings(years=3.0, replications=10, seed=1, warmup_days=180.0)
 """Per world: short runs, but the 10 replications a clear/not-clear count needs."""
@@ -299,6 +302,21 @@ class Robustness:
             "low": limits["min"].to_numpy(), "high": limits["max"].to_numpy(),
             "coverage": stats_["coverage"], "density": stats_["density"]}, columns=columns)
 
+    def save(self, directory: str | Path) -> Path:
+        """Everything needed to show this result again without running it: worlds,
+        differences and a meta file with the stamp and code fingerprint."""
+        directory = check_output_dir(directory, "directory")
+        for name in ("worlds", "differences", "central"):
+            write_atomically(directory / f"{name}.csv", getattr(self, name).to_csv(
+                index=name == "worlds"))
+        meta = {"reference": self.reference, "names": self.names, "stamp": self.stamp,
+                "code": code_fingerprint(), "settings": dataclasses.asdict(self.settings),
+                "refused_draws": self.refused_draws, "left_out": self.left_out,
+                "level": self.level, "seed": self.seed,
+                "assumptions": [dataclasses.asdict(a) for a in self.assumptions]}
+        write_atomically(directory / "meta.json", json.dumps(meta, indent=1))
+        return directory
+
     def to_csv(self, path: str | Path) -> Path:
         """The summary as CSV, its first line the stamp (read with ``comment="#"``)."""
         return write_atomically(path, f"# {self.stamp}\n" + self.summary().to_csv(index=False))
@@ -313,6 +331,8 @@ def rank_correlations(x: np.ndarray, y: np.ndarray, partial: bool) -> np.ndarray
     if spread[-1] == 0:
         return out
     moving = np.flatnonzero(spread[:-1] > 0)
+    if moving.size == 0:
+        return out
     corr = np.corrcoef(ranks[:, [*moving, x.shape[1]]], rowvar=False)
     if not partial:
         out[moving] = corr[:-1, -1]
@@ -325,7 +345,7 @@ def rank_correlations(x: np.ndarray, y: np.ndarray, partial: bool) -> np.ndarray
 def evaluate_worlds(base: Scenario, make: WorldMaker, assumptions: Sequence[Assumption],
                     draws: int = 64, settings: RunSettings = ROBUSTNESS_SETTINGS,
                     executor: ExecutorLike = "processes", refit: bool = True,
-                    progress: bool = True, cache_dir: str | Path | None = None,
+                    progress: Progress = True, cache_dir: str | Path | None = None,
                     level: float = 0.95) -> Robustness:
     """The comparison ``make`` builds, in the central world and in ``draws`` drawn worlds."""
     settings = as_settings(settings)
@@ -339,7 +359,7 @@ def evaluate_worlds(base: Scenario, make: WorldMaker, assumptions: Sequence[Assu
     scenarios: list[dict[str, Scenario]] = []
     misses = []
     rows = [central, *worlds.to_dict("records")]
-    for values in tqdm(rows, desc="re-fitting worlds", disable=not progress):
+    for values in tqdm(rows, desc="re-fitting worlds", disable=progress is not True):
         world = apply_overrides(base, values)
         if refit:
             fit = fit_surrogate(world, targets)
@@ -363,6 +383,22 @@ def evaluate_worlds(base: Scenario, make: WorldMaker, assumptions: Sequence[Assu
                       differences.reset_index(drop=True), frames[0].drop(columns="world"),
                       settings, refused, left_out,
                       stamp(scenarios[0], settings) + f", {draws} worlds", level, settings.seed)
+
+
+def load_result(directory: str | Path) -> tuple[Robustness, str]:
+    """A saved result and the code fingerprint it was computed with (compare it with
+    ``version.code_fingerprint()`` to know whether it is current)."""
+    directory = Path(directory)
+    meta = json.loads(read_text(directory / "meta.json", "robustness result"))
+    tables = {name: pd.read_csv(directory / f"{name}.csv") for name in
+              ("worlds", "differences", "central")}
+    worlds = tables["worlds"].set_index("world")
+    result = Robustness(meta["reference"], meta["names"],
+                        tuple(Assumption(**a) for a in meta["assumptions"]), worlds,
+                        tables["differences"], tables["central"],
+                        RunSettings(**meta["settings"]), meta["refused_draws"],
+                        meta["left_out"], meta["stamp"], meta["level"], meta["seed"])
+    return result, meta["code"]
 
 
 def _policy_maker(items: Sequence[str | Path]) -> tuple[Path, WorldMaker]:

@@ -16,15 +16,32 @@ from pathlib import Path
 import ipywidgets as w
 
 from . import plots
-from .brief import figure_png, kpi_table_html, policy_brief_html, summary_table_html
+from .brief import (
+    caveats_html,
+    figure_png,
+    kpi_table_html,
+    policy_brief_html,
+    robustness_html,
+    summary_table_html,
+)
 from .catalog import CATALOG, DEADLINE_KPI_OF_STAGE, PLOT_KPIS, STAFFING_COST_KPIS
 from .experiments import replicate
 from .kpis import overloaded_stages, summarise
 from .paths import get_path
-from .presets import as_scenario, with_overrides
+from .presets import as_scenario, load_assumptions, with_overrides
 from .provenance import stamp
 from .report import format_comparison, format_summary, overload_lines, verdict
-from .workshop import PREVIEW, PolicyControls, compare_policies, policy_pair
+from .robustness import Robustness
+from .workshop import (
+    CHECK_DRAWS,
+    PREVIEW,
+    PolicyControls,
+    check_robustness,
+    compare_policies,
+    facilitator_mode,
+    policy_pair,
+    shipped_robustness,
+)
 
 WIDE = {"description_width": "20em"}
 SLIDER_LAYOUT = w.Layout(width="38em")
@@ -55,8 +72,82 @@ def _busy(status: w.HTML, controls: list[w.Widget], busy: bool, text: str) -> No
         control.disabled = busy
 
 
+class HowSure(w.VBox):
+    """The "How sure are we?" panel: the shipped robustness result for the default settings,
+    and for other settings a check a facilitator can let participants run (queued)."""
+
+    def __init__(self, base: str, facilitator: bool):
+        self.base, self.facilitator = base, facilitator
+        self.results: dict[PolicyControls, Robustness] = {}
+        self.controls = PolicyControls()
+        self.body, self.status = w.HTML(), w.HTML()
+        self.button = w.Button(description="Check these settings (about 20 s)",
+                               icon="question-circle", disabled=True,
+                               layout=w.Layout(width="auto"))
+        self.bar = w.IntProgress(min=0, max=1, value=0, layout=w.Layout(
+            width="30em", visibility="hidden"))
+        self.button.on_click(self.run_check)
+        super().__init__([w.HTML("<h4>How sure are we?</h4>"), w.HTML(caveats_html()),
+                          self.body, w.HBox([self.button, self.bar]), self.status])
+
+    def current(self) -> tuple[Robustness | None, str]:
+        """The result that fits the dashboard's settings, and a note on where it comes from."""
+        if self.controls in self.results:
+            return self.results[self.controls], "Checked for these settings: "
+        if self.controls == PolicyControls():
+            result, is_current = shipped_robustness()
+            return result, ("Computed ahead for the default settings: " if is_current else
+                            "Computed ahead with an older model version (run make "
+                            "robustness-result): ")
+        return None, ""
+
+    def show(self, controls: PolicyControls) -> None:
+        self.controls = controls
+        result, note = self.current()
+        if result is not None:
+            self.body.value = robustness_html(result, note=note)
+            self.button.disabled = True
+        else:
+            ask = ("Press the button to check them." if self.facilitator else
+                   "Ask the facilitator to check them.")
+            self.body.value = ("<p>These settings differ from the default and have not been "
+                               "checked: the verdicts above hold under the central assumptions "
+                               f"only. {ask}</p>")
+            self.button.disabled = not self.facilitator
+        self.status.value = ""
+
+    def report(self, done: int, total: int) -> None:
+        self.bar.max, self.bar.value = max(total, 1), done
+        self.status.value = f"Checking {CHECK_DRAWS} plausible worlds: {done} of {total} runs"
+
+    def waiting(self) -> None:
+        self.status.value = "Waiting for another group's check to finish..."
+
+    def run_check(self, _=None) -> None:
+        controls = self.controls
+        self.button.disabled, self.bar.layout.visibility = True, "visible"
+        try:
+            self.results[controls] = check_robustness(self.base, controls, self.report,
+                                                      self.waiting)
+        except ValueError as err:
+            self.status.value = f"Cannot check these settings: {html.escape(str(err))}"
+            return
+        finally:
+            self.bar.layout.visibility = "hidden"
+        if controls == self.controls:
+            self.show(controls)
+
+    def brief_parts(self) -> dict:
+        result, note = self.current()
+        return {"robustness": result, "robustness_note": note,
+                "assumptions": load_assumptions(self.base)}
+
+
 def prevention_vs_resolution(base: str = "cambodia_baseline",
-                             brief_dir: str | Path = ".") -> Dashboard:
+                             brief_dir: str | Path = ".",
+                             facilitator: bool | None = None) -> Dashboard:
+    """The main dashboard: two ways of spending the same extra money, side by side.
+    ``facilitator`` (default: LABSIM_FACILITATOR=1) lets participants run robustness checks."""
     """The main dashboard: two ways of spending the same extra money, side by side."""
     scenario = as_scenario(base)
     increment = _slider(w.IntSlider, round(PolicyControls().increment_usd_per_year), 0,
@@ -85,6 +176,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
     export = w.Button(description="Export policy brief", icon="download",
                       button_style="success")
     download = w.HTML()
+    how_sure = HowSure(base, facilitator_mode() if facilitator is None else facilitator)
     inputs = [increment, share_a, share_b, inspectors, conciliators, arbitrators, grievances,
               workplace, plotted, export]
     state: dict = {}
@@ -95,7 +187,22 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
         w.HBox([w.VBox([w.HTML("<b>The extra money</b>"), increment, share_a, share_b]),
                 w.VBox([w.HTML("<b>Today's system (both policies)</b>"), inspectors,
                         conciliators, arbitrators, grievances, workplace])]),
-        status, verdict_html, table_html, plotted, image, w.HBox([export, download])])
+        status, verdict_html, how_sure, table_html, plotted, image,
+        w.HBox([export, download])])
+
+    def current_controls() -> PolicyControls:
+        """The sliders as controls; a slider left at today's value counts as unchanged."""
+        today = PolicyControls()
+        changed = {name: value for name, value, same in (
+            ("labour_inspectors", inspectors.value,
+             scenario.individual_conciliation.labour_inspectors),
+            ("conciliators", conciliators.value, scenario.collective_conciliation.conciliators),
+            ("arbitrators", arbitrators.value, scenario.arbitration.arbitrators),
+            ("workplace_resolution_share_individual", workplace.value,
+             scenario.prevention.workplace_resolution_share_individual)) if value != same}
+        return PolicyControls(increment.value if increment.value != round(
+            today.increment_usd_per_year) else today.increment_usd_per_year,
+            share_a.value, share_b.value, grievance_rate_factor=grievances.value, **changed)
 
     def draw_plot() -> None:
         kpi = plotted.value
@@ -106,9 +213,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
     def recompute(_=None) -> None:
         _busy(status, inputs, True, "Simulating both policies...")
         started = time.perf_counter()
-        controls = PolicyControls(increment.value, share_a.value, share_b.value,
-                                  inspectors.value, conciliators.value, arbitrators.value,
-                                  grievances.value, workplace.value)
+        controls = current_controls()
         try:
             state["pair"] = pair = policy_pair(scenario, controls)
             state["comparison"] = comparison = compare_policies(pair)
@@ -120,6 +225,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
         verdict_html.value = ('<ul class="labsim-verdict">'
                               + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")
         table_html.value = kpi_table_html(comparison)
+        how_sure.show(controls)
         draw_plot()
         dashboard.report = (format_comparison(comparison.kpis(), differences) + "\n\n"
                             + "\n".join(lines))
@@ -137,7 +243,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
                     f"seed {PREVIEW.seed}, extra budget US${increment.value:,}")
         page = policy_brief_html(comparison, state["pair"], figures,
                                  "Prevention first or resolution first?", settings,
-                                 stamp(state["pair"], PREVIEW))
+                                 stamp(state["pair"], PREVIEW), **how_sure.brief_parts())
         path = Path(brief_dir) / "policy_brief.html"
         path.write_text(page, encoding="utf-8")
         encoded = base64.b64encode(page.encode("utf-8")).decode("ascii")

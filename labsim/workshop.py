@@ -7,16 +7,31 @@ a slider position answers at once.
 
 from __future__ import annotations
 
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
-from .executors import ExecutorLike
+from .executors import ExecutorLike, Progress
 from .experiments import Comparison, compare
-from .policy import apply_policy, policy_with_increment
-from .presets import ScenarioLike, as_scenario, standard_increment, with_overrides
+from .policy import Policy, apply_policy, policy_with_increment
+from .presets import (
+    SCENARIO_DIR,
+    ScenarioLike,
+    as_scenario,
+    load_assumptions,
+    standard_increment,
+    with_overrides,
+)
 from .rates import rate_scaling_overrides
+from .robustness import Robustness, evaluate_worlds, load_result
 from .scenario import Scenario
 from .settings import RunSettings
+from .version import code_fingerprint
 
 PREVIEW = RunSettings(years=3.0, replications=10, seed=1, warmup_days=180.0)
 """Run settings of the dashboards and exercise checks: about half a second on 2 cores
@@ -58,16 +73,21 @@ def adjusted_base(base: Scenario, controls: PolicyControls) -> Scenario:
     return with_overrides(base, changes) if changes else base
 
 
-def policy_pair(base: ScenarioLike, controls: PolicyControls) -> dict[str, Scenario]:
-    """Prevention-first and resolution-first scenarios spending the same extra money, each
-    by the allocation rules (docs/allocation_rules.md)."""
+def policies_for(base: ScenarioLike, controls: PolicyControls) -> dict[str, Policy]:
+    """Prevention first and resolution first as budgets: the same extra money, each spent by
+    the allocation rules (docs/allocation_rules.md) on the adjusted base."""
     adjusted = adjusted_base(as_scenario(base), controls)
-    pair = {}
-    for name, share in zip(POLICY_NAMES, (controls.prevention_first_share,
-                                          controls.resolution_first_share), strict=True):
-        policy = policy_with_increment(adjusted, controls.increment_usd_per_year, share, name)
-        pair[name] = apply_policy(policy, adjusted)
-    return pair
+    return {name: policy_with_increment(adjusted, controls.increment_usd_per_year, share, name)
+            for name, share in zip(POLICY_NAMES, (controls.prevention_first_share,
+                                                  controls.resolution_first_share),
+                                   strict=True)}
+
+
+def policy_pair(base: ScenarioLike, controls: PolicyControls) -> dict[str, Scenario]:
+    """Prevention-first and resolution-first scenarios spending the same extra money."""
+    adjusted = adjusted_base(as_scenario(base), controls)
+    return {name: apply_policy(policy, adjusted)
+            for name, policy in policies_for(base, controls).items()}
 
 
 @lru_cache(maxsize=128)
@@ -81,3 +101,68 @@ def compare_policies(pair: dict[str, Scenario], settings: RunSettings = PREVIEW,
                      executor: ExecutorLike = "processes") -> Comparison:
     """Compare the pair (preview settings unless given); repeated calls hit the cache."""
     return _compare_cached(*(pair[name] for name in POLICY_NAMES), settings, executor)
+
+
+SHIPPED_ROBUSTNESS = SCENARIO_DIR.parent / "robustness" / "prevention_vs_resolution"
+"""``labsim robustness prevention_first resolution_first --save ...`` at its defaults, computed
+ahead (``make robustness-result``) so the dashboard shows it at once."""
+CHECK_DRAWS = 16
+CHECK_SETTINGS = RunSettings(years=2.0, replications=10, seed=1, warmup_days=180.0)
+"""A short robustness check of other dashboard settings: 16 worlds x 2 policies x 10
+replications of 2 years (about 20 s on 2 cores)."""
+CHECK_LOCK = Path(tempfile.gettempdir()) / "labsim-robustness-check.lock"
+
+
+@lru_cache(maxsize=1)
+def shipped_robustness() -> tuple[Robustness, bool]:
+    """The shipped result for the default settings, and whether the current code made it."""
+    result, code = load_result(SHIPPED_ROBUSTNESS)
+    return result, code == code_fingerprint()
+
+
+_IN_PROCESS = threading.Lock()
+
+
+@contextmanager
+def one_check_at_a_time(waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the machine-wide lock of robustness checks: each dashboard visit is its own
+    kernel, so a room of participants queues here instead of sharing the cores."""
+    with _IN_PROCESS, open(CHECK_LOCK, "a") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: queued within this kernel only
+            yield
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def check_robustness(base: str, controls: PolicyControls, progress: Progress = False,
+                     waiting: Callable[[], None] | None = None,
+                     executor: ExecutorLike = "processes") -> Robustness:
+    """How sure the dashboard's verdict is at these settings: the two policies (as budgets
+    fixed at the central assumptions) in ``CHECK_DRAWS`` plausible worlds, each re-fitted to
+    the record before the dashboard's changes are applied."""
+    scenario = as_scenario(base)
+    policies = policies_for(scenario, controls)
+
+    def make(world: Scenario) -> dict[str, Scenario]:
+        adjusted = adjusted_base(world, controls)
+        return {name: apply_policy(p, adjusted) for name, p in policies.items()}
+
+    with one_check_at_a_time(waiting):
+        return evaluate_worlds(scenario, make, load_assumptions(base), CHECK_DRAWS,
+                               CHECK_SETTINGS, executor, progress=progress)
+
+
+def facilitator_mode() -> bool:
+    """Whether this server lets participants start robustness checks (LABSIM_FACILITATOR=1)."""
+    return os.environ.get("LABSIM_FACILITATOR", "") == "1"

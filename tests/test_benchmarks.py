@@ -25,3 +25,10 @@ def test_minimal_reference_model_sees_the_expected_arrivals():
     per_year = sum(grievances_per_year(textbook, kind) for kind in ("individual", "collective"))
     expected = per_year * days / 365.0
     assert abs(count - expected) < 4 * math.sqrt(expected)  # Poisson: 4 standard deviations
+
+
+def test_robustness_benchmark_runs_at_a_tiny_size():
+    bench = _module("bench_robustness")
+    tiny = labsim.RunSettings(years=0.5, replications=2, seed=1, warmup_days=30.0)
+    assert bench.measure("serial", 2, tiny) > 0
+    assert bench.refit_seconds(2, seed=1) > 0

@@ -302,3 +302,46 @@ def test_a_scenario_can_take_the_baselines_assumptions_and_add_its_own(tmp_path)
                        '"korea_inspired"\n', encoding="utf-8")
     with pytest.raises(ScenarioError, match="assumptions.from"):
         load_scenario(chained)
+
+
+def test_the_shipped_dashboard_result_is_current():
+    """Made by `make robustness-result`: its code, policies and assumptions are today's."""
+    from labsim.provenance import scenario_hash
+    from labsim.robustness import load_result
+    from labsim.workshop import SHIPPED_ROBUSTNESS
+    result, code = load_result(SHIPPED_ROBUSTNESS)
+    assert code == code_fingerprint(), "run `make robustness-result` and commit it"
+    for name in POLICIES:
+        assert f"{name} {scenario_hash(load_scenario(name))}" in result.stamp
+    assert result.assumptions == load_assumptions("cambodia_baseline")
+    assert len(result.worlds) + len(result.left_out) == 64 and result.counts_reliable
+
+
+def test_a_saved_result_reads_back_the_same(small, tmp_path):
+    from labsim.robustness import load_result
+    again, code = load_result(small.save(tmp_path / "saved"))
+    assert code == code_fingerprint()
+    pd.testing.assert_frame_equal(again.summary(), small.summary())
+
+
+def test_robustness_checks_queue_on_one_machine_wide_lock():
+    import multiprocessing
+    import time
+
+    from labsim import workshop
+    ready = multiprocessing.Event()
+
+    def hold():
+        with workshop.one_check_at_a_time():
+            ready.set()
+            time.sleep(1.5)
+
+    other = multiprocessing.get_context("fork").Process(target=hold)
+    other.start()
+    ready.wait(10)
+    waited = []
+    started = time.monotonic()
+    with workshop.one_check_at_a_time(lambda: waited.append(True)):
+        held_for = time.monotonic() - started
+    other.join()
+    assert waited == [True] and held_for > 0.5

@@ -104,3 +104,46 @@ def test_bad_policy_split_is_named(baseline):
     with pytest.raises(labsim.ScenarioError) as info:
         policy_with_increment(baseline, 1000.0, 1.5, "x")
     assert info.value.path == "prevention_share"
+
+
+def _how_sure(board):
+    return [c for c in _find(board, widgets.w.VBox) if isinstance(c, widgets.HowSure)][0]
+
+
+def test_how_sure_shows_the_shipped_check_for_the_default_settings(dashboard):
+    panel = _how_sure(widgets.prevention_vs_resolution(facilitator=False))
+    assert "Computed ahead for the default settings" in panel.body.value
+    assert "plausible worlds" in panel.body.value and "labsim-robustness" in panel.body.value
+    assert "What this does and does not show" in html.unescape(
+        "".join(c.value for c in panel.children if isinstance(c, widgets.w.HTML)))
+
+
+def test_other_settings_are_not_called_checked_and_only_a_facilitator_may_run_one():
+    board = widgets.prevention_vs_resolution(facilitator=False)
+    panel = _how_sure(board)
+    _find(board, widgets.w.FloatSlider, "Grievance rate")[0].value = 1.5
+    assert "have not been checked" in panel.body.value
+    assert "Ask the facilitator" in panel.body.value and panel.button.disabled
+    open_board = widgets.prevention_vs_resolution(facilitator=True)
+    _find(open_board, widgets.w.FloatSlider, "Grievance rate")[0].value = 1.5
+    assert not _how_sure(open_board).button.disabled
+
+
+def test_a_facilitators_check_runs_with_progress_and_lands_in_the_brief(tmp_path, monkeypatch):
+    from labsim import workshop
+    monkeypatch.setattr(workshop, "CHECK_DRAWS", 4)
+    monkeypatch.setattr(workshop, "CHECK_SETTINGS", labsim.RunSettings(
+        years=1.0, replications=2, seed=1, warmup_days=60.0))
+    board = widgets.prevention_vs_resolution(brief_dir=tmp_path, facilitator=True)
+    panel = _how_sure(board)
+    _find(board, widgets.w.FloatSlider, "Grievance rate")[0].value = 1.5
+    seen = []
+    panel.bar.observe(lambda change: seen.append(change["new"]), names="value")
+    panel.button.click()
+    assert seen and seen[-1] == panel.bar.max == 5 * 2 * 2  # worlds (and central) x 2 x reps
+    assert "Checked for these settings" in panel.body.value and panel.button.disabled
+    _find(board, widgets.w.Button, "Export")[0].click()
+    page = (tmp_path / "policy_brief.html").read_text()
+    assert "Checked for these settings" in page
+    assert "Key assumptions and their plausible ranges" in page
+    assert html.escape("Largest share of grievances prevention officers can avert") in page
