@@ -181,6 +181,8 @@ def _compare(args: argparse.Namespace) -> None:
     print(format_comparison(comparison.kpis(), differences, full=args.all))
     print()
     print("\n".join(overload_lines(comparison.overloaded()) + verdict(differences)))
+    print(f"How far these hold across the assumptions' plausible ranges: labsim robustness "
+          f"{' '.join(args.scenarios)}")
     print(f"({stamp({s.name: s for s in scenarios}, settings)})")
 
 

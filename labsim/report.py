@@ -149,8 +149,9 @@ def verdict(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> li
         for k in kpis:
             if k in rows.index:
                 r = rows.loc[k]
+                measured = not (_missing(r["difference"]) or _missing(r["ci_low"]))
                 lines.append(f"{name} vs {r['reference']}: {kpi(k).label}: "
-                             f"{_said_of(k, r)[1]}, {CENTRAL}")
+                             f"{_said_of(k, r)[1]}{f', {CENTRAL}' if measured else ''}")
     return lines
 
 

@@ -345,3 +345,12 @@ def test_robustness_checks_queue_on_one_machine_wide_lock():
         held_for = time.monotonic() - started
     other.join()
     assert waited == [True] and held_for > 0.5
+
+
+def test_every_measured_verdict_says_it_holds_under_the_central_assumptions():
+    from labsim import compare
+    from labsim.report import CENTRAL, verdict
+    lines = verdict(compare(POLICIES, settings=QUICK, executor="serial").differences())
+    measured = [x for x in lines if "not measured" not in x and "cannot tell" not in x]
+    assert measured and all(x.endswith(CENTRAL) for x in measured)
+    assert not any(x.endswith(CENTRAL) for x in set(lines) - set(measured))
