@@ -61,10 +61,15 @@ def _assumption(path: str, entry: Any, scenario: Scenario, where: str) -> Assump
                             "reason = \"...\", label = \"...\" }")
     for key in entry:
         if key not in KEYS:
-            raise ScenarioError(f"{where}.{key}", entry[key], f"one of {', '.join(KEYS)}")
+            nested = isinstance(entry[key], Mapping)
+            hint = (f' (write the whole path in quotes: "{path}.{key}" = {{ ... }})'
+                    if nested else "")
+            raise ScenarioError(f"{where}.{key}", "<table>" if nested else entry[key],
+                                f"one of {', '.join(KEYS)}{hint}")
     central = get_path(scenario, path)
     if isinstance(central, bool) or not isinstance(central, float):
-        raise ScenarioError(where, central, "the path of a parameter that is a decimal number "
+        shown = central if isinstance(central, int | str) else type(central).__name__
+        raise ScenarioError(where, shown, "the path of a parameter that is a decimal number "
                             "(not a count, a switch or a table)")
     label = entry.get("label", "")
     if not isinstance(label, str) or not label.strip():
@@ -77,6 +82,9 @@ def _assumption(path: str, entry: Any, scenario: Scenario, where: str) -> Assump
         if "reason" in entry:
             raise ScenarioError(f"{where}.reason", entry["reason"],
                                 "a reason only together with low and high")
+        if central == 0:
+            raise ScenarioError(where, dict(entry), "low and high with a reason: the value "
+                                "used is 0, so no default range can be scaled from it")
         low, high, reason = _default_range(central, effect_size)
         return Assumption(path, label, central, low, high, reason, cited=False)
     if len(given) == 1:

@@ -111,9 +111,14 @@ def robustness_html(result: Robustness, kpis: Sequence[str] = VERDICT_KPIS,
     lines = "".join(f"<li>{html.escape(x)}</li>" for x in
                     robustness_lines(summary, kpis, result.counts_reliable))
     settings = result.settings
+    fitted = " and re-fitted to the observed record" if result.refit else ""
+    runs = "run" if settings.replications == 1 else "runs"
     said = (f"{len(result.worlds)} plausible worlds, each drawn from the ranges of "
-            f"{len(result.assumptions)} assumptions and re-fitted to the observed record; "
-            f"{settings.replications} runs of {settings.years:g} years per world.")
+            f"{len(result.assumptions)} assumptions{fitted}; {settings.replications} {runs} of "
+            f"{settings.years:g} years per world.")
+    if result.left_out:
+        said += (f" {len(result.left_out)} drawn worlds were left out: "
+                 f"{next(iter(result.left_out.values()))}.")
     return (f'<p class="note">{html.escape(note + said)}</p>'
             f'<table class="labsim-robustness"><tr>{head}</tr>{body}</table>'
             f'<ul class="labsim-robustness-lines">{lines}</ul>')

@@ -215,6 +215,12 @@ def _residuals(kpis: Mapping[str, float], targets: Sequence[Target]) -> np.ndarr
     return np.array([(kpis[t.kpi] - t.observed) / t.tolerance for t in targets])
 
 
+def record_miss(scenario: Scenario, targets: Sequence[Target]) -> float:
+    """The largest |expected - observed| / tolerance over the targets: above 1, the
+    scenario's expected flows do not reproduce the record."""
+    return float(np.max(np.abs(_residuals(expected_flows(scenario), targets))))
+
+
 def _fit_flows(base: Scenario, params: Sequence[FreeParameter],
                targets: Sequence[Target]) -> tuple[np.ndarray, int]:
     """Least squares on the expected flows, from the base's own values."""

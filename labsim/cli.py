@@ -17,6 +17,7 @@ from .evidence import COLUMNS, evidence
 from .executors import ExecutorLike, cores, local_processes
 from .experiments import compare, replicate, sweep
 from .files import check_output_dir, check_output_file, read_toml, write_atomically
+from .flows import expected_flows
 from .identification import consistent_set, identifiability
 from .kpis import overloaded_stages, summarise
 from .presets import load_assumptions, load_scenario
@@ -31,7 +32,7 @@ from .report import (
     robustness_lines,
     verdict,
 )
-from .robustness import MIN_REPLICATIONS_FOR_COUNTS, ROBUSTNESS_SETTINGS, robustness
+from .robustness import MIN_REPLICATIONS_FOR_COUNTS, ROBUSTNESS_SETTINGS, can_check, robustness
 from .runner import run_to_directory
 from .scenario_io import save_scenario
 from .settings import RunSettings
@@ -75,9 +76,9 @@ def _parser() -> argparse.ArgumentParser:
                                "grievance scales and escalation shares)")
     calibrate_cmd.add_argument("--out", help="write the calibrated scenario to this TOML file")
     calibrate_cmd.add_argument("--consistent-set", metavar="CSV",
-                               help="also write 100 parameter sets that all reproduce the "
-                               "record (assumptions drawn from their ranges, the rest "
-                               "re-fitted) to this CSV file")
+                               help="also draw 100 parameter sets (assumptions from their "
+                               "ranges, the fitted parameters re-fitted) and write those that "
+                               "reproduce the record to this CSV file")
     _add_run_options(calibrate_cmd, years=3.0, reps=10)
 
     evidence_cmd = commands.add_parser(
@@ -181,8 +182,9 @@ def _compare(args: argparse.Namespace) -> None:
     print(format_comparison(comparison.kpis(), differences, full=args.all))
     print()
     print("\n".join(overload_lines(comparison.overloaded()) + verdict(differences)))
-    print(f"How far these hold across the assumptions' plausible ranges: labsim robustness "
-          f"{' '.join(args.scenarios)}")
+    if can_check(args.scenarios):
+        print("How far these hold across the assumptions' plausible ranges: labsim robustness "
+              f"{' '.join(args.scenarios)}")
     print(f"({stamp({s.name: s for s in scenarios}, settings)})")
 
 
@@ -215,6 +217,7 @@ def _calibrate(args: argparse.Namespace) -> None:
             if args.consistent_set is not None else None)
     base, settings = load_scenario(args.base), _settings(args)
     targets = load_targets(args.targets, scenario=base.name) if args.targets else None
+    result_targets = targets if targets is not None else load_targets(scenario=base.name)
     free = tuple(args.free.split(",")) if args.free else DEFAULT_FREE
     result = calibrate(base, targets, free=free, method=args.method, settings=settings,
                        executor=_executor(args))
@@ -223,10 +226,21 @@ def _calibrate(args: argparse.Namespace) -> None:
     for name, value in result.fitted.items():
         print(f"  {name} = {value:.4g}")
     print(result.table.drop(columns="source").to_string(index=False, float_format="%.4g"))
+    if out is not None:
+        print(f"wrote {save_scenario(result.scenario, out, header=stamp(base, settings))}")
     assumptions = load_assumptions(args.base)
-    profile = identifiability(base, targets, free, assumptions, progress=sys.stderr.isatty())
+    known = expected_flows(base)
+    if any(t.kpi not in known for t in result_targets):
+        print("What the record pins down: not profiled (the profile re-fits on the expected "
+              "flows, which do not give "
+              f"{', '.join(t.kpi for t in result_targets if t.kpi not in known)})"
+              + ("; no consistent set written for the same reason" if sets else ""))
+        return
+    profile = identifiability(base, result_targets, free, assumptions,
+                              progress=sys.stderr.isatty())
     print("\nWhat the record pins down (each parameter moved across its range, the fitted ones "
-          "re-fitted; consistent = every target within its tolerance):")
+          "re-fitted; consistent = every target within its tolerance, with the other "
+          "assumptions at their central values):")
     print(format_identifiability(profile))
     loose = profile[(profile["kind"] == "assumption") & (profile["share_of_range"] > 0.75)]
     if len(loose):
@@ -234,13 +248,12 @@ def _calibrate(args: argparse.Namespace) -> None:
         print(f"The record does not constrain {len(loose)} of {len(assumptions)} assumptions "
               f"({names}): their ranges, not the data, decide how sure a verdict is "
               "(labsim robustness).")
-    if out is not None:
-        print(f"wrote {save_scenario(result.scenario, out, header=stamp(base, settings))}")
     if sets is not None:
-        table = consistent_set(base, assumptions, 100, targets, free, args.seed)
+        table = consistent_set(base, assumptions, 100, result_targets, free, args.seed)
         write_atomically(sets, f"# {stamp(base, settings)}; parameter sets reproducing the "
                          "record\n" + table.to_csv(index=False))
-        print(f"wrote {len(table)} parameter sets consistent with the record to {sets}")
+        print(f"wrote {len(table)} of 100 drawn parameter sets (those consistent with the "
+              f"record) to {sets}")
 
 
 def _evidence(args: argparse.Namespace) -> None:
@@ -273,11 +286,11 @@ def _robustness(args: argparse.Namespace) -> None:
     if result.refused_draws:
         print(f"{result.refused_draws} drawn worlds broke a rule of the model (e.g. the "
               "workplace settling more than every grievance) and were redrawn")
-    if result.left_out:
-        print(f"{len(result.left_out)} worlds could not reproduce the observed record "
-              f"within its tolerances and are left out (worlds {result.left_out})")
+    for world, why in result.left_out.items():
+        print(f"world {world} left out: {why}")
     if not result.counts_reliable:
-        print(f"note: {settings.replications} replications per world are fewer than the "
+        print(f"note: {settings.replications} replication{'s' * (settings.replications != 1)}"
+              " per world are fewer than the "
               f"{MIN_REPLICATIONS_FOR_COUNTS} needed to call a world's difference clear: "
               "read the spread of differences and the worlds each side wins on average")
     print(format_robustness(summary, kpis))

@@ -24,7 +24,10 @@ from .calibration import (
     Target,
     fit_surrogate,
     load_targets,
+    record_miss,
 )
+from .errors import InputError
+from .flows import expected_flows
 from .presets import ScenarioLike, as_scenario, with_overrides
 from .robustness import draw_worlds
 
@@ -80,7 +83,13 @@ def identifiability(base: ScenarioLike, targets: Sequence[Target] | None = None,
     """
     base = as_scenario(base)
     targets = list(targets) if targets is not None else load_targets(scenario=base.name)
-    free = list(free)
+    free = _free_names(free)
+    _check_assumption_list(assumptions)
+    known = expected_flows(base)
+    unknown = [t.kpi for t in targets if t.kpi not in known]
+    if unknown:
+        raise InputError("targets", unknown, "targets the expected flows give "
+                         f"({', '.join(known)}): a profile re-fits on them")
     fit = fit_surrogate(base, targets, free)
     rows = []
     jobs = [(name, "fitted") for name in free] + [(a, "assumption") for a in assumptions]
@@ -91,8 +100,8 @@ def identifiability(base: ScenarioLike, targets: Sequence[Target] | None = None,
             def miss(value: float, p=p, others=others) -> float:
                 world = with_overrides(fit.scenario, p.apply(base, value) if p.path else
                                        p.apply(fit.scenario, value / fit.fitted[p.name]))
-                return fit_surrogate(world, targets, others).worst_miss if others else (
-                    fit_surrogate(world, targets, [p.name]).worst_miss)
+                return (fit_surrogate(world, targets, others).worst_miss if others
+                        else record_miss(world, targets))
             centre, name, low, high = fit.fitted[item], item, p.low, p.high
         else:
             def miss(value: float, path=item.path) -> float:
@@ -105,6 +114,21 @@ def identifiability(base: ScenarioLike, targets: Sequence[Target] | None = None,
     return pd.DataFrame(rows)
 
 
+def _free_names(free: Sequence[str]) -> list[str]:
+    if isinstance(free, str) or not all(name in FREE_PARAMETERS for name in free) or len(
+            set(free)) != len(free) or not free:
+        raise InputError("free", free, "a list of distinct names among "
+                         f"{', '.join(FREE_PARAMETERS)}")
+    return list(free)
+
+
+def _check_assumption_list(assumptions: Sequence[Assumption]) -> None:
+    if isinstance(assumptions, str) or not all(isinstance(a, Assumption)
+                                               for a in assumptions):
+        raise InputError("assumptions", assumptions, "Assumption objects, e.g. from "
+                         "labsim.load_assumptions('cambodia_baseline')")
+
+
 def consistent_set(base: ScenarioLike, assumptions: Sequence[Assumption], draws: int = 100,
                    targets: Sequence[Target] | None = None, free: Sequence[str] = DEFAULT_FREE,
                    seed: int = 1, progress: bool = False) -> pd.DataFrame:
@@ -113,6 +137,11 @@ def consistent_set(base: ScenarioLike, assumptions: Sequence[Assumption], draws:
     value and ``worst_miss`` (in tolerances), only sets within every tolerance kept."""
     base = as_scenario(base)
     targets = list(targets) if targets is not None else load_targets(scenario=base.name)
+    free = _free_names(free)
+    _check_assumption_list(assumptions)
+    if not assumptions:
+        raise InputError("assumptions", [], "at least one assumption to draw (the base's "
+                         "[assumptions] table, labsim.load_assumptions)")
     worlds, _ = draw_worlds(base, assumptions, draws, seed)
     rows = []
     for values in tqdm(worlds.to_dict("records"), desc="re-fitting", disable=not progress):

@@ -82,23 +82,29 @@ def _scenario_file_version(path: str, mtime_ns: int, size: int,
                            ) -> tuple[Scenario, tuple[Assumption, ...]]:
     """Remembered per file version: checking the assumptions' ranges builds each end."""
     data = _read(Path(path))
-    table = _inherited(data.pop("assumptions", {}), Path(path).name)
+    table = _inherited(data.pop("assumptions", {}), Path(path))
     scenario = scenario_from_dict(data, source=Path(path).name)
     return scenario, assumptions_from_table(table, scenario, Path(path).name)
 
 
-def _inherited(table: Any, source: str) -> Any:
-    """An ``[assumptions]`` table with ``from = "<preset>"`` takes that preset's entries
-    (one level: the preset's own table, without a ``from``), its own entries winning."""
+def _inherited(table: Any, path: Path) -> Any:
+    """An ``[assumptions]`` table with ``from = "<preset or file>"`` takes that scenario's
+    entries (one level: its own table, without a ``from``), its own entries winning."""
     if not isinstance(table, dict) or "from" not in table:
         return table
     table = dict(table)
-    parent = _read(resolve_path(table.pop("from"))).get("assumptions", {})
-    if not isinstance(parent, dict) or "from" in parent:
-        raise ScenarioError("assumptions.from", parent.get("from") if isinstance(
-            parent, dict) else parent, "a preset whose [assumptions] table is its own "
-            "(no 'from' of its own)", source)
-    return {**parent, **table}
+    source = table.pop("from")
+    try:
+        parent_path = resolve_path(path.parent / source if isinstance(source, str)
+                                   and source.endswith(".toml") else source)
+    except ScenarioError as err:
+        raise ScenarioError("assumptions.from", source, err.allowed, path.name) from None
+    parent = _read(parent_path)
+    own = parent.get("assumptions")
+    if "policy" in parent or not isinstance(own, dict) or not own or "from" in own:
+        raise ScenarioError("assumptions.from", source, "a scenario file (not a policy) with "
+                            "an [assumptions] table of its own (no 'from' in it)", path.name)
+    return {**own, **table}
 
 
 def _load(path: Path, visited: tuple[Path, ...]) -> Scenario:

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from .catalog import BRIEF_KPIS, CATALOG, KEY_KPIS, SHORT_STAGE_LABELS, VERDICT_KPIS, kpi
+from .robustness import MIN_WORLDS_FOR_DRIVERS
 
 
 def _missing(value: float | None) -> bool:
@@ -208,10 +209,18 @@ def _share_range(r: Mapping) -> str:
     """The middle 90% of the worlds' differences, as the verdict lines show them."""
     name = r["kpi"]
     if CATALOG[name].format == "percent":
-        return f"{r['difference_p05'] * 100:+.1f} to {r['difference_p95'] * 100:+.1f} points"
-    if CATALOG[name].signed or _missing(r["relative_p05"]) or math.isinf(r["relative_p95"]):
-        return f"{r['difference_p05']:+,.1f} to {r['difference_p95']:+,.1f} {CATALOG[name].unit}"
-    return f"{r['relative_p05'] * 100:+.0f}% to {r['relative_p95'] * 100:+.0f}%"
+        low, high = r["difference_p05"] * 100, r["difference_p95"] * 100
+        return f"{_signed(low, 1)} to {_signed(high, 1)} points"
+    if CATALOG[name].signed or _missing(r["relative_p05"]):
+        return (f"{_signed(r['difference_p05'], 1)} to {_signed(r['difference_p95'], 1)} "
+                f"{CATALOG[name].unit}")
+    return f"{_signed(r['relative_p05'] * 100, 0)}% to {_signed(r['relative_p95'] * 100, 0)}%"
+
+
+def _signed(value: float, decimals: int) -> str:
+    """+1.5, -3, 0 (never '-0')."""
+    text = f"{value:+,.{decimals}f}"
+    return text[1:] if float(text.replace(",", "")) == 0 else text
 
 
 def _in_sentence(label: str) -> str:
@@ -223,43 +232,65 @@ def _number(value: float) -> str:
 
 
 def _flip_words(r: Mapping) -> str:
+    """Whether, and where, the worlds reverse the central verdict."""
+    if _missing(r["worlds_reversed"]):
+        return ""
+    reversed_, worlds = int(r["worlds_reversed"]), int(r["worlds"])
+    if reversed_ == 0:
+        return "; the central verdict holds in every world"
     label = _in_sentence(str(r["depends_most_on"]))
-    if not label:
-        return "no assumption clearly drives the difference"
-    if _missing(r["break_even_value"]) or not r["break_even_within_range"]:
-        return (f"the verdict does not flip anywhere in the range of {label} "
-                f"({_number(r['range_low'])} to {_number(r['range_high'])})")
-    return (f"the verdict flips when {label} is {r['flips_when']} "
-            f"{_number(r['break_even_value'])} (range {_number(r['range_low'])} to "
-            f"{_number(r['range_high'])})")
+    if _missing(r["break_even_value"]):
+        return (f"; the central verdict reverses in {reversed_} worlds, not gathered at "
+                f"either end of {label}")
+    beyond, inside = int(r["worlds_beyond"]), int(r["worlds_reversed_beyond"])
+    return (f"; the central verdict reverses in {inside} of the {beyond} worlds where {label} "
+            f"is {r['flips_when']} {_number(r['break_even_value'])} (range "
+            f"{_number(r['range_low'])} to {_number(r['range_high'])}), and in "
+            f"{reversed_ - inside} of the other {worlds - beyond}")
 
 
 def robustness_lines(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS,
                      counts_reliable: bool = True) -> list[str]:
-    """How sure each verdict is, in words: e.g. 'Strike days per year: across 64 plausible
-    worlds resolution_first is worse than prevention_first in 58 (clearly in 41) ...'."""
+    """How sure each verdict is, in words: e.g. 'Strike days per year (resolution_first vs
+    prevention_first): across 64 plausible worlds it is better in 9 and worse in 55 ...'."""
     lines = []
     for r in summary.to_dict("records"):
         if r["kpi"] not in kpis:
             continue
-        text = (f"{CATALOG[r['kpi']].label}: across {r['worlds']} plausible worlds "
-                f"{r['policy']} is better than {r['reference']} in "
+        head = f"{CATALOG[r['kpi']].label} ({r['policy']} vs {r['reference']})"
+        if not r["worlds"]:
+            lines.append(f"{head}: not measured (the run is too short for it).")
+            continue
+        text = (f"{head}: across {r['worlds']} plausible worlds it is better in "
                 f"{r['worlds_policy_better']} and worse in {r['worlds_reference_better']}")
         if counts_reliable:
             text += (f" (clearly better in {r['worlds_clearly_policy_better']:.0f}, clearly "
                      f"worse in {r['worlds_clearly_reference_better']:.0f}, not clearly "
                      f"different in {r['worlds_not_clear']:.0f})")
-        if not _missing(r["difference_p05"]):
-            text += f"; the middle 90% of worlds: {_share_range(r)}"
-        if r["depends_most_on"]:
+        text += f"; the middle 90% of worlds: {_share_range(r)}"
+        if r["worlds"] < MIN_WORLDS_FOR_DRIVERS:
+            text += (f"; with only {r['worlds']} worlds, too few to say which assumption "
+                     "drives it")
+        elif r["depends_most_on"]:
             text += f"; it depends most on {_in_sentence(str(r['depends_most_on']))}"
-        lines.append(f"{text}; {_flip_words(r)}.")
+        else:
+            text += "; no single assumption clearly drives it"
+        lines.append(f"{text}{_flip_words(r)}.")
     return lines
 
 
+def _central_words(r: Mapping) -> str:
+    if _missing(r["central_difference"]):
+        return "not measured"
+    if r["central_difference"] == 0:
+        return "no difference"
+    change = _change(r["kpi"], r["central_difference"], r["central_relative"])
+    return change if r["central_clear"] else f"{change} (not clear)"
+
+
 def format_robustness(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> str:
-    """A table: KPI | under the central assumptions | middle 90% of worlds | worlds better |
-    worlds worse | depends most on."""
+    """A table: KPI | compared | under the central assumptions | middle 90% of worlds |
+    better in | worse in | depends most on."""
     header, rows = format_robustness_rows(summary, kpis)
     return _table(header, rows, right=set())
 
@@ -271,17 +302,14 @@ def format_robustness_rows(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_
     for r in summary.to_dict("records"):
         if r["kpi"] not in kpis:
             continue
-        central = {"difference": r["central_difference"], "relative": r["central_relative"]}
-        rows.append((CATALOG[r["kpi"]].label,
-                     _change(r["kpi"], central["difference"], central["relative"])
-                     if not _missing(central["difference"]) else "-",
-                     _share_range(r) if not _missing(r["difference_p05"]) else "-",
-                     f"{r['worlds_policy_better']} of {r['worlds']}",
-                     f"{r['worlds_reference_better']} of {r['worlds']}",
+        measured = bool(r["worlds"])
+        rows.append((CATALOG[r["kpi"]].label, f"{r['policy']} vs {r['reference']}",
+                     _central_words(r), _share_range(r) if measured else "-",
+                     f"{r['worlds_policy_better']} of {r['worlds']}" if measured else "-",
+                     f"{r['worlds_reference_better']} of {r['worlds']}" if measured else "-",
                      str(r["depends_most_on"]) or "-"))
-    policy = summary["policy"].iloc[0] if len(summary) else "policy"
-    return (("KPI", "central assumptions", "middle 90% of worlds", f"{policy} better in",
-             f"{policy} worse in", "depends most on"), rows)
+    return (("KPI", "compared", "central assumptions", "middle 90% of worlds", "better in",
+             "worse in", "depends most on"), rows)
 
 
 def format_identifiability(profile: pd.DataFrame) -> str:

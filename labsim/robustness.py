@@ -11,6 +11,8 @@ can be trusted.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import io
 import json
 import warnings
 from collections.abc import Callable, Sequence
@@ -30,6 +32,7 @@ from .errors import InputError, ScenarioError, is_whole
 from .executors import ExecutorLike, Progress
 from .experiments import Comparison, replicate
 from .files import check_output_dir, read_text, write_atomically
+from .flows import expected_flows
 from .kpis import check_level
 from .policy import apply_policy
 from .presets import base_path_of, load_assumptions, load_policy, load_scenario, resolve_path
@@ -44,7 +47,9 @@ ROBUSTNESS_SETTINGS = RunSettings(years=3.0, replications=10, seed=1, warmup_day
 """Per world: short runs, but the 10 replications a clear/not-clear count needs."""
 MIN_REPLICATIONS_FOR_COUNTS = 10
 """Below this, a world's paired interval is too unsure to call a difference clear."""
-BOOTSTRAP_RESAMPLES = 200
+BOOTSTRAP_RESAMPLES = 1000
+MIN_WORLDS_FOR_DRIVERS = 8
+"""Below this many worlds, no assumption is named as a driver and no break-even is given."""
 MAX_DRAW_ROUNDS = 20
 """Latin-hypercube batches tried before giving up on finding enough worlds the model allows."""
 WorldMaker = Callable[[Scenario], dict[str, Scenario]]
@@ -58,8 +63,9 @@ def calibrated_paths(base: Scenario, free: Sequence[str] = DEFAULT_FREE) -> set[
     for name in free:
         parameter = FREE_PARAMETERS[name]
         paths.update(parameter.apply(base, 0.5 * (parameter.low + parameter.high)))
-    for sector in base.arrivals.sectors:
-        paths.update(f"arrivals.sectors.{sector.name}.{field}" for field in RATE_FIELDS.values())
+    for index, sector in enumerate(base.arrivals.sectors):
+        for key in (index, sector.name):
+            paths.update(f"arrivals.sectors.{key}.{field}" for field in RATE_FIELDS.values())
     return paths
 
 
@@ -119,12 +125,14 @@ class Robustness:
     settings: RunSettings
     refused_draws: int
     """Drawn worlds the model's rules did not allow (they were redrawn)."""
-    left_out: list[int]
-    """Worlds whose re-fit could not reproduce the record within its tolerances."""
+    left_out: dict[int, str]
+    """Worlds left out, and why: the re-fit could not reproduce the record, or the policies
+    broke a rule of the model in that world."""
     stamp: str
+    refit: bool = True
     level: float = 0.95
     seed: int = 1
-    _drivers: dict = field(default_factory=dict, repr=False)
+    _cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def counts_reliable(self) -> bool:
@@ -136,13 +144,18 @@ class Robustness:
         return [k for k in kpis if CATALOG[k].lower_is_better is not None]
 
     def _per_world(self, kpi: str, scenario: str | None) -> pd.DataFrame:
+        """The worlds in which ``kpi`` was measured for ``scenario`` (vs the reference)."""
         scenario = scenario or self.names[1]
+        if scenario not in self.names[1:]:
+            raise InputError("scenario", scenario, f"one of {', '.join(self.names[1:])} (the "
+                             f"reference {self.reference} is what they are compared with)")
         rows = self.differences[(self.differences["kpi"] == kpi)
                                 & (self.differences["scenario"] == scenario)]
         if rows.empty:
             raise InputError("kpi", kpi, f"a KPI compared in every world "
                              f"({', '.join(self.judged_kpis())})")
-        return rows.set_index("world").sort_index()
+        rows = rows.set_index("world").sort_index()
+        return rows[rows["difference"].notna()]
 
     def _signs(self, rows: pd.DataFrame, kpi: str) -> tuple[pd.Series, pd.Series]:
         """Per world: scenario better on the mean, scenario worse on the mean."""
@@ -160,15 +173,20 @@ class Robustness:
 
     def drivers(self, kpi: str, scenario: str | None = None) -> pd.DataFrame:
         """How strongly each assumption moves the world's difference: partial rank
-        correlation (plain rank correlation when there are too few worlds for the partial
-        one), with bootstrap confidence intervals; strongest first."""
-        key = (kpi, scenario or self.names[1])
-        if key not in self._drivers:
-            self._drivers[key] = self._rank_drivers(*key)
-        return self._drivers[key]
+        correlation (plain rank correlation when there are fewer worlds than assumptions +
+        10), with bootstrap intervals corrected for the number of assumptions (Bonferroni);
+        strongest first. Empty below ``MIN_WORLDS_FOR_DRIVERS`` measured worlds."""
+        key = ("drivers", kpi, scenario or self.names[1])
+        if key not in self._cache:
+            self._cache[key] = self._rank_drivers(kpi, scenario or self.names[1])
+        return self._cache[key]
 
     def _rank_drivers(self, kpi: str, scenario: str) -> pd.DataFrame:
         rows = self._per_world(kpi, scenario)
+        columns = ["assumption", "label", "correlation", "ci_low", "ci_high", "method",
+                   "drives"]
+        if len(rows) < MIN_WORLDS_FOR_DRIVERS:
+            return pd.DataFrame(columns=columns).astype({"drives": bool})
         x = self.worlds.loc[rows.index, [a.path for a in self.assumptions]].to_numpy()
         y = self._outcome(rows)
         partial = len(y) >= x.shape[1] + 10
@@ -176,11 +194,12 @@ class Robustness:
         rng = np.random.default_rng(self.seed)
         boot = np.array([rank_correlations(x[i], y[i], partial) for i in
                          (rng.integers(0, len(y), len(y)) for _ in range(BOOTSTRAP_RESAMPLES))])
+        tail = 100 * (1 - self.level) / (2 * x.shape[1])
         measured = np.isfinite(boot).any(axis=0)
         low, high = np.full(x.shape[1], np.nan), np.full(x.shape[1], np.nan)
         if measured.any():
-            low[measured], high[measured] = np.nanpercentile(boot[:, measured], [2.5, 97.5],
-                                                             axis=0)
+            low[measured], high[measured] = np.nanpercentile(boot[:, measured],
+                                                             [tail, 100 - tail], axis=0)
         table = pd.DataFrame({
             "assumption": [a.path for a in self.assumptions],
             "label": [a.label for a in self.assumptions],
@@ -188,82 +207,103 @@ class Robustness:
             "method": "partial rank correlation" if partial else "rank correlation"})
         table["drives"] = (table["ci_low"] > 0) | (table["ci_high"] < 0)
         order = table["correlation"].abs().fillna(0).sort_values(ascending=False).index
-        return table.loc[order].reset_index(drop=True)
+        return table.loc[order, columns].reset_index(drop=True)
+
+    def _central_sign(self, kpi: str, scenario: str) -> int:
+        """+1 when the scenario is clearly better than the reference under the central
+        assumptions, -1 when clearly worse, 0 otherwise (no verdict to reverse)."""
+        row = self.central[(self.central["kpi"] == kpi) & (self.central["scenario"] == scenario)]
+        if row.empty or not np.isfinite(row["difference"].iloc[0]) or not row["clear"].iloc[0]:
+            return 0
+        difference = row["difference"].iloc[0]
+        lower = CATALOG[kpi].lower_is_better
+        return int(np.sign(-difference if lower else difference))
 
     def break_even(self, kpi: str, scenario: str | None = None) -> dict | None:
-        """Where the verdict on ``kpi`` flips along its strongest driver, the other
-        assumptions at their central values (a linear fit across worlds); None when no
-        assumption clearly drives it."""
+        """Where the central verdict on ``kpi`` reverses along its strongest driver, read
+        from the worlds themselves: the threshold that best separates the worlds that
+        reverse it from those that do not, with most of those beyond it (at least 3)
+        reversing it. None without a clear central verdict or a clear driver;
+        ``value`` None when the reversals do not gather on one side of any value."""
+        scenario = scenario or self.names[1]
+        sign = self._central_sign(kpi, scenario)
         top = self.drivers(kpi, scenario)
         top = top[top["drives"]]
-        if top.empty:
+        if sign == 0 or top.empty:
             return None
         rows = self._per_world(kpi, scenario)
-        paths = [a.path for a in self.assumptions]
-        x = self.worlds.loc[rows.index, paths].to_numpy()
-        y = self._outcome(rows)
-        design = np.column_stack([np.ones(len(y)), x])
-        coef, *_ = np.linalg.lstsq(design, y, rcond=None)
-        fitted = design @ coef
-        r2 = 1 - np.sum((y - fitted) ** 2) / np.sum((y - y.mean()) ** 2) if y.std() else np.nan
-        central = np.array([a.central for a in self.assumptions])
-        at_central = coef[0] + central @ coef[1:]
-        key = paths.index(top.iloc[0]["assumption"])
-        assumption = self.assumptions[key]
-        slope = coef[1 + key]
-        value = central[key] - at_central / slope if slope else np.nan
-        inside = bool(assumption.low <= value <= assumption.high)
-        return {"assumption": assumption.path, "label": assumption.label,
-                "value": float(value) if np.isfinite(value) else None,
-                "within_range": inside, "low": assumption.low, "high": assumption.high,
-                "flips_when": "below" if value < central[key] else "above",
-                "r_squared": float(r2)}
+        better, worse = self._signs(rows, kpi)
+        reversed_ = (worse if sign > 0 else better).to_numpy()
+        path = top.iloc[0]["assumption"]
+        assumption = next(a for a in self.assumptions if a.path == path)
+        x = self.worlds.loc[rows.index, path].to_numpy()
+        found = {"assumption": path, "label": assumption.label, "low": assumption.low,
+                 "high": assumption.high, "worlds": len(x),
+                 "reversed": int(reversed_.sum()), "value": None, "flips_when": None,
+                 "worlds_beyond": 0, "reversed_beyond": 0}
+        order = np.argsort(x)
+        best = None
+        for side, ranked in (("below", order), ("above", order[::-1])):
+            flags = reversed_[ranked]
+            for k in range(2, len(x) - 1):  # at least 3 worlds beyond, 1 inside
+                beyond, rest = flags[:k + 1], flags[k + 1:]
+                errors = (k + 1 - beyond.sum()) + rest.sum()
+                if beyond.mean() > 0.5 > rest.mean() and (best is None or errors < best[0]):
+                    best = (errors, side, k, ranked)
+        if best is not None:
+            _, side, k, ranked = best
+            found.update(value=float(0.5 * (x[ranked[k]] + x[ranked[k + 1]])),
+                         flips_when=side, worlds_beyond=k + 1,
+                         reversed_beyond=int(reversed_[ranked][:k + 1].sum()))
+        return found
 
     def summary(self) -> pd.DataFrame:
         """One row per compared scenario and judged KPI: the central verdict, the spread of
-        the mean paired difference across worlds, the worlds each side wins, the drivers
-        and the break-even of the strongest one."""
-        out = []
-        for scenario in self.names[1:]:
-            for kpi in self.judged_kpis():
-                rows = self._per_world(kpi, scenario)
-                better, worse = self._signs(rows, kpi)
-                central = self.central[(self.central["kpi"] == kpi)
-                                       & (self.central["scenario"] == scenario)].iloc[0]
-                diff, rel = rows["difference"], rows["relative"]
-                drivers = self.drivers(kpi, scenario)
-                drivers = drivers[drivers["drives"]].head(3)
-                flip = self.break_even(kpi, scenario) or {}
-                clear = rows["clear"] & self.counts_reliable
-                out.append({
-                    "kpi": kpi, "label": CATALOG[kpi].label, "unit": CATALOG[kpi].unit,
-                    "policy": scenario, "reference": self.reference,
-                    "central_difference": central["difference"],
-                    "central_relative": central["relative"],
-                    "central_clear": bool(central["clear"]),
-                    "median_difference": diff.median(),
-                    "difference_p05": diff.quantile(0.05), "difference_p95": diff.quantile(0.95),
-                    "median_relative": rel.median(),
-                    "relative_p05": rel.quantile(0.05), "relative_p95": rel.quantile(0.95),
-                    "worlds": len(rows),
-                    "worlds_policy_better": int(better.sum()),
-                    "worlds_reference_better": int(worse.sum()),
-                    "worlds_clearly_policy_better": int((clear & better).sum())
-                    if self.counts_reliable else np.nan,
-                    "worlds_clearly_reference_better": int((clear & worse).sum())
-                    if self.counts_reliable else np.nan,
-                    "worlds_not_clear": int((~rows["clear"]).sum())
-                    if self.counts_reliable else np.nan,
-                    "drivers": "; ".join(f"{p} ({c:+.2f})" for p, c in
-                                         zip(drivers["assumption"], drivers["correlation"],
-                                             strict=True)),
-                    "depends_most_on": drivers["label"].iloc[0] if len(drivers) else "",
-                    "break_even_value": flip.get("value"),
-                    "break_even_within_range": flip.get("within_range"),
-                    "flips_when": flip.get("flips_when"),
-                    "range_low": flip.get("low"), "range_high": flip.get("high"),
-                })
-        return pd.DataFrame(out)
+        the mean paired difference across the worlds that measured it, the worlds each side
+        wins, the drivers and where the verdict reverses."""
+        if "summary" not in self._cache:
+            self._cache["summary"] = pd.DataFrame(
+                [self._summary_row(kpi, scenario) for scenario in self.names[1:]
+                 for kpi in self.judged_kpis()])
+        return self._cache["summary"]
+
+    def _summary_row(self, kpi: str, scenario: str) -> dict:
+        rows = self._per_world(kpi, scenario)
+        better, worse = self._signs(rows, kpi)
+        central = self.central[(self.central["kpi"] == kpi)
+                               & (self.central["scenario"] == scenario)].iloc[0]
+        diff = rows["difference"]
+        rel = rows["relative"] if np.isfinite(rows["relative"]).all() else diff * np.nan
+        drivers = self.drivers(kpi, scenario)
+        drivers = drivers[drivers["drives"]].head(3)
+        flip = self.break_even(kpi, scenario) or {}
+        reliable = self.counts_reliable
+        return {
+            "kpi": kpi, "label": CATALOG[kpi].label, "unit": CATALOG[kpi].unit,
+            "policy": scenario, "reference": self.reference,
+            "central_difference": central["difference"],
+            "central_relative": central["relative"], "central_clear": bool(central["clear"]),
+            "median_difference": diff.median(), "difference_p05": diff.quantile(0.05),
+            "difference_p95": diff.quantile(0.95), "median_relative": rel.median(),
+            "relative_p05": rel.quantile(0.05), "relative_p95": rel.quantile(0.95),
+            "worlds": len(rows),
+            "worlds_policy_better": int(better.sum()),
+            "worlds_reference_better": int(worse.sum()),
+            "worlds_clearly_policy_better": int((rows["clear"] & better).sum())
+            if reliable else np.nan,
+            "worlds_clearly_reference_better": int((rows["clear"] & worse).sum())
+            if reliable else np.nan,
+            "worlds_not_clear": int((~rows["clear"]).sum()) if reliable else np.nan,
+            "drivers": "; ".join(f"{p} ({c:+.2f})" for p, c in
+                                 zip(drivers["assumption"], drivers["correlation"],
+                                     strict=True)),
+            "depends_most_on": drivers["label"].iloc[0] if len(drivers) else "",
+            "worlds_reversed": flip.get("reversed"),
+            "break_even_value": flip.get("value"), "flips_when": flip.get("flips_when"),
+            "worlds_beyond": flip.get("worlds_beyond"),
+            "worlds_reversed_beyond": flip.get("reversed_beyond"),
+            "range_low": flip.get("low"), "range_high": flip.get("high"),
+        }
 
     def where_it_loses(self, kpi: str, policy: str | None = None,
                        threshold: float = 0.8) -> pd.DataFrame:
@@ -309,10 +349,12 @@ class Robustness:
         for name in ("worlds", "differences", "central"):
             write_atomically(directory / f"{name}.csv", getattr(self, name).to_csv(
                 index=name == "worlds"))
+        write_atomically(directory / "summary.csv", self.summary().to_csv(index=False))
         meta = {"reference": self.reference, "names": self.names, "stamp": self.stamp,
                 "code": code_fingerprint(), "settings": dataclasses.asdict(self.settings),
-                "refused_draws": self.refused_draws, "left_out": self.left_out,
-                "level": self.level, "seed": self.seed,
+                "refused_draws": self.refused_draws,
+                "left_out": {str(k): v for k, v in self.left_out.items()},
+                "refit": self.refit, "level": self.level, "seed": self.seed,
                 "assumptions": [dataclasses.asdict(a) for a in self.assumptions]}
         write_atomically(directory / "meta.json", json.dumps(meta, indent=1))
         return directory
@@ -342,47 +384,82 @@ def rank_correlations(x: np.ndarray, y: np.ndarray, partial: bool) -> np.ndarray
     return out
 
 
+def _assumptions_hash(assumptions: Sequence[Assumption]) -> str:
+    text = json.dumps([dataclasses.asdict(a) for a in assumptions], sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
 def evaluate_worlds(base: Scenario, make: WorldMaker, assumptions: Sequence[Assumption],
                     draws: int = 64, settings: RunSettings = ROBUSTNESS_SETTINGS,
                     executor: ExecutorLike = "processes", refit: bool = True,
                     progress: Progress = True, cache_dir: str | Path | None = None,
                     level: float = 0.95) -> Robustness:
-    """The comparison ``make`` builds, in the central world and in ``draws`` drawn worlds."""
+    """The comparison ``make`` builds, in the central world and in ``draws`` drawn worlds.
+
+    A world is left out (and said so) when its re-fit cannot reproduce the record within
+    the tolerances, or when the compared scenarios break a rule of the model in it. The
+    central world must do neither.
+    """
     settings = as_settings(settings)
     check_level(level)
     _check_assumptions(base, assumptions)
-    targets = load_targets(scenario=base.name) if refit else []
-    if refit and not targets:
-        raise InputError("refit", True, f"calibration targets for {base.name} (or refit=False)")
+    targets = _refit_targets(base) if refit else []
     worlds, refused = draw_worlds(base, assumptions, draws, settings.seed)
     central = {a.path: a.central for a in assumptions}
-    scenarios: list[dict[str, Scenario]] = []
-    misses = []
+    made: dict[int, dict[str, Scenario]] = {}
+    misses: dict[int, float] = {}
+    left_out: dict[int, str] = {}
     rows = [central, *worlds.to_dict("records")]
-    for values in tqdm(rows, desc="re-fitting worlds", disable=progress is not True):
+    for number, values in enumerate(tqdm(rows, desc="re-fitting worlds",
+                                         disable=progress is not True), start=-1):
         world = apply_overrides(base, values)
         if refit:
             fit = fit_surrogate(world, targets)
-            world, miss = fit.scenario, fit.worst_miss
-        else:
-            miss = 0.0
-        scenarios.append(make(world))
-        misses.append(miss)
-    names = list(scenarios[0])
-    tables = replicate([s for made in scenarios for s in made.values()], settings, executor,
-                       progress, cache_dir)
-    per_world = [dict(zip(names, tables[i * len(names):(i + 1) * len(names)], strict=True))
-                 for i in range(len(scenarios))]
-    frames = [Comparison(names[0], t, level).differences().assign(world=i - 1)
-              for i, t in enumerate(per_world)]
-    worlds = worlds.assign(worst_miss_of_record=misses[1:])
-    left_out = [int(w) for w in worlds.index[worlds["worst_miss_of_record"] > 1.0]]
-    differences = pd.concat(frames[1:], ignore_index=True)
-    differences = differences[~differences["world"].isin(left_out)]
-    return Robustness(names[0], names, tuple(assumptions), worlds.drop(index=left_out),
-                      differences.reset_index(drop=True), frames[0].drop(columns="world"),
-                      settings, refused, left_out,
-                      stamp(scenarios[0], settings) + f", {draws} worlds", level, settings.seed)
+            world, misses[number] = fit.scenario, fit.worst_miss
+            if fit.worst_miss > 1.0:
+                left_out[number] = (f"its re-fit misses the observed record by "
+                                    f"{fit.worst_miss:.1f} tolerances")
+                continue
+        try:
+            made[number] = make(world)
+        except ScenarioError as err:
+            left_out[number] = f"the compared policies break a rule of the model: {err}"
+    if -1 in left_out:
+        raise InputError("assumptions", "central values", "central values with which the "
+                         f"comparison can run ({left_out[-1]}); re-calibrate the base, or "
+                         "use --no-refit (refit=False)")
+    if len(made) == 1:
+        raise InputError("draws", draws, "worlds of which some can run: all were left out "
+                         f"({next(iter(left_out.values()))})")
+    names = list(made[-1])
+    kept = list(made)
+    tables = replicate([s for number in kept for s in made[number].values()], settings,
+                       executor, progress, cache_dir)
+    frames = {number: Comparison(names[0], dict(zip(
+        names, tables[i * len(names):(i + 1) * len(names)], strict=True)), level)
+        .differences().assign(world=number) for i, number in enumerate(kept)}
+    if refit:
+        worlds = worlds.assign(worst_miss_of_record=[misses[w] for w in worlds.index])
+    differences = pd.concat([frames[w] for w in kept if w >= 0], ignore_index=True)
+    said = (f", assumptions {_assumptions_hash(assumptions)}, {len(kept) - 1} of {draws} "
+            f"worlds, {'re-fitted to the record' if refit else 'not re-fitted'}")
+    return Robustness(names[0], names, tuple(assumptions),
+                      worlds.drop(index=[w for w in left_out if w >= 0]), differences,
+                      frames[-1].drop(columns="world"), settings, refused,
+                      {w: why for w, why in left_out.items() if w >= 0},
+                      stamp(make(base), settings) + said, refit, level, settings.seed)
+
+
+def _refit_targets(base: Scenario) -> list:
+    """The record a world is re-fitted to: the base's calibration targets that the expected
+    flows give."""
+    targets = load_targets(scenario=base.name)
+    known = expected_flows(base)
+    if not targets or any(t.kpi not in known for t in targets):
+        raise InputError("refit", True, f"calibration targets of {base.name} that the "
+                         f"expected flows give ({', '.join(known)}); found "
+                         f"{[t.kpi for t in targets] or 'none'}: use --no-refit (refit=False)")
+    return targets
 
 
 def load_result(directory: str | Path) -> tuple[Robustness, str]:
@@ -390,20 +467,25 @@ def load_result(directory: str | Path) -> tuple[Robustness, str]:
     ``version.code_fingerprint()`` to know whether it is current)."""
     directory = Path(directory)
     meta = json.loads(read_text(directory / "meta.json", "robustness result"))
-    tables = {name: pd.read_csv(directory / f"{name}.csv") for name in
-              ("worlds", "differences", "central")}
-    worlds = tables["worlds"].set_index("world")
+    names = ("worlds", "differences", "central", "summary")
+    tables = {name: pd.read_csv(io.StringIO(read_text(directory / f"{name}.csv",
+                                                      "robustness result"))) for name in names}
     result = Robustness(meta["reference"], meta["names"],
-                        tuple(Assumption(**a) for a in meta["assumptions"]), worlds,
-                        tables["differences"], tables["central"],
-                        RunSettings(**meta["settings"]), meta["refused_draws"],
-                        meta["left_out"], meta["stamp"], meta["level"], meta["seed"])
+                        tuple(Assumption(**a) for a in meta["assumptions"]),
+                        tables["worlds"].set_index("world"), tables["differences"],
+                        tables["central"], RunSettings(**meta["settings"]),
+                        meta["refused_draws"],
+                        {int(k): v for k, v in meta["left_out"].items()}, meta["stamp"],
+                        meta["refit"], meta["level"], meta["seed"])
+    text = ["drivers", "depends_most_on"]
+    result._cache["summary"] = tables["summary"].assign(
+        **{c: tables["summary"][c].fillna("").astype(str) for c in text})
     return result, meta["code"]
 
 
 def _policy_maker(items: Sequence[str | Path]) -> tuple[Path, WorldMaker]:
     """The common base file of policy (or scenario) files, and how to build them on a world."""
-    if isinstance(items, str | Path) or len(items) < 2:
+    if not isinstance(items, list | tuple) or len(items) < 2:
         raise InputError("policies", items, "a list of at least two policy files or preset "
                          "names sharing one base scenario")
     bases, policies = [], {}
@@ -430,6 +512,16 @@ def _policy_maker(items: Sequence[str | Path]) -> tuple[Path, WorldMaker]:
         return {name: world if p is None else apply_policy(p, world)
                 for name, p in policies.items()}
     return bases[0], make
+
+
+def can_check(policies: Sequence[str | Path]) -> bool:
+    """Whether ``robustness`` accepts these files: policies (or a scenario) on one base
+    scenario that lists assumptions."""
+    try:
+        base_path, _ = _policy_maker(list(policies))
+        return bool(load_assumptions(base_path))
+    except InputError:
+        return False
 
 
 def robustness(policies: Sequence[str | Path], draws: int = 64,

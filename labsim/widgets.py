@@ -25,6 +25,7 @@ from .brief import (
     summary_table_html,
 )
 from .catalog import CATALOG, DEADLINE_KPI_OF_STAGE, PLOT_KPIS, STAFFING_COST_KPIS
+from .errors import RunError
 from .experiments import replicate
 from .kpis import overloaded_stages, summarise
 from .paths import get_path
@@ -35,6 +36,7 @@ from .robustness import Robustness
 from .workshop import (
     CHECK_DRAWS,
     PREVIEW,
+    SHIPPED_BASE,
     PolicyControls,
     check_robustness,
     compare_policies,
@@ -79,7 +81,7 @@ class HowSure(w.VBox):
     def __init__(self, base: str, facilitator: bool):
         self.base, self.facilitator = base, facilitator
         self.results: dict[PolicyControls, Robustness] = {}
-        self.controls = PolicyControls()
+        self.controls: PolicyControls | None = PolicyControls()
         self.body, self.status = w.HTML(), w.HTML()
         self.button = w.Button(description="Check these settings (about 20 s)",
                                icon="question-circle", disabled=True,
@@ -92,14 +94,22 @@ class HowSure(w.VBox):
 
     def current(self) -> tuple[Robustness | None, str]:
         """The result that fits the dashboard's settings, and a note on where it comes from."""
+        if self.controls is None:
+            return None, ""
         if self.controls in self.results:
             return self.results[self.controls], "Checked for these settings: "
-        if self.controls == PolicyControls():
+        if self.controls == PolicyControls() and self.base == SHIPPED_BASE:
             result, is_current = shipped_robustness()
             return result, ("Computed ahead for the default settings: " if is_current else
                             "Computed ahead with an older model version (run make "
                             "robustness-result): ")
         return None, ""
+
+    def cannot_run(self) -> None:
+        """The dashboard's settings cannot run: nothing to be sure about."""
+        self.controls = None
+        self.body.value = "<p>These settings cannot run, so there is nothing to check.</p>"
+        self.button.disabled, self.status.value = True, ""
 
     def show(self, controls: PolicyControls) -> None:
         self.controls = controls
@@ -125,12 +135,15 @@ class HowSure(w.VBox):
 
     def run_check(self, _=None) -> None:
         controls = self.controls
+        if controls is None:
+            return
         self.button.disabled, self.bar.layout.visibility = True, "visible"
         try:
             self.results[controls] = check_robustness(self.base, controls, self.report,
                                                       self.waiting)
-        except ValueError as err:
+        except (ValueError, RunError) as err:
             self.status.value = f"Cannot check these settings: {html.escape(str(err))}"
+            self.button.disabled = False
             return
         finally:
             self.bar.layout.visibility = "hidden"
@@ -219,6 +232,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
             state["comparison"] = comparison = compare_policies(pair)
         except ValueError as err:  # an InputError from an impossible combination
             _busy(status, inputs, False, f"Cannot run this combination: {html.escape(str(err))}")
+            how_sure.cannot_run()
             return
         differences = comparison.differences()
         lines = overload_lines(comparison.overloaded()) + verdict(differences)

@@ -6,6 +6,7 @@ import pytest
 
 from labsim.calibration import DEFAULT_FREE, FREE_PARAMETERS, load_targets
 from labsim.cli import main
+from labsim.errors import InputError
 from labsim.flows import expected_flows
 from labsim.identification import consistent_set, identifiability
 from labsim.presets import load_assumptions, with_overrides
@@ -61,3 +62,33 @@ def test_cli_calibrate_says_what_the_record_does_not_constrain(tmp_path, capsys)
     assert "What the record pins down" in out and "not constrained by the record" in out
     assert EFFECT in out
     assert len(pd.read_csv(sets, comment="#")) > 50
+
+
+def test_a_single_fitted_parameter_is_profiled_against_the_record_itself(baseline):
+    row = identifiability(baseline, free=["individual_grievance_scale"]).iloc[0]
+    assert row["verdict"] == "pinned by the record"
+
+
+@pytest.mark.parametrize("free", ["objection_share", ["objection_share", "objection_share"],
+                                  [], ["no_such"]])
+def test_bad_free_lists_are_refused(baseline, free):
+    with pytest.raises(InputError, match="free"):
+        identifiability(baseline, free=free)
+
+
+def test_assumptions_must_be_assumption_objects(baseline):
+    with pytest.raises(InputError, match="Assumption objects"):
+        identifiability(baseline, assumptions=[EFFECT])
+    with pytest.raises(InputError, match="at least one assumption"):
+        consistent_set(baseline, (), draws=3)
+
+
+@pytest.mark.slow
+def test_calibrating_strikes_by_simulation_still_writes_its_result(tmp_path, capsys):
+    out = tmp_path / "fitted.toml"
+    code = main(["calibrate", "cambodia_2014", "--method", "simulation", "--free",
+                 "strike_hazard", "--years", "0.5", "--reps", "2", "--warmup-days", "30",
+                 "--executor", "serial", "--out", str(out)])
+    printed = capsys.readouterr().out
+    assert code == 0 and out.exists()
+    assert "not profiled" in printed

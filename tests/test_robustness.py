@@ -202,9 +202,13 @@ def test_robustness_counts_every_world_and_finds_the_planted_mechanism(small):
     # ...driven by how much officers can avert, and the difference vanishes with that effect.
     top = small.drivers("grievances_per_year").iloc[0]
     assert top["assumption"] == "prevention.max_grievance_reduction" and top["drives"]
+    # ...and shrinks towards no difference as that effect goes to 0, but never reverses.
     flip = small.break_even("grievances_per_year")
-    assert flip["assumption"] == "prevention.max_grievance_reduction"
-    assert abs(flip["value"]) < 0.06  # the range is 0 to 0.6: no effect, no difference
+    assert flip["reversed"] == 0 and flip["value"] is None
+    rows = small.differences.query("kpi == 'grievances_per_year'").set_index("world")
+    effect = small.worlds.loc[rows.index, "prevention.max_grievance_reduction"]
+    weakest = effect.nsmallest(3).index
+    assert (rows.loc[weakest, "relative"] < rows["relative"].median()).all()
 
 
 @pytest.mark.slow
@@ -354,3 +358,105 @@ def test_every_measured_verdict_says_it_holds_under_the_central_assumptions():
     measured = [x for x in lines if "not measured" not in x and "cannot tell" not in x]
     assert measured and all(x.endswith(CENTRAL) for x in measured)
     assert not any(x.endswith(CENTRAL) for x in set(lines) - set(measured))
+
+
+def _synthetic(values, differences, central_difference):
+    """A Robustness over one assumption 'a' (range 0-1) with given per-world differences in
+    strike days (lower is better) of 'b' against 'a0'."""
+    from labsim.robustness import Robustness
+    a = Assumption("x.a", "effect a", 0.5, 0.0, 1.0, "test", True)
+    b = Assumption("x.b", "noise b", 0.5, 0.0, 1.0, "test", True)
+    rng = np.random.default_rng(0)
+    worlds = pd.DataFrame({"x.a": values, "x.b": rng.uniform(size=len(values))}).rename_axis(
+        "world")
+    rows = pd.DataFrame({"world": range(len(values)), "scenario": "b", "reference": "a0",
+                         "kpi": "strike_days_per_year", "difference": differences,
+                         "relative": np.asarray(differences) / 100, "clear": True})
+    central = pd.DataFrame([{"scenario": "b", "reference": "a0",
+                             "kpi": "strike_days_per_year", "difference": central_difference,
+                             "relative": central_difference / 100, "clear": True}])
+    return Robustness("a0", ["a0", "b"], (a, b), worlds, rows, central, QUICK, 0, {}, "test")
+
+
+def test_break_even_is_where_the_worlds_reverse_the_verdict():
+    """Planted: b is worse (more strike days) unless assumption a is below 0.3."""
+    values = np.linspace(0.01, 0.99, 40)
+    result = _synthetic(values, np.where(values < 0.3, -10.0, 10.0) + 20 * values, 15.0)
+    flip = result.break_even("strike_days_per_year")
+    assert flip["assumption"] == "x.a" and flip["flips_when"] == "below"
+    assert flip["value"] == pytest.approx(0.3, abs=0.03)
+    assert flip["reversed"] == flip["reversed_beyond"] == (values < 0.3).sum()
+
+
+def test_no_break_even_is_claimed_for_scattered_reversals_or_a_tie():
+    values = np.linspace(0.01, 0.99, 40)
+    scattered = np.where(np.arange(40) % 5 == 0, -1.0, 1.0) + 5 * values
+    flip = _synthetic(values, scattered, 2.0).break_even("strike_days_per_year")
+    assert flip is None or flip["value"] is None
+    assert _synthetic(values, 5 * values, 0.0).break_even("strike_days_per_year") is None
+
+
+def test_too_few_worlds_name_no_driver():
+    values = np.linspace(0.1, 0.9, 5)
+    result = _synthetic(values, 10 * values, 5.0)
+    assert result.drivers("strike_days_per_year").empty
+    assert result.summary().iloc[0]["depends_most_on"] == ""
+
+
+def test_a_central_world_that_cannot_run_is_an_error_not_an_empty_result(baseline):
+    def broken(world):
+        raise ScenarioError("prevention.x", 1, "a test rule")
+    with pytest.raises(InputError, match="central values"):
+        evaluate_worlds(baseline, broken, load_assumptions("cambodia_baseline"), draws=3,
+                        settings=QUICK, executor="serial", progress=False)
+
+
+def test_worlds_that_break_a_rule_are_left_out_and_said(baseline):
+    calls = []
+
+    def sometimes(world):
+        calls.append(world)
+        if len(calls) == 3:
+            raise ScenarioError("prevention.x", 1, "a test rule")
+        return {"a": world, "b": world}
+    result = evaluate_worlds(baseline, sometimes, load_assumptions("cambodia_baseline"),
+                             draws=4, settings=QUICK, executor="serial", progress=False)
+    assert list(result.left_out) == [1] and "a test rule" in result.left_out[1]
+    assert len(result.worlds) == 3 and "3 of 4 worlds" in result.stamp
+
+
+def test_the_stamp_names_the_assumptions_and_the_presets(small):
+    from labsim.provenance import scenario_hash
+    for name in POLICIES:
+        assert f"{name} {scenario_hash(load_scenario(name))}" in small.stamp
+    assert "assumptions " in small.stamp and "re-fitted to the record" in small.stamp
+
+
+def test_a_from_that_gives_nothing_is_refused(tmp_path):
+    text = (SCENARIO_DIR / "cambodia_baseline.toml").read_text(encoding="utf-8")
+    head = text.split("\n[assumptions]")[0]
+    for source in ('"prevention_first"', '"textbook_network"', '"no_such_preset"', "3"):
+        path = tmp_path / "x.toml"
+        path.write_text(head + f"\n[assumptions]\nfrom = {source}\n", encoding="utf-8")
+        with pytest.raises(ScenarioError, match="assumptions.from") as err:
+            load_scenario(path)
+        assert "x.toml" in str(err.value)
+
+
+def test_a_calibrated_rate_is_refused_by_index_too(tmp_path):
+    path = _baseline_with(tmp_path, {
+        "arrivals.sectors.0.individual_grievances_per_1000_workers_per_year": {"label": "x"}})
+    with pytest.raises(InputError, match="calibration re-fits"):
+        evaluate_worlds(load_scenario(path), lambda w: {"a": w, "b": w},
+                        load_assumptions(path), draws=2, settings=QUICK, executor="serial",
+                        progress=False)
+
+
+def test_robustness_without_a_record_to_refit_to_says_no_refit(tmp_path):
+    policy = tmp_path / "more_officers_2014.toml"
+    text = (SCENARIO_DIR / "prevention_first.toml").read_text(encoding="utf-8")
+    policy.write_text(text.replace('base_scenario = "cambodia_baseline"',
+                                   'base_scenario = "cambodia_2014"'), encoding="utf-8")
+    with pytest.raises(InputError, match="--no-refit"):
+        robustness(["cambodia_2014", str(policy)], draws=2, settings=QUICK,
+                   executor="serial", progress=False)

@@ -147,3 +147,29 @@ def test_a_facilitators_check_runs_with_progress_and_lands_in_the_brief(tmp_path
     assert "Checked for these settings" in page
     assert "Key assumptions and their plausible ranges" in page
     assert html.escape("Largest share of grievances prevention officers can avert") in page
+
+
+def test_the_shipped_check_is_shown_only_for_its_own_base_and_runnable_settings():
+    other = _how_sure(widgets.prevention_vs_resolution(base="cambodia_2014", facilitator=False))
+    assert "have not been checked" in other.body.value
+    board = widgets.prevention_vs_resolution(facilitator=True)
+    panel = _how_sure(board)
+    workplace = _find(board, widgets.w.FloatSlider, "Settled at the workplace")[0]
+    workplace.value = 0.7  # with both gains, more than every grievance: cannot run
+    assert "cannot run" in panel.body.value and panel.button.disabled
+    workplace.value = 0.5
+    assert "Computed ahead" in panel.body.value
+
+
+def test_a_check_leaves_out_what_the_settings_fix_and_worlds_they_break(monkeypatch):
+    from labsim import workshop
+    monkeypatch.setattr(workshop, "CHECK_DRAWS", 6)
+    monkeypatch.setattr(workshop, "CHECK_SETTINGS", labsim.RunSettings(
+        years=1.0, replications=2, seed=1, warmup_days=60.0))
+    result = workshop.check_robustness(
+        "cambodia_baseline", PolicyControls(workplace_resolution_share_individual=0.6),
+        executor="serial")
+    paths = {a.path for a in result.assumptions}
+    assert "prevention.workplace_resolution_share_individual" not in paths
+    assert len(result.worlds) + len(result.left_out) == 6
+    assert all("rule of the model" in why for why in result.left_out.values())
