@@ -6,23 +6,44 @@ what the participant's answer actually does. An unfilled answer (``...``) gets a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .assumptions import Assumption
+from .calibration import fit_surrogate
 from .costs import staffing_cost_usd
 from .experiments import replicate, smallest_staff
 from .flows import expected_flows
 from .policy import ITEMS, Allocation, Policy, apply_policy
-from .presets import load_scenario, standard_increment, with_overrides
+from .presets import (
+    load_assumptions,
+    load_policy,
+    load_scenario,
+    standard_increment,
+    with_overrides,
+)
 from .rates import rate_scaling_overrides
 from .scenario import Scenario
 from .stages import active_staffed_stages
-from .workshop import PREVIEW, PolicyControls, compare_policies, policy_pair
+from .workshop import (
+    POLICY_NAMES,
+    PREVIEW,
+    PolicyControls,
+    compare_policies,
+    policy_pair,
+    shipped_robustness,
+)
 
 STRIKE_CUT_TARGET = 0.15
 """Exercise 7: the share of today's strike days the extra money must remove."""
+PREVENTION_EFFECT = "prevention.max_grievance_reduction"
+"""Exercise 8: the assumption whose value the participant looks for."""
+FLIP_STEP = 0.05
+"""Exercise 8: an answer is right when the verdict on strike days flips less than this far
+below it (or the range ends there): finer than that, 10 replications cannot tell."""
 
 
 @dataclass(frozen=True)
@@ -255,14 +276,91 @@ def _check_design(answer: Any) -> Feedback:
                     f"{cut:.0%} fewer; the target is {STRIKE_CUT_TARGET:.0%}. {hint}")
 
 
+def _prevention_effect() -> Assumption:
+    return next(a for a in load_assumptions("cambodia_baseline") if a.path == PREVENTION_EFFECT)
+
+
+def _share(answer: Any) -> float | None:
+    """A share from a number (0.25, or 25 read as a percentage) or a text such as "25%"."""
+    percent = isinstance(answer, str) and answer.strip().endswith("%")
+    value = _number(answer.strip()[:-1] if percent else answer)
+    if value is None or not math.isfinite(value):
+        return None
+    return value / 100 if percent or 1 < value <= 100 else value
+
+
+@lru_cache(maxsize=32)
+def _strikes_in_world(value: float) -> Mapping:
+    """Resolution first against prevention first on strike days, the presets applied to the
+    baseline with the prevention effect at ``value``, re-fitted to the 2023 record as every
+    world of a robustness check is; the other assumptions at their central values."""
+    world = fit_surrogate(with_overrides(_baseline(), {PREVENTION_EFFECT: value})).scenario
+    pair = {name: apply_policy(load_policy(name), world) for name in POLICY_NAMES}
+    return compare_policies(pair).differences().set_index("kpi").loc["strike_days_per_year"]
+
+
+def _strikes_said(value: float) -> tuple[bool, str]:
+    """Whether prevention first has fewer strike days at ``value``, and the model's words."""
+    row = _strikes_in_world(value)
+    more = "more" if row["relative"] >= 0 else "fewer"
+    return row["difference"] > 0, (
+        f"at {value:.0%} resolution first has {abs(row['relative']):.0%} {more} strike days "
+        f"than prevention first (95% CI {row['relative_ci_low'] * 100:+.0f}% to "
+        f"{row['relative_ci_high'] * 100:+.0f}%)")
+
+
+def _check_prevention_effect(answer: Any) -> Feedback:
+    """8. The smallest prevention effect at which prevention first keeps fewer strike days."""
+    effect = _prevention_effect()
+    if _unfilled(answer):
+        return Feedback(False, "Replace ... with a share, e.g. 0.25 for 25%. Run the check: "
+                        "it says which policy has fewer strike days at that share, so you can "
+                        "move towards the point where the verdict flips, if it ever does.")
+    value = _share(answer)
+    if value is None:
+        return Feedback(False, f"{answer!r} is not a share: write a number such as 0.25 "
+                        "(or \"25%\").")
+    if not effect.low <= value <= effect.high:
+        return Feedback(False, f"{value:.0%} is outside the plausible range of the prevention "
+                        f"effect, {effect.low:.0%} to {effect.high:.0%}.")
+    value = round(value, 3)
+    wins, said = _strikes_said(value)
+    if not wins:
+        return Feedback(False, f"The model says: {said}. At this share the recommendation "
+                        "would flip: prevention officers must avert more. Try a larger share.")
+    below = round(value - FLIP_STEP, 3)
+    if below >= effect.low:
+        wins_below, said_below = _strikes_said(below)
+        if wins_below:
+            return Feedback(False, f"The model says: {said}, and {said_below}. Prevention first "
+                            f"keeps fewer strike days below {value:.0%} too. Try a smaller share.")
+        return Feedback(True, f"The verdict flips between {below:.0%} and {value:.0%}: {said}, "
+                        f"but {said_below}. The other assumptions are at their central values.")
+    wins_low, said_low = _strikes_said(effect.low)
+    if not wins_low:
+        return Feedback(True, f"The verdict flips between {effect.low:.0%} and {value:.0%}: "
+                        f"{said}, but {said_low}.")
+    shipped, _ = shipped_robustness()
+    rows = shipped.differences[(shipped.differences["kpi"] == "strike_days_per_year")
+                               & (shipped.differences["scenario"] == "resolution_first")]
+    return Feedback(True, f"Even if prevention officers averted no grievances at all, "
+                    f"prevention first would keep fewer strike days: {said_low}, the other "
+                    "assumptions at their central values. Its officers and workplace training "
+                    "also settle grievances at the workplace, before they become disputes. "
+                    f"Across the {len(rows)} plausible worlds of the robustness check, where "
+                    "every assumption varies at once, resolution first has fewer strike days "
+                    f"in {int((rows['difference'] < 0).sum())}: there, something other than "
+                    "the prevention effect turns the verdict (notebook 07 shows what).")
+
+
 CHECKS: dict[int, Callable[[Any], Feedback]] = {
     1: _check_flow, 2: _check_busiest, 3: _check_inspectors, 4: _check_strike_verdict,
-    5: _check_cost_trap, 6: _check_mrc_staff, 7: _check_design,
+    5: _check_cost_trap, 6: _check_mrc_staff, 7: _check_design, 8: _check_prevention_effect,
 }
 
 
 def check(exercise: int, answer: Any) -> Feedback:
-    """Check the answer to exercise ``exercise`` (1 to 7) and say what it does."""
+    """Check the answer to exercise ``exercise`` (1 to 8) and say what it does."""
     if exercise not in CHECKS:
         return Feedback(False, f"There is no exercise {exercise!r}: choose 1 to {len(CHECKS)}.")
     return CHECKS[exercise](answer)

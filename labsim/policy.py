@@ -101,6 +101,20 @@ def apply_policy(policy: Policy, base: Scenario) -> Scenario:
     return replace(scenario, name=policy.name, description=policy.description)
 
 
+def costed_in(policy: Policy, central: Scenario, world: Scenario) -> Policy:
+    """The policy in a world with other unit costs: the base's own staff and training are
+    kept (their dollars repriced at the world's costs) and the extra dollars stay as they
+    are, so a unit cost changes what the extra money buys, never today's staff."""
+    then, now = staffing_cost_usd(central), staffing_cost_usd(world)
+    if then == now:
+        return policy
+    allocation = Allocation(**{
+        item: max(0.0, getattr(policy.allocation_usd_per_year, item) - then.get(item, 0.0)
+                  + now.get(item, 0.0)) for item in ITEMS})
+    budget = policy.budget_usd_per_year - sum(then.values()) + sum(now.values())
+    return replace(policy, budget_usd_per_year=budget, allocation_usd_per_year=allocation)
+
+
 def increment_usd_per_year(policy: Policy, base: Scenario) -> float:
     """What a policy spends beyond what the base scenario's staff and training cost."""
     return policy.budget_usd_per_year - annual_budget_usd(base)

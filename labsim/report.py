@@ -298,18 +298,25 @@ def format_robustness(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS)
 def format_robustness_rows(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS,
                            ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
     """The robustness table's header and rows as text, for plain text and HTML alike."""
+    several = summary["policy"].nunique() > 1 if len(summary) else False
     rows = []
     for r in summary.to_dict("records"):
         if r["kpi"] not in kpis:
             continue
         measured = bool(r["worlds"])
-        rows.append((CATALOG[r["kpi"]].label, f"{r['policy']} vs {r['reference']}",
+        compared = (f"{r['policy']} vs {r['reference']}",) if several else ()
+        rows.append((CATALOG[r["kpi"]].label, *compared,
                      _central_words(r), _share_range(r) if measured else "-",
                      f"{r['worlds_policy_better']} of {r['worlds']}" if measured else "-",
                      f"{r['worlds_reference_better']} of {r['worlds']}" if measured else "-",
                      str(r["depends_most_on"]) or "-"))
-    return (("KPI", "compared", "central assumptions", "middle 90% of worlds", "better in",
-             "worse in", "depends most on"), rows)
+    if several:
+        return (("KPI", "compared", "central assumptions", "middle 90% of worlds",
+                 "better in", "worse in", "depends most on"), rows)
+    first = summary.iloc[0] if len(summary) else {"policy": "policy", "reference": "reference"}
+    return (("KPI", "central assumptions", "middle 90% of worlds",
+             f"{first['policy']} better than {first['reference']} in", "worse in",
+             "depends most on"), rows)
 
 
 def format_identifiability(profile: pd.DataFrame) -> str:

@@ -34,7 +34,7 @@ from .experiments import Comparison, replicate
 from .files import check_output_dir, read_text, write_atomically
 from .flows import expected_flows
 from .kpis import check_level
-from .policy import apply_policy
+from .policy import apply_policy, costed_in
 from .presets import base_path_of, load_assumptions, load_policy, load_scenario, resolve_path
 from .provenance import stamp
 from .rates import RATE_FIELDS
@@ -262,9 +262,13 @@ class Robustness:
         the mean paired difference across the worlds that measured it, the worlds each side
         wins, the drivers and where the verdict reverses."""
         if "summary" not in self._cache:
-            self._cache["summary"] = pd.DataFrame(
-                [self._summary_row(kpi, scenario) for scenario in self.names[1:]
-                 for kpi in self.judged_kpis()])
+            table = pd.DataFrame([self._summary_row(kpi, scenario)
+                                  for scenario in self.names[1:] for kpi in self.judged_kpis()])
+            numbers = ["worlds_reversed", "break_even_value", "worlds_beyond",
+                       "worlds_reversed_beyond", "range_low", "range_high"]
+            self._cache["summary"] = table.assign(
+                **{c: pd.to_numeric(table[c]) for c in numbers},
+                flips_when=table["flips_when"].fillna(""))
         return self._cache["summary"]
 
     def _summary_row(self, kpi: str, scenario: str) -> dict:
@@ -477,7 +481,7 @@ def load_result(directory: str | Path) -> tuple[Robustness, str]:
                         meta["refused_draws"],
                         {int(k): v for k, v in meta["left_out"].items()}, meta["stamp"],
                         meta["refit"], meta["level"], meta["seed"])
-    text = ["drivers", "depends_most_on"]
+    text = ["drivers", "depends_most_on", "flips_when"]
     result._cache["summary"] = tables["summary"].assign(
         **{c: tables["summary"][c].fillna("").astype(str) for c in text})
     return result, meta["code"]
@@ -508,8 +512,10 @@ def _policy_maker(items: Sequence[str | Path]) -> tuple[Path, WorldMaker]:
                          "policies applied to one base scenario "
                          f"(these use {', '.join(sorted({b.stem for b in bases}))})")
 
+    central = load_scenario(bases[0])
+
     def make(world: Scenario) -> dict[str, Scenario]:
-        return {name: world if p is None else apply_policy(p, world)
+        return {name: world if p is None else apply_policy(costed_in(p, central, world), world)
                 for name, p in policies.items()}
     return bases[0], make
 

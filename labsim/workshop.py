@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .executors import ExecutorLike, Progress
 from .experiments import Comparison, compare
-from .policy import Policy, apply_policy, policy_with_increment
+from .policy import Policy, apply_policy, costed_in, policy_with_increment
 from .presets import (
     SCENARIO_DIR,
     ScenarioLike,
@@ -168,9 +168,12 @@ def check_robustness(base: str, controls: PolicyControls, progress: Progress = F
     fixed = set(control_changes(scenario, controls))
     assumptions = [a for a in load_assumptions(base) if a.path not in fixed]
 
+    central = adjusted_base(scenario, controls)
+
     def make(world: Scenario) -> dict[str, Scenario]:
         adjusted = adjusted_base(world, controls)
-        return {name: apply_policy(p, adjusted) for name, p in policies.items()}
+        return {name: apply_policy(costed_in(p, central, adjusted), adjusted)
+                for name, p in policies.items()}
 
     with one_check_at_a_time(waiting):
         return evaluate_worlds(scenario, make, assumptions, CHECK_DRAWS, CHECK_SETTINGS,

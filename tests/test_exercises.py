@@ -22,6 +22,8 @@ WRONG = {
          "prevention cuts their number"),
         ({"prevention_officers": 300000}, "the extra budget is US$250,000"),
         ({"training": 250000}, "the target is 15%")],
+    8: [(0.3, "Try a smaller share"), ("30%", "at 30% resolution first has 19% more"),
+        (0.9, "outside the plausible range"), ("a lot", "is not a share")],
 }
 
 
@@ -41,11 +43,11 @@ def _solution_answer(number: int):
     return next(v for k, v in namespace.items() if not k.startswith("__"))
 
 
-def test_there_are_seven_exercises_each_with_a_solution():
-    assert sorted(CHECKS) == list(range(1, 8))
+def test_there_are_eight_exercises_each_with_a_solution():
+    assert sorted(CHECKS) == list(range(1, 9))
     exercises = sorted(p.name for p in ROOT.glob("*.ipynb"))
     solutions = sorted(p.name for p in (ROOT / "solutions").glob("*.ipynb"))
-    assert exercises == solutions and len(exercises) == 7
+    assert exercises == solutions and len(exercises) == 8
 
 
 @pytest.mark.slow  # runs the model at the solution's size, as nbval of the solutions does
@@ -78,3 +80,28 @@ def test_exercise_notebooks_leave_the_answer_to_fill_in():
     for path in ROOT.glob("*.ipynb"):
         answer_cell = _answer_cell(path)
         assert "..." in "".join(answer_cell["source"]), path.name
+
+
+def test_prevention_effect_check_quotes_the_model_at_the_answer_and_just_below():
+    feedback = check(8, 0.3)
+    assert "at 30% resolution first has" in feedback.message
+    assert "at 25% resolution first has" in feedback.message
+
+
+def test_prevention_effect_check_accepts_no_effect_and_says_why_with_the_worlds():
+    feedback = check(8, 0)
+    assert feedback.correct, feedback.message
+    assert "at 0% resolution first has" in feedback.message
+    assert "plausible worlds of the robustness check" in feedback.message
+
+
+def test_prevention_effect_check_reads_a_share_a_percentage_or_a_percent_sign_alike():
+    assert check(8, 0.3).message == check(8, 30).message == check(8, "30 %").message
+
+
+@pytest.mark.parametrize("answer", ["a lot", "0,25", True, float("nan"), "inf", [0.1],
+                                    -0.1, 1, None, ""])
+def test_prevention_effect_check_refuses_what_is_not_a_share_in_range_in_one_line(answer):
+    feedback = check(8, answer)
+    assert not feedback.correct
+    assert "\n" not in feedback.message and "Traceback" not in feedback.message

@@ -325,7 +325,7 @@ def test_a_saved_result_reads_back_the_same(small, tmp_path):
     from labsim.robustness import load_result
     again, code = load_result(small.save(tmp_path / "saved"))
     assert code == code_fingerprint()
-    pd.testing.assert_frame_equal(again.summary(), small.summary())
+    pd.testing.assert_frame_equal(again.summary(), small.summary(), check_dtype=False)
 
 
 def test_robustness_checks_queue_on_one_machine_wide_lock():
@@ -460,3 +460,15 @@ def test_robustness_without_a_record_to_refit_to_says_no_refit(tmp_path):
     with pytest.raises(InputError, match="--no-refit"):
         robustness(["cambodia_2014", str(policy)], draws=2, settings=QUICK,
                    executor="serial", progress=False)
+
+
+def test_a_unit_cost_changes_what_the_extra_money_buys_never_todays_staff(baseline):
+    """Policy files hold dollars; in a world where a conciliator costs 12,600 instead of
+    8,400, prevention first keeps today's 4 and resolution first's extra US$75,600 buys 6."""
+    from labsim.policy import apply_policy, costed_in
+    from labsim.presets import load_policy, with_overrides
+    world = with_overrides(baseline, {"costs.conciliator_usd_per_year": 12_600.0})
+    staff = {name: apply_policy(costed_in(load_policy(name), baseline, world), world)
+             .collective_conciliation.conciliators for name in POLICIES}
+    assert staff == {"prevention_first": 4, "resolution_first": 4 + 75_600 // 12_600}
+    assert costed_in(load_policy("balanced"), baseline, baseline) == load_policy("balanced")
