@@ -231,6 +231,10 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
+def _worlds(n: int) -> str:
+    return f"{n} world{'' if n == 1 else 's'}"
+
+
 def _flip_words(r: Mapping) -> str:
     """Whether, and where, the worlds reverse the central verdict."""
     if _missing(r["worlds_reversed"]):
@@ -240,10 +244,10 @@ def _flip_words(r: Mapping) -> str:
         return "; the central verdict holds in every world"
     label = _in_sentence(str(r["depends_most_on"]))
     if _missing(r["break_even_value"]):
-        return (f"; the central verdict reverses in {reversed_} worlds, not gathered at "
+        return (f"; the central verdict reverses in {_worlds(reversed_)}, not gathered at "
                 f"either end of {label}")
     beyond, inside = int(r["worlds_beyond"]), int(r["worlds_reversed_beyond"])
-    return (f"; the central verdict reverses in {inside} of the {beyond} worlds where {label} "
+    return (f"; the central verdict reverses in {inside} of the {_worlds(beyond)} where {label} "
             f"is {r['flips_when']} {_number(r['break_even_value'])} (range "
             f"{_number(r['range_low'])} to {_number(r['range_high'])}), and in "
             f"{reversed_ - inside} of the other {worlds - beyond}")
@@ -269,7 +273,7 @@ def robustness_lines(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS,
                      f"different in {r['worlds_not_clear']:.0f})")
         text += f"; the middle 90% of worlds: {_share_range(r)}"
         if r["worlds"] < MIN_WORLDS_FOR_DRIVERS:
-            text += (f"; with only {r['worlds']} worlds, too few to say which assumption "
+            text += (f"; with only {_worlds(r['worlds'])}, too few to say which assumption "
                      "drives it")
         elif r["depends_most_on"]:
             text += f"; it depends most on {_in_sentence(str(r['depends_most_on']))}"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from labsim.exercises import CHECKS, check
+from labsim.workshop import shipped_robustness
 
 ROOT = Path(__file__).resolve().parent.parent / "exercises"
 
@@ -93,6 +94,21 @@ def test_prevention_effect_check_accepts_no_effect_and_says_why_with_the_worlds(
     assert feedback.correct, feedback.message
     assert "at 0% resolution first has" in feedback.message
     assert "plausible worlds of the robustness check" in feedback.message
+
+
+def test_prevention_effect_check_reads_the_worlds_from_the_shipped_result():
+    shipped, _ = shipped_robustness()
+    rows = shipped.differences.query("kpi == 'strike_days_per_year' "
+                                     "and scenario == 'resolution_first'")
+    lost = rows.loc[rows["difference"] < 0, "world"]
+    message = check(8, 0).message
+    assert f"Across the {len(rows)} plausible worlds" in message
+    if lost.empty:
+        assert "fewer strike days in none." in message
+    else:
+        largest = shipped.worlds.loc[lost, "prevention.max_grievance_reduction"].max()
+        assert f"fewer strike days in {len(lost)}, " in message
+        assert f"at most {largest:.0%} of grievances" in message
 
 
 def test_prevention_effect_check_reads_a_share_a_percentage_or_a_percent_sign_alike():
