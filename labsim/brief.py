@@ -22,6 +22,7 @@ from .report import (
     format_as,
     format_change,
     format_estimate,
+    format_number,
     format_robustness_rows,
     overload_lines,
     robustness_lines,
@@ -37,6 +38,8 @@ table { border-collapse: collapse; font-size: 0.85em; }
 td, th { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: right; }
 td:first-child, th:first-child { text-align: left; }
 .note { color: #666; font-size: 0.8em; }
+.labsim-assumptions td, .labsim-robustness td, .labsim-assumptions th, .labsim-robustness th {
+  text-align: left; }
 """
 
 CAVEATS = (
@@ -127,8 +130,9 @@ def robustness_html(result: Robustness, kpis: Sequence[str] = VERDICT_KPIS,
 def assumptions_html(assumptions: Sequence[Assumption]) -> str:
     """The assumptions with their central values, plausible ranges and reasons."""
     rows = "".join(
-        f"<tr><td>{html.escape(a.label)}</td><td>{a.central:,.4g}</td>"
-        f"<td>{a.low:,.4g} to {a.high:,.4g}</td><td>{html.escape(a.reason)}</td></tr>"
+        f"<tr><td>{html.escape(a.label)}</td><td>{format_number(a.central)}</td>"
+        f"<td>{format_number(a.low)} to {format_number(a.high)}</td>"
+        f"<td>{html.escape(a.reason)}</td></tr>"
         for a in assumptions)
     return ('<table class="labsim-assumptions"><tr><th>assumption</th><th>value used</th>'
             f"<th>plausible range</th><th>why this range</th></tr>{rows}</table>")

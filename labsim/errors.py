@@ -11,8 +11,15 @@ class InputError(ValueError):
 
     def __init__(self, path: str, value: object, allowed: str, source: str = ""):
         self.path, self.value, self.allowed, self.source = path, value, allowed, source
-        where = f"{source}: " if source else ""
-        super().__init__(f"{where}{path or '<scenario>'} = {value!r}: expected {allowed}")
+        where = f"{_one_line(source)}: " if source else ""
+        super().__init__(f"{where}{_one_line(path) or '<scenario>'} = {value!r}: expected "
+                         f"{_one_line(allowed)}")
+
+
+def _one_line(text: object) -> str:
+    """Text as one line: control characters (a key that is a newline) shown escaped."""
+    text = str(text)
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
 
 
 class ScenarioError(InputError):

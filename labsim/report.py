@@ -227,7 +227,8 @@ def _in_sentence(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def _number(value: float) -> str:
+def format_number(value: float) -> str:
+    """A plain number: thousands separators from 100 up, three significant digits below."""
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
@@ -248,8 +249,8 @@ def _flip_words(r: Mapping) -> str:
                 f"either end of {label}")
     beyond, inside = int(r["worlds_beyond"]), int(r["worlds_reversed_beyond"])
     return (f"; the central verdict reverses in {inside} of the {_worlds(beyond)} where {label} "
-            f"is {r['flips_when']} {_number(r['break_even_value'])} (range "
-            f"{_number(r['range_low'])} to {_number(r['range_high'])}), and in "
+            f"is {r['flips_when']} {format_number(r['break_even_value'])} (range "
+            f"{format_number(r['range_low'])} to {format_number(r['range_high'])}), and in "
             f"{reversed_ - inside} of the other {worlds - beyond}")
 
 
@@ -325,10 +326,10 @@ def format_robustness_rows(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_
 
 def format_identifiability(profile: pd.DataFrame) -> str:
     """The profile table: parameter | searched | value | consistent with the record | verdict."""
-    rows = [(r["parameter"], f"{_number(r['low'])} to {_number(r['high'])}",
-             _number(r["value"]),
+    rows = [(r["parameter"], f"{format_number(r['low'])} to {format_number(r['high'])}",
+             format_number(r["value"]),
              "-" if _missing(r["consistent_low"]) else
-             f"{_number(r['consistent_low'])} to {_number(r['consistent_high'])}",
+             f"{format_number(r['consistent_low'])} to {format_number(r['consistent_high'])}",
              r["verdict"]) for r in profile.to_dict("records")]
     return _table(("parameter", "range", "value", "consistent with the record", "verdict"),
                   rows, right=set())

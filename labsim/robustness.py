@@ -483,7 +483,7 @@ def load_result(directory: str | Path) -> tuple[Robustness, str]:
                         meta["refit"], meta["level"], meta["seed"])
     text = ["drivers", "depends_most_on", "flips_when"]
     result._cache["summary"] = tables["summary"].assign(
-        **{c: tables["summary"][c].fillna("").astype(str) for c in text})
+        **{c: [("" if pd.isna(v) else str(v)) for v in tables["summary"][c]] for c in text})
     return result, meta["code"]
 
 

@@ -123,3 +123,11 @@ def test_a_policy_that_is_its_own_base_is_named(tmp_path):
     with pytest.raises(labsim.ScenarioError) as info:
         labsim.load_scenario(path)
     assert "loop.toml" in str(info.value)
+
+
+def test_an_error_naming_a_key_with_a_newline_stays_on_one_line():
+    """Found by the fuzz test: a TOML key "\\n" made a two-line error."""
+    from labsim.errors import ScenarioError
+    message = str(ScenarioError("arrivals.\n", float("inf"), "one of the keys of Arrivals",
+                                "mutated.toml"))
+    assert "\n" not in message and "arrivals.\\n" in message
