@@ -1,4 +1,4 @@
-# labsim: `make lab` opens the notebooks, `make test` runs every test. Both build .venv first.
+# labsim: `make lab` opens JupyterLab at START_HERE.ipynb, `make test` runs every test. Both build .venv first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG)
+	$(BIN)/jupyter lab START_HERE.ipynb $(ROOT_FLAG)
 
 # The main dashboard as a web page (no code showing) on http://127.0.0.1:8866/.
 # Idle kernels are culled after 15 minutes: each visit starts a kernel.
