@@ -193,8 +193,12 @@ def small():
 def test_robustness_counts_every_world_and_finds_the_planted_mechanism(small):
     summary = small.summary().set_index("kpi")
     assert len(small.worlds) == 24 - len(small.left_out)
-    assert (summary["worlds_policy_better"] + summary["worlds_reference_better"]
-            <= summary["worlds"]).all()
+    strikes = small.differences.query("kpi == 'strike_days_per_year'")  # fewer is better
+    row = summary.loc["strike_days_per_year"]
+    assert row["worlds"] == strikes["difference"].notna().sum()
+    assert row["worlds_policy_better"] == (strikes["difference"] < 0).sum()
+    assert row["worlds_reference_better"] == (strikes["difference"] > 0).sum()
+    assert row["median_difference"] == pytest.approx(strikes["difference"].median())
     assert summary[["worlds_clearly_policy_better", "worlds_not_clear"]].isna().all().all()
     grievances = summary.loc["grievances_per_year"]
     # Resolution first buys no officers: it has more grievances in every world...
