@@ -1,46 +1,60 @@
-"""A one-page policy brief: a self-contained HTML file a participant can take home.
+"""The policy brief and the HTML tables the dashboards share, from one Jinja2 template set.
 
-Figures are embedded as base64 PNG, so the file needs nothing else to open.
+Templates live in ``labsim/templates``; autoescaping keeps user text (a group's name, its
+recommendation) as text. The brief is one self-contained page (figures as base64 PNG) with
+an A4 print stylesheet, so it opens, prints and travels as a single file.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import io
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 from matplotlib.figure import Figure
 
 from .assumptions import Assumption
 from .catalog import BRIEF_KPIS, CATALOG, VERDICT_KPIS
-from .costs import annual_budget_usd
 from .experiments import Comparison
-from .paths import get_path
+from .policy import purchases
 from .report import (
     format_as,
     format_change,
     format_estimate,
     format_number,
     format_robustness_rows,
+    headline,
     overload_lines,
     robustness_lines,
     verdict,
 )
 from .robustness import Robustness
 from .scenario import Scenario
+from .settings import RunSettings
+from .words import _, display_name, in_sentence
 
-STYLE = """
-body { font-family: sans-serif; max-width: 60em; margin: 2em auto; color: #222; }
-h1 { font-size: 1.5em; } h2 { font-size: 1.15em; margin-top: 1.5em; }
-table { border-collapse: collapse; font-size: 0.85em; }
-td, th { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: right; }
-td:first-child, th:first-child { text-align: left; }
-.note { color: #666; font-size: 0.8em; }
-.labsim-assumptions td, .labsim-robustness td, .labsim-assumptions th, .labsim-robustness th {
-  text-align: left; }
-"""
+TEMPLATES = Environment(loader=PackageLoader("labsim", "templates"), autoescape=True,
+                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+TEMPLATES.globals["_"] = _
+"""One template set for the brief and the dashboards' tables, escaping every value."""
+
+
+def _macros():
+    return TEMPLATES.get_template("tables.html.j2").module
+
+
+def stylesheet(name: str) -> str:
+    """A stylesheet of the template set (``brief.css``, ``dashboard.css``)."""
+    return TEMPLATES.loader.get_source(TEMPLATES, name)[0]
+
 
 CAVEATS = (
     "This is a simulation under stated assumptions, not a forecast of what will happen.",
@@ -62,44 +76,40 @@ def figure_png(fig: Figure, dpi: int = 90) -> bytes:
     return buffer.getvalue()
 
 
-COLOURS = {"better": "#1b7f5b", "worse": "#b23a2b", "": "inherit"}
+def _kpi_table_parts(comparison: Comparison, kpis: Sequence[str],
+                     ) -> tuple[list[str], list[dict]]:
+    table = comparison.kpis().set_index(["kpi", "scenario"])
+    diffs = comparison.differences().set_index(["kpi", "scenario"])
+    names, reference = comparison.names, comparison.reference
+    others = [n for n in names if n != reference]
+    header = [_("Indicator"), *map(display_name, names)] + [
+        _("{policy} against {reference}").format(policy=display_name(n),
+                                                  reference=in_sentence(reference))
+        for n in others]
+    rows = []
+    for kpi in [k for k in kpis if (k, names[0]) in table.index]:
+        changes = []
+        for n in others:
+            d = {**diffs.loc[(kpi, n)].to_dict(), "scenario": n}
+            tag = "" if d["better"] is None else ("better" if d["better"] else "worse")
+            changes.append({"text": format_change(kpi, d), "tag": tag})
+        rows.append({"label": CATALOG[kpi].label, "unit": CATALOG[kpi].unit,
+                     "cells": [" ".join(format_estimate(kpi, table.loc[(kpi, n)]))
+                               for n in names], "changes": changes})
+    return header, rows
 
 
 def kpi_table_html(comparison: Comparison, kpis: Sequence[str] = BRIEF_KPIS) -> str:
-    """KPIs of each scenario (mean and 95% CI) and the paired change to the reference."""
-    table = comparison.kpis().set_index(["kpi", "scenario"])
-    diffs = comparison.differences().set_index(["kpi", "scenario"])
-    names = comparison.names
-    others = [n for n in names if n != comparison.reference]
-    head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
-    head += "".join(f"<th>{html.escape(n)} vs {html.escape(comparison.reference)}</th>"
-                    for n in others)
-    rows = []
-    for kpi in [k for k in kpis if (k, names[0]) in table.index]:
-        cells = "".join(f"<td>{html.escape(' '.join(format_estimate(kpi, table.loc[(kpi, n)])))}"
-                        "</td>" for n in names)
-        for n in others:
-            d = diffs.loc[(kpi, n)]
-            tag = ("better" if d["better"] else "worse") if d["better"] is not None else ""
-            cells += (f'<td style="color:{COLOURS[tag]}">'
-                      f"{html.escape(format_change(kpi, d))}</td>")
-        entry = CATALOG[kpi]
-        rows.append(f"<tr><td>{html.escape(entry.label)} ({html.escape(entry.unit)})</td>"
-                    f"{cells}</tr>")
-    return (f'<table class="labsim-kpi-table"><tr><th>KPI (unit)</th>{head}</tr>'
-            + "".join(rows) + "</table>")
+    """KPIs of each policy (mean and 95% CI) and the paired change to the reference."""
+    return str(_macros().kpi_table(*_kpi_table_parts(comparison, kpis)))
 
 
 def summary_table_html(summary: pd.DataFrame) -> str:
     """A summary's KPIs: label, mean, 95% CI and unit, one row each."""
-    rows = []
-    for name, row in summary.iterrows():
-        mean, ci = format_estimate(name, row)
-        entry = CATALOG[name]
-        rows.append(f"<tr><td>{html.escape(entry.label)}</td><td>{html.escape(mean)}</td>"
-                    f"<td>{html.escape(ci)}</td><td>{html.escape(entry.unit)}</td></tr>")
-    return ('<table class="labsim-kpi-table"><tr><th>KPI</th><th>mean</th><th>95% CI</th>'
-            f"<th>unit</th></tr>{''.join(rows)}</table>")
+    rows = [(CATALOG[name].label, *format_estimate(name, row), CATALOG[name].unit)
+            for name, row in summary.iterrows()]
+    return str(_macros().table("labsim-kpi-table",
+                               [_("Indicator"), _("mean"), _("95% CI"), _("unit")], rows))
 
 
 def robustness_html(result: Robustness, kpis: Sequence[str] = VERDICT_KPIS,
@@ -108,91 +118,183 @@ def robustness_html(result: Robustness, kpis: Sequence[str] = VERDICT_KPIS,
     and the same in sentences."""
     summary = result.summary()
     header, rows = format_robustness_rows(summary, kpis)
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-                   for row in rows)
-    lines = "".join(f"<li>{html.escape(x)}</li>" for x in
-                    robustness_lines(summary, kpis, result.counts_reliable))
     settings = result.settings
-    fitted = " and re-fitted to the observed record" if result.refit else ""
-    runs = "run" if settings.replications == 1 else "runs"
-    said = (f"{len(result.worlds)} plausible worlds, each drawn from the ranges of "
-            f"{len(result.assumptions)} assumptions{fitted}; {settings.replications} {runs} of "
-            f"{settings.years:g} years per world.")
+    said = _("{worlds} plausible worlds, each drawn from the ranges of {assumptions} "
+             "assumptions{fitted}; {runs} simulated runs of {years:g} years per world.").format(
+        worlds=len(result.worlds), assumptions=len(result.assumptions),
+        fitted=_(" and re-fitted to the observed record") if result.refit else "",
+        runs=settings.replications, years=settings.years)
     if result.left_out:
-        said += (f" {len(result.left_out)} drawn worlds were left out: "
-                 f"{next(iter(result.left_out.values()))}.")
-    return (f'<p class="note">{html.escape(note + said)}</p>'
-            f'<table class="labsim-robustness"><tr>{head}</tr>{body}</table>'
-            f'<ul class="labsim-robustness-lines">{lines}</ul>')
+        said += " " + _("{n} drawn worlds were left out: {reason}.").format(
+            n=len(result.left_out), reason=next(iter(result.left_out.values())))
+    return str(_macros().robustness(note + said, header, rows,
+                                    robustness_lines(summary, kpis, result.counts_reliable)))
+
+
+def _assumption_rows(assumptions: Sequence[Assumption]) -> list[tuple[str, ...]]:
+    return [(a.label, format_number(a.central),
+             _("{low} to {high}").format(low=format_number(a.low), high=format_number(a.high)),
+             a.reason) for a in assumptions]
+
+
+ASSUMPTIONS_HEADER = ("assumption", "value used", "plausible range", "why this range")
 
 
 def assumptions_html(assumptions: Sequence[Assumption]) -> str:
     """The assumptions with their central values, plausible ranges and reasons."""
-    rows = "".join(
-        f"<tr><td>{html.escape(a.label)}</td><td>{format_number(a.central)}</td>"
-        f"<td>{format_number(a.low)} to {format_number(a.high)}</td>"
-        f"<td>{html.escape(a.reason)}</td></tr>"
-        for a in assumptions)
-    return ('<table class="labsim-assumptions"><tr><th>assumption</th><th>value used</th>'
-            f"<th>plausible range</th><th>why this range</th></tr>{rows}</table>")
+    return str(_macros().table("labsim-assumptions", [_(h) for h in ASSUMPTIONS_HEADER],
+                               _assumption_rows(assumptions)))
 
 
 def caveats_html() -> str:
-    items = "".join(f"<li>{html.escape(c)}</li>" for c in CAVEATS)
-    return ('<div class="caveat" style="border:2px solid #b36b00;padding:0.2em 1em;'
-            'background:#fff8ec"><b>What this does and does not show</b>'
-            f"<ul>{items}</ul></div>")
+    """The "what this does and does not show" box."""
+    return str(_macros().caveats(_("What this does and does not show"),
+                                 [_(c) for c in CAVEATS]))
 
 
-def _scenario_rows(scenarios: Mapping[str, Scenario]) -> str:
-    items = ("prevention.prevention_officers", "prevention.trained_workplace_share",
-             "individual_conciliation.labour_inspectors", "collective_conciliation.conciliators",
-             "arbitration.arbitrators")
-    rows = []
-    for path in items:
-        cells = ""
-        for s in scenarios.values():
-            cells += f"<td>{get_path(s, path):g}</td>"
-        rows.append(f"<tr><td>{path.replace('_', ' ')}</td>{cells}</tr>")
-    spent = {name: annual_budget_usd(s) if s.costs else None for name, s in scenarios.items()}
-    budget = "".join(f"<td>{format_as('usd', v)}</td>" for v in spent.values())
-    rows.append(f"<tr><td>budget (US$/year)</td>{budget}</tr>")
-    head = "".join(f"<th>{html.escape(n)}</th>" for n in scenarios)
-    return f"<table><tr><th>parameter</th>{head}</tr>{''.join(rows)}</table>"
+def warnings_html(lines: Sequence[str]) -> str:
+    """Overload warnings, each in a box of its own."""
+    return str(_macros().warnings(lines))
+
+
+ITEM_WORDS = {
+    "prevention_officers": ("Prevention officers", "count"),
+    "trained_workplace_share": ("Workplaces trained in dialogue", "percent"),
+    "labour_inspectors": ("Labour inspectors", "count"),
+    "conciliators": ("Ministry conciliators", "count"),
+    "arbitrators": ("Arbitrators", "count"),
+    "mrc_staff": ("Migrant Worker Resource Centre staff", "count"),
+    "spent_usd_per_year": ("Budget for staff and training (US$ a year)", "usd"),
+    "extra_spent_usd_per_year": ("Extra money spent (US$ a year)", "usd"),
+    "unspent_usd_per_year": ("Extra money left unspent (US$ a year)", "usd"),
+}
+"""How each row of ``policy.purchases`` reads, and how its values are shown."""
+
+
+def _shown(style: str, value: float) -> str:
+    """A setting or purchase as text: whole staff, percentages, dollars, 'x 2.0'."""
+    if pd.isna(value):
+        return "-"
+    if style == "count":
+        return f"{round(value):,d}"
+    if style == "times":
+        return _("{factor:.1f} times").format(factor=value)
+    return format_as(style, value)
+
+
+def purchases_parts(base: Scenario, scenarios: Mapping[str, Scenario],
+                    increment_usd_per_year: float) -> tuple[list[str], list[tuple], str]:
+    """What each policy buys: header, rows (whole staff) and a note on unspent money."""
+    table = purchases(base, scenarios, increment_usd_per_year)
+    header = [_("What"), _("Today"), *map(display_name, scenarios)]
+    rows = [(_(ITEM_WORDS[item][0]), *(_shown(ITEM_WORDS[item][1], v) for v in row))
+            for item, row in table.iterrows()]
+    unspent = table.loc["unspent_usd_per_year", list(scenarios)]
+    left = [_("{policy} leaves US$ {dollars:,.0f}").format(policy=in_sentence(n), dollars=v)
+            for n, v in unspent.items() if v >= 0.5]
+    note = _("Both policies get the same extra money: US$ {extra:,.0f} a year.").format(
+        extra=increment_usd_per_year)
+    note += " " + (_("Staff are hired as whole people, so what is too little for one more "
+                     "person stays unspent: {left}.").format(left="; ".join(left)) if left
+                   else _("Both spend all of it."))
+    return header, rows, note
+
+
+def purchases_html(base: Scenario, scenarios: Mapping[str, Scenario],
+                   increment_usd_per_year: float) -> str:
+    """What each policy buys (staff and training by item) and what it spends."""
+    header, rows, note = purchases_parts(base, scenarios, increment_usd_per_year)
+    return (str(_macros().table("labsim-purchases", header, rows))
+            + f'<p class="note">{escape(note)}</p>')
+
+
+@dataclass(frozen=True)
+class BriefPage:
+    """Everything the brief says besides the comparison: who made it, when, with what."""
+
+    base: Scenario
+    increment_usd_per_year: float
+    settings: RunSettings
+    changes: Sequence = ()
+    """``workshop.SettingChange`` of every control a group moved."""
+    prevention_shares: Mapping[str, float] = field(default_factory=dict)
+    group: str = ""
+    recommendation: str = ""
+    made_at: datetime = field(default_factory=datetime.now)
+    stamp: str = ""
+    robustness: Robustness | None = None
+    robustness_note: str = ""
+    assumptions: Sequence[Assumption] = ()
+    title: str = "Prevention first or resolution first?"
+
+
+def _setup_sentence(page: BriefPage) -> str:
+    shares = "; ".join(
+        _("{policy} puts {share} of it into prevention (prevention officers, workplace "
+          "training) and the rest into resolution (labour inspectors, conciliators, "
+          "arbitrators)").format(policy=display_name(name), share=format_as("percent", share))
+        for name, share in page.prevention_shares.items())
+    return _("Both policies start from today's system and get the same extra money, US$ "
+             "{extra:,.0f} a year. {shares}.").format(extra=page.increment_usd_per_year,
+                                                      shares=shares)
+
+
+def _footnotes(page: BriefPage) -> list[str]:
+    s = page.settings
+    return [_("How the numbers were made: each policy was simulated {runs} times over "
+              "{years:g} years (random seed {seed}, so the same settings give the same "
+              "numbers). In each run both policies faced the same grievances, so a "
+              "difference is the policy, not chance. Brackets give 95% confidence "
+              "intervals: the range the simulation's chance variation allows.").format(
+                  runs=s.replications, years=s.years, seed=s.seed),
+            _("Sources of every default: datasets/README.md and the comments in the "
+              "scenario files."),
+            _("Made with {stamp}.").format(stamp=page.stamp or "labsim")]
 
 
 def policy_brief_html(comparison: Comparison, scenarios: Mapping[str, Scenario],
-                      figures: Sequence[Figure], title: str = "Policy brief",
-                      settings: str = "", stamp: str = "",
-                      robustness: Robustness | None = None, robustness_note: str = "",
-                      assumptions: Sequence[Assumption] = ()) -> str:
-    """The whole brief as one HTML string; ``stamp`` (``provenance.stamp``) says which code,
-    scenarios and seed made it. With ``robustness``, it says how sure the verdicts are;
-    without, that they were not checked."""
-    images = "".join(
-        f'<img alt="figure" style="max-width:100%" src="data:image/png;base64,'
-        f'{base64.b64encode(figure_png(fig)).decode("ascii")}">' for fig in figures)
-    said = overload_lines(comparison.overloaded()) + verdict(comparison.differences())
-    lines = "".join(f"<li>{html.escape(line)}</li>" for line in said)
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>{STYLE}</style></head><body>
-<h1>{html.escape(title)}</h1>
-<p class="note">labsim simulation: {html.escape(settings)}. Every policy ran with the same
-random grievances (common random numbers), so differences are the policy, not chance.
-95% confidence intervals in brackets.</p>
-<h2>What the simulation says</h2><ul>{lines}</ul>
-{caveats_html()}
-<h2>How sure is this?</h2>{robustness_html(robustness, note=robustness_note)
-    if robustness is not None else '<p>Not checked for these settings: the verdicts above '
-    'hold under the central assumptions only.</p>'}
-<h2>Key indicators</h2>{kpi_table_html(comparison)}
-<h2>Figures</h2>{images}
-<h2>Scenario parameters</h2>{_scenario_rows(scenarios)}
-<h2>Key assumptions and their plausible ranges</h2>{assumptions_html(assumptions)
-    if assumptions else '<p>None listed.</p>'}
-<p class="note">Sources of every default: datasets/README.md and the comments in the
-scenario files. Unit costs are mostly assumptions.</p>
-<p class="note">Made with {html.escape(stamp or "labsim")}.</p>
-</body></html>"""
+                      figures: Sequence[Figure], page: BriefPage) -> str:
+    """The whole brief as one HTML string: headline, the group's recommendation, verdicts,
+    caveats, settings changed, what each policy buys, how sure, KPIs, figures, assumptions."""
+    kpi_header, kpi_rows = _kpi_table_parts(comparison, BRIEF_KPIS)
+    purchases_header, purchase_rows, purchases_note = purchases_parts(
+        page.base, scenarios, page.increment_usd_per_year)
+    differences = comparison.differences()
+    robustness = (robustness_html(page.robustness, note=page.robustness_note)
+                  if page.robustness is not None else
+                  "<p>" + _("Not checked for these settings: the verdicts above hold under "
+                            "the central assumptions only.") + "</p>")
+    return TEMPLATES.get_template("brief.html.j2").render(
+        language="en", title=_(page.title), group=page.group.strip(),
+        date=f"{page.made_at:%d %B %Y, %H:%M}", headline=headline(differences),
+        warnings=overload_lines(comparison.overloaded()),
+        recommendation=[p.strip() for p in page.recommendation.split("\n\n") if p.strip()],
+        verdicts=verdict(differences), caveats_title=_("What this does and does not show"),
+        caveats=[_(c) for c in CAVEATS], setup=_setup_sentence(page),
+        changes_header=[_("Setting"), _("Today"), _("Used here")],
+        changes=[(_(c.label), _shown(c.style, c.today), _shown(c.style, c.chosen))
+                 for c in page.changes],
+        purchases_header=purchases_header, purchases=purchase_rows,
+        purchases_note=purchases_note, robustness=Markup(robustness),
+        kpi_header=kpi_header, kpi_rows=kpi_rows,
+        figures=[base64.b64encode(figure_png(f)).decode("ascii") for f in figures],
+        assumptions_header=[_(h) for h in ASSUMPTIONS_HEADER],
+        assumptions=_assumption_rows(page.assumptions), footnotes=_footnotes(page))
+
+
+def brief_file_name(group: str, made_at: datetime) -> str:
+    """A file name for one export: 'policy_brief_<group>_<date>_<time>.html', the group's
+    name cut to letters, digits and dashes (any script, Khmer too)."""
+    text = unicodedata.normalize("NFC", group)
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else "-" for ch in text)
+    slug = re.sub(r"-+", "-", kept).strip("-")[:40].strip("-") or "group"
+    return f"policy_brief_{slug}_{made_at:%Y-%m-%d_%H%M%S}.html"
+
+
+def unique_path(folder: Path, name: str) -> Path:
+    """``folder / name``, or with '-2', '-3'... before the suffix if that file exists."""
+    path, n = folder / name, 1
+    while path.exists():
+        n += 1
+        path = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
+    return path

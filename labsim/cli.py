@@ -36,6 +36,7 @@ from .robustness import MIN_REPLICATIONS_FOR_COUNTS, ROBUSTNESS_SETTINGS, can_ch
 from .runner import run_to_directory
 from .scenario_io import save_scenario
 from .settings import RunSettings
+from .words import display_name
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -178,7 +179,8 @@ def _compare(args: argparse.Namespace) -> None:
     comparison = compare(scenarios, reference=args.reference, settings=settings,
                          executor=_executor(args), progress=sys.stderr.isatty())
     differences = comparison.differences()
-    print(f"{', '.join(comparison.names)}: {_said(settings)}, common random numbers")
+    print(f"{', '.join(map(display_name, comparison.names))}: {_said(settings)}, the same "
+          "grievances for each (common random numbers)")
     print(format_comparison(comparison.kpis(), differences, full=args.all))
     print()
     print("\n".join(overload_lines(comparison.overloaded()) + verdict(differences)))

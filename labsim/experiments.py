@@ -90,7 +90,8 @@ class Comparison:
     def differences(self) -> pd.DataFrame:
         """Long table of paired differences (scenario - reference) with confidence intervals.
 
-        ``relative`` columns divide by the reference mean; ``clear`` is True when the
+        ``mean`` and ``reference_mean`` are the two sides' means; ``relative`` columns divide
+        by the reference mean; ``clear`` is True when the
         interval excludes zero; ``better`` says whether the difference is an improvement.
         ``beyond_run`` is True when a side's Kaplan-Meier curve did not reach the quantile
         within the run, so its values are lower bounds: the difference is then clear only
@@ -130,6 +131,7 @@ class Comparison:
         return {
             "scenario": name, "reference": self.reference, "kpi": kpi,
             "difference": mean, "ci_low": low, "ci_high": high,
+            "mean": float(table[kpi].mean()), "reference_mean": base,
             "relative": relative[0], "relative_ci_low": relative[1],
             "relative_ci_high": relative[2], "clear": clear, "better": better,
             "unit": CATALOG[kpi].unit, "beyond_run": any(censored),

@@ -24,6 +24,7 @@ from .errors import InputError, is_number
 from .records import STAGES
 from .scenario import YEAR_DAYS, Scenario
 from .stages import active_stages
+from .words import _
 
 H = RESOLUTION_LOOKAHEAD_DAYS
 AC_LOOKAHEAD_DAYS = 60.0
@@ -516,11 +517,11 @@ def overloaded_stages(summary: pd.DataFrame) -> dict[str, str]:
         surely = trend["ci_low"] > 0 if not np.isnan(trend["ci_low"]) else trend["mean"] > 0
         waiting = float(summary.loc[f"waiting_end_{stage}", "mean"]) > 0
         if surely and waiting and trend["mean"] > OVERLOAD_GROWTH_SHARE * arrivals:
-            found[stage] = (f"its backlog grows by about {trend['mean']:,.0f} cases a year "
-                            f"({trend['mean'] / arrivals:.0%} of its {arrivals:,.0f} yearly "
-                            "cases)")
+            found[stage] = _("their backlog grows by about {growth:,.0f} cases a year "
+                             "({share:.0%} of the {cases:,.0f} cases they get a year)").format(
+                growth=trend["mean"], share=trend["mean"] / arrivals, cases=arrivals)
         elif busy >= OVERLOAD_UTILISATION:
-            found[stage] = f"its staff are busy {busy:.0%} of the time"
+            found[stage] = _("they are busy {busy:.0%} of the time").format(busy=busy)
     return found
 
 

@@ -178,3 +178,31 @@ def staffing_table(prevention_shares: Mapping[str, float], base: Scenario,
                 "unspent_usd_per_year": round(budget - annual_budget_usd(s), 2),
             })
     return pd.DataFrame(rows)
+
+
+def purchases(base: Scenario, scenarios: Mapping[str, Scenario],
+              increment_usd_per_year: float) -> pd.DataFrame:
+    """What each policy buys beyond the base: one row per item (staff as whole people, the
+    trained workplace share, yearly budget, extra money spent and left unspent, because
+    staff come as whole people), with today's value and each policy's."""
+    today = annual_budget_usd(base)
+    items = {
+        "prevention_officers": lambda s: s.prevention.prevention_officers,
+        "trained_workplace_share": lambda s: s.prevention.trained_workplace_share,
+        "labour_inspectors": lambda s: s.individual_conciliation.labour_inspectors,
+        "conciliators": lambda s: s.collective_conciliation.conciliators,
+        "arbitrators": lambda s: s.arbitration.arbitrators,
+    }
+    if base.migrant_on:
+        items["mrc_staff"] = lambda s: s.migrant_route.mrc_staff
+    items["spent_usd_per_year"] = annual_budget_usd
+    items["extra_spent_usd_per_year"] = lambda s: annual_budget_usd(s) - today
+    items["unspent_usd_per_year"] = (
+        lambda s: max(0.0, today + increment_usd_per_year - annual_budget_usd(s)))
+    rows = []
+    for item, value_of in items.items():
+        row = {"item": item,
+               "today": math.nan if item == "unspent_usd_per_year" else value_of(base)}
+        row.update({name: value_of(s) for name, s in scenarios.items()})
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("item")

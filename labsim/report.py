@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from .catalog import BRIEF_KPIS, CATALOG, KEY_KPIS, SHORT_STAGE_LABELS, VERDICT_KPIS, kpi
+from .catalog import BRIEF_KPIS, CATALOG, KEY_KPIS, STAFF_OF_STAGE, VERDICT_KPIS, kpi
 from .robustness import MIN_WORLDS_FOR_DRIVERS
+from .words import _, display_name, in_sentence
 
 
 def _missing(value: float | None) -> bool:
@@ -26,12 +27,14 @@ def format_as(style: str, value: float | None) -> str:
         return "-"
     if math.isinf(value):
         return "unbounded"
+    if value == 0:
+        value = 0.0  # never "-0"
     if style == "percent":
         return f"{value * 100:.0f}%" if abs(value) >= 0.1 or value == 0 else (
             f"{value * 100:.1f}%")
     if style in ("count", "days", "number") and abs(value) < 10:
         return f"{value:.1f}"
-    return f"{value:,.0f}"
+    return f"{value:,.0f}".replace("-0", "0") if round(value) == 0 else f"{value:,.0f}"
 
 
 def format_estimate(name: str, row: Mapping) -> tuple[str, str]:
@@ -39,13 +42,26 @@ def format_estimate(name: str, row: Mapping) -> tuple[str, str]:
     quantile within the run reads "> N" (a lower bound) with no interval."""
     beyond = row.get("beyond_run")
     if not _missing(beyond) and beyond > 0:
-        return f"> {format_value(name, row['mean'])}", "(beyond the run)"
+        return f"> {format_value(name, row['mean'])}", _("(beyond the run)")
     if _missing(row["mean"]):
-        return "-", "(not measured: run too short)"
+        return "-", _("(not measured: run too short)")
     if _missing(row["ci_low"]):
-        return format_value(name, row["mean"]), "(one replication: no CI)"
+        return format_value(name, row["mean"]), _("(one replication: no CI)")
+    low, high = _possible(name, row["ci_low"], row["ci_high"])
+    if low == high:
+        return format_value(name, row["mean"]), _("(the same in every run)")
     return (format_value(name, row["mean"]),
-            f"[{format_value(name, row['ci_low'])}, {format_value(name, row['ci_high'])}]")
+            f"[{format_value(name, low)}, {format_value(name, high)}]")
+
+
+def _possible(name: str, low: float, high: float) -> tuple[float, float]:
+    """An interval cut to the values a KPI can take: no negative count, no share above 100%."""
+    entry = CATALOG[name]
+    if not entry.signed:
+        low, high = max(low, 0.0), max(high, 0.0)
+    if entry.format == "percent":
+        low, high = min(low, 1.0), min(high, 1.0)
+    return low, high
 
 
 def _table(header: Sequence[str], rows: list[Sequence[str]], right: set[int]) -> str:
@@ -70,94 +86,219 @@ def format_summary(summary: pd.DataFrame, full: bool = False) -> str:
 
 
 def overload_lines(overloaded: Mapping[str, Mapping[str, str]]) -> list[str]:
-    """One warning per overloaded stage: '<scenario>: <stage> is overloaded: <reason>'."""
-    return [f"WARNING {name}: {SHORT_STAGE_LABELS[stage]} overloaded: {reason}; its "
-            "figures describe a system that cannot keep up"
+    """One warning per overloaded stage, e.g. 'Warning: with resolution first, the labour
+    inspectors cannot keep up: their backlog grows by ...'."""
+    return [_("Warning: with {policy}, the {staff} cannot keep up: {reason}. Figures that "
+              "depend on them describe a system that cannot keep up.").format(
+                policy=in_sentence(name), staff=_(STAFF_OF_STAGE[stage]), reason=reason)
             for name, stages in overloaded.items() for stage, reason in stages.items()]
 
 
-_CHANGE_WORDS = {"count": ("more", "fewer"), "days": ("longer", "shorter")}
+def _directions(name: str) -> tuple[str, str]:
+    """The words for up and down of a KPI: more/fewer cases, longer/shorter times."""
+    style = CATALOG[name].format
+    if style == "count" and not CATALOG[name].signed:
+        return _("more"), _("fewer")
+    if style == "days":
+        return _("longer"), _("shorter")
+    return _("higher"), _("lower")
+
+
+def _percent(share: float) -> str:
+    """A size of change in percent: 39%, 0.4%, less than 0.1% (never a bare 0%)."""
+    percent = abs(share) * 100
+    if percent >= 0.5:
+        return f"{percent:,.0f}%"
+    return f"{percent:.1f}%" if percent >= 0.05 else _("less than 0.1%")
 
 
 def _points(share: float) -> str:
     points = abs(share) * 100  # one decimal below 10, as the intervals beside it show
     amount = f"{points:.1f}".removesuffix(".0") if points < 10 else f"{points:.0f}"
-    return f"{amount} point{'' if amount == '1' else 's'}"
-
-
-def _change(name: str, difference: float, relative: float) -> str:
-    entry = CATALOG[name]
-    more = difference > 0
-    if entry.format == "percent":
-        return f"{_points(difference)} {'higher' if more else 'lower'}"
-    if entry.signed or _missing(relative) or math.isinf(relative):
-        return f"{abs(difference):,.1f} {entry.unit} {'higher' if more else 'lower'}"
-    up, down = _CHANGE_WORDS.get(entry.format, ("higher", "lower"))
-    return f"{abs(relative) * 100:.0f}% {up if more else down}"
+    if amount == "0":
+        return _("less than 0.1 points")
+    return (_("1 point") if amount == "1" else _("{amount} points").format(amount=amount))
 
 
 def _absolute(r: Mapping) -> bool:
     """Whether a difference is shown in the KPI's unit (no reference level to divide by)."""
-    return _missing(r["relative"]) or math.isinf(r["relative"])
+    return any(_missing(r[c]) or math.isinf(r[c])
+               for c in ("relative", "relative_ci_low", "relative_ci_high"))
 
 
-def _interval(name: str, r: Mapping) -> str:
+def _scale(name: str, r: Mapping) -> str:
+    """How a KPI's difference is said: 'points' (shares), 'unit' (signed or no reference
+    level) or 'relative' (percent of the reference)."""
     if CATALOG[name].format == "percent":
-        return f"{r['ci_low'] * 100:+.1f} to {r['ci_high'] * 100:+.1f} points"
-    if CATALOG[name].signed or _absolute(r):
-        return f"{r['ci_low']:+,.1f} to {r['ci_high']:+,.1f} {CATALOG[name].unit}"
-    return f"{r['relative_ci_low'] * 100:+.0f}% to {r['relative_ci_high'] * 100:+.0f}%"
+        return "points"
+    return "unit" if CATALOG[name].signed or _absolute(r) else "relative"
+
+
+def _size(name: str, scale: str, value: float) -> str:
+    """The size of a difference without its direction: '39%', '1.1 points', '3.2 cases/year'."""
+    if scale == "points":
+        return _points(value)
+    if scale == "relative":
+        return _percent(value)
+    return f"{format_value(name, abs(value))} {CATALOG[name].unit}"
+
+
+def _ends(name: str, r: Mapping) -> tuple[str, float, float, float]:
+    """The scale of a difference, and its value and interval ends on that scale."""
+    scale = _scale(name, r)
+    relative = ("relative", "relative_ci_low", "relative_ci_high")
+    if scale == "relative" and max(abs(float(r[c])) for c in relative) < 0.0005:
+        scale = "unit"  # below 0.1%, the amount itself says more
+    columns = relative if scale == "relative" else ("difference", "ci_low", "ci_high")
+    return (scale, *(float(r[c]) for c in columns))
+
+
+def _change(name: str, scale: str, value: float) -> str:
+    """'39% more', '1.1 points lower', '3.2 cases/year higher'."""
+    up, down = _directions(name)
+    return f"{_size(name, scale, value)} {up if value > 0 else down}"
+
+
+def _interval_words(name: str, scale: str, low: float, high: float) -> str:
+    """An interval in words: '14% to 63% more', '28% shorter to 3% longer'."""
+    up, down = _directions(name)
+    if low >= 0 or high <= 0:
+        word = up if low >= 0 and high > 0 else down
+        near, far = (_size(name, scale, v) for v in sorted((low, high), key=abs))
+        if near == far:  # both ends round alike: show a decimal more
+            near, far = (_finer(name, scale, v) for v in sorted((low, high), key=abs))
+        if scale != "relative":  # '0.9 to 1.2 points lower': the unit once
+            near = near.split(" ")[0]
+        return f"{near} {_('to')} {far} {word}"
+    return (f"{_size(name, scale, low)} {down} {_('to')} {_size(name, scale, high)} {up}")
+
+
+def _finer(name: str, scale: str, value: float) -> str:
+    """A size with one more decimal, for interval ends that round to the same text."""
+    if scale == "relative":
+        return f"{abs(value) * 100:.1f}%"
+    if scale == "points":
+        return _("{amount} points").format(amount=f"{abs(value) * 100:.2f}")
+    return f"{abs(value):,.1f} {CATALOG[name].unit}"
+
+
+def _cell_number(scale: str, value: float, finer: int = 0) -> str:
+    if scale == "points":
+        return _signed(value * 100, 1 + finer)
+    if scale == "relative":
+        return _signed(value * 100, (0 if abs(value) >= 0.005 else 1) + finer) + "%"
+    return _signed(value, 1 + finer)
+
+
+def _cell(scale: str, value: float, low: float, high: float) -> str:
+    """'+39% [+14%, +63%]', '-2.5 pts [-2.7, -2.2]'; a decimal more when the ends round
+    alike."""
+    finer = int(_cell_number(scale, low) == _cell_number(scale, high))
+    unit = f" {_('pts')}" if scale == "points" else ""
+    return (f"{_cell_number(scale, value, finer)}{unit} [{_cell_number(scale, low, finer)}, "
+            f"{_cell_number(scale, high, finer)}]")
+
+
+def _same(name: str, r: Mapping) -> str | None:
+    """'both are 100%' when every run gives both sides the same value, else None."""
+    if r["difference"] == 0 and r["ci_low"] == 0 and r["ci_high"] == 0:
+        mean = r.get("reference_mean")
+        return (_("no difference: both are {value}").format(value=format_value(name, mean))
+                if not _missing(mean) else _("no difference in any run"))
+    return None
 
 
 def _said_of(name: str, r: Mapping) -> tuple[str, str]:
     """What can be said of one paired difference: (short text for a table cell, words for a
-    verdict line). Never prints nan; a difference beyond the run is said as a lower bound."""
-    tag = "" if r["better"] is None else (" better" if r["better"] else " worse")
+    verdict line, after the policy's name). Never prints nan, -0 or a zero-width interval."""
+    tag = "" if r["better"] is None else (_("better") if r["better"] else _("worse"))
+    reference = in_sentence(r["reference"])
+    policy = display_name(r["scenario"])
     if _missing(r["difference"]):
-        return "-", "not measured (the run is too short for it)"
+        return "-", _("{policy}: not measured (the run is too short for it)").format(
+            policy=policy)
     if _missing(r["ci_low"]):
-        return "-", "cannot tell (one replication gives no interval)"
+        return "-", _("{policy}: cannot tell (one replication gives no interval)").format(
+            policy=policy)
     if r["beyond_run"] and not r["clear"]:
-        return ("beyond the run", "cannot compare: the time lies beyond the simulated period "
-                "for at least one of them")
-    if CATALOG[name].format == "percent":
-        cell = (f"{r['difference'] * 100:+.1f} pts [{r['ci_low'] * 100:+.1f}, "
-                f"{r['ci_high'] * 100:+.1f}]")
-    elif CATALOG[name].signed or _absolute(r):
-        cell = f"{r['difference']:+,.1f} [{r['ci_low']:+,.1f}, {r['ci_high']:+,.1f}]"
-    else:
-        cell = (f"{r['relative'] * 100:+.0f}% [{r['relative_ci_low'] * 100:+.0f}, "
-                f"{r['relative_ci_high'] * 100:+.0f}]")
+        return (_("beyond the run"), _("{policy} cannot be compared with {reference}: the "
+                                       "time lies beyond the simulated period for at least "
+                                       "one of them").format(policy=policy,
+                                                             reference=reference))
+    same = _same(name, r)
+    if same is not None:
+        return same, same
+    scale, value, low, high = _ends(name, r)
+    change = _change(name, scale, value)
+    policy = display_name(r["scenario"])
+    verb = _("has") if CATALOG[name].format == "count" and not CATALOG[name].signed else _("is")
+    if low == high:  # every run differs by the same amount (whole staff, fixed budgets)
+        said = _("{policy} {verb} {change} than {reference} in every run").format(
+            policy=policy, verb=verb, change=change, reference=reference)
+        return _("{change} in every run").format(change=change), said + (f"; {tag}" if tag
+                                                                           else "")
+    cell = _cell(scale, value, low, high)
     if not r["clear"]:
-        return cell + " (not clear)", f"no clear difference (95% CI {_interval(name, r)})"
-    change = _change(name, r["difference"], r["relative"])
+        return (f"{cell} ({_('not clear')})",
+                _("{policy} shows no clear difference from {reference} (95% CI "
+                  "{interval})").format(policy=policy, reference=reference,
+                                        interval=_interval_words(name, scale, low, high)))
     if r["at_least"]:
-        return (f"at least {cell}{tag}", f"at least {change}: longer than the simulated period "
-                f"shows{';' if tag else ''}{tag}")
-    return cell + tag, f"{change} (95% CI {_interval(name, r)}{';' if tag else ''}{tag})"
+        return (f"{_('at least')} {cell} {tag}".rstrip(),
+                _("{policy} {verb} at least {change} than {reference} (a time beyond the "
+                  "simulated period)").format(policy=policy, verb=verb, change=change,
+                                              reference=reference)
+                + (f"; {tag}" if tag else ""))
+    interval = _interval_words(name, scale, low, high)
+    return f"{cell} {tag}".rstrip(), _("{policy} {verb} {change} than {reference} (95% CI "
+                                       "{interval}){tag}").format(
+        policy=policy, verb=verb, change=change, reference=reference, interval=interval,
+        tag=f"; {tag}" if tag else "")
 
 
-CENTRAL = "under the central assumptions"
+CENTRAL = _("under the central assumptions")
 """Every verdict's condition: its interval reflects simulation noise, not the assumptions."""
 
 
 def verdict(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> list[str]:
-    """Plain-language lines, e.g. 'resolution_first vs prevention_first: Strike days per year:
-    39% more (95% CI +14% to +63%; worse), under the central assumptions'."""
+    """Plain-language lines, e.g. 'Strike days per year: Resolution first has 39% more than
+    prevention first (95% CI 14% to 63% more); worse, under the central assumptions'."""
     lines = []
-    for name, rows in differences.groupby("scenario", sort=False):
+    for _name, rows in differences.groupby("scenario", sort=False):
         rows = rows.set_index("kpi")
         for k in kpis:
             if k in rows.index:
                 r = rows.loc[k]
                 measured = not (_missing(r["difference"]) or _missing(r["ci_low"]))
-                lines.append(f"{name} vs {r['reference']}: {kpi(k).label}: "
-                             f"{_said_of(k, r)[1]}{f', {CENTRAL}' if measured else ''}")
+                lines.append(_("{kpi}: {said}").format(kpi=kpi(k).label,
+                                                       said=_said_of(k, r)[1])
+                    + (f", {CENTRAL}" if measured else ""))
     return lines
 
 
+def headline(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> str:
+    """One sentence for the top of a brief: on how many indicators each policy is clearly
+    better, under the central assumptions (the first compared policy and its reference)."""
+    rows = differences[differences["kpi"].isin(kpis)]
+    if rows.empty:
+        return _("Nothing was compared.")
+    name, reference = rows["scenario"].iloc[0], rows["reference"].iloc[0]
+    judged = rows[(rows["scenario"] == name)
+                  & rows["kpi"].map(lambda k: CATALOG[k].better != "neither")]
+    wins = int((judged["better"] == True).sum())  # noqa: E712 (None: not clear)
+    losses = int((judged["better"] == False).sum())  # noqa: E712
+    (first, more), (second, fewer) = sorted(((reference, losses), (name, wins)),
+                                            key=lambda x: -x[1])
+    return _("Under the central assumptions, {first} is clearly better on {more} of {total} "
+             "indicators and {second} on {fewer}; {rest} of {total} show no clear "
+             "difference.").format(first=display_name(first), second=in_sentence(second),
+                                   more=more, fewer=fewer, total=len(judged),
+                                   rest=len(judged) - wins - losses)
+
+
 def format_change(name: str, r: Mapping) -> str:
-    """A paired difference as a table cell: '+39% [+14, +63] worse' or '(not clear)'."""
+    """A paired difference as a table cell: '+39% [+14, +63] worse', '+0.4% [-1.2%, +2.0%]
+    (not clear)' or 'no difference: both are 100%'."""
     return _said_of(name, r)[0]
 
 
@@ -175,7 +316,10 @@ def format_comparison(kpis: pd.DataFrame, differences: pd.DataFrame, full: bool 
               for r in differences.to_dict("records")}
     reference = differences["reference"].iloc[0] if len(differences) else None
     others = [n for n in names if n != reference]
-    header = ["KPI", *names] + [f"{n} vs {reference}" for n in others if reference]
+    header = [_("Indicator"), *map(display_name, names)] + [
+        _("{policy} against {reference}").format(policy=display_name(n),
+                                                  reference=in_sentence(reference))
+        for n in others if reference]
     rows = [[f"{CATALOG[k].label} ({CATALOG[k].unit})"]
             + [cell.get((n, k), "-") for n in names]
             + [change.get((n, k), "-") for n in others if reference] for k in wanted]
@@ -206,15 +350,17 @@ def format_evidence(table: pd.DataFrame) -> str:
 
 
 def _share_range(r: Mapping) -> str:
-    """The middle 90% of the worlds' differences, as the verdict lines show them."""
+    """The middle 90% of the worlds' differences, in words: '3% to 47% more'."""
     name = r["kpi"]
-    if CATALOG[name].format == "percent":
-        low, high = r["difference_p05"] * 100, r["difference_p95"] * 100
-        return f"{_signed(low, 1)} to {_signed(high, 1)} points"
-    if CATALOG[name].signed or _missing(r["relative_p05"]):
-        return (f"{_signed(r['difference_p05'], 1)} to {_signed(r['difference_p95'], 1)} "
-                f"{CATALOG[name].unit}")
-    return f"{_signed(r['relative_p05'] * 100, 0)}% to {_signed(r['relative_p95'] * 100, 0)}%"
+    relative = not (CATALOG[name].format == "percent" or CATALOG[name].signed
+                    or _missing(r["relative_p05"]))
+    low, high = ((r["relative_p05"], r["relative_p95"]) if relative
+                 else (r["difference_p05"], r["difference_p95"]))
+    scale = "relative" if relative else (
+        "points" if CATALOG[name].format == "percent" else "unit")
+    if low == high == 0:
+        return _("no difference")
+    return _interval_words(name, scale, low, high)
 
 
 def _signed(value: float, decimals: int) -> str:
@@ -256,41 +402,52 @@ def _flip_words(r: Mapping) -> str:
 
 def robustness_lines(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS,
                      counts_reliable: bool = True) -> list[str]:
-    """How sure each verdict is, in words: e.g. 'Strike days per year (resolution_first vs
-    prevention_first): across 64 plausible worlds it is better in 9 and worse in 55 ...'."""
+    """How sure each verdict is, in words: e.g. 'Strike days per year (resolution first
+    against prevention first): across 64 plausible worlds it is better in 2 and worse in
+    61 ...'."""
     lines = []
     for r in summary.to_dict("records"):
         if r["kpi"] not in kpis:
             continue
-        head = f"{CATALOG[r['kpi']].label} ({r['policy']} vs {r['reference']})"
+        head = _("{kpi} ({policy} against {reference})").format(
+            kpi=CATALOG[r["kpi"]].label, policy=in_sentence(r["policy"]),
+            reference=in_sentence(r["reference"]))
         if not r["worlds"]:
-            lines.append(f"{head}: not measured (the run is too short for it).")
+            lines.append(head + ": " + _("not measured (the run is too short for it)."))
             continue
-        text = (f"{head}: across {r['worlds']} plausible worlds it is better in "
-                f"{r['worlds_policy_better']} and worse in {r['worlds_reference_better']}")
+        text = head + ": " + _("across {worlds} plausible worlds it is better in {better} and "
+                               "worse in {worse}").format(
+            worlds=r["worlds"], better=r["worlds_policy_better"],
+            worse=r["worlds_reference_better"])
         if counts_reliable:
-            text += (f" (clearly better in {r['worlds_clearly_policy_better']:.0f}, clearly "
-                     f"worse in {r['worlds_clearly_reference_better']:.0f}, not clearly "
-                     f"different in {r['worlds_not_clear']:.0f})")
-        text += f"; the middle 90% of worlds: {_share_range(r)}"
+            text += " " + _("(clearly better in {better:.0f}, clearly worse in {worse:.0f}, "
+                            "not clearly different in {unclear:.0f})").format(
+                better=r["worlds_clearly_policy_better"],
+                worse=r["worlds_clearly_reference_better"], unclear=r["worlds_not_clear"])
+        text += "; " + _("the middle 90% of worlds: {range}").format(range=_share_range(r))
         if r["worlds"] < MIN_WORLDS_FOR_DRIVERS:
-            text += (f"; with only {_worlds(r['worlds'])}, too few to say which assumption "
-                     "drives it")
+            text += "; " + _("with only {worlds}, too few to say which assumption drives "
+                             "it").format(worlds=_worlds(r["worlds"]))
         elif r["depends_most_on"]:
-            text += f"; it depends most on {_in_sentence(str(r['depends_most_on']))}"
+            text += "; " + _("it depends most on {label}").format(
+                label=_in_sentence(str(r["depends_most_on"])))
         else:
-            text += "; no single assumption clearly drives it"
+            text += "; " + _("no single assumption clearly drives it")
         lines.append(f"{text}{_flip_words(r)}.")
     return lines
 
 
 def _central_words(r: Mapping) -> str:
     if _missing(r["central_difference"]):
-        return "not measured"
+        return _("not measured")
     if r["central_difference"] == 0:
-        return "no difference"
-    change = _change(r["kpi"], r["central_difference"], r["central_relative"])
-    return change if r["central_clear"] else f"{change} (not clear)"
+        return _("no difference")
+    name = r["kpi"]
+    scale = _scale(name, {"relative": r["central_relative"], "relative_ci_low": 0.0,
+                          "relative_ci_high": 0.0})
+    change = _change(name, scale, r["central_relative"] if scale == "relative"
+                     else r["central_difference"])
+    return change if r["central_clear"] else f"{change} ({_('not clear')})"
 
 
 def format_robustness(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> str:
@@ -309,19 +466,23 @@ def format_robustness_rows(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_
         if r["kpi"] not in kpis:
             continue
         measured = bool(r["worlds"])
-        compared = (f"{r['policy']} vs {r['reference']}",) if several else ()
+        compared = (_("{policy} against {reference}").format(
+            policy=display_name(r["policy"]), reference=in_sentence(r["reference"])),
+        ) if several else ()
         rows.append((CATALOG[r["kpi"]].label, *compared,
                      _central_words(r), _share_range(r) if measured else "-",
                      f"{r['worlds_policy_better']} of {r['worlds']}" if measured else "-",
                      f"{r['worlds_reference_better']} of {r['worlds']}" if measured else "-",
                      str(r["depends_most_on"]) or "-"))
     if several:
-        return (("KPI", "compared", "central assumptions", "middle 90% of worlds",
-                 "better in", "worse in", "depends most on"), rows)
+        return ((_("Indicator"), _("compared"), _("central assumptions"),
+                 _("middle 90% of worlds"), _("better in"), _("worse in"),
+                 _("depends most on")), rows)
     first = summary.iloc[0] if len(summary) else {"policy": "policy", "reference": "reference"}
-    return (("KPI", "central assumptions", "middle 90% of worlds",
-             f"{first['policy']} better than {first['reference']} in", "worse in",
-             "depends most on"), rows)
+    return ((_("Indicator"), _("central assumptions"), _("middle 90% of worlds"),
+             _("{policy} better than {reference} in").format(
+                 policy=display_name(first["policy"]), reference=in_sentence(first["reference"])),
+             _("worse in"), _("depends most on")), rows)
 
 
 def format_identifiability(profile: pd.DataFrame) -> str:

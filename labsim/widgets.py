@@ -8,68 +8,176 @@ their views in place (an Image fed from ``savefig``, HTML for tables), never thr
 from __future__ import annotations
 
 import base64
-import html
+import math
 import time
-from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import ipywidgets as w
+import traitlets
+from markupsafe import escape as _escape
 
 from . import plots
 from .brief import (
+    BriefPage,
+    brief_file_name,
     caveats_html,
     figure_png,
     kpi_table_html,
     policy_brief_html,
+    purchases_html,
     robustness_html,
+    stylesheet,
     summary_table_html,
+    unique_path,
+    warnings_html,
 )
 from .catalog import CATALOG, DEADLINE_KPI_OF_STAGE, PLOT_KPIS, STAFFING_COST_KPIS
 from .errors import RunError
 from .experiments import replicate
+from .files import write_atomically
 from .kpis import overloaded_stages, summarise
 from .paths import get_path
 from .presets import as_scenario, load_assumptions, with_overrides
 from .provenance import stamp
-from .report import format_comparison, format_summary, overload_lines, verdict
+from .report import format_comparison, format_summary, headline, overload_lines, verdict
 from .robustness import Robustness
+from .words import _
 from .workshop import (
     CHECK_DRAWS,
+    POLICY_NAMES,
     PREVIEW,
     SHIPPED_BASE,
     PolicyControls,
+    adjusted_base,
     check_robustness,
     compare_policies,
     facilitator_mode,
     policy_pair,
+    setting_changes,
     shipped_robustness,
 )
 
-WIDE = {"description_width": "20em"}
-SLIDER_LAYOUT = w.Layout(width="38em")
+WIDE = {"description_width": "initial"}
+
+
+def escape(text: object) -> str:
+    """Text made safe for an HTML widget, as a plain string (so that joining it to markup
+    does not escape the markup)."""
+    return str(_escape(text))
+
+
+FULL = w.Layout(width="100%")
+
+
+def _style() -> w.HTML:
+    return w.HTML(f"<style>{stylesheet('dashboard.css')}</style>")
 
 
 class Dashboard(w.VBox):
     """A dashboard container that also keeps a plain-text report of what it shows."""
 
     def __init__(self, title: str, children: list[w.Widget]):
-        super().__init__(children)
+        large = w.ToggleButton(value=False, description=_("Large text (projector)"),
+                               icon="search-plus",
+                               layout=w.Layout(width="auto", align_self="flex-start"))
+        large.observe(self._large_text, names="value")
+        super().__init__([_style(), large, *children], layout=FULL)
         self.title = title
         self.report = ""
+        self.large_text = large
         self.add_class("labsim-dashboard")
+
+    def _large_text(self, change) -> None:
+        (self.add_class if change["new"] else self.remove_class)("labsim-large")
 
     def __repr__(self) -> str:
         return f"<labsim dashboard: {self.title}>"
 
 
-def _slider(kind: Callable, value, low, high, step, description: str, **extra) -> w.Widget:
-    return kind(value=value, min=low, max=high, step=step, description=description,
-                continuous_update=False, style=WIDE, layout=SLIDER_LAYOUT, **extra)
+def _number(text: str) -> float | None:
+    """A typed number: '30', '30%', '1,000,000', ' 2.5 '; None if it is not one."""
+    cleaned = text.strip().replace(",", "").replace(" ", "").removesuffix("%")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+class NumberControl(w.VBox):
+    """A plain label, a slider and a box to type a number in. A typed value outside the
+    range, or between steps, is set to the nearest allowed value and the note beside the
+    box says so; text that is not a number is refused there. ``value`` is what is shown
+    (percent controls show 0-100)."""
+
+    value = traitlets.Float()
+
+    def __init__(self, label: str, value: float, low: float, high: float, step: float,
+                 unit: str = "", decimals: int = 0):
+        self.label = label
+        self.low, self.high, self.step, self.unit, self.decimals = low, high, step, unit, decimals
+        kind = w.IntSlider if decimals == 0 else w.FloatSlider
+        self.slider = kind(value=value, min=low, max=high, step=step, readout=False,
+                           continuous_update=False, description="",
+                           layout=w.Layout(flex="1 1 10em", min_width="6em"))
+        self.box = w.Text(value=self._text(value), continuous_update=False,
+                          layout=w.Layout(width="9em"))
+        self.note = w.HTML()
+        self.note.add_class("labsim-control-note")
+        title = w.HTML(f'<span class="labsim-control-label">{escape(label)}</span>')
+        unit_label = w.HTML(escape(unit), layout=w.Layout(width="5.5em"))
+        super().__init__([title, w.HBox([self.slider, self.box, unit_label],
+                                        layout=w.Layout(width="100%", align_items="center")),
+                          self.note], layout=w.Layout(width="100%", margin="0 0 0.4em 0"))
+        self.value = float(value)
+        self.slider.observe(self._slid, names="value")
+        self.box.observe(self._typed, names="value")
+
+    def _text(self, value: float) -> str:
+        return f"{value:,.{self.decimals}f}"
+
+    def _slid(self, change) -> None:
+        self.note.value = ""
+        self.box.value = self._text(change["new"])
+        self.value = float(change["new"])
+
+    def _typed(self, change) -> None:
+        typed = _number(change["new"])
+        if typed is None:
+            note = _("\u201c{text}\u201d is not a number: type a number from {low} to "
+                     "{high}.").format(text=change["new"], low=self._text(self.low),
+                                       high=self._text(self.high))
+            kept = self.slider.value
+        else:
+            kept = min(max(typed, self.low), self.high)
+            kept = round(self.low + round((kept - self.low) / self.step) * self.step,
+                         self.decimals)
+            note = "" if math.isclose(kept, typed, abs_tol=1e-9) else _(
+                "You typed {typed}; {why}, so {kept} is used.").format(
+                typed=f"{typed:,g}", kept=self._text(kept), why=(
+                    _("the most allowed is {high}") if typed > self.high else
+                    _("the least allowed is {low}") if typed < self.low else
+                    _("it moves in steps of {step}")).format(
+                    high=self._text(self.high), low=self._text(self.low),
+                    step=self._text(self.step)))
+        self.slider.value = kept  # clears the note and rewrites the box when it moves
+        self.box.value = self._text(kept)
+        self.note.value = escape(note)
+
+    @property
+    def disabled(self) -> bool:
+        return self.slider.disabled
+
+    @disabled.setter
+    def disabled(self, busy: bool) -> None:
+        self.slider.disabled = self.box.disabled = busy
 
 
 def _busy(status: w.HTML, controls: list[w.Widget], busy: bool, text: str) -> None:
-    status.value = (f'<span class="labsim-status" style="color:#b36b00">&#9203; {text}</span>'
-                    if busy else f'<span class="labsim-status" style="color:#1b7f5b">{text}</span>')
+    status.value = (f'<span class="labsim-status" style="color:#8a4b00">&#9203; {escape(text)}'
+                    "</span>" if busy else
+                    f'<span class="labsim-status" style="color:#005a8c">{escape(text)}</span>')
     for control in controls:
         control.disabled = busy
 
@@ -83,32 +191,36 @@ class HowSure(w.VBox):
         self.results: dict[PolicyControls, Robustness] = {}
         self.controls: PolicyControls | None = PolicyControls()
         self.body, self.status = w.HTML(), w.HTML()
-        self.button = w.Button(description="Check these settings (about 20 s)",
+        self.button = w.Button(description=_("Check these settings (about 20 s)"),
                                icon="question-circle", disabled=True,
                                layout=w.Layout(width="auto"))
         self.bar = w.IntProgress(min=0, max=1, value=0, layout=w.Layout(
-            width="30em", visibility="hidden"))
+            width="100%", max_width="30em", visibility="hidden"))
         self.button.on_click(self.run_check)
-        super().__init__([w.HTML("<h4>How sure are we?</h4>"), w.HTML(caveats_html()),
-                          self.body, w.HBox([self.button, self.bar]), self.status])
+        body = w.Box([self.body], layout=w.Layout(width="100%", overflow="auto"))
+        super().__init__([w.HTML("<h4>" + escape(_("How sure are we?")) + "</h4>"),
+                          w.HTML(caveats_html()), body,
+                          w.Box([self.button, self.bar], layout=w.Layout(
+                              width="100%", flex_flow="row wrap")), self.status], layout=FULL)
 
     def current(self) -> tuple[Robustness | None, str]:
         """The result that fits the dashboard's settings, and a note on where it comes from."""
         if self.controls is None:
             return None, ""
         if self.controls in self.results:
-            return self.results[self.controls], "Checked for these settings: "
+            return self.results[self.controls], _("Checked for these settings: ")
         if self.controls == PolicyControls() and self.base == SHIPPED_BASE:
             result, is_current = shipped_robustness()
-            return result, ("Computed ahead for the default settings: " if is_current else
-                            "Computed ahead with an older model version (run make "
-                            "robustness-result): ")
+            return result, (_("Computed ahead for the default settings: ") if is_current
+                            else _("Computed ahead with an older model version (run make "
+                                   "robustness-result): "))
         return None, ""
 
     def cannot_run(self) -> None:
         """The dashboard's settings cannot run: nothing to be sure about."""
         self.controls = None
-        self.body.value = "<p>These settings cannot run, so there is nothing to check.</p>"
+        self.body.value = ("<p>" + escape(_("These settings cannot run, so there is nothing "
+                                            "to check.")) + "</p>")
         self.button.disabled, self.status.value = True, ""
 
     def show(self, controls: PolicyControls) -> None:
@@ -118,20 +230,21 @@ class HowSure(w.VBox):
             self.body.value = robustness_html(result, note=note)
             self.button.disabled = True
         else:
-            ask = ("Press the button to check them." if self.facilitator else
-                   "Ask the facilitator to check them.")
-            self.body.value = ("<p>These settings differ from the default and have not been "
-                               "checked: the verdicts above hold under the central assumptions "
-                               f"only. {ask}</p>")
+            ask = (_("Press the button to check them.") if self.facilitator else
+                   _("Ask the facilitator to check them."))
+            self.body.value = "<p>" + escape(_(
+                "These settings differ from the default and have not been checked: the "
+                "verdicts above hold under the central assumptions only.") + " " + ask) + "</p>"
             self.button.disabled = not self.facilitator
         self.status.value = ""
 
     def report(self, done: int, total: int) -> None:
         self.bar.max, self.bar.value = max(total, 1), done
-        self.status.value = f"Checking {CHECK_DRAWS} plausible worlds: {done} of {total} runs"
+        self.status.value = escape(_("Checking {worlds} plausible worlds: {done} of {total} "
+                                     "runs").format(worlds=CHECK_DRAWS, done=done, total=total))
 
     def waiting(self) -> None:
-        self.status.value = "Waiting for another group's check to finish..."
+        self.status.value = escape(_("Waiting for another group's check to finish..."))
 
     def run_check(self, _=None) -> None:
         controls = self.controls
@@ -142,7 +255,8 @@ class HowSure(w.VBox):
             self.results[controls] = check_robustness(self.base, controls, self.report,
                                                       self.waiting)
         except (ValueError, RunError) as err:
-            self.status.value = f"Cannot check these settings: {html.escape(str(err))}"
+            self.status.value = escape(_("Cannot check these settings: {reason}").format(
+                reason=err))
             self.button.disabled = False
             return
         finally:
@@ -156,115 +270,169 @@ class HowSure(w.VBox):
                 "assumptions": load_assumptions(self.base)}
 
 
+def _percent_control(label: str, share: float) -> NumberControl:
+    return NumberControl(label, round(share * 100), 0, 100, 5, unit="%")
+
+
+def _brief_fields() -> tuple[w.Text, w.Textarea]:
+    group = w.Text(placeholder=_("e.g. Group 3, Phnom Penh workshop"),
+                   description=_("Group name"), style=WIDE, layout=FULL)
+    recommendation = w.Textarea(
+        placeholder=_("What your group recommends, and why (printed in the brief)"),
+        description=_("Our recommendation"), style=WIDE,
+        layout=w.Layout(width="100%", height="7em"))
+    return group, recommendation
+
+
+def _download_link(page: str, path: Path) -> str:
+    """A link that carries the brief itself (a data link), so it downloads on any device
+    that shows the dashboard, not only on the machine that serves it."""
+    encoded = base64.b64encode(page.encode("utf-8")).decode("ascii")
+    return (f'<a class="labsim-download" download="{escape(path.name)}" '
+            f'href="data:text/html;charset=utf-8;base64,{encoded}">&#11015; '
+            f"{escape(_('Download the brief'))}</a> <span class=\"note\">"
+            f"({escape(_('also saved on the server as {path}').format(path=path))})</span>")
+
+
 def prevention_vs_resolution(base: str = "cambodia_baseline",
                              brief_dir: str | Path = ".",
                              facilitator: bool | None = None) -> Dashboard:
     """The main dashboard: two ways of spending the same extra money, side by side.
     ``facilitator`` (default: LABSIM_FACILITATOR=1) lets participants run robustness checks."""
-    """The main dashboard: two ways of spending the same extra money, side by side."""
     scenario = as_scenario(base)
-    increment = _slider(w.IntSlider, round(PolicyControls().increment_usd_per_year), 0,
-                        1_000_000, 50_000,
-                        "Extra budget (US$ per year)", readout_format=",d")
-    share_a = _slider(w.FloatSlider, 1.0, 0.0, 1.0, 0.1,
-                      "Prevention-first: % of extra to prevention", readout_format=".0%")
-    share_b = _slider(w.FloatSlider, 0.0, 0.0, 1.0, 0.1,
-                      "Resolution-first: % of extra to prevention", readout_format=".0%")
-    inspectors = _slider(w.IntSlider, scenario.individual_conciliation.labour_inspectors, 1, 40,
-                         1, "Labour inspectors today")
-    conciliators = _slider(w.IntSlider, scenario.collective_conciliation.conciliators, 1, 20, 1,
-                           "Ministry conciliators today")
-    arbitrators = _slider(w.IntSlider, scenario.arbitration.arbitrators, 3, 60, 1,
-                          "Arbitrators today")
-    grievances = _slider(w.FloatSlider, 1.0, 0.5, 2.0, 0.1, "Grievance rate (x today)",
-                         readout_format=".1f")
-    workplace = _slider(w.FloatSlider,
-                        scenario.prevention.workplace_resolution_share_individual, 0.0, 0.7,
-                        0.05, "Settled at the workplace (individual)", readout_format=".0%")
+    defaults = PolicyControls()
+    increment = NumberControl(_("Extra money for each policy"),
+                              round(defaults.increment_usd_per_year), 0, 1_000_000, 10_000,
+                              unit=_("US$ a year"))
+    share_a = _percent_control(_("Prevention first: share of the extra money on prevention"),
+                               defaults.prevention_first_share)
+    share_b = _percent_control(_("Resolution first: share of the extra money on prevention"),
+                               defaults.resolution_first_share)
+    inspectors = NumberControl(_("Labour inspectors today"),
+                               scenario.individual_conciliation.labour_inspectors, 1, 40, 1,
+                               unit=_("people"))
+    conciliators = NumberControl(_("Ministry conciliators today"),
+                                 scenario.collective_conciliation.conciliators, 1, 20, 1,
+                                 unit=_("people"))
+    arbitrators = NumberControl(_("Arbitrators today"), scenario.arbitration.arbitrators, 3,
+                                60, 1, unit=_("people"))
+    grievances = NumberControl(_("Grievances arising (times today's rate)"), 1.0, 0.5, 2.0,
+                               0.1, unit=_("times"), decimals=1)
+    workplace = _percent_control(_("Individual grievances settled at the workplace"),
+                                 scenario.prevention.workplace_resolution_share_individual)
     plotted = w.Dropdown(options=[(CATALOG[k].label, k) for k in PLOT_KPIS],
-                         value=PLOT_KPIS[0],
-                         description="Plot", style=WIDE, layout=SLIDER_LAYOUT)
-    status, verdict_html, table_html = w.HTML(), w.HTML(), w.HTML()
-    image = w.Image(format="png", layout=w.Layout(max_width="46em"))
-    export = w.Button(description="Export policy brief", icon="download",
-                      button_style="success")
+                         value=PLOT_KPIS[0], description=_("Plot"), style=WIDE, layout=FULL)
+    status, warnings, verdict_html = w.HTML(), w.HTML(), w.HTML()
+    buys_html, table_html = (w.HTML(layout=w.Layout(width="100%", overflow="auto"))
+                             for _n in range(2))
+    image = w.Image(format="png", layout=w.Layout(width="100%", max_width="46em"))
+    group, recommendation = _brief_fields()
+    all_indicators = w.Accordion(
+        [table_html], titles=(_("All indicators, with 95% confidence intervals"),),
+        selected_index=None, layout=FULL)
+    export = w.Button(description=_("Export policy brief"), icon="download",
+                      button_style="success", layout=w.Layout(width="auto"))
     download = w.HTML()
     how_sure = HowSure(base, facilitator_mode() if facilitator is None else facilitator)
-    inputs = [increment, share_a, share_b, inspectors, conciliators, arbitrators, grievances,
-              workplace, plotted, export]
+    controls = [increment, share_a, share_b, inspectors, conciliators, arbitrators, grievances,
+                workplace]
+    inputs = [*controls, plotted, export]
     state: dict = {}
-    dashboard = Dashboard("Prevention first or resolution first?", [
-        w.HTML("<h3>Prevention first or resolution first?</h3><p>Both policies get the same "
-               "extra money. Move a slider and both are simulated again with the same "
-               "grievances (10 runs of 3 years).</p>"),
-        w.HBox([w.VBox([w.HTML("<b>The extra money</b>"), increment, share_a, share_b]),
-                w.VBox([w.HTML("<b>Today's system (both policies)</b>"), inspectors,
-                        conciliators, arbitrators, grievances, workplace])]),
-        status, verdict_html, how_sure, table_html, plotted, image,
-        w.HBox([export, download])])
+
+    def group_box(title: str, children: list[w.Widget]) -> w.VBox:
+        box = w.VBox([w.HTML(f"<h4>{escape(title)}</h4>"), *children])
+        box.add_class("labsim-group")
+        return box
+
+    row = w.Box([group_box(_("The extra money"), [increment, share_a, share_b]),
+                 group_box(_("Today's system (both policies)"),
+                           [inspectors, conciliators, arbitrators, grievances, workplace])],
+                layout=FULL)
+    row.add_class("labsim-row")
+    dashboard = Dashboard(_("Prevention first or resolution first?"), [
+        w.HTML("<h3>" + escape(_("Prevention first or resolution first?")) + "</h3><p>"
+               + escape(_("Both policies get the same extra money. Move a slider or type a "
+                          "number, and both are simulated again with the same grievances "
+                          "(10 runs of 3 years).")) + "</p>"),
+        row, status, warnings, verdict_html,
+        w.HTML("<h4>" + escape(_("What each policy buys")) + "</h4>"), buys_html,
+        how_sure, all_indicators, plotted, image,
+        w.HTML("<h4>" + escape(_("Your policy brief")) + "</h4>"), group, recommendation,
+        w.HBox([export], layout=FULL), download])
 
     def current_controls() -> PolicyControls:
-        """The sliders as controls; a slider left at today's value counts as unchanged."""
-        today = PolicyControls()
+        """The controls as PolicyControls; one left at today's value counts as unchanged."""
         changed = {name: value for name, value, same in (
-            ("labour_inspectors", inspectors.value,
+            ("labour_inspectors", int(inspectors.value),
              scenario.individual_conciliation.labour_inspectors),
-            ("conciliators", conciliators.value, scenario.collective_conciliation.conciliators),
-            ("arbitrators", arbitrators.value, scenario.arbitration.arbitrators),
-            ("workplace_resolution_share_individual", workplace.value,
-             scenario.prevention.workplace_resolution_share_individual)) if value != same}
-        return PolicyControls(increment.value if increment.value != round(
-            today.increment_usd_per_year) else today.increment_usd_per_year,
-            share_a.value, share_b.value, grievance_rate_factor=grievances.value, **changed)
+            ("conciliators", int(conciliators.value),
+             scenario.collective_conciliation.conciliators),
+            ("arbitrators", int(arbitrators.value), scenario.arbitration.arbitrators),
+            ("workplace_resolution_share_individual", workplace.value / 100,
+             round(scenario.prevention.workplace_resolution_share_individual * 100) / 100),
+        ) if value != same}
+        extra = (defaults.increment_usd_per_year
+                 if increment.value == round(defaults.increment_usd_per_year)
+                 else increment.value)
+        return PolicyControls(extra, share_a.value / 100, share_b.value / 100,
+                              grievance_rate_factor=grievances.value, **changed)
 
     def draw_plot() -> None:
-        kpi = plotted.value
-        fig = plots.kpi_comparison(state["comparison"], [kpi])
+        fig = plots.kpi_comparison(state["comparison"], [plotted.value])
         image.value = figure_png(fig)
-        state["figure"] = fig
 
-    def recompute(_=None) -> None:
-        _busy(status, inputs, True, "Simulating both policies...")
+    def recompute(_change=None) -> None:
+        _busy(status, inputs, True, _("Simulating both policies..."))
         started = time.perf_counter()
-        controls = current_controls()
+        state["controls"] = chosen = current_controls()
         try:
-            state["pair"] = pair = policy_pair(scenario, controls)
+            state["pair"] = pair = policy_pair(scenario, chosen)
             state["comparison"] = comparison = compare_policies(pair)
         except ValueError as err:  # an InputError from an impossible combination
-            _busy(status, inputs, False, f"Cannot run this combination: {html.escape(str(err))}")
+            _busy(status, inputs, False,
+                  _("These settings cannot run: {reason}").format(reason=err))
+            export.disabled = True
             how_sure.cannot_run()
             return
         differences = comparison.differences()
-        lines = overload_lines(comparison.overloaded()) + verdict(differences)
-        verdict_html.value = ('<ul class="labsim-verdict">'
-                              + "".join(f"<li>{html.escape(x)}</li>" for x in lines) + "</ul>")
+        alarms = overload_lines(comparison.overloaded())
+        lines = verdict(differences)
+        warnings.value = warnings_html(alarms)
+        verdict_html.value = (f'<p class="labsim-headline">{escape(headline(differences))}</p>'
+                              '<ul class="labsim-verdict">'
+                              + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>")
+        buys_html.value = purchases_html(adjusted_base(scenario, chosen), pair,
+                                         chosen.increment_usd_per_year)
         table_html.value = kpi_table_html(comparison)
-        how_sure.show(controls)
+        how_sure.show(chosen)
         draw_plot()
-        dashboard.report = (format_comparison(comparison.kpis(), differences) + "\n\n"
-                            + "\n".join(lines))
-        _busy(status, inputs, False,
-              f"Updated in {time.perf_counter() - started:.1f} s")
+        dashboard.report = "\n".join([format_comparison(comparison.kpis(), differences), "",
+                                      headline(differences), *alarms, *lines])
+        _busy(status, inputs, False, _("Updated in {seconds:.1f} s").format(
+            seconds=time.perf_counter() - started))
 
-    def replot(_=None) -> None:
+    def replot(_change=None) -> None:
         if "comparison" in state:
             draw_plot()
 
-    def write_brief(_=None) -> None:
-        comparison = state["comparison"]
-        figures = [plots.kpi_comparison(comparison)]
-        settings = (f"{PREVIEW.replications} replications of {PREVIEW.years:g} years, "
-                    f"seed {PREVIEW.seed}, extra budget US${increment.value:,}")
-        page = policy_brief_html(comparison, state["pair"], figures,
-                                 "Prevention first or resolution first?", settings,
-                                 stamp(state["pair"], PREVIEW), **how_sure.brief_parts())
-        path = Path(brief_dir) / "policy_brief.html"
-        path.write_text(page, encoding="utf-8")
-        encoded = base64.b64encode(page.encode("utf-8")).decode("ascii")
-        download.value = (f'<a download="policy_brief.html" href="data:text/html;base64,'
-                          f'{encoded}">Download the brief</a> (also saved as {path})')
+    def write_brief(_click=None) -> None:
+        chosen, made_at = state["controls"], datetime.now()
+        page = policy_brief_html(
+            state["comparison"], state["pair"], [plots.kpi_comparison(state["comparison"])],
+            BriefPage(base=adjusted_base(scenario, chosen),
+                      increment_usd_per_year=chosen.increment_usd_per_year, settings=PREVIEW,
+                      changes=setting_changes(scenario, chosen),
+                      prevention_shares=dict(zip(POLICY_NAMES, (
+                          chosen.prevention_first_share, chosen.resolution_first_share),
+                          strict=True)),
+                      group=group.value, recommendation=recommendation.value,
+                      made_at=made_at, stamp=stamp(state["pair"], PREVIEW),
+                      **how_sure.brief_parts()))
+        path = unique_path(Path(brief_dir), brief_file_name(group.value, made_at))
+        write_atomically(path, page)
+        download.value = _download_link(page, path)
 
-    for control in inputs[:-2]:
+    for control in controls:
         control.observe(recompute, names="value")
     plotted.observe(replot, names="value")
     export.on_click(write_brief)
@@ -276,33 +444,31 @@ def staffing_explorer(base: str = "cambodia_baseline") -> Dashboard:
     """Staff one stage and see deadlines, backlog growth, utilisation and cost."""
     scenario = as_scenario(base)
     stages = {
-        "Labour inspectors (individual disputes)": ("individual_conciliation",
-                                                    "individual_conciliation.labour_inspectors"),
-        "Ministry conciliators (collective disputes)": ("collective_conciliation",
-                                                        "collective_conciliation.conciliators"),
-        "Arbitrators (Arbitration Council)": ("arbitration", "arbitration.arbitrators"),
+        _("Labour inspectors (individual disputes)"): (
+            "individual_conciliation", "individual_conciliation.labour_inspectors", (1, 40)),
+        _("Ministry conciliators (collective disputes)"): (
+            "collective_conciliation", "collective_conciliation.conciliators", (1, 40)),
+        _("Arbitrators (Arbitration Council)"): ("arbitration", "arbitration.arbitrators",
+                                                 (3, 60)),
     }
-    stage = w.Dropdown(options=list(stages), description="Who", style=WIDE,
-                       layout=SLIDER_LAYOUT)
-    staff = _slider(w.IntSlider, scenario.individual_conciliation.labour_inspectors, 1, 40, 1,
-                    "How many")
+    stage = w.Dropdown(options=list(stages), description=_("Who"), style=WIDE, layout=FULL)
+    holder = w.VBox(layout=FULL)
     status, table_html = w.HTML(), w.HTML()
-    image = w.Image(format="png", layout=w.Layout(max_width="46em"))
-    dashboard = Dashboard("Staffing and deadlines", [
-        w.HTML("<h3>Staffing and deadlines</h3><p>Choose who to staff and how many; 10 runs "
-               "of 3 years show whether the legal deadlines are met and whether the backlog "
-               "keeps growing.</p>"), stage, staff, status, table_html, image])
+    image = w.Image(format="png", layout=w.Layout(width="100%", max_width="46em"))
+    dashboard = Dashboard(_("Staffing and deadlines"), [
+        w.HTML("<h3>" + escape(_("Staffing and deadlines")) + "</h3><p>" + escape(_(
+            "Choose who to staff and how many; 10 runs of 3 years show whether the legal "
+            "deadlines are met and whether the backlog keeps growing.")) + "</p>"),
+        stage, holder, status, table_html, image])
 
-    def current_value() -> int:
-        return int(get_path(scenario, stages[stage.value][1]))
-
-    def recompute(_=None) -> None:
-        staffed, path = stages[stage.value]
-        _busy(status, [stage, staff], True, "Simulating...")
+    def recompute(_change=None) -> None:
+        staffed, path, _range = stages[stage.value]
+        staff = holder.children[0]
+        _busy(status, [stage, staff], True, _("Simulating..."))
         try:
-            changed = with_overrides(scenario, {path: staff.value})
+            changed = with_overrides(scenario, {path: int(staff.value)})
         except ValueError as err:
-            _busy(status, [stage, staff], False, html.escape(str(err)))
+            _busy(status, [stage, staff], False, str(err))
             return
         kpis = replicate([changed], PREVIEW)[0]
         wanted = [DEADLINE_KPI_OF_STAGE[staffed], f"utilisation_{staffed}",
@@ -310,22 +476,20 @@ def staffing_explorer(base: str = "cambodia_baseline") -> Dashboard:
         full = summarise(kpis)
         summary = full.loc[wanted]
         warnings = overload_lines({changed.name: overloaded_stages(full)})
-        table_html.value = ("".join(f'<p class="labsim-overload"><b>{html.escape(x)}</b></p>'
-                                    for x in warnings) + summary_table_html(summary))
+        table_html.value = warnings_html(warnings) + summary_table_html(summary)
         image.value = figure_png(plots.utilisation_bars(full))
-        dashboard.report = "\n".join([f"{path} = {staff.value}", *warnings,
+        dashboard.report = "\n".join([f"{path} = {int(staff.value)}", *warnings,
                                       format_summary(summary, full=True)])
-        _busy(status, [stage, staff], False, "Updated")
+        _busy(status, [stage, staff], False, _("Updated"))
 
-    def new_stage(_=None) -> None:
-        with staff.hold_trait_notifications():
-            staff.unobserve(recompute, names="value")
-            staff.min, staff.max = (3, 60) if stages[stage.value][0] == "arbitration" else (1, 40)
-            staff.value = current_value()
-            staff.observe(recompute, names="value")
+    def new_stage(_change=None) -> None:
+        _staffed, path, (low, high) = stages[stage.value]
+        staff = NumberControl(_("How many"), int(get_path(scenario, path)), low, high, 1,
+                              unit=_("people"))
+        staff.observe(recompute, names="value")
+        holder.children = [staff]
         recompute()
 
     stage.observe(new_stage, names="value")
-    staff.observe(recompute, names="value")
-    recompute()
+    new_stage()
     return dashboard

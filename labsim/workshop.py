@@ -8,6 +8,7 @@ a slider position answers at once.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import tempfile
 import threading
@@ -56,6 +57,51 @@ class PolicyControls:
     grievance_rate_factor: float = 1.0
     """Multiplier on every grievance rate (both policies)."""
     workplace_resolution_share_individual: float | None = None
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    """A dashboard setting that differs from today's system: its plain label, today's value
+    and the value chosen, and how to show them ("usd", "percent", "count" or "times")."""
+
+    label: str
+    today: float
+    chosen: float
+    style: str
+
+
+SETTING_LABELS = (
+    ("increment_usd_per_year", "Extra budget for each policy (US$ a year)", "usd"),
+    ("prevention_first_share", "Prevention first: share of the extra money on prevention",
+     "percent"),
+    ("resolution_first_share", "Resolution first: share of the extra money on prevention",
+     "percent"),
+    ("labour_inspectors", "Labour inspectors today", "count"),
+    ("conciliators", "Ministry conciliators today", "count"),
+    ("arbitrators", "Arbitrators today", "count"),
+    ("grievance_rate_factor", "Grievances arising (times today's rate)", "times"),
+    ("workplace_resolution_share_individual",
+     "Individual grievances settled at the workplace", "percent"),
+)
+"""Every dashboard control, with the words a brief uses for it."""
+
+
+def setting_changes(base: Scenario, controls: PolicyControls) -> list[SettingChange]:
+    """The controls that differ from the defaults (today's system and the standard policies),
+    so a brief can say every setting a group changed."""
+    default = PolicyControls()
+    today = {"labour_inspectors": base.individual_conciliation.labour_inspectors,
+             "conciliators": base.collective_conciliation.conciliators,
+             "arbitrators": base.arbitration.arbitrators,
+             "workplace_resolution_share_individual":
+                 base.prevention.workplace_resolution_share_individual}
+    changes = []
+    for name, label, style in SETTING_LABELS:
+        was = today.get(name, getattr(default, name))
+        now = getattr(controls, name)
+        if now is not None and not math.isclose(now, was, rel_tol=1e-9, abs_tol=1e-9):
+            changes.append(SettingChange(label, was, now, style))
+    return changes
 
 
 def control_changes(base: Scenario, controls: PolicyControls) -> dict[str, object]:

@@ -69,7 +69,7 @@ def test_a_verdicts_headline_number_lies_in_its_interval_as_shown():
         "relative_ci_high": -0.036, "clear": True, "better": False,
         "beyond_run": False, "at_least": False}])
     line = verdict(differences, ["share_resolved"])[0]
-    headline, low, high = (float(x) for x in re.findall(r"(\d+(?:\.\d+)?) points? lower "
-                                                        r"\(95% CI -(\d+\.\d+) to -(\d+\.\d+)",
-                                                        line)[0])
-    assert high <= headline <= low, line
+    headline, near, far = (float(x) for x in re.findall(
+        r"(\d+(?:\.\d+)?) points? lower than a \(95% CI (\d+(?:\.\d+)?) to "
+        r"(\d+(?:\.\d+)?) points lower", line)[0])
+    assert near <= headline <= far, line

@@ -1,11 +1,15 @@
 """The main dashboard as a web page: Voila serves it, a real Chromium uses it.
 
 Playwright drives Debian's chromium (installed by .ci/run with apt-get; no browser is
-downloaded). The test changes a slider and a dropdown, checks that the KPI table and the
-plot change, and saves a screenshot to out/dashboard.png.
+downloaded). The test types into the number boxes, moves a slider and the plot menu,
+checks that labels fit on a desktop and a phone, switches to large text, exports the brief
+through its download link, prints the brief to an A4 PDF, and saves screenshots to out/:
+dashboard.png (desktop), dashboard_projector.png (large text), dashboard_phone.png
+(390 px wide), brief.png and brief.pdf.
 """
 
 import os
+import re
 import socket
 import time
 import urllib.request
@@ -21,7 +25,8 @@ pytestmark = pytest.mark.slow
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOT = Path(__file__).resolve().parent.parent / "out" / "dashboard.png"
+OUT = Path(__file__).resolve().parent.parent / "out"
+A4_POINTS = (595, 842)
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
@@ -29,6 +34,15 @@ if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)",
                 allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
+
+DOES_NOT_FIT = """() => Array.from(document.querySelectorAll(
+    '.labsim-dashboard .widget-label, .labsim-dashboard button, .labsim-dashboard h3, '
+    + '.labsim-dashboard h4, .labsim-dashboard .lm-AccordionPanel-title, .labsim-control-label, '
+    + '.labsim-control-note, .labsim-status, .labsim-headline, .labsim-verdict li'))
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map(e => `${e.tagName}.${e.className}: "${e.innerText.slice(0, 50)}" `
+            + `${e.scrollWidth} > ${e.clientWidth}`)"""
+"""Labels, buttons and titles whose text is wider than their box (cut off)."""
 
 
 def _free_port() -> int:
@@ -59,6 +73,23 @@ def dashboard_url(tmp_path_factory):
     log.close()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, url: str, width: int, height: int):
+    page = browser.new_page(viewport={"width": width, "height": height},
+                            accept_downloads=True)
+    page.goto(url, timeout=120_000)
+    page.locator(".labsim-kpi-table").first.wait_for(state="attached", timeout=120_000)
+    page.locator(".labsim-dashboard img").first.wait_for(timeout=60_000)
+    return page
+
+
 def _wait_for_change(read, before, timeout_s=90):
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -69,34 +100,106 @@ def _wait_for_change(read, before, timeout_s=90):
     raise AssertionError("the view did not change")
 
 
-def test_dashboard_page_reacts_to_slider_and_dropdown(dashboard_url):
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1800})
-        page.goto(dashboard_url, timeout=120_000)
-        table = page.locator(".labsim-kpi-table").first
-        table.wait_for(timeout=120_000)
-        image = page.locator(".labsim-dashboard img").first
-        image.wait_for(timeout=60_000)
-        assert "from labsim.widgets import" not in page.inner_text("body")
-        first_table = table.inner_text()
-        assert CATALOG["strike_days_per_year"].label in first_table
+def _control(page, label: str):
+    """The number control whose label reads ``label``."""
+    return page.locator(".widget-vbox", has=page.locator(
+        ".labsim-control-label", has_text=re.compile(f"^{re.escape(label)}$"))).last
 
-        readout = page.locator(".widget-slider .widget-readout").first
-        readout.click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type("600000")
-        page.keyboard.press("Enter")
-        second_table = _wait_for_change(table.inner_text, first_table)
-        page.locator(".labsim-status", has_text="Updated").wait_for(timeout=60_000)
 
-        current = image.get_attribute("src")
-        page.locator(".widget-dropdown select").first.select_option(
-            label=CATALOG["grievances_per_year"].label)
-        _wait_for_change(lambda: image.get_attribute("src"), current)
-        assert second_table != first_table
+def _type(page, label: str, text: str) -> None:
+    box = _control(page, label).locator("input[type=text]")
+    box.fill(text)
+    box.press("Enter")
 
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT), full_page=True)
-        browser.close()
-    assert SCREENSHOT.stat().st_size > 10_000
+
+def _settled(page) -> None:
+    page.locator(".labsim-status", has_text="Updated").wait_for(timeout=90_000)
+
+
+def test_dashboard_page_reacts_fits_and_exports(dashboard_url, browser):
+    page = _open(browser, dashboard_url, 1280, 4400)
+    body = page.inner_text("body")
+    assert "from labsim.widgets import" not in body
+    shown = page.inner_text(".labsim-dashboard")
+    assert "_first" not in shown and "nan" not in shown.split() and "-0%" not in shown
+    page.get_by_text("All indicators, with 95% confidence intervals").click()
+    table = page.locator(".labsim-kpi-table").first
+    first_table = table.inner_text()
+    assert CATALOG["strike_days_per_year"].label in first_table
+    assert page.evaluate(DOES_NOT_FIT) == []
+
+    # a percentage box takes 0-100: 30 means 30%
+    _type(page, "Resolution first: share of the extra money on prevention", "30")
+    second_table = _wait_for_change(table.inner_text, first_table)
+    _settled(page)
+    control = _control(page, "Resolution first: share of the extra money on prevention")
+    assert control.locator("input[type=text]").input_value() == "30"
+    assert control.locator(".labsim-control-note").inner_text().strip() == ""
+
+    # a value beyond the range is used at the limit, and the note beside the box says so
+    _type(page, "Extra money for each policy", "50000000")
+    _wait_for_change(table.inner_text, second_table)
+    _settled(page)
+    note = _control(page, "Extra money for each policy").locator(".labsim-control-note")
+    sync_api.expect(note).to_contain_text("the most allowed is 1,000,000", timeout=10_000)
+    _type(page, "Labour inspectors today", "many")
+    sync_api.expect(_control(page, "Labour inspectors today").locator(
+        ".labsim-control-note")).to_contain_text("is not a number", timeout=10_000)
+
+    image = page.locator(".labsim-dashboard img").first
+    current = image.get_attribute("src")
+    page.locator(".widget-dropdown select").first.select_option(
+        label=CATALOG["grievances_per_year"].label)
+    _wait_for_change(lambda: image.get_attribute("src"), current)
+    assert "Resolution first" in page.inner_text(".labsim-purchases")
+
+    # the brief: the group's own words (escaped), downloaded through the page's link
+    page.get_by_placeholder("e.g. Group 3").fill("Group 3 <b>Kampot</b>")
+    page.get_by_placeholder("What your group recommends").fill("Train workplace committees.")
+    page.get_by_role("button", name="Export policy brief").click()
+    link = page.locator("a.labsim-download")
+    link.wait_for(timeout=60_000)
+    with page.expect_download() as download:
+        link.click()
+    saved = OUT / "brief.html"
+    OUT.mkdir(exist_ok=True)
+    download.value.save_as(saved)
+    assert re.fullmatch(r"policy_brief_Group-3-b-Kampot-b_\d{4}-\d\d-\d\d_\d{6}\.html",
+                        download.value.suggested_filename)
+    brief = saved.read_text(encoding="utf-8")
+    assert "Group 3 &lt;b&gt;Kampot&lt;/b&gt;" in brief and "<b>Kampot" not in brief
+    assert "Train workplace committees." in brief
+    assert "1,000,000" in brief  # the extra money the group chose is in its settings
+    page.screenshot(path=str(OUT / "dashboard.png"), full_page=True)
+
+    # projector: large text, nothing cut off
+    page.get_by_role("button", name="Large text (projector)").click()
+    page.wait_for_timeout(500)
+    assert page.evaluate(DOES_NOT_FIT) == []
+    page.set_viewport_size({"width": 1024, "height": 5200})
+    page.screenshot(path=str(OUT / "dashboard_projector.png"), full_page=True)
+    page.close()
+
+    _print_brief(browser, saved)
+
+
+def _print_brief(browser, saved: Path) -> None:
+    """The brief printed to A4 by Chromium: a few pages, each A4, and a picture of it."""
+    page = browser.new_page(viewport={"width": 900, "height": 1200})
+    page.goto(saved.as_uri())
+    page.screenshot(path=str(OUT / "brief.png"), full_page=True)
+    pdf = page.pdf(path=str(OUT / "brief.pdf"), prefer_css_page_size=True,
+                   print_background=True)
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert 2 <= len(boxes) <= 6, f"{len(boxes)} pages"
+    assert all(abs(float(w) - A4_POINTS[0]) < 2 and abs(float(h) - A4_POINTS[1]) < 2
+               for w, h in boxes), boxes
+    page.close()
+
+
+def test_dashboard_fits_a_phone(dashboard_url, browser):
+    page = _open(browser, dashboard_url, 390, 9000)
+    assert page.evaluate(DOES_NOT_FIT) == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
+    page.screenshot(path=str(OUT / "dashboard_phone.png"), full_page=True)
+    page.close()

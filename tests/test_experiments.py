@@ -271,7 +271,9 @@ def test_cli_compare_prints_table_and_verdict(capsys):
                  "--warmup-days", "90"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "resolution_first vs prevention_first" in out
+    assert "Resolution first against prevention first" in out
+    said = [line for line in out.splitlines() if line.startswith("Strike days per year: ")]
+    assert said and "Resolution first" in said[0] and "_first" not in said[0]
     assert CATALOG["strike_days_per_year"].label in out
     assert CATALOG["cost_usd_per_resolved_filed_case"].label in out
     assert "95% CI" in out

@@ -18,11 +18,16 @@ def _find(widget, kind, description_start=""):
     stack = [widget]
     while stack:
         node = stack.pop()
-        if isinstance(node, kind) and getattr(node, "description", "").startswith(
-                description_start):
+        words = (node.label if isinstance(node, widgets.NumberControl)
+                 else getattr(node, "description", ""))
+        if isinstance(node, kind) and words.startswith(description_start):
             found.append(node)
         stack.extend(getattr(node, "children", ()))
     return found
+
+
+def _control(board, label_start):
+    return _find(board, widgets.NumberControl, label_start)[0]
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +36,8 @@ def dashboard():
 
 
 def test_dashboard_shows_both_policies_with_confidence_intervals(dashboard):
-    assert "prevention_first" in dashboard.report and "resolution_first" in dashboard.report
+    assert "Prevention first" in dashboard.report and "Resolution first" in dashboard.report
+    assert "_first" not in dashboard.report
     assert CATALOG["strike_days_per_year"].label in dashboard.report
     table = [h for h in _find(dashboard, widgets.w.HTML) if "labsim-kpi-table" in h.value][0]
     assert re.search(r"\[\d", table.value)
@@ -42,12 +48,44 @@ def test_dashboard_shows_both_policies_with_confidence_intervals(dashboard):
 def test_moving_a_slider_updates_table_report_and_plot(dashboard):
     table = [h for h in _find(dashboard, widgets.w.HTML) if "labsim-kpi-table" in h.value][0]
     before_table, before_report = table.value, dashboard.report
-    slider = _find(dashboard, widgets.w.IntSlider, "Extra budget")[0]
-    slider.value = 600_000
+    control = _control(dashboard, "Extra money")
+    control.slider.value = 600_000
     assert table.value != before_table and dashboard.report != before_report
+    assert control.box.value == "600,000"
     status = [h for h in _find(dashboard, widgets.w.HTML) if "labsim-status" in h.value][0]
     assert "Updated" in status.value
-    assert not slider.disabled
+    assert not control.disabled
+
+
+def test_a_typed_percentage_is_a_percentage_and_a_clamped_value_is_said(dashboard):
+    share = _control(dashboard, "Resolution first: share")
+    share.box.value = "30"
+    assert share.value == 30 and share.slider.value == 30 and share.note.value == ""
+    assert "Resolution first puts 30%" not in dashboard.report  # the report is the table
+    share.box.value = "35%"
+    assert share.value == 35 and share.note.value == ""
+    share.box.value = "0.3"
+    assert share.value == 0 and "steps of 5" in share.note.value
+    inspectors = _control(dashboard, "Labour inspectors")
+    inspectors.box.value = "0"
+    assert inspectors.value == 1 and "the least allowed is 1" in inspectors.note.value
+    extra = _control(dashboard, "Extra money")
+    extra.box.value = "50,000,000"
+    assert extra.value == 1_000_000 and "the most allowed is 1,000,000" in extra.note.value
+    extra.box.value = "lots"
+    assert extra.value == 1_000_000 and "is not a number" in extra.note.value
+    assert extra.box.value == "1,000,000"
+    extra.slider.value = 250_000
+    share.box.value = "0"
+    inspectors.box.value = "8"
+    assert extra.note.value == ""
+
+
+def test_large_text_switch_marks_the_dashboard(dashboard):
+    dashboard.large_text.value = True
+    assert "labsim-large" in dashboard._dom_classes
+    dashboard.large_text.value = False
+    assert "labsim-large" not in dashboard._dom_classes
 
 
 def test_dropdown_changes_only_the_plot(dashboard):
@@ -58,20 +96,47 @@ def test_dropdown_changes_only_the_plot(dashboard):
     assert dashboard.report == before_report
 
 
-def test_export_writes_a_self_contained_brief(tmp_path):
-    board = widgets.prevention_vs_resolution(brief_dir=tmp_path)
+def _export(board, tmp_path) -> str:
     _find(board, widgets.w.Button, "Export")[0].click()
-    page = (tmp_path / "policy_brief.html").read_text()
+    written = sorted(tmp_path.glob("policy_brief_*.html"))
+    return written[-1].read_text(encoding="utf-8")
+
+
+def test_export_writes_a_self_contained_brief_a_director_can_sign(tmp_path):
+    board = widgets.prevention_vs_resolution(brief_dir=tmp_path)
+    _find(board, widgets.w.Text, "Group name")[0].value = 'Group 3 <script>alert("x")</script>'
+    _find(board, widgets.w.Textarea, "Our recommendation")[0].value = (
+        "Fund prevention first.\n\nReview after a year & report.")
+    _control(board, "Grievances arising").slider.value = 2.0
+    _control(board, "Individual grievances settled").box.value = "0"
+    page = _export(board, tmp_path)
     assert page.startswith("<!DOCTYPE html>")
-    assert "data:image/png;base64," in page
-    assert "labsim-kpi-table" in page
+    assert "data:image/png;base64," in page and not re.search(r'src="http', page)
+    assert "<script>" not in page and "Group 3 &lt;script&gt;" in page
+    assert "<p>Fund prevention first.</p>" in page and "Review after a year &amp; report." in page
+    assert re.search(r"Under the central assumptions, \w+ first is clearly better on \d of 8", page)
+    assert re.search(r"<b>Date:</b> \d\d \w+ 20\d\d", page)
+    settings = page.split('class="labsim-settings"')[1].split("</table>")[0]
+    assert "Grievances arising (times today&#39;s rate)" in settings and "2.0 times" in settings
+    assert "Individual grievances settled at the workplace" in settings and ">0%<" in settings
+    assert "Extra budget" not in settings  # left at its default
+    purchases = page.split('class="labsim-purchases"')[1].split("</table>")[0]
+    assert "Labour inspectors" in purchases and not re.search(r"\d\.\d{3}<", purchases)
+    assert "What this does and does not show" in page
     assert html.escape(CATALOG["cost_usd_per_resolved_filed_case"].label) in page
-    assert "labour inspectors" in page and "budget (US$/year)" in page
-    assert not re.search(r'src="http', page)
+    for jargon in ("p90", "common random numbers", "_first"):
+        assert jargon not in page.split("<footer>")[0], jargon
+    assert re.search(r"random seed 1", page.split("<footer>")[1])
+    assert "@page { size: A4" in page
     made = r"Made with labsim [^,]+, code \w{12}, scenarios prevention_first \w{12}"
     assert re.search(made, page)
     link = [h for h in _find(board, widgets.w.HTML) if "download=" in h.value][0]
-    assert "data:text/html;base64," in link.value
+    assert "data:text/html;charset=utf-8;base64," in link.value
+    names = [p.name for p in tmp_path.glob("policy_brief_*.html")]
+    assert len(names) == 1 and re.fullmatch(
+        r"policy_brief_Group-3-script-alert-x-script_\d{4}-\d\d-\d\d_\d{6}\.html", names[0])
+    _export(board, tmp_path)
+    assert len(list(tmp_path.glob("policy_brief_*.html"))) == 2  # never overwritten
 
 
 def test_staffing_explorer_follows_the_chosen_stage():
@@ -80,7 +145,7 @@ def test_staffing_explorer_follows_the_chosen_stage():
     stage = _find(board, widgets.w.Dropdown, "Who")[0]
     stage.value = "Arbitrators (Arbitration Council)"
     assert "arbitration.arbitrators = 25" in board.report
-    _find(board, widgets.w.IntSlider, "How many")[0].value = 6
+    _control(board, "How many").box.value = "6"
     assert "arbitration.arbitrators = 6" in board.report
 
 
@@ -121,11 +186,11 @@ def test_how_sure_shows_the_shipped_check_for_the_default_settings(dashboard):
 def test_other_settings_are_not_called_checked_and_only_a_facilitator_may_run_one():
     board = widgets.prevention_vs_resolution(facilitator=False)
     panel = _how_sure(board)
-    _find(board, widgets.w.FloatSlider, "Grievance rate")[0].value = 1.5
+    _control(board, "Grievances arising").slider.value = 1.5
     assert "have not been checked" in panel.body.value
     assert "Ask the facilitator" in panel.body.value and panel.button.disabled
     open_board = widgets.prevention_vs_resolution(facilitator=True)
-    _find(open_board, widgets.w.FloatSlider, "Grievance rate")[0].value = 1.5
+    _control(open_board, "Grievances arising").slider.value = 1.5
     assert not _how_sure(open_board).button.disabled
 
 
@@ -136,14 +201,13 @@ def test_a_facilitators_check_runs_with_progress_and_lands_in_the_brief(tmp_path
         years=1.0, replications=2, seed=1, warmup_days=60.0))
     board = widgets.prevention_vs_resolution(brief_dir=tmp_path, facilitator=True)
     panel = _how_sure(board)
-    _find(board, widgets.w.FloatSlider, "Grievance rate")[0].value = 1.5
+    _control(board, "Grievances arising").slider.value = 1.5
     seen = []
     panel.bar.observe(lambda change: seen.append(change["new"]), names="value")
     panel.button.click()
     assert seen and seen[-1] == panel.bar.max == 5 * 2 * 2  # worlds (and central) x 2 x reps
     assert "Checked for these settings" in panel.body.value and panel.button.disabled
-    _find(board, widgets.w.Button, "Export")[0].click()
-    page = (tmp_path / "policy_brief.html").read_text()
+    page = _export(board, tmp_path)
     assert "Checked for these settings" in page
     assert "Key assumptions and their plausible ranges" in page
     assert html.escape("Largest share of grievances prevention officers can avert") in page
@@ -154,10 +218,10 @@ def test_the_shipped_check_is_shown_only_for_its_own_base_and_runnable_settings(
     assert "have not been checked" in other.body.value
     board = widgets.prevention_vs_resolution(facilitator=True)
     panel = _how_sure(board)
-    workplace = _find(board, widgets.w.FloatSlider, "Settled at the workplace")[0]
-    workplace.value = 0.7  # with both gains, more than every grievance: cannot run
+    workplace = _control(board, "Individual grievances settled")
+    workplace.box.value = "70"  # with both gains, more than every grievance: cannot run
     assert "cannot run" in panel.body.value and panel.button.disabled
-    workplace.value = 0.5
+    workplace.box.value = "50"
     assert "Computed ahead" in panel.body.value
 
 
