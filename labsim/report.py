@@ -107,7 +107,7 @@ def _directions(name: str) -> tuple[str, str]:
 def _percent(share: float) -> str:
     """A size of change in percent: 39%, 0.4%, less than 0.1% (never a bare 0%)."""
     percent = abs(share) * 100
-    if percent >= 0.5:
+    if percent >= 1:
         return f"{percent:,.0f}%"
     return f"{percent:.1f}%" if percent >= 0.05 else _("less than 0.1%")
 
@@ -256,7 +256,7 @@ def _said_of(name: str, r: Mapping) -> tuple[str, str]:
         tag=f"; {tag}" if tag else "")
 
 
-CENTRAL = _("under the central assumptions")
+CENTRAL = "under the central assumptions"
 """Every verdict's condition: its interval reflects simulation noise, not the assumptions."""
 
 
@@ -272,7 +272,7 @@ def verdict(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> li
                 measured = not (_missing(r["difference"]) or _missing(r["ci_low"]))
                 lines.append(_("{kpi}: {said}").format(kpi=kpi(k).label,
                                                        said=_said_of(k, r)[1])
-                    + (f", {CENTRAL}" if measured else ""))
+                    + (f", {_(CENTRAL)}" if measured else ""))
     return lines
 
 

@@ -155,7 +155,7 @@ class NumberControl(w.VBox):
                          self.decimals)
             note = "" if math.isclose(kept, typed, abs_tol=1e-9) else _(
                 "You typed {typed}; {why}, so {kept} is used.").format(
-                typed=f"{typed:,g}", kept=self._text(kept), why=(
+                typed=f"{typed:,.10g}", kept=self._text(kept), why=(
                     _("the most allowed is {high}") if typed > self.high else
                     _("the least allowed is {low}") if typed < self.low else
                     _("it moves in steps of {step}")).format(
@@ -197,7 +197,7 @@ class HowSure(w.VBox):
         self.bar = w.IntProgress(min=0, max=1, value=0, layout=w.Layout(
             width="100%", max_width="30em", visibility="hidden"))
         self.button.on_click(self.run_check)
-        body = w.Box([self.body], layout=w.Layout(width="100%", overflow="auto"))
+        body = w.Box([self.body], layout=FULL)
         super().__init__([w.HTML("<h4>" + escape(_("How sure are we?")) + "</h4>"),
                           w.HTML(caveats_html()), body,
                           w.Box([self.button, self.bar], layout=w.Layout(
@@ -323,8 +323,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
     plotted = w.Dropdown(options=[(CATALOG[k].label, k) for k in PLOT_KPIS],
                          value=PLOT_KPIS[0], description=_("Plot"), style=WIDE, layout=FULL)
     status, warnings, verdict_html = w.HTML(), w.HTML(), w.HTML()
-    buys_html, table_html = (w.HTML(layout=w.Layout(width="100%", overflow="auto"))
-                             for _n in range(2))
+    buys_html, table_html = w.HTML(layout=FULL), w.HTML(layout=FULL)
     image = w.Image(format="png", layout=w.Layout(width="100%", max_width="46em"))
     group, recommendation = _brief_fields()
     all_indicators = w.Accordion(

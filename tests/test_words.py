@@ -1,0 +1,100 @@
+"""What participants read: display names, plain intervals, every string through _()."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from labsim import words
+from labsim.report import format_estimate, headline, overload_lines, verdict
+from labsim.words import display_name, in_sentence
+
+
+def _row(kpi, difference, low, high, reference_mean=1.0, clear=None, better=None, **extra):
+    relative = [v / reference_mean if reference_mean else math.nan
+                for v in (difference, low, high)]
+    clear = (low > 0 or high < 0) if clear is None else clear
+    return {"scenario": "resolution_first", "reference": "prevention_first", "kpi": kpi,
+            "difference": difference, "ci_low": low, "ci_high": high,
+            "mean": reference_mean + difference, "reference_mean": reference_mean,
+            "relative": relative[0], "relative_ci_low": relative[1],
+            "relative_ci_high": relative[2], "clear": clear, "better": better,
+            "beyond_run": False, "at_least": False, **extra}
+
+
+def _said(**row) -> str:
+    return verdict(pd.DataFrame([_row(**row)]), [row["kpi"]])[0]
+
+
+def test_policies_read_as_display_names():
+    assert display_name("resolution_first") == "Resolution first"
+    assert in_sentence("prevention_first") == "prevention first"
+    assert display_name("my_own_plan") == "My own plan"
+    line = _said(kpi="strike_days_per_year", difference=39.0, low=14.0, high=63.0,
+                 reference_mean=100.0, better=False)
+    assert line.startswith("Strike days per year: Resolution first has 39% more than "
+                           "prevention first (95% CI 14% to 63% more); worse")
+    assert "_" not in line
+
+
+def test_a_zero_width_interval_says_there_is_no_difference():
+    line = _said(kpi="share_individual_heard_within_deadline", difference=0.0, low=0.0,
+                 high=0.0, clear=False)
+    assert "no difference: both are 100%" in line
+    assert "+0.0" not in line and "points" not in line
+
+
+@pytest.mark.parametrize("difference, low, high", [(-0.0001, -0.0004, 0.0002),
+                                                   (0.003, 0.001, 0.005)])
+def test_no_minus_zero_nan_or_bare_zero_percent(difference, low, high):
+    line = _said(kpi="strike_days_per_year", difference=difference * 100, low=low * 100,
+                 high=high * 100, reference_mean=100.0, better=None)
+    for bad in ("-0%", "nan", " 0% ", "+0%"):
+        assert bad not in line, line
+
+
+def test_a_missing_relative_interval_falls_back_to_the_unit_not_nan():
+    row = _row("strike_days_per_year", 5.0, 2.0, 8.0, reference_mean=0.0, better=False)
+    line = verdict(pd.DataFrame([row]), ["strike_days_per_year"])[0]
+    assert "nan" not in line and "strike days/year" in line
+
+
+def test_a_count_shows_no_negative_bound_and_a_share_none_above_100():
+    strikes = pd.Series({"mean": 12.0, "ci_low": -8534.0, "ci_high": 40.0, "beyond_run": 0})
+    assert format_estimate("strike_days_per_year", strikes)[1] == "[0.0, 40]"
+    share = pd.Series({"mean": 0.99, "ci_low": 0.97, "ci_high": 1.02, "beyond_run": 0})
+    assert format_estimate("share_resolved", share)[1] == "[97%, 100%]"
+
+
+def test_headline_counts_clear_wins_of_each_policy():
+    rows = pd.DataFrame([
+        _row("strike_days_per_year", 39.0, 14.0, 63.0, 100.0, better=False),
+        _row("grievances_per_year", 20.0, 10.0, 30.0, 100.0, better=False),
+        _row("share_resolved", 0.01, 0.005, 0.015, 0.9, better=True),
+        _row("days_to_outcome_median_individual_filed", 1.0, -1.0, 3.0, 10.0, clear=False)])
+    assert headline(rows) == ("Under the central assumptions, Prevention first is clearly "
+                              "better on 2 of 4 indicators and resolution first on 1; 1 of 4 "
+                              "show no clear difference.")
+
+
+def test_every_sentence_goes_through_the_translation_function(monkeypatch):
+    class Marked:
+        """A stand-in catalogue that marks every message it translates."""
+
+        def gettext(self, message):
+            return f"«{message}»"
+
+    monkeypatch.setattr(words, "_translation", Marked())
+    rows = pd.DataFrame([_row("strike_days_per_year", 39.0, 14.0, 63.0, 100.0, better=False)])
+    for line in [*verdict(rows), headline(rows),
+                 *overload_lines({"resolution_first": {"arbitration": "busy"}})]:
+        assert line.startswith("«"), line
+    assert display_name("resolution_first") == "«Resolution first»"
+
+
+def test_use_language_without_a_catalogue_keeps_english():
+    words.use_language("km")
+    try:
+        assert words._("Strike days per year") == "Strike days per year"
+    finally:
+        words.use_language("en")
