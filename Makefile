@@ -16,10 +16,13 @@ $(STAMP): pyproject.toml
 # Root (containers, CI) must say --allow-root; JupyterLab refuses to start otherwise.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# JupyterLab as configured in jupyter/config (labsim/serve.py): it asks for nothing from the
+# internet (no news question, no update check, no PyPI).
 lab: $(STAMP)
-	$(BIN)/jupyter lab START_HERE.ipynb $(ROOT_FLAG)
+	$(BIN)/python -m labsim.serve lab $(ROOT_FLAG)
 
-# The main dashboard as a web page (no code showing) on http://127.0.0.1:8866/.
+# The main dashboard as a web page (no code showing) on http://127.0.0.1:8866/, offline
+# (Voila template jupyter/data/voila/templates/labsim).
 # Idle kernels are culled after 15 minutes: each visit starts a kernel.
 dashboard: $(STAMP)
 	$(BIN)/python -m labsim.serve
