@@ -93,7 +93,7 @@ def _kpi_table_parts(comparison: Comparison, kpis: Sequence[str],
             d = {**diffs.loc[(kpi, n)].to_dict(), "scenario": n}
             tag = "" if d["better"] is None else ("better" if d["better"] else "worse")
             changes.append({"text": format_change(kpi, d), "tag": tag})
-        rows.append({"label": CATALOG[kpi].label, "unit": CATALOG[kpi].unit,
+        rows.append({"label": _(CATALOG[kpi].label), "unit": _(CATALOG[kpi].unit),
                      "cells": [" ".join(format_estimate(kpi, table.loc[(kpi, n)]))
                                for n in names], "changes": changes})
     return header, rows
@@ -106,7 +106,7 @@ def kpi_table_html(comparison: Comparison, kpis: Sequence[str] = BRIEF_KPIS) -> 
 
 def summary_table_html(summary: pd.DataFrame) -> str:
     """A summary's KPIs: label, mean, 95% CI and unit, one row each."""
-    rows = [(CATALOG[name].label, *format_estimate(name, row), CATALOG[name].unit)
+    rows = [(_(CATALOG[name].label), *format_estimate(name, row), _(CATALOG[name].unit))
             for name, row in summary.iterrows()]
     return str(_macros().table("labsim-kpi-table",
                                [_("Indicator"), _("mean"), _("95% CI"), _("unit")], rows))
@@ -132,7 +132,7 @@ def robustness_html(result: Robustness, kpis: Sequence[str] = VERDICT_KPIS,
 
 
 def _assumption_rows(assumptions: Sequence[Assumption]) -> list[tuple[str, ...]]:
-    return [(a.label, format_number(a.central),
+    return [(_(a.label), format_number(a.central),
              _("{low} to {high}").format(low=format_number(a.low), high=format_number(a.high)),
              a.reason) for a in assumptions]
 

@@ -521,8 +521,8 @@ def kpi_comparison(comparison: Comparison, kpis: Sequence[str] = PLOT_KPIS[:6]) 
             if beyond > 0:  # a lower bound: the curve went beyond the simulated period
                 ax.annotate(_("more than\nthe run shows"), (bar.get_x() + bar.get_width() / 2,
                             bar.get_height()), ha="center", va="bottom", fontsize=7)
-        ax.set_title(_fitted(CATALOG[kpi].short_label, width / cols - 0.8, 9), fontsize=9)
-        ax.set_ylabel(CATALOG[kpi].unit)
+        ax.set_title(_fitted(_(CATALOG[kpi].short_label), width / cols - 0.8, 9), fontsize=9)
+        ax.set_ylabel(_(CATALOG[kpi].unit))
         if np.nanmax(np.abs(means), initial=0) >= 10_000:  # 500,000 rather than 500000
             ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         ax.tick_params(axis="x", labelrotation=20, labelsize=8)
@@ -557,7 +557,7 @@ def staffing_curve(result: StaffingResult) -> Figure:
                    label=_("meets with 95% confidence: {level:g}")
                    .format(level=result.level_for_confidence))
     ax.set_xlabel(_parameter(result.parameter))
-    ax.set_ylabel(f"{CATALOG[result.kpi].label} ({CATALOG[result.kpi].unit})")
+    ax.set_ylabel(f"{_(CATALOG[result.kpi].label)} ({_(CATALOG[result.kpi].unit)})")
     _title(ax, _("Staffing against performance (levels evaluated by the search)"))
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
@@ -582,8 +582,8 @@ def calibration_fit(result: CalibrationResult) -> Figure:
                     label=_("simulated (95% CI)") if row.within_tolerance
                     else _("simulated (95% CI): outside the tolerance"))
         ax.set_xticks([])
-        ax.set_title(_fitted(CATALOG[row.kpi].short_label, 3.2, 9), fontsize=9)
-        ax.set_ylabel(CATALOG[row.kpi].unit)
+        ax.set_title(_fitted(_(CATALOG[row.kpi].short_label), 3.2, 9), fontsize=9)
+        ax.set_ylabel(_(CATALOG[row.kpi].unit))
     axes[0].legend(fontsize="x-small")
     fig.suptitle(_fitted(_("Calibration of {scenario}: observed vs simulated (fit error "
                            "{error:.2f})").format(scenario=display_name(result.scenario.name),
@@ -648,8 +648,8 @@ def tornado(sensitivity: pd.DataFrame, kpi_label: str = "") -> Figure:
             label=_("parameter raised"))
     ax.axvline(base, color="black")
     kpi = table["kpi"].iloc[0]
-    ax.set_xlabel(kpi_label or f"{CATALOG[kpi].label} ({CATALOG[kpi].unit})")
+    ax.set_xlabel(kpi_label or f"{_(CATALOG[kpi].label)} ({_(CATALOG[kpi].unit)})")
     _title(ax, _("Sensitivity of {kpi} (each parameter -/+{change})").format(
-        kpi=CATALOG[kpi].short_label.lower(), change=f"{table['change'].iloc[0]:.0%}"))
+        kpi=_(CATALOG[kpi].short_label).lower(), change=f"{table['change'].iloc[0]:.0%}"))
     ax.legend(fontsize="small")
     return fig

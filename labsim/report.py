@@ -81,7 +81,7 @@ def format_summary(summary: pd.DataFrame, full: bool = False) -> str:
     rows = []
     for name in names:
         mean, ci = format_estimate(name, summary.loc[name])
-        rows.append((CATALOG[name].label, mean, ci, CATALOG[name].unit))
+        rows.append((_(CATALOG[name].label), mean, ci, _(CATALOG[name].unit)))
     return _table(("KPI", "mean", "95% CI", "unit"), rows, right={1})
 
 
@@ -140,7 +140,7 @@ def _size(name: str, scale: str, value: float) -> str:
         return _points(value)
     if scale == "relative":
         return _percent(value)
-    return f"{format_value(name, abs(value))} {CATALOG[name].unit}"
+    return f"{format_value(name, abs(value))} {_(CATALOG[name].unit)}"
 
 
 def _ends(name: str, r: Mapping) -> tuple[str, float, float, float]:
@@ -179,7 +179,7 @@ def _finer(name: str, scale: str, value: float) -> str:
         return f"{abs(value) * 100:.1f}%"
     if scale == "points":
         return _("{amount} points").format(amount=f"{abs(value) * 100:.2f}")
-    return f"{abs(value):,.1f} {CATALOG[name].unit}"
+    return f"{abs(value):,.1f} {_(CATALOG[name].unit)}"
 
 
 def _cell_number(scale: str, value: float, finer: int = 0) -> str:
@@ -270,7 +270,7 @@ def verdict(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> li
             if k in rows.index:
                 r = rows.loc[k]
                 measured = not (_missing(r["difference"]) or _missing(r["ci_low"]))
-                lines.append(_("{kpi}: {said}").format(kpi=kpi(k).label,
+                lines.append(_("{kpi}: {said}").format(kpi=_(kpi(k).label),
                                                        said=_said_of(k, r)[1])
                     + (f", {_(CENTRAL)}" if measured else ""))
     return lines
@@ -320,7 +320,7 @@ def format_comparison(kpis: pd.DataFrame, differences: pd.DataFrame, full: bool 
         _("{policy} against {reference}").format(policy=display_name(n),
                                                   reference=in_sentence(reference))
         for n in others if reference]
-    rows = [[f"{CATALOG[k].label} ({CATALOG[k].unit})"]
+    rows = [[f"{_(CATALOG[k].label)} ({_(CATALOG[k].unit)})"]
             + [cell.get((n, k), "-") for n in names]
             + [change.get((n, k), "-") for n in others if reference] for k in wanted]
     return _table(header, rows, right=set())
@@ -410,7 +410,7 @@ def robustness_lines(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS,
         if r["kpi"] not in kpis:
             continue
         head = _("{kpi} ({policy} against {reference})").format(
-            kpi=CATALOG[r["kpi"]].label, policy=in_sentence(r["policy"]),
+            kpi=_(CATALOG[r["kpi"]].label), policy=in_sentence(r["policy"]),
             reference=in_sentence(r["reference"]))
         if not r["worlds"]:
             lines.append(head + ": " + _("not measured (the run is too short for it)."))
@@ -469,7 +469,7 @@ def format_robustness_rows(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_
         compared = (_("{policy} against {reference}").format(
             policy=display_name(r["policy"]), reference=in_sentence(r["reference"])),
         ) if several else ()
-        rows.append((CATALOG[r["kpi"]].label, *compared,
+        rows.append((_(CATALOG[r["kpi"]].label), *compared,
                      _central_words(r), _share_range(r) if measured else "-",
                      f"{r['worlds_policy_better']} of {r['worlds']}" if measured else "-",
                      f"{r['worlds_reference_better']} of {r['worlds']}" if measured else "-",

@@ -320,7 +320,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
                                0.1, unit=_("times"), decimals=1)
     workplace = _percent_control(_("Individual grievances settled at the workplace"),
                                  scenario.prevention.workplace_resolution_share_individual)
-    plotted = w.Dropdown(options=[(CATALOG[k].label, k) for k in PLOT_KPIS],
+    plotted = w.Dropdown(options=[(_(CATALOG[k].label), k) for k in PLOT_KPIS],
                          value=PLOT_KPIS[0], description=_("Plot"), style=WIDE, layout=FULL)
     status, warnings, verdict_html = w.HTML(), w.HTML(), w.HTML()
     buys_html, table_html = w.HTML(layout=FULL), w.HTML(layout=FULL)

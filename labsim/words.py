@@ -2,7 +2,9 @@
 
 ``_()`` is gettext's: a catalogue ``labsim/locale/<language>/LC_MESSAGES/labsim.mo`` (made
 from a ``.po`` file with the usual tools, ``pybabel extract`` finds every ``_()`` call)
-translates a message; without one, the English text is returned unchanged.
+translates a message; without one, the English text is returned unchanged. Labels that
+live as data (the KPI catalog, scenario files' assumptions, display names) are passed
+through ``_()`` where they are shown, so a catalogue translates them too.
 """
 
 from __future__ import annotations

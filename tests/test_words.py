@@ -89,6 +89,7 @@ def test_every_sentence_goes_through_the_translation_function(monkeypatch):
     for line in [*verdict(rows), headline(rows),
                  *overload_lines({"resolution_first": {"arbitration": "busy"}})]:
         assert line.startswith("«"), line
+    assert "«Strike days per year»" in verdict(rows)[0]  # catalog labels too
     assert display_name("resolution_first") == "«Resolution first»"
 
 
