@@ -85,6 +85,36 @@ def format_summary(summary: pd.DataFrame, full: bool = False) -> str:
     return _table(("KPI", "mean", "95% CI", "unit"), rows, right={1})
 
 
+STAFFING_COLUMNS = (
+    ("budget_level", "Budget level", None),
+    ("policy", "Policy", None),
+    ("budget_usd_per_year", "Budget (US$ a year)", "usd"),
+    ("prevention_officers", "Prevention officers", "staff"),
+    ("trained_workplace_share", "Workplaces trained", "percent"),
+    ("labour_inspectors", "Labour inspectors", "staff"),
+    ("conciliators", "Ministry conciliators", "staff"),
+    ("arbitrators", "Arbitrators", "staff"),
+    ("mrc_staff", "MRC staff", "staff"),
+    ("unspent_usd_per_year", "Left unspent (US$ a year)", "usd"),
+)
+"""``policy.staffing_table``'s columns as a table shows them, and how each value reads."""
+
+
+def format_staffing(table: pd.DataFrame) -> str:
+    """What each policy buys at each budget level, in plain words: whole staff, shares as
+    percentages, policies by their display names."""
+    def shown(style: str | None, value) -> str:
+        if style is None:
+            return display_name(str(value))
+        return f"{round(value):,d}" if style == "staff" else format_as(style, value)
+
+    columns = [c for c in STAFFING_COLUMNS if c[0] in table.columns]
+    rows = [[shown(style, r[name]) for name, _label, style in columns]
+            for r in table.to_dict("records")]
+    return _table([_(label) for _name, label, _style in columns], rows,
+                  right=set(range(2, len(columns))))
+
+
 def overload_lines(overloaded: Mapping[str, Mapping[str, str]]) -> list[str]:
     """One warning per overloaded stage, e.g. 'Warning: with resolution first, the labour
     inspectors cannot keep up: their backlog grows by ...'."""
