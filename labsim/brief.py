@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from .assumptions import Assumption
 from .catalog import BRIEF_KPIS, CATALOG, VERDICT_KPIS
 from .experiments import Comparison
+from .files import write_atomically
 from .policy import purchases
 from .report import (
     format_as,
@@ -131,10 +132,18 @@ def robustness_html(result: Robustness, kpis: Sequence[str] = VERDICT_KPIS,
                                     robustness_lines(summary, kpis, result.counts_reliable)))
 
 
+def _assumption_value(a: Assumption, value: float) -> str:
+    """An assumption's value as read: shares as percentages, other numbers plainly."""
+    if "share" in a.path.rsplit(".", 1)[-1] or "share" in a.label.lower():
+        return format_as("percent", value)
+    return format_number(value)
+
+
 def _assumption_rows(assumptions: Sequence[Assumption]) -> list[tuple[str, ...]]:
-    return [(_(a.label), format_number(a.central),
-             _("{low} to {high}").format(low=format_number(a.low), high=format_number(a.high)),
-             a.reason) for a in assumptions]
+    return [(_(a.label), _assumption_value(a, a.central),
+             _("{low} to {high}").format(low=_assumption_value(a, a.low),
+                                         high=_assumption_value(a, a.high)),
+             _(a.reason)) for a in assumptions]
 
 
 ASSUMPTIONS_HEADER = ("assumption", "value used", "plausible range", "why this range")
@@ -194,9 +203,9 @@ def purchases_parts(base: Scenario, scenarios: Mapping[str, Scenario],
             for n, v in unspent.items() if v >= 0.5]
     note = _("Both policies get the same extra money: US$ {extra:,.0f} a year.").format(
         extra=increment_usd_per_year)
-    note += " " + (_("Staff are hired as whole people, so what is too little for one more "
-                     "person stays unspent: {left}.").format(left="; ".join(left)) if left
-                   else _("Both spend all of it."))
+    note += " " + (_("Money that cannot buy one more whole person, or that the allocation "
+                     "rules find nothing more to spend on, stays unspent: {left}.").format(
+                         left="; ".join(left)) if left else _("Both spend all of it."))
     return header, rows, note
 
 
@@ -231,9 +240,11 @@ class BriefPage:
 def _setup_sentence(page: BriefPage) -> str:
     shares = "; ".join(
         _("{policy} puts {share} of it into prevention (prevention officers, workplace "
-          "training) and the rest into resolution (labour inspectors, conciliators, "
-          "arbitrators)").format(policy=display_name(name), share=format_as("percent", share))
-        for name, share in page.prevention_shares.items())
+          "training) and {rest} into resolution (labour inspectors, conciliators, "
+          "arbitrators)").format(policy=display_name(name) if i == 0 else in_sentence(name),
+                                 share=format_as("percent", share),
+                                 rest=format_as("percent", 1 - share))
+        for i, (name, share) in enumerate(page.prevention_shares.items()))
     return _("Both policies start from today's system and get the same extra money, US$ "
              "{extra:,.0f} a year. {shares}.").format(extra=page.increment_usd_per_year,
                                                       shares=shares)
@@ -268,7 +279,8 @@ def policy_brief_html(comparison: Comparison, scenarios: Mapping[str, Scenario],
         language="en", title=_(page.title), group=page.group.strip(),
         date=f"{page.made_at:%d %B %Y, %H:%M}", headline=headline(differences),
         warnings=overload_lines(comparison.overloaded()),
-        recommendation=[p.strip() for p in page.recommendation.split("\n\n") if p.strip()],
+        recommendation=[[line.strip() for line in p.strip().splitlines()]
+                        for p in page.recommendation.split("\n\n") if p.strip()],
         verdicts=verdict(differences), caveats_title=_("What this does and does not show"),
         caveats=[_(c) for c in CAVEATS], setup=_setup_sentence(page),
         changes_header=[_("Setting"), _("Today"), _("Used here")],
@@ -291,10 +303,18 @@ def brief_file_name(group: str, made_at: datetime) -> str:
     return f"policy_brief_{slug}_{made_at:%Y-%m-%d_%H%M%S}.html"
 
 
-def unique_path(folder: Path, name: str) -> Path:
-    """``folder / name``, or with '-2', '-3'... before the suffix if that file exists."""
-    path, n = folder / name, 1
-    while path.exists():
-        n += 1
-        path = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
+def save_brief(folder: Path, name: str, page: str) -> Path:
+    """Write ``page`` as ``folder / name``, or with '-2', '-3'... before the suffix when that
+    name is taken: the name is claimed first (exclusive create), so two groups exporting in
+    the same second never overwrite each other. Readable by every account on the laptop."""
+    n = 1
+    while True:
+        path = folder / (name if n == 1 else f"{Path(name).stem}-{n}{Path(name).suffix}")
+        try:
+            with open(path, "x", encoding="utf-8"):
+                break
+        except FileExistsError:
+            n += 1
+    write_atomically(path, page)
+    path.chmod(0o644)
     return path

@@ -19,7 +19,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch, PathPatch, Polygon, Rectangle
 from matplotlib.path import Path
 from matplotlib.textpath import text_to_path
-from matplotlib.ticker import StrMethodFormatter
+from matplotlib.ticker import PercentFormatter, StrMethodFormatter
 
 from .calibration import CalibrationResult
 from .catalog import CATALOG, COST_KPIS, PLOT_KPIS, SHORT_STAGE_LABELS, STAGE_LABELS
@@ -521,15 +521,19 @@ def kpi_comparison(comparison: Comparison, kpis: Sequence[str] = PLOT_KPIS[:6]) 
             if beyond > 0:  # a lower bound: the curve went beyond the simulated period
                 ax.annotate(_("more than\nthe run shows"), (bar.get_x() + bar.get_width() / 2,
                             bar.get_height()), ha="center", va="bottom", fontsize=7)
-        ax.set_title(_fitted(_(CATALOG[kpi].short_label), width / cols - 0.8, 9), fontsize=9)
-        ax.set_ylabel(_(CATALOG[kpi].unit))
+        ax.set_title(_fitted(_(CATALOG[kpi].label), width / cols - 0.8, 9), fontsize=9)
+        if CATALOG[kpi].format == "percent":  # shares read as 0-100%
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            ax.set_ylabel("%")
+        else:
+            ax.set_ylabel(_(CATALOG[kpi].unit))
         if np.nanmax(np.abs(means), initial=0) >= 10_000:  # 500,000 rather than 500000
             ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         ax.tick_params(axis="x", labelrotation=20, labelsize=8)
         ax.grid(axis="y", alpha=0.3)
     for ax in axes[len(kpis):]:
         ax.axis("off")
-    fig.suptitle(_fitted(_("Scenarios compared (mean and {level} confidence interval)").format(
+    fig.suptitle(_fitted(_("The policies compared (mean and {level} confidence interval)").format(
         level=f"{comparison.level:.0%}"), width - 0.4))
     return fig
 

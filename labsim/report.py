@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from .catalog import BRIEF_KPIS, CATALOG, KEY_KPIS, STAFF_OF_STAGE, VERDICT_KPIS, kpi
+from .catalog import BRIEF_KPIS, CATALOG, COST_KPIS, KEY_KPIS, STAFF_OF_STAGE, VERDICT_KPIS, kpi
 from .robustness import MIN_WORLDS_FOR_DRIVERS
 from .words import _, display_name, in_sentence
 
@@ -27,8 +27,8 @@ def format_as(style: str, value: float | None) -> str:
         return "-"
     if math.isinf(value):
         return "unbounded"
-    if value == 0:
-        value = 0.0  # never "-0"
+    if value == 0 or (style != "percent" and abs(value) < 0.05):
+        value = 0.0  # never "-0" or "-0.0"
     if style == "percent":
         return f"{value * 100:.0f}%" if abs(value) >= 0.1 or value == 0 else (
             f"{value * 100:.1f}%")
@@ -88,7 +88,7 @@ def format_summary(summary: pd.DataFrame, full: bool = False) -> str:
 STAFFING_COLUMNS = (
     ("budget_level", "Budget level", None),
     ("policy", "Policy", None),
-    ("budget_usd_per_year", "Budget (US$ a year)", "usd"),
+    (COST_KPIS[0], "Budget (US$ a year)", "usd"),  # the yearly budget, as the KPI names it
     ("prevention_officers", "Prevention officers", "staff"),
     ("trained_workplace_share", "Workplaces trained", "percent"),
     ("labour_inspectors", "Labour inspectors", "staff"),
@@ -197,7 +197,7 @@ def _interval_words(name: str, scale: str, low: float, high: float) -> str:
         near, far = (_size(name, scale, v) for v in sorted((low, high), key=abs))
         if near == far:  # both ends round alike: show a decimal more
             near, far = (_finer(name, scale, v) for v in sorted((low, high), key=abs))
-        if scale != "relative":  # '0.9 to 1.2 points lower': the unit once
+        if scale != "relative" and near[:1].isdigit():  # '0.9 to 1.2 points lower'
             near = near.split(" ")[0]
         return f"{near} {_('to')} {far} {word}"
     return (f"{_size(name, scale, low)} {down} {_('to')} {_size(name, scale, high)} {up}")
@@ -208,7 +208,7 @@ def _finer(name: str, scale: str, value: float) -> str:
     if scale == "relative":
         return f"{abs(value) * 100:.1f}%"
     if scale == "points":
-        return _("{amount} points").format(amount=f"{abs(value) * 100:.2f}")
+        return _("{amount} points").format(amount=f"{abs(value) * 100:.1f}")
     return f"{abs(value):,.1f} {_(CATALOG[name].unit)}"
 
 
@@ -225,6 +225,8 @@ def _cell(scale: str, value: float, low: float, high: float) -> str:
     alike."""
     finer = int(_cell_number(scale, low) == _cell_number(scale, high))
     unit = f" {_('pts')}" if scale == "points" else ""
+    if _cell_number(scale, low, finer) == _cell_number(scale, high, finer):
+        return f"{_cell_number(scale, value, finer)}{unit} ({_('the same in every run')})"
     return (f"{_cell_number(scale, value, finer)}{unit} [{_cell_number(scale, low, finer)}, "
             f"{_cell_number(scale, high, finer)}]")
 
@@ -233,8 +235,10 @@ def _same(name: str, r: Mapping) -> str | None:
     """'both are 100%' when every run gives both sides the same value, else None."""
     if r["difference"] == 0 and r["ci_low"] == 0 and r["ci_high"] == 0:
         mean = r.get("reference_mean")
-        return (_("no difference: both are {value}").format(value=format_value(name, mean))
-                if not _missing(mean) else _("no difference in any run"))
+        unit = "" if CATALOG[name].format == "percent" else f" {_(CATALOG[name].unit)}"
+        return (_("no difference (both are {value})").format(
+            value=format_value(name, mean) + unit) if not _missing(mean)
+                else _("no difference in any run"))
     return None
 
 
@@ -317,11 +321,15 @@ def headline(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> s
                   & rows["kpi"].map(lambda k: CATALOG[k].better != "neither")]
     wins = int((judged["better"] == True).sum())  # noqa: E712 (None: not clear)
     losses = int((judged["better"] == False).sum())  # noqa: E712
+    if (rows.loc[rows["scenario"] == name, ["difference", "ci_low", "ci_high"]] == 0
+            ).all(axis=None):
+        return _("The two policies give the same result on every indicator: they buy the "
+                 "same.")
     (first, more), (second, fewer) = sorted(((reference, losses), (name, wins)),
                                             key=lambda x: -x[1])
     return _("Under the central assumptions, {first} is clearly better on {more} of {total} "
              "indicators and {second} on {fewer}; {rest} of {total} show no clear "
-             "difference.").format(first=display_name(first), second=in_sentence(second),
+             "difference.").format(first=in_sentence(first), second=in_sentence(second),
                                    more=more, fewer=fewer, total=len(judged),
                                    rest=len(judged) - wins - losses)
 

@@ -16,6 +16,7 @@ Both work on a laptop with no internet: the pages they serve ask no other host f
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -83,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         os.chdir(ROOT)
         os.execve(sys.executable, lab_command(*argv[1:]), lab_env())
     server = start()
+    # `kill` stops Voila (and so its kernels) too, not only this process
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: server.terminate())
     print("labsim dashboard on http://127.0.0.1:8866/ (Ctrl+C to stop)")
     try:
         return server.wait()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 import time
 from datetime import datetime
 from pathlib import Path
@@ -27,18 +28,17 @@ from .brief import (
     policy_brief_html,
     purchases_html,
     robustness_html,
+    save_brief,
     stylesheet,
     summary_table_html,
-    unique_path,
     warnings_html,
 )
 from .catalog import CATALOG, DEADLINE_KPI_OF_STAGE, PLOT_KPIS, STAFFING_COST_KPIS
 from .errors import RunError
 from .experiments import replicate
-from .files import write_atomically
 from .kpis import overloaded_stages, summarise
 from .paths import get_path
-from .presets import as_scenario, load_assumptions, with_overrides
+from .presets import as_scenario, with_overrides
 from .provenance import stamp
 from .report import format_comparison, format_summary, headline, overload_lines, verdict
 from .robustness import Robustness
@@ -50,12 +50,14 @@ from .workshop import (
     SHIPPED_BASE,
     PolicyControls,
     adjusted_base,
+    assumptions_used,
     check_robustness,
     compare_policies,
     facilitator_mode,
     policy_pair,
     setting_changes,
     shipped_robustness,
+    workplace_share_limit,
 )
 
 WIDE = {"description_width": "initial"}
@@ -95,14 +97,32 @@ class Dashboard(w.VBox):
         return f"<labsim dashboard: {self.title}>"
 
 
-def _number(text: str) -> float | None:
-    """A typed number: '30', '30%', '1,000,000', ' 2.5 '; None if it is not one."""
-    cleaned = text.strip().replace(",", "").replace(" ", "").removesuffix("%")
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+DOTTED_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+def _number(text: str, whole: bool) -> float | str:
+    """A typed number ('30', '30%', '1,000,000', '2.5', Khmer digits), or why it is not one:
+    a comma is read only between thousands, and '250.000' in a whole-number box is refused
+    rather than guessed."""
+    shown = text.strip()[:20]
+    cleaned = text.strip().replace(" ", "").removesuffix("%")
+    if not cleaned:
+        return _("The box is empty")
+    if THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
+    elif "," in cleaned:
+        return _("\u201c{text}\u201d is not clear: use a dot for a decimal (1.5) and commas "
+                 "only between thousands (250,000)").format(text=shown)
+    elif whole and DOTTED_THOUSANDS.fullmatch(cleaned):
+        return _("\u201c{text}\u201d is not clear: type it without dots (250000) or with "
+                 "commas (250,000)").format(text=shown)
     try:
         value = float(cleaned)
     except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+        value = math.nan
+    return value if math.isfinite(value) else _("\u201c{text}\u201d is not a number").format(
+        text=shown)
 
 
 class NumberControl(w.VBox):
@@ -143,16 +163,15 @@ class NumberControl(w.VBox):
         self.value = float(change["new"])
 
     def _typed(self, change) -> None:
-        typed = _number(change["new"])
-        if typed is None:
-            note = _("\u201c{text}\u201d is not a number: type a number from {low} to "
-                     "{high}.").format(text=change["new"], low=self._text(self.low),
-                                       high=self._text(self.high))
+        typed = _number(change["new"], whole=self.decimals == 0 and self.step >= 1)
+        if isinstance(typed, str):
+            note = _("{why}: type a number from {low} to {high}.").format(
+                why=typed, low=self._text(self.low), high=self._text(self.high))
             kept = self.slider.value
         else:
             kept = min(max(typed, self.low), self.high)
-            kept = round(self.low + round((kept - self.low) / self.step) * self.step,
-                         self.decimals)
+            steps = math.floor((kept - self.low) / self.step + 0.5)  # halves round up
+            kept = round(min(self.low + steps * self.step, self.high), self.decimals)
             note = "" if math.isclose(kept, typed, abs_tol=1e-9) else _(
                 "You typed {typed}; {why}, so {kept} is used.").format(
                 typed=f"{typed:,.10g}", kept=self._text(kept), why=(
@@ -212,8 +231,8 @@ class HowSure(w.VBox):
         if self.controls == PolicyControls() and self.base == SHIPPED_BASE:
             result, is_current = shipped_robustness()
             return result, (_("Computed ahead for the default settings: ") if is_current
-                            else _("Computed ahead with an older model version (run make "
-                                   "robustness-result): "))
+                            else _("Computed ahead with an earlier version of the model (the "
+                                   "facilitator can update it: make robustness-result): "))
         return None, ""
 
     def cannot_run(self) -> None:
@@ -267,20 +286,23 @@ class HowSure(w.VBox):
     def brief_parts(self) -> dict:
         result, note = self.current()
         return {"robustness": result, "robustness_note": note,
-                "assumptions": load_assumptions(self.base)}
+                "assumptions": assumptions_used(self.base, self.controls or PolicyControls())}
 
 
-def _percent_control(label: str, share: float) -> NumberControl:
-    return NumberControl(label, round(share * 100), 0, 100, 5, unit="%")
+def _percent_control(label: str, share: float, most: float = 1.0) -> NumberControl:
+    """A share typed and shown as 0-100 (at most ``most``, in steps of 5)."""
+    return NumberControl(label, round(share * 100), 0, math.floor(most * 20 + 1e-9) * 5, 5,
+                         unit="%")
 
 
 def _brief_fields() -> tuple[w.Text, w.Textarea]:
     group = w.Text(placeholder=_("e.g. Group 3, Phnom Penh workshop"),
-                   description=_("Group name"), style=WIDE, layout=FULL)
+                   description=_("Group name"), style=WIDE)
     recommendation = w.Textarea(
         placeholder=_("What your group recommends, and why (printed in the brief)"),
-        description=_("Our recommendation"), style=WIDE,
-        layout=w.Layout(width="100%", height="7em"))
+        description=_("Our recommendation"), style=WIDE, layout=w.Layout(height="7em"))
+    for field in (group, recommendation):
+        field.add_class("labsim-full")
     return group, recommendation
 
 
@@ -288,10 +310,12 @@ def _download_link(page: str, path: Path) -> str:
     """A link that carries the brief itself (a data link), so it downloads on any device
     that shows the dashboard, not only on the machine that serves it."""
     encoded = base64.b64encode(page.encode("utf-8")).decode("ascii")
+    saved = path.resolve()
     return (f'<a class="labsim-download" download="{escape(path.name)}" '
             f'href="data:text/html;charset=utf-8;base64,{encoded}">&#11015; '
             f"{escape(_('Download the brief'))}</a> <span class=\"note\">"
-            f"({escape(_('also saved on the server as {path}').format(path=path))})</span>")
+            f"({escape(_('also saved on the serving laptop as {path}').format(path=saved))})"
+            "</span>")
 
 
 def prevention_vs_resolution(base: str = "cambodia_baseline",
@@ -319,9 +343,11 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
     grievances = NumberControl(_("Grievances arising (times today's rate)"), 1.0, 0.5, 2.0,
                                0.1, unit=_("times"), decimals=1)
     workplace = _percent_control(_("Individual grievances settled at the workplace"),
-                                 scenario.prevention.workplace_resolution_share_individual)
+                                 scenario.prevention.workplace_resolution_share_individual,
+                                 workplace_share_limit(scenario))
     plotted = w.Dropdown(options=[(_(CATALOG[k].label), k) for k in PLOT_KPIS],
-                         value=PLOT_KPIS[0], description=_("Plot"), style=WIDE, layout=FULL)
+                         value=PLOT_KPIS[0], description=_("Plot"), style=WIDE)
+    plotted.add_class("labsim-full")
     status, warnings, verdict_html = w.HTML(), w.HTML(), w.HTML()
     buys_html, table_html = w.HTML(layout=FULL), w.HTML(layout=FULL)
     image = w.Image(format="png", layout=w.Layout(width="100%", max_width="46em"))
@@ -343,6 +369,11 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
         box.add_class("labsim-group")
         return box
 
+    results = w.VBox([
+        verdict_html, w.HTML("<h4>" + escape(_("What each policy buys")) + "</h4>"), buys_html,
+        how_sure, all_indicators, plotted, image,
+        w.HTML("<h4>" + escape(_("Your policy brief")) + "</h4>"), group, recommendation,
+        w.HBox([export], layout=FULL), download], layout=FULL)
     row = w.Box([group_box(_("The extra money"), [increment, share_a, share_b]),
                  group_box(_("Today's system (both policies)"),
                            [inspectors, conciliators, arbitrators, grievances, workplace])],
@@ -353,11 +384,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
                + escape(_("Both policies get the same extra money. Move a slider or type a "
                           "number, and both are simulated again with the same grievances "
                           "(10 runs of 3 years).")) + "</p>"),
-        row, status, warnings, verdict_html,
-        w.HTML("<h4>" + escape(_("What each policy buys")) + "</h4>"), buys_html,
-        how_sure, all_indicators, plotted, image,
-        w.HTML("<h4>" + escape(_("Your policy brief")) + "</h4>"), group, recommendation,
-        w.HBox([export], layout=FULL), download])
+        row, status, warnings, results])
 
     def current_controls() -> PolicyControls:
         """The controls as PolicyControls; one left at today's value counts as unchanged."""
@@ -388,13 +415,18 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
             state["pair"] = pair = policy_pair(scenario, chosen)
             state["comparison"] = comparison = compare_policies(pair)
         except ValueError as err:  # an InputError from an impossible combination
-            _busy(status, inputs, False,
-                  _("These settings cannot run: {reason}").format(reason=err))
-            export.disabled = True
+            _busy(status, inputs, False, _("Not simulated"))
+            warnings.value = warnings_html([_("These settings cannot run, so no results are "
+                                              "shown: {reason}").format(reason=err)])
+            results.layout.display = "none"  # never leave the last results looking current
             how_sure.cannot_run()
             return
+        results.layout.display = None
         differences = comparison.differences()
         alarms = overload_lines(comparison.overloaded())
+        if chosen.prevention_first_share < chosen.resolution_first_share:
+            alarms.append(_("Note: the policy called prevention first now puts less of the "
+                            "extra money into prevention than resolution first does."))
         lines = verdict(differences)
         warnings.value = warnings_html(alarms)
         verdict_html.value = (f'<p class="labsim-headline">{escape(headline(differences))}</p>'
@@ -427,14 +459,21 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
                       group=group.value, recommendation=recommendation.value,
                       made_at=made_at, stamp=stamp(state["pair"], PREVIEW),
                       **how_sure.brief_parts()))
-        path = unique_path(Path(brief_dir), brief_file_name(group.value, made_at))
-        write_atomically(path, page)
+        path = save_brief(Path(brief_dir), brief_file_name(group.value, made_at), page)
         download.value = _download_link(page, path)
 
     for control in controls:
         control.observe(recompute, names="value")
     plotted.observe(replot, names="value")
-    export.on_click(write_brief)
+    def export_once(_click=None) -> None:
+        """One brief per press: the button waits until the file is written."""
+        export.disabled = True
+        try:
+            write_brief()
+        finally:
+            export.disabled = False
+
+    export.on_click(export_once)
     recompute()
     return dashboard
 

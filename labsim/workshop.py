@@ -14,10 +14,11 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from .assumptions import Assumption
 from .executors import ExecutorLike, Progress
 from .experiments import Comparison, compare
 from .policy import Policy, apply_policy, costed_in, policy_with_increment
@@ -34,6 +35,7 @@ from .robustness import Robustness, evaluate_worlds, load_result
 from .scenario import Scenario
 from .settings import RunSettings
 from .version import code_fingerprint
+from .words import _
 
 PREVIEW = RunSettings(years=3.0, replications=10, seed=1, warmup_days=180.0)
 """Run settings of the dashboards and exercise checks: about half a second on 2 cores
@@ -71,7 +73,7 @@ class SettingChange:
 
 
 SETTING_LABELS = (
-    ("increment_usd_per_year", "Extra budget for each policy (US$ a year)", "usd"),
+    ("increment_usd_per_year", "Extra money for each policy (US$ a year)", "usd"),
     ("prevention_first_share", "Prevention first: share of the extra money on prevention",
      "percent"),
     ("resolution_first_share", "Resolution first: share of the extra money on prevention",
@@ -102,6 +104,24 @@ def setting_changes(base: Scenario, controls: PolicyControls) -> list[SettingCha
         if now is not None and not math.isclose(now, was, rel_tol=1e-9, abs_tol=1e-9):
             changes.append(SettingChange(label, was, now, style))
     return changes
+
+
+def workplace_share_limit(base: Scenario) -> float:
+    """The largest share of individual grievances the workplace can settle in this base:
+    with both prevention gains at full strength, no share may pass every grievance."""
+    prevention = base.prevention
+    return max(0.0, 1.0 - prevention.officer_resolution_gain
+               - prevention.training_resolution_gain)
+
+
+def assumptions_used(base: str, controls: PolicyControls) -> list[Assumption]:
+    """The base's assumptions as a brief lists them: one a control sets shows the value
+    chosen, and says so."""
+    changes = control_changes(as_scenario(base), controls)
+    return [replace(a, central=float(changes[a.path]), reason=_(
+        "set on the dashboard for this brief; the range is the model's: {reason}").format(
+            reason=_(a.reason))) if a.path in changes else a
+            for a in load_assumptions(base)]
 
 
 def control_changes(base: Scenario, controls: PolicyControls) -> dict[str, object]:

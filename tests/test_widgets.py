@@ -66,6 +66,10 @@ def test_a_typed_percentage_is_a_percentage_and_a_clamped_value_is_said(dashboar
     assert share.value == 35 and share.note.value == ""
     share.box.value = "0.3"
     assert share.value == 0 and "steps of 5" in share.note.value
+    share.box.value = "1,5"
+    assert share.value == 0 and "use a dot for a decimal" in share.note.value
+    share.box.value = ""
+    assert "The box is empty" in share.note.value
     inspectors = _control(dashboard, "Labour inspectors")
     inspectors.box.value = "0"
     assert inspectors.value == 1 and "the least allowed is 1" in inspectors.note.value
@@ -74,6 +78,8 @@ def test_a_typed_percentage_is_a_percentage_and_a_clamped_value_is_said(dashboar
     assert extra.value == 1_000_000 and "the most allowed is 1,000,000" in extra.note.value
     extra.box.value = "lots"
     assert extra.value == 1_000_000 and "is not a number" in extra.note.value
+    extra.box.value = "250.000"
+    assert extra.value == 1_000_000 and "without dots" in extra.note.value
     assert extra.box.value == "1,000,000"
     extra.slider.value = 250_000
     share.box.value = "0"
@@ -106,20 +112,24 @@ def test_export_writes_a_self_contained_brief_a_director_can_sign(tmp_path):
     board = widgets.prevention_vs_resolution(brief_dir=tmp_path)
     _find(board, widgets.w.Text, "Group name")[0].value = 'Group 3 <script>alert("x")</script>'
     _find(board, widgets.w.Textarea, "Our recommendation")[0].value = (
-        "Fund prevention first.\n\nReview after a year & report.")
+        "Fund prevention first.\n\nReview after a year & report.\n- then decide")
     _control(board, "Grievances arising").slider.value = 2.0
     _control(board, "Individual grievances settled").box.value = "0"
     page = _export(board, tmp_path)
     assert page.startswith("<!DOCTYPE html>")
     assert "data:image/png;base64," in page and not re.search(r'src="http', page)
     assert "<script>" not in page and "Group 3 &lt;script&gt;" in page
-    assert "<p>Fund prevention first.</p>" in page and "Review after a year &amp; report." in page
+    assert "<p>Fund prevention first.</p>" in page
+    assert "<p>Review after a year &amp; report.<br>- then decide</p>" in page
     assert re.search(r"Under the central assumptions, \w+ first is clearly better on \d of 8", page)
     assert re.search(r"<b>Date:</b> \d\d \w+ 20\d\d", page)
     settings = page.split('class="labsim-settings"')[1].split("</table>")[0]
     assert "Grievances arising (times today&#39;s rate)" in settings and "2.0 times" in settings
     assert "Individual grievances settled at the workplace" in settings and ">0%<" in settings
     assert "Extra budget" not in settings  # left at its default
+    assumptions = page.split('class="labsim-assumptions"')[1].split("</table>")[0]
+    assert re.search(r"settled at the workplace</th><td>0%</td><td>[^<]*</td><td>set on the "
+                     r"dashboard", assumptions)
     purchases = page.split('class="labsim-purchases"')[1].split("</table>")[0]
     assert "Labour inspectors" in purchases and not re.search(r"\d\.\d{3}<", purchases)
     assert "What this does and does not show" in page
@@ -133,6 +143,7 @@ def test_export_writes_a_self_contained_brief_a_director_can_sign(tmp_path):
     link = [h for h in _find(board, widgets.w.HTML) if "download=" in h.value][0]
     assert "data:text/html;charset=utf-8;base64," in link.value
     names = [p.name for p in tmp_path.glob("policy_brief_*.html")]
+    assert (tmp_path / names[0]).stat().st_mode & 0o777 == 0o644
     assert len(names) == 1 and re.fullmatch(
         r"policy_brief_Group-3-script-alert-x-script_\d{4}-\d\d-\d\d_\d{6}\.html", names[0])
     _export(board, tmp_path)
@@ -219,10 +230,30 @@ def test_the_shipped_check_is_shown_only_for_its_own_base_and_runnable_settings(
     board = widgets.prevention_vs_resolution(facilitator=True)
     panel = _how_sure(board)
     workplace = _control(board, "Individual grievances settled")
-    workplace.box.value = "70"  # with both gains, more than every grievance: cannot run
-    assert "cannot run" in panel.body.value and panel.button.disabled
+    workplace.box.value = "70"  # with both gains, more than every grievance: not offered
+    assert workplace.value == 60 and "the most allowed is 60" in workplace.note.value
     workplace.box.value = "50"
     assert "Computed ahead" in panel.body.value
+
+
+def test_settings_that_cannot_run_hide_the_last_results(monkeypatch):
+    board = widgets.prevention_vs_resolution(facilitator=True)
+    panel = _how_sure(board)
+
+    def refuse(*_args):
+        raise labsim.ScenarioError("prevention.workplace_resolution_share_individual", 0.9,
+                                   "at most 0.6")
+
+    monkeypatch.setattr(widgets, "policy_pair", refuse)
+    _control(board, "Labour inspectors").box.value = "9"
+    shown = [c for c in _find(board, widgets.w.VBox) if c.layout.display == "none"]
+    assert shown and any("labsim-headline" in h.value for h in _find(shown[0], widgets.w.HTML))
+    warning = [h for h in _find(board, widgets.w.HTML) if "labsim-overload" in h.value][0]
+    assert "cannot run, so no results are shown" in warning.value
+    assert "cannot run" in panel.body.value and panel.button.disabled
+    monkeypatch.undo()
+    _control(board, "Labour inspectors").box.value = "8"
+    assert not [c for c in _find(board, widgets.w.VBox) if c.layout.display == "none"]
 
 
 def test_a_check_leaves_out_what_the_settings_fix_and_worlds_they_break(monkeypatch):

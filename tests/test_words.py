@@ -40,7 +40,7 @@ def test_policies_read_as_display_names():
 def test_a_zero_width_interval_says_there_is_no_difference():
     line = _said(kpi="share_individual_heard_within_deadline", difference=0.0, low=0.0,
                  high=0.0, clear=False)
-    assert "no difference: both are 100%" in line
+    assert "no difference (both are 100%)" in line
     assert "+0.0" not in line and "points" not in line
 
 
@@ -51,6 +51,12 @@ def test_no_minus_zero_nan_or_bare_zero_percent(difference, low, high):
                  high=high * 100, reference_mean=100.0, better=None)
     for bad in ("-0%", "nan", " 0% ", "+0%"):
         assert bad not in line, line
+
+
+def test_an_interval_from_less_than_a_tenth_keeps_its_words():
+    line = _said(kpi="share_individual_heard_within_deadline", difference=0.0005,
+                 low=0.0002, high=0.001, better=True)
+    assert "less than 0.1 points to 0.1 points higher" in line, line
 
 
 def test_a_missing_relative_interval_falls_back_to_the_unit_not_nan():
@@ -72,7 +78,7 @@ def test_headline_counts_clear_wins_of_each_policy():
         _row("grievances_per_year", 20.0, 10.0, 30.0, 100.0, better=False),
         _row("share_resolved", 0.01, 0.005, 0.015, 0.9, better=True),
         _row("days_to_outcome_median_individual_filed", 1.0, -1.0, 3.0, 10.0, clear=False)])
-    assert headline(rows) == ("Under the central assumptions, Prevention first is clearly "
+    assert headline(rows) == ("Under the central assumptions, prevention first is clearly "
                               "better on 2 of 4 indicators and resolution first on 1; 1 of 4 "
                               "show no clear difference.")
 
