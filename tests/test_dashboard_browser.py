@@ -44,6 +44,15 @@ DOES_NOT_FIT = """() => Array.from(document.querySelectorAll(
             + `${e.scrollWidth} > ${e.clientWidth}`)"""
 """Labels, buttons and titles whose text is wider than their box (cut off)."""
 
+BEYOND_THE_SCREEN = """() => Array.from(document.querySelectorAll(
+    '.labsim-dashboard p, .labsim-dashboard li, .labsim-dashboard h3, .labsim-dashboard h4, '
+    + '.labsim-dashboard button, .labsim-dashboard .widget-label, .labsim-dashboard input'))
+  .filter(e => e.offsetParent !== null && !e.closest('.labsim-scroll')
+               && e.getBoundingClientRect().right > window.innerWidth + 1)
+  .map(e => `${e.tagName}.${e.className}: "${(e.innerText || e.value || '').slice(0, 50)}" `
+            + `ends at ${Math.round(e.getBoundingClientRect().right)}`)"""
+"""Text outside a scrolling table that runs past the right edge of the screen."""
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -200,6 +209,7 @@ def _print_brief(browser, saved: Path) -> None:
 def test_dashboard_fits_a_phone(dashboard_url, browser):
     page = _open(browser, dashboard_url, 390, 9000)
     assert page.evaluate(DOES_NOT_FIT) == []
+    assert page.evaluate(BEYOND_THE_SCREEN) == []
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
     page.screenshot(path=str(OUT / "dashboard_phone.png"), full_page=True)
     page.close()
