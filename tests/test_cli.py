@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import tomli_w
 
-from labsim.catalog import CATALOG, SHORT_STAGE_LABELS
+from labsim.catalog import CATALOG, STAFF_OF_STAGE
 from labsim.cli import main
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "datasets" / "scenarios"
@@ -66,5 +66,5 @@ def test_an_overloaded_system_is_said_plainly(edited_preset, capsys):
     """One labour inspector cannot keep up: the run says so."""
     path = edited_preset("cambodia_baseline", {"individual_conciliation.labour_inspectors": 1})
     assert main(["run", str(path), "--years", "2", "--reps", "4", "--processes", "1"]) == 0
-    warnings = [x for x in capsys.readouterr().out.splitlines() if "overloaded" in x]
-    assert len(warnings) == 1 and SHORT_STAGE_LABELS["individual_conciliation"] in warnings[0]
+    warnings = [x for x in capsys.readouterr().out.splitlines() if "cannot keep up" in x]
+    assert len(warnings) == 1 and STAFF_OF_STAGE["individual_conciliation"] in warnings[0]
