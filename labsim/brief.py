@@ -32,6 +32,7 @@ from .report import (
     format_estimate,
     format_number,
     format_robustness_rows,
+    format_setting,
     headline,
     overload_lines,
     robustness_lines,
@@ -180,23 +181,12 @@ ITEM_WORDS = {
 """How each row of ``policy.purchases`` reads, and how its values are shown."""
 
 
-def _shown(style: str, value: float) -> str:
-    """A setting or purchase as text: whole staff, percentages, dollars, 'x 2.0'."""
-    if pd.isna(value):
-        return "-"
-    if style == "count":
-        return f"{round(value):,d}"
-    if style == "times":
-        return _("{factor:.1f} times").format(factor=value)
-    return format_as(style, value)
-
-
 def purchases_parts(base: Scenario, scenarios: Mapping[str, Scenario],
                     increment_usd_per_year: float) -> tuple[list[str], list[tuple], str]:
     """What each policy buys: header, rows (whole staff) and a note on unspent money."""
     table = purchases(base, scenarios, increment_usd_per_year)
     header = [_("What"), _("Today"), *map(display_name, scenarios)]
-    rows = [(_(ITEM_WORDS[item][0]), *(_shown(ITEM_WORDS[item][1], v) for v in row))
+    rows = [(_(ITEM_WORDS[item][0]), *(format_setting(ITEM_WORDS[item][1], v) for v in row))
             for item, row in table.iterrows()]
     unspent = table.loc["unspent_usd_per_year", list(scenarios)]
     left = [_("{policy} leaves US$ {dollars:,.0f}").format(policy=in_sentence(n), dollars=v)
@@ -284,7 +274,8 @@ def policy_brief_html(comparison: Comparison, scenarios: Mapping[str, Scenario],
         verdicts=verdict(differences), caveats_title=_("What this does and does not show"),
         caveats=[_(c) for c in CAVEATS], setup=_setup_sentence(page),
         changes_header=[_("Setting"), _("Today"), _("Used here")],
-        changes=[(_(c.label), _shown(c.style, c.today), _shown(c.style, c.chosen))
+        changes=[(_(c.label), format_setting(c.style, c.today),
+                  format_setting(c.style, c.chosen))
                  for c in page.changes],
         purchases_header=purchases_header, purchases=purchase_rows,
         purchases_note=purchases_note, robustness=Markup(robustness),

@@ -25,6 +25,9 @@ MAX_INCREMENT_USD_PER_YEAR = 100_000_000.0
 """The largest extra money the allocation rules spend (they buy one unit at a time), some
 400 times the baseline's budget."""
 
+STAFF_COLUMNS = ("prevention_officers", "trained_workplace_share", "labour_inspectors",
+                 "conciliators", "arbitrators")
+"""The items every scenario has (MRC staff only with the migrant route), as tables show them."""
 ITEMS = ("prevention_officers", "training", "labour_inspectors", "conciliators", "arbitrators",
          "mrc_staff")
 """What a budget can buy, in the order tables show them."""
@@ -140,6 +143,21 @@ def policy_with_increment(base: Scenario, increment_usd_per_year: float,
                   allocation)
 
 
+def staff_by_item(s: Scenario) -> dict[str, float]:
+    """What a scenario has of each item a budget buys: staff (whole people) and the trained
+    workplace share; MRC staff only when it has the migrant route."""
+    staff = {
+        "prevention_officers": s.prevention.prevention_officers,
+        "trained_workplace_share": s.prevention.trained_workplace_share,
+        "labour_inspectors": s.individual_conciliation.labour_inspectors,
+        "conciliators": s.collective_conciliation.conciliators,
+        "arbitrators": s.arbitration.arbitrators,
+    }
+    if s.migrant_on:
+        staff["mrc_staff"] = s.migrant_route.mrc_staff
+    return staff
+
+
 def staffing_table(prevention_shares: Mapping[str, float], base: Scenario,
                    budgets_usd_per_year: Mapping[str, float]) -> pd.DataFrame:
     """Staff each policy buys at each budget level by the allocation rules.
@@ -165,18 +183,11 @@ def staffing_table(prevention_shares: Mapping[str, float], base: Scenario,
         for name, share in prevention_shares.items():
             policy = policy_with_increment(base, max(budget - today, 0.0), share, name)
             s = apply_policy(policy, base)
-            rows.append({
-                "budget_level": level,
-                "policy": name,
-                "budget_usd_per_year": budget,
-                "prevention_officers": s.prevention.prevention_officers,
-                "trained_workplace_share": round(s.prevention.trained_workplace_share, 3),
-                "labour_inspectors": s.individual_conciliation.labour_inspectors,
-                "conciliators": s.collective_conciliation.conciliators,
-                "arbitrators": s.arbitration.arbitrators,
-                "mrc_staff": s.migrant_route.mrc_staff if s.migrant_on else 0,
-                "unspent_usd_per_year": round(budget - annual_budget_usd(s), 2),
-            })
+            staff = {"mrc_staff": 0, **staff_by_item(s)}
+            staff["trained_workplace_share"] = round(staff["trained_workplace_share"], 3)
+            rows.append({"budget_level": level, "policy": name, "budget_usd_per_year": budget,
+                         **{item: staff[item] for item in (*STAFF_COLUMNS, "mrc_staff")},
+                         "unspent_usd_per_year": round(budget - annual_budget_usd(s), 2)})
     return pd.DataFrame(rows)
 
 
@@ -186,23 +197,14 @@ def purchases(base: Scenario, scenarios: Mapping[str, Scenario],
     trained workplace share, yearly budget, extra money spent and left unspent, because
     staff come as whole people), with today's value and each policy's."""
     today = annual_budget_usd(base)
-    items = {
-        "prevention_officers": lambda s: s.prevention.prevention_officers,
-        "trained_workplace_share": lambda s: s.prevention.trained_workplace_share,
-        "labour_inspectors": lambda s: s.individual_conciliation.labour_inspectors,
-        "conciliators": lambda s: s.collective_conciliation.conciliators,
-        "arbitrators": lambda s: s.arbitration.arbitrators,
-    }
-    if base.migrant_on:
-        items["mrc_staff"] = lambda s: s.migrant_route.mrc_staff
-    items["spent_usd_per_year"] = annual_budget_usd
-    items["extra_spent_usd_per_year"] = lambda s: annual_budget_usd(s) - today
-    items["unspent_usd_per_year"] = (
-        lambda s: max(0.0, today + increment_usd_per_year - annual_budget_usd(s)))
-    rows = []
-    for item, value_of in items.items():
-        row = {"item": item,
-               "today": math.nan if item == "unspent_usd_per_year" else value_of(base)}
-        row.update({name: value_of(s) for name, s in scenarios.items()})
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("item")
+
+    def column(s: Scenario | None) -> dict[str, float]:
+        spent = annual_budget_usd(s or base)
+        return {**staff_by_item(s or base), "spent_usd_per_year": spent,
+                "extra_spent_usd_per_year": spent - today,
+                "unspent_usd_per_year": math.nan if s is None else max(
+                    0.0, today + increment_usd_per_year - spent)}
+
+    table = pd.DataFrame({"today": column(None),
+                          **{name: column(s) for name, s in scenarios.items()}})
+    return table.rename_axis("item")

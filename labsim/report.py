@@ -47,21 +47,12 @@ def format_estimate(name: str, row: Mapping) -> tuple[str, str]:
         return "-", _("(not measured: run too short)")
     if _missing(row["ci_low"]):
         return format_value(name, row["mean"]), _("(one replication: no CI)")
-    low, high = _possible(name, row["ci_low"], row["ci_high"])
+    low, high = row["ci_low"], row["ci_high"]  # summarise keeps them to possible values
     if low == high:
         return format_value(name, row["mean"]), _("(the same in every run)")
     return (format_value(name, row["mean"]),
             f"[{format_value(name, low)}, {format_value(name, high)}]")
 
-
-def _possible(name: str, low: float, high: float) -> tuple[float, float]:
-    """An interval cut to the values a KPI can take: no negative count, no share above 100%."""
-    entry = CATALOG[name]
-    if not entry.signed:
-        low, high = max(low, 0.0), max(high, 0.0)
-    if entry.format == "percent":
-        low, high = min(low, 1.0), min(high, 1.0)
-    return low, high
 
 
 def _table(header: Sequence[str], rows: list[Sequence[str]], right: set[int]) -> str:
@@ -89,27 +80,35 @@ STAFFING_COLUMNS = (
     ("budget_level", "Budget level", None),
     ("policy", "Policy", None),
     (COST_KPIS[0], "Budget (US$ a year)", "usd"),  # the yearly budget, as the KPI names it
-    ("prevention_officers", "Prevention officers", "staff"),
+    ("prevention_officers", "Prevention officers", "count"),
     ("trained_workplace_share", "Workplaces trained", "percent"),
-    ("labour_inspectors", "Labour inspectors", "staff"),
-    ("conciliators", "Ministry conciliators", "staff"),
-    ("arbitrators", "Arbitrators", "staff"),
-    ("mrc_staff", "MRC staff", "staff"),
+    ("labour_inspectors", "Labour inspectors", "count"),
+    ("conciliators", "Ministry conciliators", "count"),
+    ("arbitrators", "Arbitrators", "count"),
+    ("mrc_staff", "MRC staff", "count"),
     ("unspent_usd_per_year", "Left unspent (US$ a year)", "usd"),
 )
 """``policy.staffing_table``'s columns as a table shows them, and how each value reads."""
 
 
+def format_setting(style: str, value: float) -> str:
+    """A staffing or setting value as text: whole staff ("count"), percentages, dollars,
+    '2.0 times'; '-' when there is none."""
+    if pd.isna(value):
+        return "-"
+    if style == "count":
+        return f"{round(value):,d}"
+    if style == "times":
+        return _("{factor:.1f} times").format(factor=value)
+    return format_as(style, value)
+
+
 def format_staffing(table: pd.DataFrame) -> str:
     """What each policy buys at each budget level, in plain words: whole staff, shares as
     percentages, policies by their display names."""
-    def shown(style: str | None, value) -> str:
-        if style is None:
-            return display_name(str(value))
-        return f"{round(value):,d}" if style == "staff" else format_as(style, value)
-
     columns = [c for c in STAFFING_COLUMNS if c[0] in table.columns]
-    rows = [[shown(style, r[name]) for name, _label, style in columns]
+    rows = [[display_name(str(r[name])) if style is None else format_setting(style, r[name])
+             for name, _label, style in columns]
             for r in table.to_dict("records")]
     return _table([_(label) for _name, label, _style in columns], rows,
                   right=set(range(2, len(columns))))

@@ -47,6 +47,7 @@ from .workshop import (
     CHECK_DRAWS,
     POLICY_NAMES,
     PREVIEW,
+    SETTING_WORDS,
     SHIPPED_BASE,
     PolicyControls,
     adjusted_base,
@@ -328,21 +329,21 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
     increment = NumberControl(_("Extra money for each policy"),
                               round(defaults.increment_usd_per_year), 0, 1_000_000, 10_000,
                               unit=_("US$ a year"))
-    share_a = _percent_control(_("Prevention first: share of the extra money on prevention"),
+    share_a = _percent_control(_(SETTING_WORDS["prevention_first_share"]),
                                defaults.prevention_first_share)
-    share_b = _percent_control(_("Resolution first: share of the extra money on prevention"),
+    share_b = _percent_control(_(SETTING_WORDS["resolution_first_share"]),
                                defaults.resolution_first_share)
-    inspectors = NumberControl(_("Labour inspectors today"),
+    inspectors = NumberControl(_(SETTING_WORDS["labour_inspectors"]),
                                scenario.individual_conciliation.labour_inspectors, 1, 40, 1,
                                unit=_("people"))
-    conciliators = NumberControl(_("Ministry conciliators today"),
+    conciliators = NumberControl(_(SETTING_WORDS["conciliators"]),
                                  scenario.collective_conciliation.conciliators, 1, 20, 1,
                                  unit=_("people"))
-    arbitrators = NumberControl(_("Arbitrators today"), scenario.arbitration.arbitrators, 3,
-                                60, 1, unit=_("people"))
-    grievances = NumberControl(_("Grievances arising (times today's rate)"), 1.0, 0.5, 2.0,
+    arbitrators = NumberControl(_(SETTING_WORDS["arbitrators"]),
+                                scenario.arbitration.arbitrators, 3, 60, 1, unit=_("people"))
+    grievances = NumberControl(_(SETTING_WORDS["grievance_rate_factor"]), 1.0, 0.5, 2.0,
                                0.1, unit=_("times"), decimals=1)
-    workplace = _percent_control(_("Individual grievances settled at the workplace"),
+    workplace = _percent_control(_(SETTING_WORDS["workplace_resolution_share_individual"]),
                                  scenario.prevention.workplace_resolution_share_individual,
                                  workplace_share_limit(scenario))
     plotted = w.Dropdown(options=[(_(CATALOG[k].label), k) for k in PLOT_KPIS],

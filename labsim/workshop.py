@@ -86,6 +86,8 @@ SETTING_LABELS = (
      "Individual grievances settled at the workplace", "percent"),
 )
 """Every dashboard control, with the words a brief uses for it."""
+SETTING_WORDS = {name: label for name, label, _style in SETTING_LABELS}
+"""A control's words by its name, for the dashboard and the brief alike."""
 
 
 def setting_changes(base: Scenario, controls: PolicyControls) -> list[SettingChange]:

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from labsim import words
+from labsim.kpis import summarise
 from labsim.report import format_estimate, headline, overload_lines, verdict
 from labsim.words import display_name, in_sentence
 
@@ -66,10 +67,14 @@ def test_a_missing_relative_interval_falls_back_to_the_unit_not_nan():
 
 
 def test_a_count_shows_no_negative_bound_and_a_share_none_above_100():
-    strikes = pd.Series({"mean": 12.0, "ci_low": -8534.0, "ci_high": 40.0, "beyond_run": 0})
-    assert format_estimate("strike_days_per_year", strikes)[1] == "[0.0, 40]"
-    share = pd.Series({"mean": 0.99, "ci_low": 0.97, "ci_high": 1.02, "beyond_run": 0})
-    assert format_estimate("share_resolved", share)[1] == "[97%, 100%]"
+    """Runs whose t interval spills below 0 or above 100%, as the tables show them."""
+    summary = summarise(pd.DataFrame({"strike_days_per_year": [0.0, 0.0, 0.0, 40.0],
+                                      "share_resolved": [0.95, 1.0, 1.0, 1.0]}))
+    low, high = format_estimate("strike_days_per_year", summary.loc["strike_days_per_year"])[
+        1].strip("[]").split(", ")
+    assert float(low) == 0.0 and float(high) > 0
+    assert format_estimate("share_resolved", summary.loc["share_resolved"])[1].endswith(
+        ", 100%]")
 
 
 def test_headline_counts_clear_wins_of_each_policy():
