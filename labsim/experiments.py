@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,24 +70,42 @@ class Comparison:
     per_replication: dict[str, pd.DataFrame]
     """Per scenario: one row of KPIs per replication (replication r shares random numbers)."""
     level: float = 0.95
+    _tables: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Summaries and differences, computed once: a dashboard asks for each several times."""
 
     @property
     def names(self) -> list[str]:
         return list(self.per_replication)
 
+    def _once(self, key: str, compute):
+        if key not in self._tables:
+            self._tables[key] = compute()
+        return self._tables[key]
+
+    def summaries(self) -> dict[str, pd.DataFrame]:
+        """Per scenario, ``summarise`` of its replications."""
+        return self._once("summaries", lambda: {
+            name: summarise(table, self.level) for name, table in self.per_replication.items()})
+
     def kpis(self) -> pd.DataFrame:
         """Long table: scenario, kpi, mean, ci_low, ci_high, unit, beyond_run."""
-        frames = [summarise(table, self.level).rename_axis("kpi").reset_index()
-                  .assign(scenario=name) for name, table in self.per_replication.items()]
-        out = pd.concat(frames, ignore_index=True)
-        return out[["scenario", "kpi", "mean", "ci_low", "ci_high", "unit", "beyond_run"]]
+        def table() -> pd.DataFrame:
+            frames = [summary.rename_axis("kpi").reset_index().assign(scenario=name)
+                      for name, summary in self.summaries().items()]
+            out = pd.concat(frames, ignore_index=True)
+            return out[["scenario", "kpi", "mean", "ci_low", "ci_high", "unit", "beyond_run"]]
+
+        return self._once("kpis", table).copy()
 
     def overloaded(self) -> dict[str, dict[str, str]]:
         """Per scenario, the staffed stages that cannot keep up, with the reason."""
-        return {name: overloaded_stages(summarise(table, self.level))
-                for name, table in self.per_replication.items()}
+        return {name: overloaded_stages(summary) for name, summary in self.summaries().items()}
 
     def differences(self) -> pd.DataFrame:
+        """Long table of paired differences (scenario - reference); see ``_differences``."""
+        return self._once("differences", self._differences).copy()
+
+    def _differences(self) -> pd.DataFrame:
         """Long table of paired differences (scenario - reference) with confidence intervals.
 
         ``mean`` and ``reference_mean`` are the two sides' means; ``relative`` columns divide

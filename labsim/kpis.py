@@ -14,6 +14,8 @@ Every KPI counts every case of its population (``catalog.POPULATIONS``), open on
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -486,8 +488,16 @@ def t_interval(values: np.ndarray, level: float) -> tuple[float, float, float]:
     sem = float(stats.sem(values))
     if sem == 0:
         return mean, mean, mean
-    low, high = stats.t.interval(level, len(values) - 1, loc=mean, scale=sem)
-    return mean, float(low), float(high)
+    low, high = _t_quantiles(level, len(values) - 1)  # as scipy does: quantile * scale + loc
+    return mean, float(low * sem + mean), float(high * sem + mean)
+
+
+@lru_cache(maxsize=256)
+def _t_quantiles(level: float, dof: int) -> tuple[float, float]:
+    """Student-t quantiles of a central interval; cached, since every KPI of every summary
+    asks for the same few (a dashboard move summarises hundreds of KPIs)."""
+    low, high = stats.t.interval(level, dof)
+    return float(low), float(high)
 
 
 OVERLOAD_GROWTH_SHARE = 0.05
