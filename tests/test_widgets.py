@@ -126,7 +126,7 @@ def test_export_writes_a_self_contained_brief_a_director_can_sign(tmp_path):
     settings = page.split('class="labsim-settings"')[1].split("</table>")[0]
     assert "Grievances arising (times today&#39;s rate)" in settings and "2.0 times" in settings
     assert "Individual grievances settled at the workplace" in settings and ">0%<" in settings
-    assert "Extra budget" not in settings  # left at its default
+    assert "Extra money for each policy" not in settings  # left at its default
     assumptions = page.split('class="labsim-assumptions"')[1].split("</table>")[0]
     assert re.search(r"settled at the workplace</th><td>0%</td><td>[^<]*</td><td>set on the "
                      r"dashboard", assumptions)
