@@ -16,16 +16,16 @@ $(STAMP): pyproject.toml
 # Root (containers, CI) must say --allow-root; JupyterLab refuses to start otherwise.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# JupyterLab as configured in jupyter/config (labsim/serve.py): it asks for nothing from the
+# JupyterLab as configured in jupyter/config (labsim/workshop/serve.py): it asks for nothing from the
 # internet (no news question, no update check, no PyPI).
 lab: $(STAMP)
-	$(BIN)/python -m labsim.serve lab $(ROOT_FLAG)
+	$(BIN)/python -m labsim.workshop.serve lab $(ROOT_FLAG)
 
 # The main dashboard as a web page (no code showing) on http://127.0.0.1:8866/, offline
 # (Voila template jupyter/data/voila/templates/labsim).
 # Idle kernels are culled after 15 minutes: each visit starts a kernel.
 dashboard: $(STAMP)
-	$(BIN)/python -m labsim.serve
+	$(BIN)/python -m labsim.workshop.serve
 
 test: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks

@@ -16,10 +16,10 @@ import time
 import simpy
 
 import labsim
-from labsim.capacity import staff_capacity
-from labsim.executors import local_processes
-from labsim.model import simulate
-from labsim.runner import replication_kpis_task
+from labsim.experiments.executors import local_processes
+from labsim.experiments.runner import replication_kpis_task
+from labsim.model.system import simulate
+from labsim.scenario.capacity import staff_capacity
 
 YEARS = 20
 

@@ -14,8 +14,8 @@ import tempfile
 import time
 
 import labsim
-from labsim.executors import local_processes
-from labsim.experiments import compare, sweep
+from labsim.experiments.comparison import compare, sweep
+from labsim.experiments.executors import local_processes
 
 RUN = labsim.RunSettings(years=3.0, replications=10)
 TWO = local_processes(2)

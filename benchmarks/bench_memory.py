@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 import labsim
-from labsim.executors import cores
-from labsim.run_size import estimate
+from labsim.experiments.executors import cores
+from labsim.experiments.run_size import estimate
 
 
 def _tree_rss(pid: int) -> int:
@@ -50,7 +50,7 @@ def peak_of(command: list[str]) -> tuple[float, float]:
 
 
 def main() -> None:
-    run = [sys.executable, "-m", "labsim.cli", "run", "cambodia_baseline", "--years", "5",
+    run = [sys.executable, "-m", "labsim.views.cli", "run", "cambodia_baseline", "--years", "5",
            "--reps", "500", "--processes", "2"]
     print("500 replications x 5 years, 2 processes, peak memory of parent + workers")
     peak, seconds = peak_of(run)
@@ -63,7 +63,7 @@ def main() -> None:
 
     print("run-size estimate against measured time, labsim.replicate on 2 processes")
     base = labsim.load_scenario("cambodia_baseline")
-    pool = labsim.executors.local_processes(2)
+    pool = labsim.experiments.executors.local_processes(2)
     labsim.replicate([base], labsim.RunSettings(years=1, replications=2), executor=pool)
     for years, replications in ((5, 20), (20, 20), (10, 100)):
         settings = labsim.RunSettings(years=years, replications=replications)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 
 import labsim
-from labsim.calibration import fit_surrogate
-from labsim.executors import ExecutorLike, local_processes
-from labsim.presets import load_assumptions, load_scenario, with_overrides
-from labsim.robustness import ROBUSTNESS_SETTINGS, draw_worlds
+from labsim.experiments.calibration import fit_surrogate
+from labsim.experiments.executors import ExecutorLike, local_processes
+from labsim.experiments.robustness import ROBUSTNESS_SETTINGS, draw_worlds
+from labsim.scenario.presets import load_assumptions, load_scenario, with_overrides
 
 POLICIES = ["prevention_first", "resolution_first"]
 TARGET_S = 60.0

@@ -1,10 +1,9 @@
 """labsim: simulate how labour disputes are prevented and resolved, and compare policies."""
 
-from .assumptions import Assumption
-from .calibration import CalibrationResult, calibrate, fit_surrogate
+from .analysis.results import Results
 from .errors import InputError, ScenarioError
-from .evidence import evidence
-from .experiments import (
+from .experiments.calibration import CalibrationResult, calibrate, fit_surrogate
+from .experiments.comparison import (
     Comparison,
     StaffingResult,
     compare,
@@ -15,14 +14,15 @@ from .experiments import (
     summarise_sweep,
     sweep,
 )
-from .policy import Policy, apply_policy, staffing_table
-from .presets import load_assumptions, load_policy, load_scenario, with_overrides
-from .results import Results
-from .robustness import Robustness, robustness
-from .runner import run
-from .scenario import Scenario
-from .scenario_io import save_scenario
-from .settings import RunSettings
+from .experiments.evidence import evidence
+from .experiments.robustness import Robustness, robustness
+from .experiments.runner import run
+from .scenario.assumptions import Assumption
+from .scenario.io import save_scenario
+from .scenario.parameters import Scenario
+from .scenario.policy import Policy, apply_policy, staffing_table
+from .scenario.presets import load_assumptions, load_policy, load_scenario, with_overrides
+from .scenario.settings import RunSettings
 from .version import VERSION as __version__
 
 __all__ = [

@@ -13,18 +13,20 @@ try:
 except metadata.PackageNotFoundError:  # a source tree on sys.path, not installed
     VERSION = "0+unknown"
 
-VIEW_MODULES = ("report", "plots", "brief", "widgets", "exercises", "cli", "serve")
-"""Modules that show results but cannot change them (the views layer of
-docs/architecture.md): left out of the fingerprint."""
+VIEW_LAYERS = ("views", "workshop")
+"""Folders that show results but cannot change them (docs/architecture.md): left out of the
+fingerprint."""
 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A short hash of the version and the source of every module that affects results:
     a model change gives a new fingerprint even when the version stays the same."""
+    package = Path(__file__).resolve().parent
     digest = hashlib.sha256(VERSION.encode("utf-8"))
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        if path.stem not in VIEW_MODULES:
-            digest.update(path.name.encode("utf-8"))
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package)
+        if relative.parts[0] not in VIEW_LAYERS:
+            digest.update(relative.as_posix().encode("utf-8"))
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

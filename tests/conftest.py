@@ -8,9 +8,9 @@ import pytest
 import tomli_w
 
 from labsim import load_scenario
-from labsim.paths import get_path, set_path
-from labsim.presets import SCENARIO_DIR
-from labsim.records import STAGES
+from labsim.model.records import STAGES
+from labsim.scenario.dotted import get_path, set_path
+from labsim.scenario.presets import SCENARIO_DIR
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from labsim.arrivals import MONTH_DAYS, arrival_times
-from labsim.random_streams import Draws, duration_quantiles, stream_generator
-from labsim.scenario import Duration
+from labsim.model.arrivals import MONTH_DAYS, arrival_times
+from labsim.model.streams import Draws, duration_quantiles, stream_generator
+from labsim.scenario.parameters import Duration
 
 SEASON = (1.4, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 1.4, 1.45, 1.45, 1.4)
 

@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 
 import labsim
-from labsim.rates import grievances_per_year
+from labsim.scenario.rates import grievances_per_year
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 

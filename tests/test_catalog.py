@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 import labsim
-from labsim import catalog
-from labsim.catalog import CATALOG, FORMATS, POPULATIONS, censored_flag, is_flag
-from labsim.report import verdict
-from labsim.runner import replication_kpis_task
+from labsim.analysis import catalog
+from labsim.analysis.catalog import CATALOG, FORMATS, POPULATIONS, censored_flag, is_flag
+from labsim.experiments.runner import replication_kpis_task
+from labsim.views.report import verdict
 
 LABSIM = Path(labsim.__file__).resolve().parent
 VIEWS = ("report.py", "plots.py", "brief.py", "widgets.py", "cli.py")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import tomli_w
 
-from labsim.catalog import CATALOG, STAFF_OF_STAGE
-from labsim.cli import main
+from labsim.analysis.catalog import CATALOG, STAFF_OF_STAGE
+from labsim.views.cli import main
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "datasets" / "scenarios"
 
@@ -42,7 +42,7 @@ def test_validate_accepts_a_good_file(capsys):
 def test_broken_file_gives_one_line_and_nonzero_exit(edited_preset):
     broken = edited_preset("cambodia_baseline", {"arbitration.objection_share": 1.5},
                            "broken.toml")
-    proc = subprocess.run([sys.executable, "-m", "labsim.cli", "run", str(broken)],
+    proc = subprocess.run([sys.executable, "-m", "labsim.views.cli", "run", str(broken)],
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stdout == ""

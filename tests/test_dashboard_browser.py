@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from labsim.catalog import CATALOG
-from labsim.serve import start
+from labsim.analysis.catalog import CATALOG
+from labsim.workshop.serve import start
 
 pytestmark = pytest.mark.slow
 
@@ -128,7 +128,7 @@ def _settled(page) -> None:
 def test_dashboard_page_reacts_fits_and_exports(dashboard_url, browser):
     page = _open(browser, dashboard_url, 1280, 4400)
     body = page.inner_text("body")
-    assert "from labsim.widgets import" not in body
+    assert "from labsim.workshop.dashboards import" not in body
     shown = page.inner_text(".labsim-dashboard")
     assert "_first" not in shown and "nan" not in shown.split() and "-0%" not in shown
     page.get_by_text("All indicators, with 95% confidence intervals").click()

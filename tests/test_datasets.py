@@ -8,9 +8,9 @@ import pytest
 
 import labsim
 from labsim import RunSettings
-from labsim.calibration import Target, calibrate, fit_table, load_targets
-from labsim.flows import expected_flows
-from labsim.presets import SCENARIO_DIR
+from labsim.experiments.calibration import Target, calibrate, fit_table, load_targets
+from labsim.scenario.flows import expected_flows
+from labsim.scenario.presets import SCENARIO_DIR
 
 OBSERVED = SCENARIO_DIR.parent / "observed"
 SOURCE_COLUMNS = ("source_title", "publisher", "source_year", "url")
@@ -99,7 +99,7 @@ def test_simulated_flows_match_the_expected_flows(baseline):
 def test_calibration_recovers_known_parameters(baseline):
     truth = {"collective_grievance_scale": 1.4, "collective_non_conciliation": 0.25,
              "arbitration_settled": 0.4}
-    from labsim.calibration import FREE_PARAMETERS
+    from labsim.experiments.calibration import FREE_PARAMETERS
     changes = {}
     for name, value in truth.items():
         changes.update(FREE_PARAMETERS[name].apply(baseline, value))

@@ -8,10 +8,16 @@ import pytest
 
 import labsim
 from labsim import RunSettings
-from labsim.calibration import TARGETS_FILE, load_targets
-from labsim.catalog import CATALOG
-from labsim.cli import main
-from labsim.evidence import COLUMNS, EVIDENCE_FILE, evidence, load_figures, observed_series
+from labsim.analysis.catalog import CATALOG
+from labsim.experiments.calibration import TARGETS_FILE, load_targets
+from labsim.experiments.evidence import (
+    COLUMNS,
+    EVIDENCE_FILE,
+    evidence,
+    load_figures,
+    observed_series,
+)
+from labsim.views.cli import main
 
 
 @pytest.fixture(scope="module", params=["cambodia_baseline", "cambodia_2014"])
@@ -30,8 +36,8 @@ def test_every_figure_points_at_an_observed_row_and_a_known_kpi():
 
 
 def test_parameters_a_figure_informed_exist_in_its_scenario():
-    from labsim.calibration import FREE_PARAMETERS
-    from labsim.paths import get_path
+    from labsim.experiments.calibration import FREE_PARAMETERS
+    from labsim.scenario.dotted import get_path
     for figure in load_figures():
         scenario = labsim.load_scenario(figure.scenario)
         for path in figure.informs:

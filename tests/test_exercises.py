@@ -10,10 +10,10 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
-from labsim import exercises
-from labsim.exercises import ANSWER_DID_NOT_RUN, CHECKS, check, watch_answers
-from labsim.experiments import smallest_staff
-from labsim.workshop import PREVIEW, shipped_robustness
+from labsim.experiments.comparison import smallest_staff
+from labsim.workshop import exercises
+from labsim.workshop.controls import PREVIEW, shipped_robustness
+from labsim.workshop.exercises import ANSWER_DID_NOT_RUN, CHECKS, check, watch_answers
 
 ROOT = Path(__file__).resolve().parent.parent / "exercises"
 
@@ -197,7 +197,7 @@ def shell(tmp_path, monkeypatch):
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path))
     monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     shell = InteractiveShell.instance(config=Config({"HistoryManager": {"enabled": False}}))
-    shell.run_cell("from labsim.exercises import check, watch_answers\nwatch_answers()")
+    shell.run_cell("from labsim.workshop.exercises import check, watch_answers\nwatch_answers()")
     yield shell
     InteractiveShell.clear_instance()
 

@@ -8,14 +8,14 @@ import pytest
 from scipy import stats
 
 import labsim
-from labsim import experiments
-from labsim.catalog import CATALOG
-from labsim.cli import main
-from labsim.costs import annual_budget_usd
-from labsim.executors import local_processes
-from labsim.experiments import compare, smallest_budget, smallest_staff, sweep
-from labsim.policy import ITEMS, apply_policy, policy_with_increment, staffing_table
-from labsim.presets import SCENARIO_DIR, load_policy
+from labsim.analysis.catalog import CATALOG
+from labsim.experiments import comparison as replications
+from labsim.experiments.comparison import compare, smallest_budget, smallest_staff, sweep
+from labsim.experiments.executors import local_processes
+from labsim.scenario.costs import annual_budget_usd
+from labsim.scenario.policy import ITEMS, apply_policy, policy_with_increment, staffing_table
+from labsim.scenario.presets import SCENARIO_DIR, load_policy
+from labsim.views.cli import main
 
 POLICIES = ("prevention_first", "resolution_first", "balanced")
 QUICK = labsim.RunSettings(years=1.0, replications=4, seed=2, warmup_days=90.0)
@@ -175,8 +175,8 @@ def test_sweep_cache_skips_finished_points(baseline, tmp_path, monkeypatch):
     first = sweep(baseline, grid=grid, executor="serial", cache_dir=tmp_path, progress=False,
                   settings=QUICK)
     calls = []
-    real = experiments.replication_kpis_task
-    monkeypatch.setattr(experiments, "replication_kpis_task",
+    real = replications.replication_kpis_task
+    monkeypatch.setattr(replications, "replication_kpis_task",
                         lambda *a: calls.append(a) or real(*a))
     grid["arbitration.arbitrators"].append(40)
     second = sweep(baseline, grid=grid, executor="serial", cache_dir=tmp_path, progress=False,
@@ -230,7 +230,7 @@ def test_smallest_staff_meets_the_target_and_one_less_does_not(baseline):
     assert n is not None and 1 < n <= 12
     curve = result.curve.set_index("individual_conciliation.labour_inspectors")
     assert curve.loc[n, "mean"] >= 0.9
-    below = experiments.replicate(
+    below = replications.replicate(
         [labsim.with_overrides(baseline, {"individual_conciliation.labour_inspectors": n - 1})],
         settings=QUICK, executor="serial")[0]["share_individual_heard_within_deadline"].mean()
     assert below < 0.9
@@ -261,7 +261,7 @@ def test_smallest_budget_names_a_bad_step(baseline):
 def test_items_cover_every_allocation_field():
     from dataclasses import fields
 
-    from labsim.policy import Allocation
+    from labsim.scenario.policy import Allocation
     assert tuple(f.name for f in fields(Allocation)) == ITEMS
 
 

@@ -14,7 +14,7 @@ import pytest
 
 import labsim
 from labsim.errors import RunError
-from labsim.executors import CacheWarning, local_processes, run_tasks
+from labsim.experiments.executors import CacheWarning, local_processes, run_tasks
 
 pytestmark = pytest.mark.slow
 QUICK = labsim.RunSettings(years=1, replications=2, warmup_days=30)
@@ -57,7 +57,7 @@ def _alive(pid: int) -> bool:
 
 
 def _sweep_command(out: Path, grid: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "labsim.cli", "sweep", "cambodia_baseline", "--grid",
+    return [sys.executable, "-m", "labsim.views.cli", "sweep", "cambodia_baseline", "--grid",
             str(grid), "--out", str(out), "--years", "20", "--reps", "10", "--processes", "2",
             *extra]
 
@@ -117,13 +117,13 @@ def test_a_damaged_cache_entry_is_named_and_recomputed(baseline, tmp_path):
 
 
 def test_a_new_code_fingerprint_never_reads_old_results(baseline, tmp_path, monkeypatch):
-    from labsim import executors
+    from labsim.experiments import executors
     labsim.sweep(baseline, points=[{"arbitration.arbitrators": 20}], settings=QUICK,
                  cache_dir=tmp_path, executor="serial", progress=False)
     monkeypatch.setattr(executors, "code_fingerprint", lambda: "changed-model")
     calls = []
     original = executors.run_tasks
-    monkeypatch.setattr("labsim.experiments.run_tasks",
+    monkeypatch.setattr("labsim.experiments.comparison.run_tasks",
                         lambda f, tasks, **kw: calls.append(len(tasks)) or original(f, tasks,
                                                                                     **kw))
     labsim.sweep(baseline, points=[{"arbitration.arbitrators": 20}], settings=QUICK,
@@ -137,7 +137,7 @@ def test_two_sweeps_into_one_folder_keep_both_results(tmp_path):
     for number, values in enumerate(("[9, 12]", "[15, 18]")):
         grid = tmp_path / f"grid{number}.toml"
         grid.write_text(f'[grid]\n"arbitration.arbitrators" = {values}\n')
-        commands.append([sys.executable, "-m", "labsim.cli", "sweep", "cambodia_baseline",
+        commands.append([sys.executable, "-m", "labsim.views.cli", "sweep", "cambodia_baseline",
                          "--grid", str(grid), "--out", str(out), "--years", "1", "--reps", "3",
                          "--processes", "1"])
     running = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -10,8 +10,8 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from labsim.cli import main
-from labsim.presets import SCENARIO_DIR
+from labsim.scenario.presets import SCENARIO_DIR
+from labsim.views.cli import main
 
 pytestmark = pytest.mark.slow
 BASE = tomllib.loads((SCENARIO_DIR / "cambodia_baseline.toml").read_text(encoding="utf-8"))

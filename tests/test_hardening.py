@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import labsim
-from labsim.cli import main
-from labsim.presets import SCENARIO_DIR
+from labsim.scenario.presets import SCENARIO_DIR
+from labsim.views.cli import main
 
 BASELINE_TOML = SCENARIO_DIR / "cambodia_baseline.toml"
 
@@ -88,8 +88,8 @@ def test_a_utf8_file_with_a_byte_order_mark_is_read(tmp_path):
     ["run", "cambodia_baseline", "--reps", "0"],
 ])
 def test_bad_cli_arguments_are_one_line_before_any_simulation(argv, capsys, monkeypatch):
-    import labsim.model
-    monkeypatch.setattr(labsim.model, "simulate", None)  # any simulation would fail loudly
+    import labsim.model.system
+    monkeypatch.setattr(labsim.model.system, "simulate", None)  # any simulation would fail loudly
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and err.startswith("labsim: error:")
@@ -107,7 +107,7 @@ def test_bad_cli_arguments_are_one_line_before_any_simulation(argv, capsys, monk
                                   "share_resolved", 0.9),
     lambda: labsim.with_overrides("cambodia_baseline", {"arbitration.arbitrators.x": 1}),
     lambda: labsim.RunSettings(years=float("nan")),
-    lambda: labsim.executors.local_processes(0),
+    lambda: labsim.experiments.executors.local_processes(0),
 ])
 def test_bad_api_arguments_raise_input_errors(call):
     with pytest.raises(labsim.InputError) as info:

@@ -4,12 +4,12 @@
 import pandas as pd
 import pytest
 
-from labsim.calibration import DEFAULT_FREE, FREE_PARAMETERS, load_targets
-from labsim.cli import main
 from labsim.errors import InputError
-from labsim.flows import expected_flows
-from labsim.identification import consistent_set, identifiability
-from labsim.presets import load_assumptions, with_overrides
+from labsim.experiments.calibration import DEFAULT_FREE, FREE_PARAMETERS, load_targets
+from labsim.experiments.identification import consistent_set, identifiability
+from labsim.scenario.flows import expected_flows
+from labsim.scenario.presets import load_assumptions, with_overrides
+from labsim.views.cli import main
 
 EFFECT = "prevention.max_grievance_reduction"
 

@@ -12,11 +12,11 @@ import pytest
 from scipy import stats
 
 import labsim
-import labsim.report
+import labsim.views.report
 from labsim import RunSettings
-from labsim.catalog import CATALOG, COST_KPIS
-from labsim.kpis import outcome_quantiles, t_interval
-from labsim.model import simulate
+from labsim.analysis.catalog import CATALOG, COST_KPIS
+from labsim.analysis.kpis import outcome_quantiles, t_interval
+from labsim.model.system import simulate
 
 PAIRED = RunSettings(years=3.0, replications=10, seed=4, warmup_days=365.0)
 
@@ -81,11 +81,11 @@ def test_t_interval_matches_scipy_and_covers_the_mean_95_percent_of_the_time():
 
 @pytest.fixture(scope="module")
 def baseline_kpis(baseline):
-    return labsim.experiments.replicate([baseline], PAIRED)[0]
+    return labsim.experiments.comparison.replicate([baseline], PAIRED)[0]
 
 
 def _paired(scenario):
-    return labsim.experiments.replicate([scenario], PAIRED)[0]
+    return labsim.experiments.comparison.replicate([scenario], PAIRED)[0]
 
 
 def test_fewer_inspectors_delay_every_case_and_never_flatter_a_kpi(baseline, baseline_kpis):
@@ -162,7 +162,7 @@ def test_comparison_names_the_overloaded_policy(baseline):
     row = comparison.differences().set_index("kpi").loc[
         "days_to_outcome_median_collective_filed"]
     assert row["clear"] and row["better"] is False
-    said = [x for x in labsim.report.verdict(comparison.differences())
+    said = [x for x in labsim.views.report.verdict(comparison.differences())
             if "collective disputes filed" in x and "half" in x]
     assert said and "worse" in said[0]
 

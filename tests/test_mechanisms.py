@@ -5,10 +5,10 @@ import pytest
 
 import labsim
 from labsim import RunSettings
-from labsim.capacity import expected_utilisation, staff_capacity
-from labsim.model import simulate
-from labsim.policy import ITEMS, policy_with_increment
-from labsim.presets import load_policy, standard_increment
+from labsim.model.system import simulate
+from labsim.scenario.capacity import expected_utilisation, staff_capacity
+from labsim.scenario.policy import ITEMS, policy_with_increment
+from labsim.scenario.presets import load_policy, standard_increment
 
 PAIRED = RunSettings(years=3, replications=10, seed=6)
 

@@ -6,8 +6,8 @@ import pytest
 
 import labsim
 from labsim import RunSettings
-from labsim.model import simulate, strike_onset, workplace_onsets
-from labsim.stages import active_staffed_stages
+from labsim.model.stages import active_staffed_stages
+from labsim.model.system import simulate, strike_onset, workplace_onsets
 
 YEARS = 3
 
@@ -23,8 +23,8 @@ def test_every_case_entering_a_stage_leaves_it_or_is_still_there(baseline_run,
 
 
 def test_a_lost_case_is_caught_by_the_conservation_check(baseline):
-    from labsim.model import DisputeSystem
-    from labsim.records import ConservationError, check_conservation
+    from labsim.model.records import ConservationError, check_conservation
+    from labsim.model.system import DisputeSystem
     system = DisputeSystem(baseline, seed=1, replication=0, horizon_days=400)
     cases = system.run().cases
     with pytest.raises(ConservationError, match="arrivals"):

@@ -1,7 +1,7 @@
 """The served pages ask no other host for anything: the workshop runs on a laptop offline.
 
 Voila serves the dashboard and JupyterLab opens START_HERE.ipynb, both started as `make
-dashboard` and `make lab` start them (labsim.serve); a real Chromium loads each page and
+dashboard` and `make lab` start them (labsim.workshop.serve); a real Chromium loads each page and
 Playwright records every request it makes. Every request must go to the serving host, the
 dashboard's button icons must still have their font, and JupyterLab must not ask "Would you
 like to get notified about official Jupyter news?" (answering yes fetches from the internet).
@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from labsim.serve import start, start_lab
+from labsim.workshop.serve import start, start_lab
 
 pytestmark = pytest.mark.slow
 

@@ -15,9 +15,10 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 import labsim
-from labsim import RunSettings, plots
-from labsim.experiments import compare, smallest_staff
-from labsim.words import display_name
+from labsim import RunSettings
+from labsim.experiments.comparison import compare, smallest_staff
+from labsim.i18n import display_name
+from labsim.views import plots
 
 QUICK = RunSettings(years=1.0, replications=3, seed=1, warmup_days=90.0)
 SHORT = RunSettings(years=2, replications=2, seed=1)

@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 import labsim
 from labsim import RunSettings
-from labsim.catalog import CATALOG
-from labsim.records import STATUSES
+from labsim.analysis.catalog import CATALOG
+from labsim.model.records import STATUSES
 
 share = st.floats(0.0, 1.0)
 

@@ -10,22 +10,22 @@ import pytest
 import tomli_w
 from scipy import stats
 
-from labsim.assumptions import Assumption
-from labsim.calibration import fit_surrogate, load_targets
-from labsim.cli import main
 from labsim.errors import InputError, ScenarioError
-from labsim.flows import expected_flows
-from labsim.paths import get_path
-from labsim.presets import SCENARIO_DIR, load_assumptions, load_scenario, preset_names
-from labsim.robustness import (
+from labsim.experiments.calibration import fit_surrogate, load_targets
+from labsim.experiments.robustness import (
     calibrated_paths,
     draw_worlds,
     evaluate_worlds,
     rank_correlations,
     robustness,
 )
-from labsim.settings import RunSettings
+from labsim.scenario.assumptions import Assumption
+from labsim.scenario.dotted import get_path
+from labsim.scenario.flows import expected_flows
+from labsim.scenario.presets import SCENARIO_DIR, load_assumptions, load_scenario, preset_names
+from labsim.scenario.settings import RunSettings
 from labsim.version import code_fingerprint
+from labsim.views.cli import main
 
 QUICK = RunSettings(years=1.0, replications=2, seed=3, warmup_days=60.0)
 POLICIES = ["prevention_first", "resolution_first"]
@@ -153,7 +153,7 @@ def test_each_world_is_refitted_to_the_record_and_officers_effect_is_absorbed(ba
                                                                              reduction):
     """Theory: the record fixes grievances after prevention, so the fitted rate before it
     scales by 1 / (1 - reduction x officer capacity)."""
-    from labsim.presets import with_overrides
+    from labsim.scenario.presets import with_overrides
     world = with_overrides(baseline, {"prevention.max_grievance_reduction": reduction})
     fit = fit_surrogate(world)
     assert fit.worst_miss < 0.01
@@ -294,7 +294,7 @@ def test_research_packages_are_imported_only_on_demand():
     """The dashboard and the core run without the research extra."""
     import subprocess
     import sys
-    code = ("import sys, labsim, labsim.widgets, labsim.cli; "
+    code = ("import sys, labsim, labsim.workshop.dashboards, labsim.views.cli; "
             "print(sorted(m for m in ('SALib', 'ema_workbench') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
@@ -314,9 +314,9 @@ def test_a_scenario_can_take_the_baselines_assumptions_and_add_its_own(tmp_path)
 
 def test_the_shipped_dashboard_result_is_current():
     """Made by `make robustness-result`: its code, policies and assumptions are today's."""
-    from labsim.provenance import scenario_hash
-    from labsim.robustness import load_result
-    from labsim.workshop import SHIPPED_ROBUSTNESS
+    from labsim.analysis.provenance import scenario_hash
+    from labsim.experiments.robustness import load_result
+    from labsim.workshop.controls import SHIPPED_ROBUSTNESS
     result, code = load_result(SHIPPED_ROBUSTNESS)
     assert code == code_fingerprint(), "run `make robustness-result` and commit it"
     for name in POLICIES:
@@ -326,7 +326,7 @@ def test_the_shipped_dashboard_result_is_current():
 
 
 def test_a_saved_result_reads_back_the_same(small, tmp_path):
-    from labsim.robustness import load_result
+    from labsim.experiments.robustness import load_result
     again, code = load_result(small.save(tmp_path / "saved"))
     assert code == code_fingerprint()
     pd.testing.assert_frame_equal(again.summary(), small.summary(), check_dtype=False)
@@ -336,11 +336,11 @@ def test_robustness_checks_queue_on_one_machine_wide_lock():
     import multiprocessing
     import time
 
-    from labsim import workshop
+    from labsim.workshop import controls
     ready = multiprocessing.Event()
 
     def hold():
-        with workshop.one_check_at_a_time():
+        with controls.one_check_at_a_time():
             ready.set()
             time.sleep(1.5)
 
@@ -349,7 +349,7 @@ def test_robustness_checks_queue_on_one_machine_wide_lock():
     ready.wait(10)
     waited = []
     started = time.monotonic()
-    with workshop.one_check_at_a_time(lambda: waited.append(True)):
+    with controls.one_check_at_a_time(lambda: waited.append(True)):
         held_for = time.monotonic() - started
     other.join()
     assert waited == [True] and held_for > 0.5
@@ -357,7 +357,7 @@ def test_robustness_checks_queue_on_one_machine_wide_lock():
 
 def test_every_measured_verdict_says_it_holds_under_the_central_assumptions():
     from labsim import compare
-    from labsim.report import CENTRAL, verdict
+    from labsim.views.report import CENTRAL, verdict
     lines = verdict(compare(POLICIES, settings=QUICK, executor="serial").differences())
     measured = [x for x in lines if "not measured" not in x and "cannot tell" not in x]
     assert measured and all(x.endswith(CENTRAL) for x in measured)
@@ -367,7 +367,7 @@ def test_every_measured_verdict_says_it_holds_under_the_central_assumptions():
 def _synthetic(values, differences, central_difference):
     """A Robustness over one assumption 'a' (range 0-1) with given per-world differences in
     strike days (lower is better) of 'b' against 'a0'."""
-    from labsim.robustness import Robustness
+    from labsim.experiments.robustness import Robustness
     a = Assumption("x.a", "effect a", 0.5, 0.0, 1.0, "test", True)
     b = Assumption("x.b", "noise b", 0.5, 0.0, 1.0, "test", True)
     rng = np.random.default_rng(0)
@@ -430,7 +430,7 @@ def test_worlds_that_break_a_rule_are_left_out_and_said(baseline):
 
 
 def test_the_stamp_names_the_assumptions_and_the_presets(small):
-    from labsim.provenance import scenario_hash
+    from labsim.analysis.provenance import scenario_hash
     for name in POLICIES:
         assert f"{name} {scenario_hash(load_scenario(name))}" in small.stamp
     assert "assumptions " in small.stamp and "re-fitted to the record" in small.stamp
@@ -469,8 +469,8 @@ def test_robustness_without_a_record_to_refit_to_says_no_refit(tmp_path):
 def test_a_unit_cost_changes_what_the_extra_money_buys_never_todays_staff(baseline):
     """Policy files hold dollars; in a world where a conciliator costs 12,600 instead of
     8,400, prevention first keeps today's 4 and resolution first's extra US$75,600 buys 6."""
-    from labsim.policy import apply_policy, costed_in
-    from labsim.presets import load_policy, with_overrides
+    from labsim.scenario.policy import apply_policy, costed_in
+    from labsim.scenario.presets import load_policy, with_overrides
     world = with_overrides(baseline, {"costs.conciliator_usd_per_year": 12_600.0})
     staff = {name: apply_policy(costed_in(load_policy(name), baseline, world), world)
              .collective_conciliation.conciliators for name in POLICIES}

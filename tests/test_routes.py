@@ -7,7 +7,7 @@ import pytest
 
 import labsim
 from labsim import RunSettings
-from labsim.cli import main
+from labsim.views.cli import main
 
 
 @pytest.fixture(scope="module")

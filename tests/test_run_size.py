@@ -8,12 +8,12 @@ import sys
 import pytest
 
 import labsim
-from labsim.run_size import estimate
+from labsim.experiments.run_size import estimate
 
 MEASURE = """
 import json, sys, tracemalloc
 import labsim
-from labsim.run_size import estimate
+from labsim.experiments.run_size import estimate
 s = labsim.load_scenario(sys.argv[1])
 settings = labsim.RunSettings(years=float(sys.argv[2]), replications=int(sys.argv[3]))
 labsim.run(s, labsim.RunSettings(years=0.1, replications=1, warmup_days=1), executor="serial")
@@ -44,12 +44,13 @@ def test_a_run_too_long_is_refused_unless_forced(baseline):
     size = estimate([baseline], settings, 2, keep_cases=False)
     assert size.seconds > 600
     with pytest.raises(labsim.InputError) as info:
-        labsim.replicate([baseline], settings, executor=labsim.executors.local_processes(2))
+        labsim.replicate([baseline], settings,
+                         executor=labsim.experiments.executors.local_processes(2))
     assert "minutes" in info.value.allowed
 
 
 def test_the_cli_says_force_when_a_run_is_too_big(capsys):
-    from labsim.cli import main
+    from labsim.views.cli import main
     assert main(["run", "cambodia_baseline", "--years", "1e9", "--reps", "1"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "--force" in err

@@ -4,8 +4,8 @@ import pytest
 
 import labsim
 from labsim import ScenarioError, load_scenario, save_scenario, with_overrides
-from labsim.presets import SCENARIO_DIR
-from labsim.scenario_io import scenario_from_dict, scenario_to_dict
+from labsim.scenario.io import scenario_from_dict, scenario_to_dict
+from labsim.scenario.presets import SCENARIO_DIR
 
 
 def test_every_preset_loads():
@@ -156,7 +156,7 @@ def test_a_policy_on_a_policy_applies_both(edited_preset):
 
 
 def test_presets_are_told_apart_by_their_policy_table():
-    from labsim.presets import load_policy, preset_names
+    from labsim.scenario.presets import load_policy, preset_names
     kinds = {}
     for name in preset_names():
         try:

@@ -5,8 +5,8 @@ import pytest
 import simpy
 
 import labsim
-from labsim.model import simulate
-from labsim.staff_pool import StaffPool
+from labsim.model.staff_pool import StaffPool
+from labsim.model.system import simulate
 
 
 def _waits_with(make_queue, arrivals, services, capacity):

@@ -11,7 +11,7 @@ from scipy import stats
 
 import labsim
 from labsim import RunSettings
-from labsim.queueing import erlang_c, textbook_predictions
+from labsim.analysis.queueing import erlang_c, textbook_predictions
 
 pytestmark = pytest.mark.slow
 

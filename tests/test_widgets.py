@@ -6,11 +6,11 @@ import re
 import pytest
 
 import labsim
-from labsim import widgets
-from labsim.catalog import CATALOG
-from labsim.costs import annual_budget_usd
-from labsim.policy import apply_policy, policy_with_increment
-from labsim.workshop import PolicyControls, policy_pair
+from labsim.analysis.catalog import CATALOG
+from labsim.scenario.costs import annual_budget_usd
+from labsim.scenario.policy import apply_policy, policy_with_increment
+from labsim.workshop import dashboards
+from labsim.workshop.controls import PolicyControls, policy_pair
 
 
 def _find(widget, kind, description_start=""):
@@ -18,7 +18,7 @@ def _find(widget, kind, description_start=""):
     stack = [widget]
     while stack:
         node = stack.pop()
-        words = (node.label if isinstance(node, widgets.NumberControl)
+        words = (node.label if isinstance(node, dashboards.NumberControl)
                  else getattr(node, "description", ""))
         if isinstance(node, kind) and words.startswith(description_start):
             found.append(node)
@@ -27,32 +27,32 @@ def _find(widget, kind, description_start=""):
 
 
 def _control(board, label_start):
-    return _find(board, widgets.NumberControl, label_start)[0]
+    return _find(board, dashboards.NumberControl, label_start)[0]
 
 
 @pytest.fixture(scope="module")
 def dashboard():
-    return widgets.prevention_vs_resolution()
+    return dashboards.prevention_vs_resolution()
 
 
 def test_dashboard_shows_both_policies_with_confidence_intervals(dashboard):
     assert "Prevention first" in dashboard.report and "Resolution first" in dashboard.report
     assert "_first" not in dashboard.report
     assert CATALOG["strike_days_per_year"].label in dashboard.report
-    table = [h for h in _find(dashboard, widgets.w.HTML) if "labsim-kpi-table" in h.value][0]
+    table = [h for h in _find(dashboard, dashboards.w.HTML) if "labsim-kpi-table" in h.value][0]
     assert re.search(r"\[\d", table.value)
-    image = _find(dashboard, widgets.w.Image)[0]
+    image = _find(dashboard, dashboards.w.Image)[0]
     assert image.value[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_moving_a_slider_updates_table_report_and_plot(dashboard):
-    table = [h for h in _find(dashboard, widgets.w.HTML) if "labsim-kpi-table" in h.value][0]
+    table = [h for h in _find(dashboard, dashboards.w.HTML) if "labsim-kpi-table" in h.value][0]
     before_table, before_report = table.value, dashboard.report
     control = _control(dashboard, "Extra money")
     control.slider.value = 600_000
     assert table.value != before_table and dashboard.report != before_report
     assert control.box.value == "600,000"
-    status = [h for h in _find(dashboard, widgets.w.HTML) if "labsim-status" in h.value][0]
+    status = [h for h in _find(dashboard, dashboards.w.HTML) if "labsim-status" in h.value][0]
     assert "Updated" in status.value
     assert not control.disabled
 
@@ -95,23 +95,23 @@ def test_large_text_switch_marks_the_dashboard(dashboard):
 
 
 def test_dropdown_changes_only_the_plot(dashboard):
-    image = _find(dashboard, widgets.w.Image)[0]
+    image = _find(dashboard, dashboards.w.Image)[0]
     before_image, before_report = image.value, dashboard.report
-    _find(dashboard, widgets.w.Dropdown, "Plot")[0].value = "grievances_per_year"
+    _find(dashboard, dashboards.w.Dropdown, "Plot")[0].value = "grievances_per_year"
     assert image.value != before_image
     assert dashboard.report == before_report
 
 
 def _export(board, tmp_path) -> str:
-    _find(board, widgets.w.Button, "Export")[0].click()
+    _find(board, dashboards.w.Button, "Export")[0].click()
     written = sorted(tmp_path.glob("policy_brief_*.html"))
     return written[-1].read_text(encoding="utf-8")
 
 
 def test_export_writes_a_self_contained_brief_a_director_can_sign(tmp_path):
-    board = widgets.prevention_vs_resolution(brief_dir=tmp_path)
-    _find(board, widgets.w.Text, "Group name")[0].value = 'Group 3 <script>alert("x")</script>'
-    _find(board, widgets.w.Textarea, "Our recommendation")[0].value = (
+    board = dashboards.prevention_vs_resolution(brief_dir=tmp_path)
+    _find(board, dashboards.w.Text, "Group name")[0].value = 'Group 3 <script>alert("x")</script>'
+    _find(board, dashboards.w.Textarea, "Our recommendation")[0].value = (
         "Fund prevention first.\n\nReview after a year & report.\n- then decide")
     _control(board, "Grievances arising").slider.value = 2.0
     _control(board, "Individual grievances settled").box.value = "0"
@@ -140,7 +140,7 @@ def test_export_writes_a_self_contained_brief_a_director_can_sign(tmp_path):
     assert "@page { size: A4" in page
     made = r"Made with labsim [^,]+, code \w{12}, scenarios prevention_first \w{12}"
     assert re.search(made, page)
-    link = [h for h in _find(board, widgets.w.HTML) if "download=" in h.value][0]
+    link = [h for h in _find(board, dashboards.w.HTML) if "download=" in h.value][0]
     assert "data:text/html;charset=utf-8;base64," in link.value
     names = [p.name for p in tmp_path.glob("policy_brief_*.html")]
     assert (tmp_path / names[0]).stat().st_mode & 0o777 == 0o644
@@ -151,9 +151,9 @@ def test_export_writes_a_self_contained_brief_a_director_can_sign(tmp_path):
 
 
 def test_staffing_explorer_follows_the_chosen_stage():
-    board = widgets.staffing_explorer()
+    board = dashboards.staffing_explorer()
     assert "labour_inspectors = 8" in board.report
-    stage = _find(board, widgets.w.Dropdown, "Who")[0]
+    stage = _find(board, dashboards.w.Dropdown, "Who")[0]
     stage.value = "Arbitrators (Arbitration Council)"
     assert "arbitration.arbitrators = 25" in board.report
     _control(board, "How many").box.value = "6"
@@ -183,34 +183,34 @@ def test_bad_policy_split_is_named(baseline):
 
 
 def _how_sure(board):
-    return [c for c in _find(board, widgets.w.VBox) if isinstance(c, widgets.HowSure)][0]
+    return [c for c in _find(board, dashboards.w.VBox) if isinstance(c, dashboards.HowSure)][0]
 
 
 def test_how_sure_shows_the_shipped_check_for_the_default_settings(dashboard):
-    panel = _how_sure(widgets.prevention_vs_resolution(facilitator=False))
+    panel = _how_sure(dashboards.prevention_vs_resolution(facilitator=False))
     assert "Computed ahead for the default settings" in panel.body.value
     assert "plausible worlds" in panel.body.value and "labsim-robustness" in panel.body.value
     assert "What this does and does not show" in html.unescape(
-        "".join(c.value for c in panel.children if isinstance(c, widgets.w.HTML)))
+        "".join(c.value for c in panel.children if isinstance(c, dashboards.w.HTML)))
 
 
 def test_other_settings_are_not_called_checked_and_only_a_facilitator_may_run_one():
-    board = widgets.prevention_vs_resolution(facilitator=False)
+    board = dashboards.prevention_vs_resolution(facilitator=False)
     panel = _how_sure(board)
     _control(board, "Grievances arising").slider.value = 1.5
     assert "have not been checked" in panel.body.value
     assert "Ask the facilitator" in panel.body.value and panel.button.disabled
-    open_board = widgets.prevention_vs_resolution(facilitator=True)
+    open_board = dashboards.prevention_vs_resolution(facilitator=True)
     _control(open_board, "Grievances arising").slider.value = 1.5
     assert not _how_sure(open_board).button.disabled
 
 
 def test_a_facilitators_check_runs_with_progress_and_lands_in_the_brief(tmp_path, monkeypatch):
-    from labsim import workshop
-    monkeypatch.setattr(workshop, "CHECK_DRAWS", 4)
-    monkeypatch.setattr(workshop, "CHECK_SETTINGS", labsim.RunSettings(
+    from labsim.workshop import controls
+    monkeypatch.setattr(controls, "CHECK_DRAWS", 4)
+    monkeypatch.setattr(controls, "CHECK_SETTINGS", labsim.RunSettings(
         years=1.0, replications=2, seed=1, warmup_days=60.0))
-    board = widgets.prevention_vs_resolution(brief_dir=tmp_path, facilitator=True)
+    board = dashboards.prevention_vs_resolution(brief_dir=tmp_path, facilitator=True)
     panel = _how_sure(board)
     _control(board, "Grievances arising").slider.value = 1.5
     seen = []
@@ -225,9 +225,9 @@ def test_a_facilitators_check_runs_with_progress_and_lands_in_the_brief(tmp_path
 
 
 def test_the_shipped_check_is_shown_only_for_its_own_base_and_runnable_settings():
-    other = _how_sure(widgets.prevention_vs_resolution(base="cambodia_2014", facilitator=False))
+    other = _how_sure(dashboards.prevention_vs_resolution(base="cambodia_2014", facilitator=False))
     assert "have not been checked" in other.body.value
-    board = widgets.prevention_vs_resolution(facilitator=True)
+    board = dashboards.prevention_vs_resolution(facilitator=True)
     panel = _how_sure(board)
     workplace = _control(board, "Individual grievances settled")
     workplace.box.value = "70"  # with both gains, more than every grievance: not offered
@@ -237,31 +237,31 @@ def test_the_shipped_check_is_shown_only_for_its_own_base_and_runnable_settings(
 
 
 def test_settings_that_cannot_run_hide_the_last_results(monkeypatch):
-    board = widgets.prevention_vs_resolution(facilitator=True)
+    board = dashboards.prevention_vs_resolution(facilitator=True)
     panel = _how_sure(board)
 
     def refuse(*_args):
         raise labsim.ScenarioError("prevention.workplace_resolution_share_individual", 0.9,
                                    "at most 0.6")
 
-    monkeypatch.setattr(widgets, "policy_pair", refuse)
+    monkeypatch.setattr(dashboards, "policy_pair", refuse)
     _control(board, "Labour inspectors").box.value = "9"
-    shown = [c for c in _find(board, widgets.w.VBox) if c.layout.display == "none"]
-    assert shown and any("labsim-headline" in h.value for h in _find(shown[0], widgets.w.HTML))
-    warning = [h for h in _find(board, widgets.w.HTML) if "labsim-overload" in h.value][0]
+    shown = [c for c in _find(board, dashboards.w.VBox) if c.layout.display == "none"]
+    assert shown and any("labsim-headline" in h.value for h in _find(shown[0], dashboards.w.HTML))
+    warning = [h for h in _find(board, dashboards.w.HTML) if "labsim-overload" in h.value][0]
     assert "cannot run, so no results are shown" in warning.value
     assert "cannot run" in panel.body.value and panel.button.disabled
     monkeypatch.undo()
     _control(board, "Labour inspectors").box.value = "8"
-    assert not [c for c in _find(board, widgets.w.VBox) if c.layout.display == "none"]
+    assert not [c for c in _find(board, dashboards.w.VBox) if c.layout.display == "none"]
 
 
 def test_a_check_leaves_out_what_the_settings_fix_and_worlds_they_break(monkeypatch):
-    from labsim import workshop
-    monkeypatch.setattr(workshop, "CHECK_DRAWS", 6)
-    monkeypatch.setattr(workshop, "CHECK_SETTINGS", labsim.RunSettings(
+    from labsim.workshop import controls
+    monkeypatch.setattr(controls, "CHECK_DRAWS", 6)
+    monkeypatch.setattr(controls, "CHECK_SETTINGS", labsim.RunSettings(
         years=1.0, replications=2, seed=1, warmup_days=60.0))
-    result = workshop.check_robustness(
+    result = controls.check_robustness(
         "cambodia_baseline", PolicyControls(workplace_resolution_share_individual=0.6),
         executor="serial")
     paths = {a.path for a in result.assumptions}

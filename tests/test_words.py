@@ -5,10 +5,10 @@ import math
 import pandas as pd
 import pytest
 
-from labsim import words
-from labsim.kpis import summarise
-from labsim.report import format_estimate, headline, overload_lines, verdict
-from labsim.words import display_name, in_sentence
+from labsim import i18n
+from labsim.analysis.kpis import summarise
+from labsim.i18n import display_name, in_sentence
+from labsim.views.report import format_estimate, headline, overload_lines, verdict
 
 
 def _row(kpi, difference, low, high, reference_mean=1.0, clear=None, better=None, **extra):
@@ -95,7 +95,7 @@ def test_every_sentence_goes_through_the_translation_function(monkeypatch):
         def gettext(self, message):
             return f"«{message}»"
 
-    monkeypatch.setattr(words, "_translation", Marked())
+    monkeypatch.setattr(i18n, "_translation", Marked())
     rows = pd.DataFrame([_row("strike_days_per_year", 39.0, 14.0, 63.0, 100.0, better=False)])
     for line in [*verdict(rows), headline(rows),
                  *overload_lines({"resolution_first": {"arbitration": "busy"}})]:
@@ -105,8 +105,8 @@ def test_every_sentence_goes_through_the_translation_function(monkeypatch):
 
 
 def test_use_language_without_a_catalogue_keeps_english():
-    words.use_language("km")
+    i18n.use_language("km")
     try:
-        assert words._("Strike days per year") == "Strike days per year"
+        assert i18n._("Strike days per year") == "Strike days per year"
     finally:
-        words.use_language("en")
+        i18n.use_language("en")

@@ -1,0 +1,1 @@
+"""Pure functions on tables: the KPI catalog, KPIs, summaries, results."""

@@ -1,0 +1,2 @@
+"""Anything that runs the model many times: executors, comparisons, sweeps, calibration,
+evidence, robustness."""

@@ -1,0 +1,301 @@
+"""Where replications run: serially, in local processes, or on a Dask cluster.
+
+Every task is a plain function call whose random numbers come from its own arguments
+(seed, replication), so the executor changes the speed, never the numbers. All executors are
+``concurrent.futures.Executor`` objects; ``executor`` arguments across labsim accept:
+
+- ``"serial"``: in this process, one after the other;
+- ``"processes"``: a local process pool with one worker per core, kept warm between calls;
+- ``"dask"``: the Dask scheduler named by Dask's configuration (``DASK_SCHEDULER_ADDRESS``);
+- a scheduler address such as ``"tcp://HOST:8786"``;
+- any ``concurrent.futures.Executor`` (``local_processes(4)``, your own pool);
+- a ``distributed.Client`` (its ``get_executor(pure=False)``: identical calls are never
+  merged into one cached result).
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import itertools
+import json
+import os
+import signal
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, RunError, is_whole
+from ..files import check_output_dir, write_atomically
+from ..version import code_fingerprint
+
+ExecutorLike = str | Executor | Any
+"""See the module docstring."""
+NAMED = ("serial", "processes", "dask")
+DASK_CONNECT_SECONDS = 10
+
+
+class SerialExecutor(Executor):
+    """Runs each task when it is submitted, in this process."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as err:  # the caller sees it when it asks for the result
+            future.set_exception(err)
+        return future
+
+
+def cores() -> int:
+    """Cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+
+
+_POOL: dict[str, Any] = {}
+"""The one live local pool of this process: {"pool": ProcessPoolExecutor, "workers": n}."""
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: exit as soon as the process that started it is gone (killed, or ended
+    without shutting its pool down), so no worker outlives its parent."""
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _worker_start(parent: int) -> None:
+    """Worker set-up: Ctrl-C is the parent's to handle, and the worker dies with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def discard_pool() -> None:
+    """Stop the local pool now, its workers included (after Ctrl-C, a dead worker, or at
+    exit); the next call builds a fresh one."""
+    pool = _POOL.pop("pool", None)
+    _POOL.pop("workers", None)
+    if pool is None:
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+
+
+atexit.register(discard_pool)
+
+
+def local_processes(workers: int) -> ProcessPoolExecutor:
+    """The local process pool, with ``workers`` processes, kept warm between calls so a
+    dashboard pays no start-up. There is at most one per process: asking for another size,
+    or for a pool one of whose workers died, replaces it."""
+    if not (is_whole(workers) and workers >= 1):
+        raise InputError("workers", workers, "a whole number of processes >= 1")
+    pool = _POOL.get("pool")
+    if pool is not None and (_POOL["workers"] != workers or getattr(pool, "_broken", False)):
+        discard_pool()
+    if "pool" not in _POOL:
+        _POOL["pool"] = ProcessPoolExecutor(max_workers=int(workers),
+                                            initializer=_worker_start,
+                                            initargs=(os.getpid(),))
+        _POOL["workers"] = int(workers)
+    return _POOL["pool"]
+
+
+def workers_of(executor: ExecutorLike) -> int:
+    """How many tasks ``executor`` runs at once (cores, where it cannot say)."""
+    if executor == "serial" or isinstance(executor, SerialExecutor):
+        return 1
+    return int(getattr(executor, "_max_workers", 0) or cores())
+
+
+def _dask_executor(address: str | None) -> tuple[Executor, Callable[[], None]]:
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - dask is a test and extra dependency
+        raise InputError("executor", address or "dask",
+                         "'serial' or 'processes' (install labsim[dask] for Dask)") from None
+    if address is None:
+        import dask
+
+        address = dask.config.get("scheduler-address", None)
+        if address is None:
+            raise InputError("executor", "dask", "a scheduler address (executor="
+                             "'tcp://HOST:8786' or DASK_SCHEDULER_ADDRESS) or a "
+                             "distributed.Client")
+    try:
+        client = Client(address, timeout=DASK_CONNECT_SECONDS)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise InputError("executor", address, "the address of a running Dask scheduler "
+                         f"(none answered within {DASK_CONNECT_SECONDS} s: "
+                         f"{type(err).__name__})") from None
+    return client.get_executor(pure=False), client.close
+
+
+@contextmanager
+def executor_for(executor: ExecutorLike) -> Iterator[Executor]:
+    """The ``concurrent.futures.Executor`` an ``executor`` argument names; a Dask client
+    opened here is closed again on leaving."""
+    close: Callable[[], None] = lambda: None  # noqa: E731 - nothing to close by default
+    if isinstance(executor, Executor):
+        chosen = executor
+    elif hasattr(executor, "get_executor"):  # a distributed.Client
+        chosen = executor.get_executor(pure=False)
+    elif executor == "serial":
+        chosen = SerialExecutor()
+    elif executor == "processes":
+        chosen = local_processes(cores())
+    elif executor == "dask" or (isinstance(executor, str) and "://" in executor):
+        chosen, close = _dask_executor(None if executor == "dask" else executor)
+    else:
+        raise InputError("executor", executor,
+                         f"one of {', '.join(NAMED)}, a scheduler address 'tcp://HOST:PORT', "
+                         "a concurrent.futures.Executor or a distributed.Client")
+    try:
+        yield chosen
+    finally:
+        close()
+
+
+class _Reporter:
+    """A progress callback ``report(done, total)`` behind the progress bar's interface."""
+
+    def __init__(self, report: Callable[[int, int], None], total: int):
+        self.report, self.total, self.done = report, total, 0
+        report(0, total)
+
+    def update(self, n: int) -> None:
+        self.done += n
+        self.report(self.done, self.total)
+
+    def close(self) -> None:
+        pass
+
+
+Progress = bool | Callable[[int, int], None]
+"""Show a progress bar (True), nothing (False), or call ``report(done, total)``."""
+
+
+def _progress_bar(total: int, desc: str, show: Progress):
+    if callable(show):
+        return _Reporter(show, total)
+    if not show:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="run")
+
+
+def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple], *,
+              executor: ExecutorLike = "processes", progress: Progress = False,
+              desc: str = "runs",
+              on_result: Callable[[int, Any], None] | None = None,
+              keep: bool = True, in_flight: int | None = None) -> list[Any]:
+    """``[function(*task) for task in tasks]``, computed by ``executor``.
+
+    ``on_result(index, result)`` is called as each task finishes (for caching or writing);
+    results come back in task order, or not at all with ``keep=False``: each is then dropped
+    once ``on_result`` has it, and at most ``in_flight`` tasks (default: twice the workers)
+    are out at once, so memory holds only those.
+    """
+    results: list[Any] = [None] * len(tasks)
+    bar = _progress_bar(len(tasks), desc, progress)
+    futures: dict[Future, int] = {}
+    used: list[Executor] = []
+    try:
+        with executor_for("serial" if len(tasks) <= 1 else executor) as pool:
+            used.append(pool)
+            limit = len(tasks) if keep else (in_flight or 2 * workers_of(pool))
+            queue = iter(enumerate(tasks))
+            for index, task in itertools.islice(queue, limit):
+                futures[pool.submit(function, *task)] = index
+            while futures:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=futures.get):
+                    index = futures.pop(future)
+                    result = future.result()
+                    if on_result is not None:
+                        on_result(index, result)
+                    if keep:
+                        results[index] = result
+                    if bar is not None:
+                        bar.update(1)
+                    for waiting, task in itertools.islice(queue, 1):
+                        futures[pool.submit(function, *task)] = waiting
+    except BrokenProcessPool:
+        discard_pool()
+        raise RunError("a worker process stopped before its replication was done (killed, "
+                       "or out of memory); the pool is rebuilt on the next call") from None
+    except BaseException:  # Ctrl-C or a failed task: stop the rest now
+        if used and used[0] is _POOL.get("pool"):
+            if any(not f.done() for f in futures):
+                discard_pool()  # cancels what waits, stops workers busy for nobody
+        else:
+            for future in futures:
+                future.cancel()
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    return results
+
+
+class CacheWarning(UserWarning):
+    """A cache entry was unreadable or did not match its key: it is recomputed."""
+
+
+class ResultCache:
+    """KPI rows on disk, keyed by everything that determines them (scenario content, seed,
+    replication, run length and the code fingerprint), so an interrupted sweep resumes and a
+    changed model never gets old numbers back. Each entry carries its key, the fingerprint
+    and a checksum; one that is unreadable or does not match is named and recomputed."""
+
+    def __init__(self, directory: str | Path):
+        self.directory = check_output_dir(directory, "cache_dir")
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    @staticmethod
+    def key(*parts: Any) -> str:
+        text = json.dumps([*parts, code_fingerprint()], sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+    @staticmethod
+    def _checksum(value: dict[str, float]) -> str:
+        text = json.dumps(value, sort_keys=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / f"{key}.json"
+
+    def get(self, key: str) -> dict[str, float] | None:
+        path = self._path(key)
+        if not path.exists():
+            return None
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            value = entry["kpis"]
+            sound = (entry["key"] == key and entry["code"] == code_fingerprint()
+                     and isinstance(value, dict) and value
+                     and entry["checksum"] == self._checksum(value))
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            sound = False
+        if not sound:
+            warnings.warn(CacheWarning(f"cache entry {path} is damaged or does not match its "
+                                       "key: recomputing it"), stacklevel=2)
+            return None
+        return value
+
+    def put(self, key: str, value: dict[str, float]) -> None:
+        entry = {"key": key, "code": code_fingerprint(), "kpis": value,
+                 "checksum": self._checksum(value)}
+        write_atomically(self._path(key), json.dumps(entry))

@@ -1,0 +1,1 @@
+"""One replication in SimPy: arrivals, staffed stages, routes, strikes, records."""

@@ -1,0 +1,382 @@
+"""The dispute-flow model: one replication of one scenario as SimPy processes.
+
+A grievance arises at a workplace; bipartite mechanisms settle a share after a delay
+(``case_mix``, no queue). The rest go to conciliation: individual disputes to labour
+inspectors, collective ones to ministry conciliators (with one optional re-conciliation
+round). Collective disputes that fail go to an Arbitration Council panel; non-binding
+awards can be objected to, after which rights disputes go to court and interest disputes
+stay unresolved, maybe with a strike. Individual disputes that fail go to court unless the
+claim lapses. Optional routes (``migrant_route``, ``korea_route``) add their own stages:
+each is a component the core asks whether it takes a case (``routes.Route``), and it runs
+its cases with the core's declared steps (``routes.CaseSteps``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from ..scenario.capacity import staff_capacity
+from ..scenario.parameters import Duration, Scenario
+from .case_mix import draw_cases
+from .records import OUTCOME_CODE, STAGE_CODE, DisputeType, Kind, Outcome, check_conservation
+from .routes import Route
+from .routes.korea import LabourRelationsCommission
+from .routes.migrant import MigrantResourceCentre
+from .staff_pool import StaffPool
+from .streams import Streams, duration_quantiles
+
+Segment = tuple[float, float, float, bool]
+"""(start day, end day, strike hazard per day, whether a strike then is lawful)."""
+
+
+def strike_onset(exp_draw: float, segments: list[Segment]) -> tuple[float, bool] | None:
+    """Day at which the cumulative strike hazard reaches ``exp_draw``, and whether the
+    strike is lawful then; None when it never does.
+
+    ``segments`` are the pieces of the time a dispute waits, in order; sampling the onset
+    this way needs no daily events.
+    """
+    remaining = exp_draw
+    for start, end, rate, lawful in segments:
+        if end <= start or rate <= 0:
+            continue
+        exposure = (end - start) * rate
+        if exposure >= remaining:
+            return start + remaining / rate, lawful
+        remaining -= exposure
+    return None
+
+
+def workplace_onsets(exp_draws: np.ndarray, arrival: np.ndarray, left: np.ndarray,
+                     hazard_per_day: float) -> np.ndarray:
+    """``strike_onset`` for many disputes that only waited at the workplace, from
+    ``arrival`` to ``left``: the onset day, or NaN when no strike began."""
+    if hazard_per_day <= 0:
+        return np.full(len(arrival), np.nan)
+    with np.errstate(over="ignore"):  # a tiny hazard gives an infinite onset: no strike
+        onset = arrival + exp_draws / hazard_per_day
+    return np.where(onset <= left, onset, np.nan)
+
+
+@dataclass(frozen=True)
+class ReplicationOutput:
+    """What one replication leaves: the case table and the staff visits."""
+
+    cases: pd.DataFrame
+    visits: pd.DataFrame
+
+
+class DisputeSystem:
+    """All SimPy state of one replication; build it, then call ``run``.
+
+    Its public methods are the steps optional routes may use (``routes.CaseSteps``).
+    """
+
+    def __init__(self, scenario: Scenario, seed: int, replication: int, horizon_days: float):
+        self.scenario, self.horizon = scenario, horizon_days
+        self.replication = replication
+        self.env = simpy.Environment()
+        self.streams = Streams(seed, replication)
+        self.pools = {stage: StaffPool(self.env, stage, capacity)
+                      for stage, capacity in staff_capacity(scenario).items()}
+        self._arrays: dict[tuple[str, int], np.ndarray] = {}
+        self.records, self._escalated, self._entry_day = draw_cases(
+            scenario, self.streams, horizon_days)
+        self.routes: list[Route] = []
+        if scenario.migrant_on:
+            self.routes.append(MigrantResourceCentre(self))
+        if scenario.korea_on:
+            self.routes.append(LabourRelationsCommission(self))
+
+    # -- random numbers ---------------------------------------------------------------
+    def _draws(self, name: str, case: int, duration: Duration | None = None) -> float:
+        """Case ``case``'s own draw from stream ``name`` (a duration if one is given).
+
+        Draws are keyed on the case's arrival group and its position there, not on the order
+        in which events happen, so the k-th grievance of a sector meets the same luck under
+        every policy: common random numbers survive changes in staffing and routing.
+        """
+        group = self.records.group[case]
+        values = self._arrays.get((name, group))
+        if values is None:
+            stream = self.streams.uniforms(f"{self.records.group_names[group]}|{name}")
+            values = stream.take(self.records.group_sizes[group])
+            if duration is not None:
+                values = duration_quantiles(self.scenario.duration(duration), values)
+            self._arrays[(name, group)] = values
+        return float(values[self.records.group_index[case]])
+
+    def _draws_of(self, name: str, cases: np.ndarray,
+                  duration: Duration | None = None) -> np.ndarray:
+        """The draws of many cases from stream ``name``, as ``_draws`` gives them one by one."""
+        values = np.empty(len(cases))
+        for index, case in enumerate(cases):
+            values[index] = self._draws(name, int(case), duration)
+        return values
+
+    def uniform(self, name: str, case: int) -> float:
+        """Case ``case``'s own uniform draw from stream ``name``."""
+        return self._draws(name, case)
+
+    def duration(self, name: str, case: int, duration: Duration) -> float:
+        """Case ``case``'s own draw of ``duration`` (days) from stream ``name``."""
+        return self._draws(name, case, duration)
+
+    # -- running ----------------------------------------------------------------------
+    def run(self) -> ReplicationOutput:
+        self._feed(0)
+        self.env.run(until=self.horizon)
+        self._strikes_at_the_end()
+        cases = self.records.table(self.replication,
+                                   tuple(x.name for x in self.scenario.arrivals.sectors))
+        check_conservation(cases, self.records.closed, self.records.n, self.horizon)
+        visits = pd.concat([p.visits() for p in self.pools.values()], ignore_index=True)
+        visits.insert(0, "replication", self.replication)
+        return ReplicationOutput(cases=cases, visits=visits)
+
+    def _feed(self, position: int) -> None:
+        """Start escalated case ``position`` when it enters the formal system, then the next.
+
+        A chain of bare timeouts with callbacks: cheaper than a feeding process, and only
+        one pending entry at a time sits in the event queue.
+        """
+        if position == len(self._escalated):
+            return
+        case = self._escalated[position]
+
+        def start(_event: simpy.Event) -> None:
+            self.env.process(self._route(case))
+            self._feed(position + 1)
+
+        self.env.timeout(self._entry_day[case] - self.env.now).callbacks.append(start)
+
+    def _route(self, case: int) -> Generator:
+        """The path a case takes once it leaves the workplace: the first optional route
+        that takes it, or the core path."""
+        for route in self.routes:
+            if route.takes(case):
+                return route.process(case)
+        if self.records.kind[case] == Kind.collective.value:
+            return self._collective(case)
+        return self.individual(case)
+
+    # -- shared steps -----------------------------------------------------------------
+    def close(self, case: int, outcome: str) -> None:
+        """Close the case now with ``outcome``."""
+        self.records.end_day[case] = self.env.now
+        self.records.outcome[case] = OUTCOME_CODE[outcome]
+        self.records.closed += 1
+
+    def enter(self, case: int, stage: str) -> None:
+        """Record that the case enters ``stage`` now."""
+        self.records.stage[case] = STAGE_CODE[stage]
+        getattr(self.records, f"{stage}_entry_day")[case] = self.env.now
+
+    def leave(self, case: int, stage: str, outcome: str | None = None) -> None:
+        """Record leaving ``stage``; close the case with ``outcome`` if it ends here."""
+        getattr(self.records, f"{stage}_exit_day")[case] = self.env.now
+        if outcome is not None:
+            self.close(case, outcome)
+
+    def started(self, case: int, stage: str) -> Callable[[float], None]:
+        """What a staff pool calls when service of ``case`` at ``stage`` begins."""
+        column = getattr(self.records, f"{stage}_start_day")
+        return lambda day: column.__setitem__(case, day)
+
+    def served(self, case: int, stage: str, service: Duration,
+               give_up_day: float | None = None) -> Generator:
+        """Enter a staffed stage, wait for staff and be served; records the start day and
+        returns it, or None if the claimant gave up waiting on ``give_up_day``."""
+        self.enter(case, stage)
+        return (yield self.pools[stage].serve(self.duration(f"{stage}.service", case, service),
+                                              case, self.started(case, stage),
+                                              give_up_day=give_up_day))
+
+    def give_up_day(self, case: int, stream: str, deadline_days: float,
+                    hazard_per_day: float) -> float | None:
+        """Day a claimant waiting for staff gives up: the legal deadline, then a waiting time
+        with daily chance ``hazard_per_day`` (None: never)."""
+        if hazard_per_day <= 0:
+            return None
+        patience = -np.log1p(-self.uniform(stream, case)) / hazard_per_day
+        return self.env.now + deadline_days + patience
+
+    # -- the core path ----------------------------------------------------------------
+    def individual(self, case: int) -> Generator:
+        """Individual conciliation by labour inspectors, then court if it fails; a claimant
+        left waiting long past the hearing deadline may give up."""
+        ic = self.scenario.individual_conciliation
+        give_up = self.give_up_day(case, "individual_conciliation.patience",
+                                   ic.hearing_deadline_days, ic.abandonment_hazard_per_day_overdue)
+        start = yield from self.served(case, "individual_conciliation", ic.service, give_up)
+        if start is None:
+            self.leave(case, "individual_conciliation", "abandoned")
+            return
+        u = self.uniform("individual_conciliation.outcome", case)
+        if u < ic.outcomes.agreement:
+            self.leave(case, "individual_conciliation", "agreement")
+        elif u < ic.outcomes.agreement + ic.outcomes.withdrawal:
+            self.leave(case, "individual_conciliation", "withdrawal")
+        else:
+            self.leave(case, "individual_conciliation")
+            yield from self.court(case)
+
+    def court(self, case: int, may_lapse: bool = True) -> Generator:
+        """Court; ``may_lapse`` False for cases already known to be filed."""
+        courts = self.scenario.courts
+        if may_lapse and self.uniform("court.dropout", case) < courts.dropout_share:
+            self.close(case, "lapsed")
+            return
+        self.enter(case, "court")
+        yield self.env.timeout(self.duration("court.delay", case, courts.delay))
+        self.leave(case, "court", "judgement")
+
+    def _collective(self, case: int) -> Generator:
+        cc, rec, env = self.scenario.collective_conciliation, self.records, self.env
+        self.enter(case, "collective_conciliation")
+        pool = self.pools["collective_conciliation"]
+        while True:
+            rec.conciliation_rounds[case] += 1
+            round_ = f"collective_conciliation.round{rec.conciliation_rounds[case]}"
+            yield env.timeout(self.duration(f"{round_}.appointment", case,
+                                             cc.appointment_delay))
+            first = rec.conciliation_rounds[case] == 1
+            yield pool.serve(self.duration(f"{round_}.service", case, cc.service), case,
+                             self.started(case, "collective_conciliation") if first else None)
+            u = self.uniform(f"{round_}.outcome", case)
+            if u < cc.outcomes.agreement + cc.outcomes.withdrawal:
+                break
+            if (rec.conciliation_rounds[case] > 1
+                    or self.uniform("collective_conciliation.reconciliation", case)
+                    >= cc.reconciliation_share):
+                break
+        self.leave(case, "collective_conciliation")
+        if u < cc.outcomes.agreement + cc.outcomes.withdrawal:
+            self.strike_while_waiting(case)
+            self.close(case, "agreement" if u < cc.outcomes.agreement else "withdrawal")
+            return
+        yield from self.arbitration(case, strikes_while_waiting=True)
+
+    def arbitration(self, case: int, strikes_while_waiting: bool) -> Generator:
+        """The Arbitration Council; the wait since conciliation may turn into a strike."""
+        arb, rec, env = self.scenario.arbitration, self.records, self.env
+        yield from self.served(case, "arbitration", arb.service)
+        rec.decision_day[case] = env.now
+        if strikes_while_waiting:
+            self.strike_while_waiting(case)
+        u = self.uniform("arbitration.outcome", case)
+        if u < arb.outcomes.settled:
+            self.leave(case, "arbitration", "settled_at_arbitration")
+            return
+        if u >= arb.outcomes.settled + arb.outcomes.award:
+            self.leave(case, "arbitration", "withdrawn_at_arbitration")
+            return
+        rights = rec.dispute_type[case] == DisputeType.rights.value
+        binding = arb.binding_award_share_rights if rights else arb.binding_award_share_interest
+        if self.uniform("arbitration.binding", case) < binding:
+            self.leave(case, "arbitration", "binding_award")
+            return
+        yield env.timeout(self.scenario.calendar.calendar_days(arb.objection_window_working_days))
+        if self.uniform("arbitration.objection", case) >= arb.objection_share:
+            self.leave(case, "arbitration", "award_accepted")
+            return
+        self.leave(case, "arbitration")
+        if rights:
+            yield from self.court(case)
+            return
+        self.maybe_strike(case, "strikes.after_objection",
+                           self.scenario.strikes.strike_share_after_objection)
+        self.close(case, "award_objected")
+
+    # -- industrial action ------------------------------------------------------------
+    def _strike(self, case: int, start_day: float, lawful: bool, stream: str) -> None:
+        """A strike of case ``case`` starting on ``start_day``; its length from ``stream``."""
+        rec = self.records
+        days = self.duration(stream, case, self.scenario.strikes.duration)
+        if np.isnan(rec.strike_start_day[case]):
+            rec.strike_start_day[case] = start_day
+            rec.strike_lawful[case] = lawful
+        rec.strike_days[case] += days
+
+    def maybe_strike(self, case: int, stream: str, share: float) -> None:
+        """A lawful strike starting now with probability ``share`` (after an objected award
+        or a failed mediation), when strikes are enabled."""
+        if self.scenario.strikes.enabled and self.uniform(stream, case) < share:
+            self._strike(case, self.env.now, True, f"{stream}.duration")
+
+    def _waiting_segments(self, case: int, until: float) -> list[Segment]:
+        """The time a collective dispute has waited, piece by piece, with its hazard:
+        at the workplace (a wildcat strike), in conciliation and at the Council within the
+        deadlines (parties must refrain: lower hazard, unlawful), and past them (higher
+        hazard; lawful only once the Council's award is overdue, art. 320)."""
+        s, rec = self.scenario, self.records
+        hazard = s.strikes.hazard_per_day
+        refrain, overdue = hazard * s.strikes.refrain_factor, hazard * (
+            s.strikes.overdue_hazard_multiplier)
+
+        def ended(day: float) -> float:
+            return min(until, day) if not np.isnan(day) else until
+
+        segments = [(rec.arrival_day[case], ended(rec.workplace_exit_day[case]), hazard, False)]
+        entry = rec.collective_conciliation_entry_day[case]
+        if np.isnan(entry):
+            return segments
+        cc = s.collective_conciliation
+        left = ended(rec.collective_conciliation_exit_day[case])
+        deadline = entry + max(rec.conciliation_rounds[case], 1) * (
+            cc.appointment_deadline_days + cc.conciliation_deadline_days)
+        segments += [(entry, min(deadline, left), refrain, False),
+                     (deadline, left, overdue, False)]
+        arb_entry = rec.arbitration_entry_day[case]
+        if not np.isnan(arb_entry):
+            decided = ended(rec.decision_day[case])
+            arb_deadline = arb_entry + s.calendar.calendar_days(
+                s.arbitration.award_deadline_working_days)
+            segments += [(arb_entry, min(arb_deadline, decided), refrain, False),
+                         (arb_deadline, decided, overdue, True)]
+        return segments
+
+    def strike_while_waiting(self, case: int, until: float | None = None) -> None:
+        """Whether the dispute's wait turned into a strike: decided when its waiting ends
+        (the procedure, or the workplace for a route without strikes in it), or at ``until``
+        (the end of the run) for a dispute still waiting then."""
+        if not self.scenario.strikes.enabled:
+            return
+        segments = self._waiting_segments(case, self.env.now if until is None else until)
+        onset = strike_onset(-np.log1p(-self.uniform("strikes.onset", case)), segments)
+        if onset is not None:
+            self._strike(case, *onset, "strikes.duration")
+
+    def _strikes_at_the_end(self) -> None:
+        """At the end of the run: disputes still in the procedure count their exposure, and
+        disputes that never left the workplace (settled there, or still there) their
+        wildcat strikes."""
+        rec = self.records
+        if not self.scenario.strikes.enabled:
+            return
+        waiting = np.flatnonzero(~np.isnan(rec.collective_conciliation_entry_day)
+                                 & np.isnan(rec.decision_day)
+                                 & (rec.outcome == Outcome.open.value))
+        for case in waiting:
+            self.strike_while_waiting(int(case), until=self.horizon)
+        stayed = np.flatnonzero((rec.kind == Kind.collective.value)
+                                & (np.isnan(rec.workplace_exit_day)
+                                   | (rec.outcome == Outcome.settled_at_workplace.value)))
+        draws = -np.log1p(-self._draws_of("strikes.onset", stayed))
+        left = np.fmin(rec.workplace_exit_day[stayed], self.horizon)
+        onsets = workplace_onsets(draws, rec.arrival_day[stayed], left,
+                                  self.scenario.strikes.hazard_per_day)
+        for case, onset in zip(stayed[~np.isnan(onsets)], onsets[~np.isnan(onsets)],
+                               strict=True):
+            self._strike(int(case), float(onset), False, "strikes.duration")
+
+
+def simulate(scenario: Scenario, seed: int, replication: int,
+             horizon_days: float) -> ReplicationOutput:
+    """Run one replication to ``horizon_days`` and return its tables."""
+    return DisputeSystem(scenario, seed, replication, horizon_days).run()

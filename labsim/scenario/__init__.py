@@ -1,0 +1,1 @@
+"""What a user writes down: parameters, rules, policies, presets."""

@@ -1,0 +1,184 @@
+"""Scenario and policy files, by name or path: which is which, and what a policy makes.
+
+A file with a ``[policy]`` table is a policy: a budget split applied to its base scenario
+(another file, which may itself be a policy; a base that leads back to the policy is named).
+Any other file is a scenario. Presets live in ``datasets/scenarios``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, ScenarioError
+from ..files import read_toml
+from .assumptions import Assumption, assumptions_from_table
+from .io import apply_overrides, scenario_from_dict
+from .parameters import Scenario
+from .policy import Policy, apply_policy, increment_usd_per_year
+from .validation import build
+
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "datasets" / "scenarios"
+ScenarioLike = Scenario | str | Path
+REFERENCE_POLICIES = ("prevention_first", "resolution_first")
+"""The presets whose extra money defines the standard increment."""
+
+
+def preset_names() -> list[str]:
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+
+
+def resolve_path(name_or_path: str | Path) -> Path:
+    """A path as given, or the preset of that name in ``datasets/scenarios``."""
+    if not isinstance(name_or_path, str | Path) or str(name_or_path).strip() == "":
+        raise ScenarioError("scenario", name_or_path, "a preset name "
+                            f"({', '.join(preset_names())}) or the path of a .toml file")
+    path = Path(name_or_path)
+    if path.suffix != ".toml" and not path.exists():
+        path = SCENARIO_DIR / f"{path.name}.toml"
+    if not path.is_file():
+        raise ScenarioError("file", str(path),
+                            f"an existing TOML file or a preset ({', '.join(preset_names())})")
+    return path
+
+
+def _policy(data: Mapping[str, Any], path: Path) -> Policy:
+    extra = sorted(set(data) - {"policy"})
+    if extra:
+        raise ScenarioError(extra[0], data[extra[0]], "only a [policy] table in a policy file",
+                            path.name)
+    try:
+        return build(Policy, data["policy"], "policy")
+    except ScenarioError as err:
+        raise ScenarioError(err.path, err.value, err.allowed, path.name) from None
+
+
+def base_path_of(policy: Policy, path: Path) -> Path:
+    """The file of a policy's base scenario (a preset name, or a path beside the policy)."""
+    base = Path(policy.base_scenario)
+    if base.suffix == ".toml" and not base.is_absolute():
+        base = path.parent / base
+    return resolve_path(base)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """A scenario or policy file's data; a file that cannot be read is a ScenarioError."""
+    try:
+        return read_toml(path, "file")
+    except InputError as err:
+        raise ScenarioError(err.path, err.value, err.allowed) from None
+
+
+def _scenario_file(path: Path) -> tuple[Scenario, tuple[Assumption, ...]]:
+    """A scenario file's scenario and its validated ``[assumptions]`` (none if absent)."""
+    stat = path.stat()
+    return _scenario_file_version(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _scenario_file_version(path: str, mtime_ns: int, size: int,
+                           ) -> tuple[Scenario, tuple[Assumption, ...]]:
+    """Remembered per file version: checking the assumptions' ranges builds each end."""
+    data = _read(Path(path))
+    table = _inherited(data.pop("assumptions", {}), Path(path))
+    scenario = scenario_from_dict(data, source=Path(path).name)
+    return scenario, assumptions_from_table(table, scenario, Path(path).name)
+
+
+def _inherited(table: Any, path: Path) -> Any:
+    """An ``[assumptions]`` table with ``from = "<preset or file>"`` takes that scenario's
+    entries (one level: its own table, without a ``from``), its own entries winning."""
+    if not isinstance(table, dict) or "from" not in table:
+        return table
+    table = dict(table)
+    source = table.pop("from")
+    try:
+        parent_path = resolve_path(path.parent / source if isinstance(source, str)
+                                   and source.endswith(".toml") else source)
+    except ScenarioError as err:
+        raise ScenarioError("assumptions.from", source, err.allowed, path.name) from None
+    parent = _read(parent_path)
+    own = parent.get("assumptions")
+    if "policy" in parent or not isinstance(own, dict) or not own or "from" in own:
+        raise ScenarioError("assumptions.from", source, "a scenario file (not a policy) with "
+                            "an [assumptions] table of its own (no 'from' in it)", path.name)
+    return {**own, **table}
+
+
+def _load(path: Path, visited: tuple[Path, ...]) -> Scenario:
+    data = _read(path)
+    if "policy" not in data:
+        return _scenario_file(path)[0]
+    policy = _policy(data, path)
+    base = base_path_of(policy, path)
+    chain = (*visited, path)
+    if base.resolve() in {p.resolve() for p in chain}:
+        names = " -> ".join(p.stem for p in (*chain, base))
+        raise ScenarioError("policy.base_scenario", policy.base_scenario,
+                            f"a scenario, not a policy that leads back to itself ({names})",
+                            path.name)
+    return apply_policy(policy, _load(base, chain))
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load and validate a scenario file, or a policy file applied to its base, or a preset
+    by name (e.g. ``"cambodia_baseline"``, ``"prevention_first"``)."""
+    return _load(resolve_path(name_or_path), ())
+
+
+def load_assumptions(name_or_path: str | Path) -> tuple[Assumption, ...]:
+    """The assumptions (unmeasured parameters with plausible ranges) of a scenario file, or
+    of the base scenario a policy file is applied to."""
+    path = resolve_path(name_or_path)
+    seen: list[Path] = []
+    while True:
+        data = _read(path)
+        if "policy" not in data:
+            return _scenario_file(path)[1]
+        seen.append(path)
+        path = base_path_of(_policy(data, path), path)
+        if path.resolve() in {p.resolve() for p in seen}:
+            load_scenario(seen[0])  # names the cycle
+
+
+def load_policy(name_or_path: str | Path) -> Policy:
+    """Load and validate a policy file (a ``[policy]`` table), or a preset by name."""
+    path = resolve_path(name_or_path)
+    data = _read(path)
+    if "policy" not in data:
+        raise ScenarioError("policy", str(path), "a TOML file with a [policy] table")
+    return _policy(data, path)
+
+
+def as_scenario(scenario: ScenarioLike) -> Scenario:
+    """A scenario as given, or loaded from a preset name or file (anything else is an
+    InputError naming what was given)."""
+    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+
+
+def with_overrides(scenario: ScenarioLike, overrides: Mapping[str, Any] | None = None,
+                   **kwargs: Any) -> Scenario:
+    """A validated copy of ``scenario`` (or a preset name or file) with dotted paths changed.
+
+    ``with_overrides(s, {"arbitration.arbitrators": 30})`` or, with ``__`` for dots,
+    ``with_overrides(s, arbitration__arbitrators=30)``. Sectors are addressed by index
+    or name: ``"arrivals.sectors.garment_footwear.workers"``.
+    """
+    changes = dict(overrides or {})
+    changes.update({key.replace("__", "."): v for key, v in kwargs.items()})
+    return apply_overrides(as_scenario(scenario), changes)
+
+
+@lru_cache(maxsize=1)
+def standard_increment() -> float:
+    """The extra money (US$/year) the reference policy presets spend on top of their base:
+    the one home of the workshop's "same extra money"."""
+    policies = [load_policy(name) for name in REFERENCE_POLICIES]
+    base = load_scenario(policies[0].base_scenario)
+    increments = {round(increment_usd_per_year(p, base), 2) for p in policies}
+    if len(increments) != 1:
+        raise ScenarioError("budget_usd_per_year", sorted(increments),
+                            f"the same increment in {' and '.join(REFERENCE_POLICIES)}")
+    return increments.pop()

@@ -1,0 +1,1 @@
+"""What people read, without widgets: tables, verdicts, plots, the brief, the CLI."""

@@ -1,0 +1,311 @@
+"""The policy brief and the HTML tables the dashboards share, from one Jinja2 template set.
+
+Templates live in ``labsim/views/templates``; autoescaping keeps user text (a group's name, its
+recommendation) as text. The brief is one self-contained page (figures as base64 PNG) with
+an A4 print stylesheet, so it opens, prints and travels as a single file.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+from matplotlib.figure import Figure
+
+from ..analysis.catalog import BRIEF_KPIS, CATALOG, VERDICT_KPIS
+from ..experiments.comparison import Comparison
+from ..experiments.robustness import Robustness
+from ..files import write_atomically
+from ..i18n import _, display_name, in_sentence
+from ..scenario.assumptions import Assumption
+from ..scenario.parameters import Scenario
+from ..scenario.policy import purchases
+from ..scenario.settings import RunSettings
+from .report import (
+    format_as,
+    format_change,
+    format_estimate,
+    format_number,
+    format_robustness_rows,
+    format_setting,
+    headline,
+    overload_lines,
+    robustness_lines,
+    verdict,
+)
+
+TEMPLATES = Environment(loader=PackageLoader("labsim.views", "templates"), autoescape=True,
+                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+TEMPLATES.globals["_"] = _
+"""One template set for the brief and the dashboards' tables, escaping every value."""
+
+
+def _macros():
+    return TEMPLATES.get_template("tables.html.j2").module
+
+
+def stylesheet(name: str) -> str:
+    """A stylesheet of the template set (``brief.css``, ``dashboard.css``)."""
+    return TEMPLATES.loader.get_source(TEMPLATES, name)[0]
+
+
+CAVEATS = (
+    "This is a simulation under stated assumptions, not a forecast of what will happen.",
+    "Intervals in brackets show only the chance variation of the simulation; they do not "
+    "include doubt about the assumptions. The robustness check repeats the comparison in "
+    "many plausible worlds to show that doubt.",
+    "The prevention effect, workplace settlement and staff effort are assumptions: no "
+    "public figure measures them, and the record the model is fitted to cannot tell them "
+    "apart.",
+    "Unit costs are mostly assumptions; staff numbers follow from them.",
+)
+"""What the brief and the dashboard say a result does and does not show."""
+
+
+def figure_png(fig: Figure, dpi: int = 90) -> bytes:
+    """PNG bytes of a figure, without a timestamp, so the same figure gives the same bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _kpi_table_parts(comparison: Comparison, kpis: Sequence[str],
+                     ) -> tuple[list[str], list[dict]]:
+    table = comparison.kpis().set_index(["kpi", "scenario"])
+    diffs = comparison.differences().set_index(["kpi", "scenario"])
+    names, reference = comparison.names, comparison.reference
+    others = [n for n in names if n != reference]
+    header = [_("Indicator"), *map(display_name, names)] + [
+        _("{policy} against {reference}").format(policy=display_name(n),
+                                                  reference=in_sentence(reference))
+        for n in others]
+    rows = []
+    for kpi in [k for k in kpis if (k, names[0]) in table.index]:
+        changes = []
+        for n in others:
+            d = {**diffs.loc[(kpi, n)].to_dict(), "scenario": n}
+            tag = "" if d["better"] is None else ("better" if d["better"] else "worse")
+            changes.append({"text": format_change(kpi, d), "tag": tag})
+        rows.append({"label": _(CATALOG[kpi].label), "unit": _(CATALOG[kpi].unit),
+                     "cells": [" ".join(format_estimate(kpi, table.loc[(kpi, n)]))
+                               for n in names], "changes": changes})
+    return header, rows
+
+
+def kpi_table_html(comparison: Comparison, kpis: Sequence[str] = BRIEF_KPIS) -> str:
+    """KPIs of each policy (mean and 95% CI) and the paired change to the reference."""
+    return str(_macros().kpi_table(*_kpi_table_parts(comparison, kpis)))
+
+
+def summary_table_html(summary: pd.DataFrame) -> str:
+    """A summary's KPIs: label, mean, 95% CI and unit, one row each."""
+    rows = [(_(CATALOG[name].label), *format_estimate(name, row), _(CATALOG[name].unit))
+            for name, row in summary.iterrows()]
+    return str(_macros().table("labsim-kpi-table",
+                               [_("Indicator"), _("mean"), _("95% CI"), _("unit")], rows))
+
+
+def robustness_html(result: Robustness, kpis: Sequence[str] = VERDICT_KPIS,
+                    note: str = "") -> str:
+    """How sure the verdicts are: a table (central result, middle 90% of worlds, worlds won)
+    and the same in sentences."""
+    summary = result.summary()
+    header, rows = format_robustness_rows(summary, kpis)
+    settings = result.settings
+    said = _("{worlds} plausible worlds, each drawn from the ranges of {assumptions} "
+             "assumptions{fitted}; {runs} simulated runs of {years:g} years per world.").format(
+        worlds=len(result.worlds), assumptions=len(result.assumptions),
+        fitted=_(" and re-fitted to the observed record") if result.refit else "",
+        runs=settings.replications, years=settings.years)
+    if result.left_out:
+        said += " " + _("{n} drawn worlds were left out: {reason}.").format(
+            n=len(result.left_out), reason=next(iter(result.left_out.values())))
+    return str(_macros().robustness(note + said, header, rows,
+                                    robustness_lines(summary, kpis, result.counts_reliable)))
+
+
+def _assumption_value(a: Assumption, value: float) -> str:
+    """An assumption's value as read: shares as percentages, other numbers plainly."""
+    if "share" in a.path.rsplit(".", 1)[-1] or "share" in a.label.lower():
+        return format_as("percent", value)
+    return format_number(value)
+
+
+def _assumption_rows(assumptions: Sequence[Assumption]) -> list[tuple[str, ...]]:
+    return [(_(a.label), _assumption_value(a, a.central),
+             _("{low} to {high}").format(low=_assumption_value(a, a.low),
+                                         high=_assumption_value(a, a.high)),
+             _(a.reason)) for a in assumptions]
+
+
+ASSUMPTIONS_HEADER = ("assumption", "value used", "plausible range", "why this range")
+
+
+def assumptions_html(assumptions: Sequence[Assumption]) -> str:
+    """The assumptions with their central values, plausible ranges and reasons."""
+    return str(_macros().table("labsim-assumptions", [_(h) for h in ASSUMPTIONS_HEADER],
+                               _assumption_rows(assumptions)))
+
+
+def caveats_html() -> str:
+    """The "what this does and does not show" box."""
+    return str(_macros().caveats(_("What this does and does not show"),
+                                 [_(c) for c in CAVEATS]))
+
+
+def warnings_html(lines: Sequence[str]) -> str:
+    """Overload warnings, each in a box of its own."""
+    return str(_macros().warnings(lines))
+
+
+ITEM_WORDS = {
+    "prevention_officers": ("Prevention officers", "count"),
+    "trained_workplace_share": ("Workplaces trained in dialogue", "percent"),
+    "labour_inspectors": ("Labour inspectors", "count"),
+    "conciliators": ("Ministry conciliators", "count"),
+    "arbitrators": ("Arbitrators", "count"),
+    "mrc_staff": ("Migrant Worker Resource Centre staff", "count"),
+    "spent_usd_per_year": ("Budget for staff and training (US$ a year)", "usd"),
+    "extra_spent_usd_per_year": ("Extra money spent (US$ a year)", "usd"),
+    "unspent_usd_per_year": ("Extra money left unspent (US$ a year)", "usd"),
+}
+"""How each row of ``policy.purchases`` reads, and how its values are shown."""
+
+
+def purchases_parts(base: Scenario, scenarios: Mapping[str, Scenario],
+                    increment_usd_per_year: float) -> tuple[list[str], list[tuple], str]:
+    """What each policy buys: header, rows (whole staff) and a note on unspent money."""
+    table = purchases(base, scenarios, increment_usd_per_year)
+    header = [_("What"), _("Today"), *map(display_name, scenarios)]
+    rows = [(_(ITEM_WORDS[item][0]), *(format_setting(ITEM_WORDS[item][1], v) for v in row))
+            for item, row in table.iterrows()]
+    unspent = table.loc["unspent_usd_per_year", list(scenarios)]
+    left = [_("{policy} leaves US$ {dollars:,.0f}").format(policy=in_sentence(n), dollars=v)
+            for n, v in unspent.items() if v >= 0.5]
+    note = _("Both policies get the same extra money: US$ {extra:,.0f} a year.").format(
+        extra=increment_usd_per_year)
+    note += " " + (_("Money that cannot buy one more whole person, or that the allocation "
+                     "rules find nothing more to spend on, stays unspent: {left}.").format(
+                         left="; ".join(left)) if left else _("Both spend all of it."))
+    return header, rows, note
+
+
+def purchases_html(base: Scenario, scenarios: Mapping[str, Scenario],
+                   increment_usd_per_year: float) -> str:
+    """What each policy buys (staff and training by item) and what it spends."""
+    header, rows, note = purchases_parts(base, scenarios, increment_usd_per_year)
+    return (str(_macros().table("labsim-purchases", header, rows))
+            + f'<p class="note">{escape(note)}</p>')
+
+
+@dataclass(frozen=True)
+class BriefPage:
+    """Everything the brief says besides the comparison: who made it, when, with what."""
+
+    base: Scenario
+    increment_usd_per_year: float
+    settings: RunSettings
+    changes: Sequence = ()
+    """``workshop.SettingChange`` of every control a group moved."""
+    prevention_shares: Mapping[str, float] = field(default_factory=dict)
+    group: str = ""
+    recommendation: str = ""
+    made_at: datetime = field(default_factory=datetime.now)
+    stamp: str = ""
+    robustness: Robustness | None = None
+    robustness_note: str = ""
+    assumptions: Sequence[Assumption] = ()
+    title: str = "Prevention first or resolution first?"
+
+
+def _setup_sentence(page: BriefPage) -> str:
+    shares = "; ".join(
+        _("{policy} puts {share} of it into prevention (prevention officers, workplace "
+          "training) and {rest} into resolution (labour inspectors, conciliators, "
+          "arbitrators)").format(policy=display_name(name) if i == 0 else in_sentence(name),
+                                 share=format_as("percent", share),
+                                 rest=format_as("percent", 1 - share))
+        for i, (name, share) in enumerate(page.prevention_shares.items()))
+    return _("Both policies start from today's system and get the same extra money, US$ "
+             "{extra:,.0f} a year. {shares}.").format(extra=page.increment_usd_per_year,
+                                                      shares=shares)
+
+
+def _footnotes(page: BriefPage) -> list[str]:
+    s = page.settings
+    return [_("How the numbers were made: each policy was simulated {runs} times over "
+              "{years:g} years (random seed {seed}, so the same settings give the same "
+              "numbers). In each run both policies faced the same grievances, so a "
+              "difference is the policy, not chance. Brackets give 95% confidence "
+              "intervals: the range the simulation's chance variation allows.").format(
+                  runs=s.replications, years=s.years, seed=s.seed),
+            _("Sources of every default: datasets/README.md and the comments in the "
+              "scenario files."),
+            _("Made with {stamp}.").format(stamp=page.stamp or "labsim")]
+
+
+def policy_brief_html(comparison: Comparison, scenarios: Mapping[str, Scenario],
+                      figures: Sequence[Figure], page: BriefPage) -> str:
+    """The whole brief as one HTML string: headline, the group's recommendation, verdicts,
+    caveats, settings changed, what each policy buys, how sure, KPIs, figures, assumptions."""
+    kpi_header, kpi_rows = _kpi_table_parts(comparison, BRIEF_KPIS)
+    purchases_header, purchase_rows, purchases_note = purchases_parts(
+        page.base, scenarios, page.increment_usd_per_year)
+    differences = comparison.differences()
+    robustness = (robustness_html(page.robustness, note=page.robustness_note)
+                  if page.robustness is not None else
+                  "<p>" + _("Not checked for these settings: the verdicts above hold under "
+                            "the central assumptions only.") + "</p>")
+    return TEMPLATES.get_template("brief.html.j2").render(
+        language="en", title=_(page.title), group=page.group.strip(),
+        date=f"{page.made_at:%d %B %Y, %H:%M}", headline=headline(differences),
+        warnings=overload_lines(comparison.overloaded()),
+        recommendation=[[line.strip() for line in p.strip().splitlines()]
+                        for p in page.recommendation.split("\n\n") if p.strip()],
+        verdicts=verdict(differences), caveats_title=_("What this does and does not show"),
+        caveats=[_(c) for c in CAVEATS], setup=_setup_sentence(page),
+        changes_header=[_("Setting"), _("Today"), _("Used here")],
+        changes=[(_(c.label), format_setting(c.style, c.today),
+                  format_setting(c.style, c.chosen))
+                 for c in page.changes],
+        purchases_header=purchases_header, purchases=purchase_rows,
+        purchases_note=purchases_note, robustness=Markup(robustness),
+        kpi_header=kpi_header, kpi_rows=kpi_rows,
+        figures=[base64.b64encode(figure_png(f)).decode("ascii") for f in figures],
+        assumptions_header=[_(h) for h in ASSUMPTIONS_HEADER],
+        assumptions=_assumption_rows(page.assumptions), footnotes=_footnotes(page))
+
+
+def brief_file_name(group: str, made_at: datetime) -> str:
+    """A file name for one export: 'policy_brief_<group>_<date>_<time>.html', the group's
+    name cut to letters, digits and dashes (any script, Khmer too)."""
+    text = unicodedata.normalize("NFC", group)
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else "-" for ch in text)
+    slug = re.sub(r"-+", "-", kept).strip("-")[:40].strip("-") or "group"
+    return f"policy_brief_{slug}_{made_at:%Y-%m-%d_%H%M%S}.html"
+
+
+def save_brief(folder: Path, name: str, page: str) -> Path:
+    """Write ``page`` as ``folder / name``, or with '-2', '-3'... before the suffix when that
+    name is taken: the name is claimed first (exclusive create), so two groups exporting in
+    the same second never overwrite each other. Readable by every account on the laptop."""
+    n = 1
+    while True:
+        path = folder / (name if n == 1 else f"{Path(name).stem}-{n}{Path(name).suffix}")
+        try:
+            with open(path, "x", encoding="utf-8"):
+                break
+        except FileExistsError:
+            n += 1
+    write_atomically(path, page)
+    path.chmod(0o644)
+    return path

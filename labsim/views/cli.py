@@ -1,0 +1,353 @@
+"""Command line: ``labsim run | compare | sweep | calibrate | evidence | robustness | validate``
+call what notebooks call."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..analysis.catalog import VERDICT_KPIS
+from ..analysis.kpis import overloaded_stages, summarise
+from ..analysis.provenance import scenario_hash, stamp
+from ..errors import InputError, RunError
+from ..experiments.calibration import DEFAULT_FREE, calibrate, load_targets
+from ..experiments.comparison import compare, replicate, sweep
+from ..experiments.evidence import COLUMNS, evidence
+from ..experiments.executors import ExecutorLike, cores, local_processes
+from ..experiments.identification import consistent_set, identifiability
+from ..experiments.robustness import (
+    MIN_REPLICATIONS_FOR_COUNTS,
+    ROBUSTNESS_SETTINGS,
+    can_check,
+    robustness,
+)
+from ..experiments.runner import run_to_directory
+from ..files import check_output_dir, check_output_file, read_toml, write_atomically
+from ..i18n import display_name
+from ..scenario.flows import expected_flows
+from ..scenario.io import save_scenario
+from ..scenario.presets import load_assumptions, load_scenario
+from ..scenario.settings import RunSettings
+from .report import (
+    format_comparison,
+    format_evidence,
+    format_identifiability,
+    format_robustness,
+    format_summary,
+    overload_lines,
+    robustness_lines,
+    verdict,
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="labsim", description="Simulate labour dispute prevention and resolution.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run_cmd = commands.add_parser("run", help="run a scenario and print its KPIs")
+    run_cmd.add_argument("scenario", help="scenario TOML file, or a preset name")
+    _add_run_options(run_cmd, years=5.0, reps=30)
+    run_cmd.add_argument("--out", help="directory to write the tables as CSV (checked before "
+                         "the run; tables are streamed, so any size fits in memory)")
+    run_cmd.add_argument("--all", action="store_true", help="print every KPI, not the key ones")
+
+    compare_cmd = commands.add_parser(
+        "compare", help="compare scenarios or policies with common random numbers")
+    compare_cmd.add_argument("scenarios", nargs="+", help="scenario or policy files (2 or more)")
+    compare_cmd.add_argument("--reference", help="name of the scenario to compare against "
+                             "(default: the first)")
+    _add_run_options(compare_cmd, years=3.0, reps=10)
+    compare_cmd.add_argument("--all", action="store_true", help="every KPI, not the key ones")
+
+    sweep_cmd = commands.add_parser("sweep", help="run a base scenario over a grid of overrides")
+    sweep_cmd.add_argument("base", help="base scenario file or preset")
+    sweep_cmd.add_argument("--grid", required=True,
+                           help='TOML file: [grid] with "dotted.path" = [values, ...]')
+    sweep_cmd.add_argument("--out", required=True, help="directory for results and cache")
+    _add_run_options(sweep_cmd, years=3.0, reps=10)
+    calibrate_cmd = commands.add_parser(
+        "calibrate", help="fit grievance rates and escalation shares to observed figures")
+    calibrate_cmd.add_argument("base", help="base scenario file or preset")
+    calibrate_cmd.add_argument("--targets", help="targets CSV (default: "
+                               "datasets/observed/calibration_targets.csv)")
+    calibrate_cmd.add_argument("--method", choices=["surrogate", "simulation"],
+                               default="surrogate", help="fit on expected flows (fast) or "
+                               "refine on simulations (slow)")
+    calibrate_cmd.add_argument("--free", help="comma-separated parameters to fit (default: "
+                               "grievance scales and escalation shares)")
+    calibrate_cmd.add_argument("--out", help="write the calibrated scenario to this TOML file")
+    calibrate_cmd.add_argument("--consistent-set", metavar="CSV",
+                               help="also draw 100 parameter sets (assumptions from their "
+                               "ranges, the fitted parameters re-fitted) and write those that "
+                               "reproduce the record to this CSV file")
+    _add_run_options(calibrate_cmd, years=3.0, reps=10)
+
+    evidence_cmd = commands.add_parser(
+        "evidence", help="hold a scenario against the observed figures of the public record")
+    evidence_cmd.add_argument("scenario", help="scenario TOML file, or a preset name")
+    evidence_cmd.add_argument("--csv", help="also write the table to this CSV file")
+    _add_run_options(evidence_cmd, years=5.0, reps=10)
+
+    robust_cmd = commands.add_parser(
+        "robustness", help="how sure a comparison is: the policies in many plausible worlds "
+        "drawn from the assumptions' ranges, each re-fitted to the observed record")
+    robust_cmd.add_argument("policies", nargs="+", help="policy files or presets sharing one "
+                            "base scenario (2 or more; the first is the reference)")
+    robust_cmd.add_argument("--draws", type=int, default=64,
+                            help="plausible worlds to draw (default 64)")
+    robust_cmd.add_argument("--csv", help="write one row per KPI to this CSV file")
+    robust_cmd.add_argument("--save", metavar="DIR", help="save the whole result (worlds, "
+                            "differences, stamp) to this directory, e.g. for the dashboard")
+    robust_cmd.add_argument("--no-refit", action="store_true",
+                            help="do not re-fit the calibrated parameters in each world")
+    robust_cmd.add_argument("--cache", help="directory to keep finished replications in "
+                            "(a repeated or interrupted check computes only the rest)")
+    robust_cmd.add_argument("--all", action="store_true", help="every KPI, not the key ones")
+    _add_run_options(robust_cmd, years=ROBUSTNESS_SETTINGS.years,
+                     reps=ROBUSTNESS_SETTINGS.replications,
+                     warmup=ROBUSTNESS_SETTINGS.warmup_days)
+
+    validate_cmd = commands.add_parser("validate", help="check a scenario file")
+    validate_cmd.add_argument("scenario", help="scenario TOML file, or a preset name")
+    return parser
+
+
+def _add_run_options(parser: argparse.ArgumentParser, years: float, reps: int,
+                     warmup: float = 365.0) -> None:
+    parser.add_argument("--years", type=float, default=years,
+                        help=f"simulated years (default {years:g})")
+    parser.add_argument("--reps", type=int, default=reps,
+                        help=f"replications (default {reps})")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--warmup-days", type=float, default=warmup,
+                        help=f"days simulated before counting starts (default {warmup:g})")
+    parser.add_argument("--processes", type=int,
+                        help="local processes to run replications in (default: one per core)")
+    parser.add_argument("--executor", choices=["serial", "processes", "dask"],
+                        default="processes", help="where replications run")
+    parser.add_argument("--scheduler", help="Dask scheduler ADDRESS (implies --executor dask)")
+    parser.add_argument("--force", action="store_true",
+                        help="run even when the run is estimated to need more than half the "
+                        "memory or ten minutes, or --processes is above twice the cores")
+
+
+def _settings(args: argparse.Namespace) -> RunSettings:
+    return RunSettings(years=args.years, replications=args.reps, seed=args.seed,
+                       warmup_days=args.warmup_days, force=args.force)
+
+
+def _executor(args: argparse.Namespace) -> ExecutorLike:
+    if args.scheduler:
+        return args.scheduler
+    if args.processes is not None and args.executor == "processes":
+        if args.processes < 1:
+            raise InputError("--processes", args.processes, "a whole number >= 1")
+        if args.processes > 2 * cores() and not args.force:
+            raise InputError("--processes", args.processes, f"at most {2 * cores()} (twice "
+                             f"the {cores()} cores here; --force to use more)")
+        return local_processes(args.processes)
+    return args.executor
+
+
+def _said(settings: RunSettings) -> str:
+    return (f"{settings.years:g} years x {settings.replications} replications, seed "
+            f"{settings.seed}, warm-up {settings.warmup_days:g} days")
+
+
+def _run(args: argparse.Namespace) -> None:
+    scenario, settings = load_scenario(args.scenario), _settings(args)
+    if args.out is not None:
+        out = check_output_dir(args.out, "--out")
+        kpis = run_to_directory(scenario, out, settings, _executor(args),
+                                progress=sys.stderr.isatty())
+    else:
+        kpis = replicate([scenario], settings, _executor(args),
+                         progress=sys.stderr.isatty())[0]
+    summary = summarise(kpis)
+    print(f"{scenario.name}: {_said(settings)}")
+    print(format_summary(summary, full=args.all))
+    for line in overload_lines({scenario.name: overloaded_stages(summary)}):
+        print(line)
+    print(f"({stamp(scenario, settings)})")
+    if args.out is not None:
+        print(f"wrote {', '.join(sorted(p.name for p in out.glob('*.csv')))} to {out}")
+
+
+def _compare(args: argparse.Namespace) -> None:
+    settings = _settings(args)
+    scenarios = [load_scenario(path) for path in args.scenarios]
+    comparison = compare(scenarios, reference=args.reference, settings=settings,
+                         executor=_executor(args), progress=sys.stderr.isatty())
+    differences = comparison.differences()
+    print(f"{', '.join(map(display_name, comparison.names))}: {_said(settings)}, the same "
+          "grievances for each (common random numbers)")
+    print(format_comparison(comparison.kpis(), differences, full=args.all))
+    print()
+    print("\n".join(overload_lines(comparison.overloaded()) + verdict(differences)))
+    if can_check(args.scenarios):
+        print("How far these hold across the assumptions' plausible ranges: labsim robustness "
+              f"{' '.join(args.scenarios)}")
+    print(f"({stamp({s.name: s for s in scenarios}, settings)})")
+
+
+def _read_grid(path: str) -> dict:
+    data = read_toml(path, "grid")
+    if not isinstance(data.get("grid"), dict):
+        raise InputError("grid", path, 'a [grid] table of "dotted.path" = [values]')
+    return data["grid"]
+
+
+def _sweep(args: argparse.Namespace) -> None:
+    grid = _read_grid(args.grid)
+    out = check_output_dir(args.out, "--out")
+    base, settings = load_scenario(args.base), _settings(args)
+    rows = sweep(base, grid=grid, settings=settings, executor=_executor(args),
+                 cache_dir=out / "cache", progress=True)
+    identity = json.dumps([scenario_hash(base), grid, repr(settings)], sort_keys=True,
+                          default=str)
+    path = out / f"sweep-{hashlib.sha256(identity.encode('utf-8')).hexdigest()[:10]}.csv"
+    write_atomically(path, f"# {stamp(base, settings)}; grid {json.dumps(grid)}\n"
+                     + rows.to_csv(index=False))
+    points = rows["point"].nunique()
+    print(f"{points} points x {args.reps} replications ({_said(settings)})")
+    print(f"wrote {path}")
+
+
+def _calibrate(args: argparse.Namespace) -> None:
+    out = check_output_file(args.out, "--out") if args.out is not None else None
+    sets = (check_output_file(args.consistent_set, "--consistent-set")
+            if args.consistent_set is not None else None)
+    base, settings = load_scenario(args.base), _settings(args)
+    targets = load_targets(args.targets, scenario=base.name) if args.targets else None
+    result_targets = targets if targets is not None else load_targets(scenario=base.name)
+    free = tuple(args.free.split(",")) if args.free else DEFAULT_FREE
+    result = calibrate(base, targets, free=free, method=args.method, settings=settings,
+                       executor=_executor(args))
+    print(f"calibrated {result.scenario.name} ({args.method}, {result.evaluations} "
+          f"evaluations); fit error {result.objective:.3f}")
+    for name, value in result.fitted.items():
+        print(f"  {name} = {value:.4g}")
+    print(result.table.drop(columns="source").to_string(index=False, float_format="%.4g"))
+    if out is not None:
+        print(f"wrote {save_scenario(result.scenario, out, header=stamp(base, settings))}")
+    assumptions = load_assumptions(args.base)
+    known = expected_flows(base)
+    if any(t.kpi not in known for t in result_targets):
+        print("What the record pins down: not profiled (the profile re-fits on the expected "
+              "flows, which do not give "
+              f"{', '.join(t.kpi for t in result_targets if t.kpi not in known)})"
+              + ("; no consistent set written for the same reason" if sets else ""))
+        return
+    profile = identifiability(base, result_targets, free, assumptions,
+                              progress=sys.stderr.isatty())
+    print("\nWhat the record pins down (each parameter moved across its range, the fitted ones "
+          "re-fitted; consistent = every target within its tolerance, with the other "
+          "assumptions at their central values):")
+    print(format_identifiability(profile))
+    loose = profile[(profile["kind"] == "assumption") & (profile["share_of_range"] > 0.75)]
+    if len(loose):
+        names = ", ".join(loose["parameter"].head(3)) + (", ..." if len(loose) > 3 else "")
+        print(f"The record does not constrain {len(loose)} of {len(assumptions)} assumptions "
+              f"({names}): their ranges, not the data, decide how sure a verdict is "
+              "(labsim robustness).")
+    if sets is not None:
+        table = consistent_set(base, assumptions, 100, result_targets, free, args.seed)
+        write_atomically(sets, f"# {stamp(base, settings)}; parameter sets reproducing the "
+                         "record\n" + table.to_csv(index=False))
+        print(f"wrote {len(table)} of 100 drawn parameter sets (those consistent with the "
+              f"record) to {sets}")
+
+
+def _evidence(args: argparse.Namespace) -> None:
+    out = check_output_file(args.csv, "--csv") if args.csv is not None else None
+    scenario, settings = load_scenario(args.scenario), _settings(args)
+    table = evidence(scenario, settings, _executor(args))
+    print(f"{args.scenario}: {_said(settings)}; observed figures from datasets/observed/")
+    print(format_evidence(table))
+    print(f"({stamp(scenario, settings)})")
+    if out is not None:
+        write_atomically(out, f"# {stamp(scenario, settings)}\n"
+                         + table.loc[:, list(COLUMNS)].to_csv(index=False))
+        print(f"wrote {out}")
+
+
+def _robustness(args: argparse.Namespace) -> None:
+    out = check_output_file(args.csv, "--csv") if args.csv is not None else None
+    cache = check_output_dir(args.cache, "--cache") if args.cache is not None else None
+    saved = check_output_dir(args.save, "--save") if args.save is not None else None
+    settings = _settings(args)
+    result = robustness(args.policies, draws=args.draws, settings=settings,
+                        executor=_executor(args), refit=not args.no_refit,
+                        progress=sys.stderr.isatty(), cache_dir=cache)
+    summary = result.summary()
+    kpis = list(summary["kpi"].unique()) if args.all else VERDICT_KPIS
+    print(f"{', '.join(result.names)}: {len(result.worlds)} plausible worlds "
+          f"({len(result.assumptions)} assumptions drawn from their ranges"
+          f"{', calibrated parameters re-fitted in each' if not args.no_refit else ''}); "
+          f"{_said(settings)} per world, common random numbers")
+    if result.refused_draws:
+        print(f"{result.refused_draws} drawn worlds broke a rule of the model (e.g. the "
+              "workplace settling more than every grievance) and were redrawn")
+    for world, why in result.left_out.items():
+        print(f"world {world} left out: {why}")
+    if not result.counts_reliable:
+        print(f"note: {settings.replications} replication{'s' * (settings.replications != 1)}"
+              " per world are fewer than the "
+              f"{MIN_REPLICATIONS_FOR_COUNTS} needed to call a world's difference clear: "
+              "read the spread of differences and the worlds each side wins on average")
+    print(format_robustness(summary, kpis))
+    print()
+    print("\n".join(robustness_lines(summary, kpis, result.counts_reliable)))
+    print(f"({result.stamp})")
+    if out is not None:
+        print(f"wrote {result.to_csv(out)}")
+    if saved is not None:
+        print(f"saved the result in {result.save(saved)}")
+
+
+def _interrupted(args: argparse.Namespace) -> str:
+    """What Ctrl-C left behind, in one line."""
+    cache = (Path(args.out) / "cache" if args.command == "sweep" else
+             Path(args.cache) if args.command == "robustness" and args.cache else None)
+    if cache is not None:
+        done = len(list(cache.glob("*.json"))) if cache.is_dir() else 0
+        return (f"interrupted: {done} finished replications are cached in {cache}; the same "
+                "command computes only the rest")
+    return "interrupted: nothing was written"
+
+
+COMMANDS = {"run": _run, "compare": _compare, "sweep": _sweep, "calibrate": _calibrate,
+            "evidence": _evidence, "robustness": _robustness}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            scenario = load_scenario(args.scenario)
+            print(f"{args.scenario}: valid scenario '{scenario.name}'")
+        else:
+            COMMANDS[args.command](args)
+    except InputError as err:
+        print(f"labsim: error: {err}", file=sys.stderr)
+        return 2
+    except RunError as err:
+        print(f"labsim: error: {err}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print("labsim: error: out of memory: run fewer years or replications (the size check "
+              "was skipped with --force)", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"labsim: {_interrupted(args)}", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

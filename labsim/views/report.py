@@ -1,0 +1,541 @@
+"""Plain-text rendering of KPI summaries, comparisons and verdicts (words from the catalog)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from ..analysis.catalog import (
+    BRIEF_KPIS,
+    CATALOG,
+    COST_KPIS,
+    KEY_KPIS,
+    STAFF_OF_STAGE,
+    VERDICT_KPIS,
+    kpi,
+)
+from ..experiments.robustness import MIN_WORLDS_FOR_DRIVERS
+from ..i18n import _, display_name, in_sentence
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_value(name: str, value: float | None) -> str:
+    """A KPI value as the catalog says to show it: 95%, 1,234, 12 days, US$ 1,081."""
+    return format_as(CATALOG[name].format, value)
+
+
+def format_as(style: str, value: float | None) -> str:
+    """A number in one of the catalog's FORMATS (percent, count, days, usd, number)."""
+    if _missing(value):
+        return "-"
+    if math.isinf(value):
+        return "unbounded"
+    if value == 0 or (style != "percent" and abs(value) < 0.05):
+        value = 0.0  # never "-0" or "-0.0"
+    if style == "percent":
+        return f"{value * 100:.0f}%" if abs(value) >= 0.1 or value == 0 else (
+            f"{value * 100:.1f}%")
+    if style in ("count", "days", "number") and abs(value) < 10:
+        return f"{value:.1f}"
+    return f"{value:,.0f}".replace("-0", "0") if round(value) == 0 else f"{value:,.0f}"
+
+
+def format_estimate(name: str, row: Mapping) -> tuple[str, str]:
+    """The mean and its confidence interval as text; a curve that did not reach the
+    quantile within the run reads "> N" (a lower bound) with no interval."""
+    beyond = row.get("beyond_run")
+    if not _missing(beyond) and beyond > 0:
+        return f"> {format_value(name, row['mean'])}", _("(beyond the run)")
+    if _missing(row["mean"]):
+        return "-", _("(not measured: run too short)")
+    if _missing(row["ci_low"]):
+        return format_value(name, row["mean"]), _("(one replication: no CI)")
+    low, high = row["ci_low"], row["ci_high"]  # summarise keeps them to possible values
+    if low == high:
+        return format_value(name, row["mean"]), _("(the same in every run)")
+    return (format_value(name, row["mean"]),
+            f"[{format_value(name, low)}, {format_value(name, high)}]")
+
+
+
+def _table(header: Sequence[str], rows: list[Sequence[str]], right: set[int]) -> str:
+    width = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, width, strict=True))).rstrip()
+
+    return "\n".join([line(header), "-" * (sum(width) + 2 * (len(width) - 1))]
+                     + [line(r) for r in rows])
+
+
+def format_summary(summary: pd.DataFrame, full: bool = False) -> str:
+    """A fixed-width table: KPI, mean, 95% CI and unit, one line per KPI."""
+    names = list(summary.index) if full else [k for k in KEY_KPIS if k in summary.index]
+    rows = []
+    for name in names:
+        mean, ci = format_estimate(name, summary.loc[name])
+        rows.append((_(CATALOG[name].label), mean, ci, _(CATALOG[name].unit)))
+    return _table(("KPI", "mean", "95% CI", "unit"), rows, right={1})
+
+
+STAFFING_COLUMNS = (
+    ("budget_level", "Budget level", None),
+    ("policy", "Policy", None),
+    (COST_KPIS[0], "Budget (US$ a year)", "usd"),  # the yearly budget, as the KPI names it
+    ("prevention_officers", "Prevention officers", "count"),
+    ("trained_workplace_share", "Workplaces trained", "percent"),
+    ("labour_inspectors", "Labour inspectors", "count"),
+    ("conciliators", "Ministry conciliators", "count"),
+    ("arbitrators", "Arbitrators", "count"),
+    ("mrc_staff", "MRC staff", "count"),
+    ("unspent_usd_per_year", "Left unspent (US$ a year)", "usd"),
+)
+"""``policy.staffing_table``'s columns as a table shows them, and how each value reads."""
+
+
+def format_setting(style: str, value: float) -> str:
+    """A staffing or setting value as text: whole staff ("count"), percentages, dollars,
+    '2.0 times'; '-' when there is none."""
+    if pd.isna(value):
+        return "-"
+    if style == "count":
+        return f"{round(value):,d}"
+    if style == "times":
+        return _("{factor:.1f} times").format(factor=value)
+    return format_as(style, value)
+
+
+def format_staffing(table: pd.DataFrame) -> str:
+    """What each policy buys at each budget level, in plain words: whole staff, shares as
+    percentages, policies by their display names."""
+    columns = [c for c in STAFFING_COLUMNS if c[0] in table.columns]
+    rows = [[display_name(str(r[name])) if style is None else format_setting(style, r[name])
+             for name, _label, style in columns]
+            for r in table.to_dict("records")]
+    return _table([_(label) for _name, label, _style in columns], rows,
+                  right=set(range(2, len(columns))))
+
+
+def overload_lines(overloaded: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """One warning per overloaded stage, e.g. 'Warning: with resolution first, the labour
+    inspectors cannot keep up: their backlog grows by ...'."""
+    return [_("Warning: with {policy}, the {staff} cannot keep up: {reason}. Figures that "
+              "depend on them describe a system that cannot keep up.").format(
+                policy=in_sentence(name), staff=_(STAFF_OF_STAGE[stage]), reason=reason)
+            for name, stages in overloaded.items() for stage, reason in stages.items()]
+
+
+def _directions(name: str) -> tuple[str, str]:
+    """The words for up and down of a KPI: more/fewer cases, longer/shorter times."""
+    style = CATALOG[name].format
+    if style == "count" and not CATALOG[name].signed:
+        return _("more"), _("fewer")
+    if style == "days":
+        return _("longer"), _("shorter")
+    return _("higher"), _("lower")
+
+
+def _percent(share: float) -> str:
+    """A size of change in percent: 39%, 0.4%, less than 0.1% (never a bare 0%)."""
+    percent = abs(share) * 100
+    if percent >= 1:
+        return f"{percent:,.0f}%"
+    return f"{percent:.1f}%" if percent >= 0.05 else _("less than 0.1%")
+
+
+def _points(share: float) -> str:
+    points = abs(share) * 100  # one decimal below 10, as the intervals beside it show
+    amount = f"{points:.1f}".removesuffix(".0") if points < 10 else f"{points:.0f}"
+    if amount == "0":
+        return _("less than 0.1 points")
+    return (_("1 point") if amount == "1" else _("{amount} points").format(amount=amount))
+
+
+def _absolute(r: Mapping) -> bool:
+    """Whether a difference is shown in the KPI's unit (no reference level to divide by)."""
+    return any(_missing(r[c]) or math.isinf(r[c])
+               for c in ("relative", "relative_ci_low", "relative_ci_high"))
+
+
+def _scale(name: str, r: Mapping) -> str:
+    """How a KPI's difference is said: 'points' (shares), 'unit' (signed or no reference
+    level) or 'relative' (percent of the reference)."""
+    if CATALOG[name].format == "percent":
+        return "points"
+    return "unit" if CATALOG[name].signed or _absolute(r) else "relative"
+
+
+def _size(name: str, scale: str, value: float) -> str:
+    """The size of a difference without its direction: '39%', '1.1 points', '3.2 cases/year'."""
+    if scale == "points":
+        return _points(value)
+    if scale == "relative":
+        return _percent(value)
+    return f"{format_value(name, abs(value))} {_(CATALOG[name].unit)}"
+
+
+def _ends(name: str, r: Mapping) -> tuple[str, float, float, float]:
+    """The scale of a difference, and its value and interval ends on that scale."""
+    scale = _scale(name, r)
+    relative = ("relative", "relative_ci_low", "relative_ci_high")
+    if scale == "relative" and max(abs(float(r[c])) for c in relative) < 0.0005:
+        scale = "unit"  # below 0.1%, the amount itself says more
+    columns = relative if scale == "relative" else ("difference", "ci_low", "ci_high")
+    return (scale, *(float(r[c]) for c in columns))
+
+
+def _change(name: str, scale: str, value: float) -> str:
+    """'39% more', '1.1 points lower', '3.2 cases/year higher'."""
+    up, down = _directions(name)
+    return f"{_size(name, scale, value)} {up if value > 0 else down}"
+
+
+def _interval_words(name: str, scale: str, low: float, high: float) -> str:
+    """An interval in words: '14% to 63% more', '28% shorter to 3% longer'."""
+    up, down = _directions(name)
+    if low >= 0 or high <= 0:
+        word = up if low >= 0 and high > 0 else down
+        near, far = (_size(name, scale, v) for v in sorted((low, high), key=abs))
+        if near == far:  # both ends round alike: show a decimal more
+            near, far = (_finer(name, scale, v) for v in sorted((low, high), key=abs))
+        if scale != "relative" and near[:1].isdigit():  # '0.9 to 1.2 points lower'
+            near = near.split(" ")[0]
+        return f"{near} {_('to')} {far} {word}"
+    return (f"{_size(name, scale, low)} {down} {_('to')} {_size(name, scale, high)} {up}")
+
+
+def _finer(name: str, scale: str, value: float) -> str:
+    """A size with one more decimal, for interval ends that round to the same text."""
+    if scale == "relative":
+        return f"{abs(value) * 100:.1f}%"
+    if scale == "points":
+        return _("{amount} points").format(amount=f"{abs(value) * 100:.1f}")
+    return f"{abs(value):,.1f} {_(CATALOG[name].unit)}"
+
+
+def _cell_number(scale: str, value: float, finer: int = 0) -> str:
+    if scale == "points":
+        return _signed(value * 100, 1 + finer)
+    if scale == "relative":
+        return _signed(value * 100, (0 if abs(value) >= 0.005 else 1) + finer) + "%"
+    return _signed(value, 1 + finer)
+
+
+def _cell(scale: str, value: float, low: float, high: float) -> str:
+    """'+39% [+14%, +63%]', '-2.5 pts [-2.7, -2.2]'; a decimal more when the ends round
+    alike."""
+    finer = int(_cell_number(scale, low) == _cell_number(scale, high))
+    unit = f" {_('pts')}" if scale == "points" else ""
+    if _cell_number(scale, low, finer) == _cell_number(scale, high, finer):
+        return f"{_cell_number(scale, value, finer)}{unit} ({_('the same in every run')})"
+    return (f"{_cell_number(scale, value, finer)}{unit} [{_cell_number(scale, low, finer)}, "
+            f"{_cell_number(scale, high, finer)}]")
+
+
+def _same(name: str, r: Mapping) -> str | None:
+    """'both are 100%' when every run gives both sides the same value, else None."""
+    if r["difference"] == 0 and r["ci_low"] == 0 and r["ci_high"] == 0:
+        mean = r.get("reference_mean")
+        unit = "" if CATALOG[name].format == "percent" else f" {_(CATALOG[name].unit)}"
+        return (_("no difference (both are {value})").format(
+            value=format_value(name, mean) + unit) if not _missing(mean)
+                else _("no difference in any run"))
+    return None
+
+
+def _said_of(name: str, r: Mapping) -> tuple[str, str]:
+    """What can be said of one paired difference: (short text for a table cell, words for a
+    verdict line, after the policy's name). Never prints nan, -0 or a zero-width interval."""
+    tag = "" if r["better"] is None else (_("better") if r["better"] else _("worse"))
+    reference = in_sentence(r["reference"])
+    policy = display_name(r["scenario"])
+    if _missing(r["difference"]):
+        return "-", _("{policy}: not measured (the run is too short for it)").format(
+            policy=policy)
+    if _missing(r["ci_low"]):
+        return "-", _("{policy}: cannot tell (one replication gives no interval)").format(
+            policy=policy)
+    if r["beyond_run"] and not r["clear"]:
+        return (_("beyond the run"), _("{policy} cannot be compared with {reference}: the "
+                                       "time lies beyond the simulated period for at least "
+                                       "one of them").format(policy=policy,
+                                                             reference=reference))
+    same = _same(name, r)
+    if same is not None:
+        return same, same
+    scale, value, low, high = _ends(name, r)
+    change = _change(name, scale, value)
+    policy = display_name(r["scenario"])
+    verb = _("has") if CATALOG[name].format == "count" and not CATALOG[name].signed else _("is")
+    if low == high:  # every run differs by the same amount (whole staff, fixed budgets)
+        said = _("{policy} {verb} {change} than {reference} in every run").format(
+            policy=policy, verb=verb, change=change, reference=reference)
+        return _("{change} in every run").format(change=change), said + (f"; {tag}" if tag
+                                                                           else "")
+    cell = _cell(scale, value, low, high)
+    if not r["clear"]:
+        return (f"{cell} ({_('not clear')})",
+                _("{policy} shows no clear difference from {reference} (95% CI "
+                  "{interval})").format(policy=policy, reference=reference,
+                                        interval=_interval_words(name, scale, low, high)))
+    if r["at_least"]:
+        return (f"{_('at least')} {cell} {tag}".rstrip(),
+                _("{policy} {verb} at least {change} than {reference} (a time beyond the "
+                  "simulated period)").format(policy=policy, verb=verb, change=change,
+                                              reference=reference)
+                + (f"; {tag}" if tag else ""))
+    interval = _interval_words(name, scale, low, high)
+    return f"{cell} {tag}".rstrip(), _("{policy} {verb} {change} than {reference} (95% CI "
+                                       "{interval}){tag}").format(
+        policy=policy, verb=verb, change=change, reference=reference, interval=interval,
+        tag=f"; {tag}" if tag else "")
+
+
+CENTRAL = "under the central assumptions"
+"""Every verdict's condition: its interval reflects simulation noise, not the assumptions."""
+
+
+def verdict(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> list[str]:
+    """Plain-language lines, e.g. 'Strike days per year: Resolution first has 39% more than
+    prevention first (95% CI 14% to 63% more); worse, under the central assumptions'."""
+    lines = []
+    for _name, rows in differences.groupby("scenario", sort=False):
+        rows = rows.set_index("kpi")
+        for k in kpis:
+            if k in rows.index:
+                r = rows.loc[k]
+                measured = not (_missing(r["difference"]) or _missing(r["ci_low"]))
+                lines.append(_("{kpi}: {said}").format(kpi=_(kpi(k).label),
+                                                       said=_said_of(k, r)[1])
+                    + (f", {_(CENTRAL)}" if measured else ""))
+    return lines
+
+
+def headline(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> str:
+    """One sentence for the top of a brief: on how many indicators each policy is clearly
+    better, under the central assumptions (the first compared policy and its reference)."""
+    rows = differences[differences["kpi"].isin(kpis)]
+    if rows.empty:
+        return _("Nothing was compared.")
+    name, reference = rows["scenario"].iloc[0], rows["reference"].iloc[0]
+    judged = rows[(rows["scenario"] == name)
+                  & rows["kpi"].map(lambda k: CATALOG[k].better != "neither")]
+    wins = int((judged["better"] == True).sum())  # noqa: E712 (None: not clear)
+    losses = int((judged["better"] == False).sum())  # noqa: E712
+    if (rows.loc[rows["scenario"] == name, ["difference", "ci_low", "ci_high"]] == 0
+            ).all(axis=None):
+        return _("The two policies give the same result on every indicator: they buy the "
+                 "same.")
+    (first, more), (second, fewer) = sorted(((reference, losses), (name, wins)),
+                                            key=lambda x: -x[1])
+    return _("Under the central assumptions, {first} is clearly better on {more} of {total} "
+             "indicators and {second} on {fewer}; {rest} of {total} show no clear "
+             "difference.").format(first=in_sentence(first), second=in_sentence(second),
+                                   more=more, fewer=fewer, total=len(judged),
+                                   rest=len(judged) - wins - losses)
+
+
+def format_change(name: str, r: Mapping) -> str:
+    """A paired difference as a table cell: '+39% [+14, +63] worse', '+0.4% [-1.2%, +2.0%]
+    (not clear)' or 'no difference: both are 100%'."""
+    return _said_of(name, r)[0]
+
+
+def format_comparison(kpis: pd.DataFrame, differences: pd.DataFrame, full: bool = False) -> str:
+    """Each scenario's mean [95% CI] side by side, then the paired difference to the reference."""
+    names = list(dict.fromkeys(kpis["scenario"]))
+    present = set(kpis["kpi"])
+    wanted = list(dict.fromkeys(kpis["kpi"])) if full else [
+        k for k in BRIEF_KPIS if k in present]
+    cell = {}
+    for r in kpis.to_dict("records"):
+        mean, ci = format_estimate(r["kpi"], r)
+        cell[(r["scenario"], r["kpi"])] = f"{mean} {ci}"
+    change = {(r["scenario"], r["kpi"]): format_change(r["kpi"], r)
+              for r in differences.to_dict("records")}
+    reference = differences["reference"].iloc[0] if len(differences) else None
+    others = [n for n in names if n != reference]
+    header = [_("Indicator"), *map(display_name, names)] + [
+        _("{policy} against {reference}").format(policy=display_name(n),
+                                                  reference=in_sentence(reference))
+        for n in others if reference]
+    rows = [[f"{_(CATALOG[k].label)} ({_(CATALOG[k].unit)})"]
+            + [cell.get((n, k), "-") for n in names]
+            + [change.get((n, k), "-") for n in others if reference] for k in wanted]
+    return _table(header, rows, right=set())
+
+
+def _tolerance(name: str, tolerance: float) -> str:
+    if CATALOG[name].format == "percent":
+        return _points(tolerance)
+    return format_value(name, tolerance)
+
+
+def format_evidence(table: pd.DataFrame) -> str:
+    """The evidence table: figure | observed | simulated [95% CI] | used in fitting |
+    tolerance | within tolerance | expected miss (reason)."""
+    rows = []
+    for r in table.to_dict("records"):
+        k = r["kpi"]
+        within = ("yes" if r["within_tolerance"] else "no, expected" if r["expected_miss"]
+                  else "no" if r["used_in_fit"] else "NO")
+        rows.append((r["figure"], format_value(k, r["observed"]),
+                     f"{format_value(k, r['simulated'])} [{format_value(k, r['ci_low'])}, "
+                     f"{format_value(k, r['ci_high'])}]",
+                     "yes" if r["used_in_fit"] else "held out",
+                     f"+/- {_tolerance(k, r['tolerance'])}", within, r["expected_miss"]))
+    return _table(("figure", "observed", "simulated [95% CI]", "used in fitting", "tolerance",
+                   "within tolerance", "expected miss (reason)"), rows, right={1})
+
+
+def _share_range(r: Mapping) -> str:
+    """The middle 90% of the worlds' differences, in words: '3% to 47% more'."""
+    name = r["kpi"]
+    relative = not (CATALOG[name].format == "percent" or CATALOG[name].signed
+                    or _missing(r["relative_p05"]))
+    low, high = ((r["relative_p05"], r["relative_p95"]) if relative
+                 else (r["difference_p05"], r["difference_p95"]))
+    scale = "relative" if relative else (
+        "points" if CATALOG[name].format == "percent" else "unit")
+    if low == high == 0:
+        return _("no difference")
+    return _interval_words(name, scale, low, high)
+
+
+def _signed(value: float, decimals: int) -> str:
+    """+1.5, -3, 0 (never '-0')."""
+    text = f"{value:+,.{decimals}f}"
+    return text[1:] if float(text.replace(",", "")) == 0 else text
+
+
+def _in_sentence(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
+def format_number(value: float) -> str:
+    """A plain number: thousands separators from 100 up, three significant digits below."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def _worlds(n: int) -> str:
+    return f"{n} world{'' if n == 1 else 's'}"
+
+
+def _flip_words(r: Mapping) -> str:
+    """Whether, and where, the worlds reverse the central verdict."""
+    if _missing(r["worlds_reversed"]):
+        return ""
+    reversed_, worlds = int(r["worlds_reversed"]), int(r["worlds"])
+    if reversed_ == 0:
+        return "; the central verdict holds in every world"
+    label = _in_sentence(str(r["depends_most_on"]))
+    if _missing(r["break_even_value"]):
+        return (f"; the central verdict reverses in {_worlds(reversed_)}, not gathered at "
+                f"either end of {label}")
+    beyond, inside = int(r["worlds_beyond"]), int(r["worlds_reversed_beyond"])
+    return (f"; the central verdict reverses in {inside} of the {_worlds(beyond)} where {label} "
+            f"is {r['flips_when']} {format_number(r['break_even_value'])} (range "
+            f"{format_number(r['range_low'])} to {format_number(r['range_high'])}), and in "
+            f"{reversed_ - inside} of the other {worlds - beyond}")
+
+
+def robustness_lines(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS,
+                     counts_reliable: bool = True) -> list[str]:
+    """How sure each verdict is, in words: e.g. 'Strike days per year (resolution first
+    against prevention first): across 64 plausible worlds it is better in 2 and worse in
+    61 ...'."""
+    lines = []
+    for r in summary.to_dict("records"):
+        if r["kpi"] not in kpis:
+            continue
+        head = _("{kpi} ({policy} against {reference})").format(
+            kpi=_(CATALOG[r["kpi"]].label), policy=in_sentence(r["policy"]),
+            reference=in_sentence(r["reference"]))
+        if not r["worlds"]:
+            lines.append(head + ": " + _("not measured (the run is too short for it)."))
+            continue
+        text = head + ": " + _("across {worlds} plausible worlds it is better in {better} and "
+                               "worse in {worse}").format(
+            worlds=r["worlds"], better=r["worlds_policy_better"],
+            worse=r["worlds_reference_better"])
+        if counts_reliable:
+            text += " " + _("(clearly better in {better:.0f}, clearly worse in {worse:.0f}, "
+                            "not clearly different in {unclear:.0f})").format(
+                better=r["worlds_clearly_policy_better"],
+                worse=r["worlds_clearly_reference_better"], unclear=r["worlds_not_clear"])
+        text += "; " + _("the middle 90% of worlds: {range}").format(range=_share_range(r))
+        if r["worlds"] < MIN_WORLDS_FOR_DRIVERS:
+            text += "; " + _("with only {worlds}, too few to say which assumption drives "
+                             "it").format(worlds=_worlds(r["worlds"]))
+        elif r["depends_most_on"]:
+            text += "; " + _("it depends most on {label}").format(
+                label=_in_sentence(str(r["depends_most_on"])))
+        else:
+            text += "; " + _("no single assumption clearly drives it")
+        lines.append(f"{text}{_flip_words(r)}.")
+    return lines
+
+
+def _central_words(r: Mapping) -> str:
+    if _missing(r["central_difference"]):
+        return _("not measured")
+    if r["central_difference"] == 0:
+        return _("no difference")
+    name = r["kpi"]
+    scale = _scale(name, {"relative": r["central_relative"], "relative_ci_low": 0.0,
+                          "relative_ci_high": 0.0})
+    change = _change(name, scale, r["central_relative"] if scale == "relative"
+                     else r["central_difference"])
+    return change if r["central_clear"] else f"{change} ({_('not clear')})"
+
+
+def format_robustness(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> str:
+    """A table: KPI | compared | under the central assumptions | middle 90% of worlds |
+    better in | worse in | depends most on."""
+    header, rows = format_robustness_rows(summary, kpis)
+    return _table(header, rows, right=set())
+
+
+def format_robustness_rows(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS,
+                           ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """The robustness table's header and rows as text, for plain text and HTML alike."""
+    several = summary["policy"].nunique() > 1 if len(summary) else False
+    rows = []
+    for r in summary.to_dict("records"):
+        if r["kpi"] not in kpis:
+            continue
+        measured = bool(r["worlds"])
+        compared = (_("{policy} against {reference}").format(
+            policy=display_name(r["policy"]), reference=in_sentence(r["reference"])),
+        ) if several else ()
+        rows.append((_(CATALOG[r["kpi"]].label), *compared,
+                     _central_words(r), _share_range(r) if measured else "-",
+                     f"{r['worlds_policy_better']} of {r['worlds']}" if measured else "-",
+                     f"{r['worlds_reference_better']} of {r['worlds']}" if measured else "-",
+                     str(r["depends_most_on"]) or "-"))
+    if several:
+        return ((_("Indicator"), _("compared"), _("central assumptions"),
+                 _("middle 90% of worlds"), _("better in"), _("worse in"),
+                 _("depends most on")), rows)
+    first = summary.iloc[0] if len(summary) else {"policy": "policy", "reference": "reference"}
+    return ((_("Indicator"), _("central assumptions"), _("middle 90% of worlds"),
+             _("{policy} better than {reference} in").format(
+                 policy=display_name(first["policy"]), reference=in_sentence(first["reference"])),
+             _("worse in"), _("depends most on")), rows)
+
+
+def format_identifiability(profile: pd.DataFrame) -> str:
+    """The profile table: parameter | searched | value | consistent with the record | verdict."""
+    rows = [(r["parameter"], f"{format_number(r['low'])} to {format_number(r['high'])}",
+             format_number(r["value"]),
+             "-" if _missing(r["consistent_low"]) else
+             f"{format_number(r['consistent_low'])} to {format_number(r['consistent_high'])}",
+             r["verdict"]) for r in profile.to_dict("records")]
+    return _table(("parameter", "range", "value", "consistent with the record", "verdict"),
+                  rows, right=set())

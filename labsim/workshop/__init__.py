@@ -1,0 +1,1 @@
+"""The room: dashboard controls, ipywidgets dashboards, exercises, serving."""

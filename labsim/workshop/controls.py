@@ -1,0 +1,253 @@
+"""What the workshop dashboards and exercises compute, without any widget.
+
+A dashboard's controls become a base scenario and two policies; the policies are compared
+with common random numbers. Results are remembered by scenario content, so returning to
+a slider position answers at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from ..experiments.comparison import Comparison, compare
+from ..experiments.executors import ExecutorLike, Progress
+from ..experiments.robustness import Robustness, evaluate_worlds, load_result
+from ..i18n import _
+from ..scenario.assumptions import Assumption
+from ..scenario.parameters import Scenario
+from ..scenario.policy import Policy, apply_policy, costed_in, policy_with_increment
+from ..scenario.presets import (
+    SCENARIO_DIR,
+    ScenarioLike,
+    as_scenario,
+    load_assumptions,
+    standard_increment,
+    with_overrides,
+)
+from ..scenario.rates import rate_scaling_overrides
+from ..scenario.settings import RunSettings
+from ..version import code_fingerprint
+
+PREVIEW = RunSettings(years=3.0, replications=10, seed=1, warmup_days=180.0)
+"""Run settings of the dashboards and exercise checks: about half a second on 2 cores
+(benchmarks/). The short warm-up leaves court backlogs below steady state."""
+POLICY_NAMES = ("prevention_first", "resolution_first")
+
+
+@dataclass(frozen=True)
+class PolicyControls:
+    """The dashboard's controls: shared base changes, then two ways to spend more money."""
+
+    increment_usd_per_year: float = field(default_factory=standard_increment)
+    """Extra money per year for both policies (default: what the policy presets add)."""
+    prevention_first_share: float = 1.0
+    """Share of the extra money the prevention-first policy puts into prevention."""
+    resolution_first_share: float = 0.0
+    """Share of the extra money the resolution-first policy puts into prevention."""
+    labour_inspectors: int | None = None
+    conciliators: int | None = None
+    arbitrators: int | None = None
+    grievance_rate_factor: float = 1.0
+    """Multiplier on every grievance rate (both policies)."""
+    workplace_resolution_share_individual: float | None = None
+
+
+@dataclass(frozen=True)
+class SettingChange:
+    """A dashboard setting that differs from today's system: its plain label, today's value
+    and the value chosen, and how to show them ("usd", "percent", "count" or "times")."""
+
+    label: str
+    today: float
+    chosen: float
+    style: str
+
+
+SETTING_LABELS = (
+    ("increment_usd_per_year", "Extra money for each policy (US$ a year)", "usd"),
+    ("prevention_first_share", "Prevention first: share of the extra money on prevention",
+     "percent"),
+    ("resolution_first_share", "Resolution first: share of the extra money on prevention",
+     "percent"),
+    ("labour_inspectors", "Labour inspectors today", "count"),
+    ("conciliators", "Ministry conciliators today", "count"),
+    ("arbitrators", "Arbitrators today", "count"),
+    ("grievance_rate_factor", "Grievances arising (times today's rate)", "times"),
+    ("workplace_resolution_share_individual",
+     "Individual grievances settled at the workplace", "percent"),
+)
+"""Every dashboard control, with the words a brief uses for it."""
+SETTING_WORDS = {name: label for name, label, _style in SETTING_LABELS}
+"""A control's words by its name, for the dashboard and the brief alike."""
+
+
+def setting_changes(base: Scenario, controls: PolicyControls) -> list[SettingChange]:
+    """The controls that differ from the defaults (today's system and the standard policies),
+    so a brief can say every setting a group changed."""
+    default = PolicyControls()
+    today = {"labour_inspectors": base.individual_conciliation.labour_inspectors,
+             "conciliators": base.collective_conciliation.conciliators,
+             "arbitrators": base.arbitration.arbitrators,
+             "workplace_resolution_share_individual":
+                 base.prevention.workplace_resolution_share_individual}
+    changes = []
+    for name, label, style in SETTING_LABELS:
+        was = today.get(name, getattr(default, name))
+        now = getattr(controls, name)
+        if now is not None and not math.isclose(now, was, rel_tol=1e-9, abs_tol=1e-9):
+            changes.append(SettingChange(label, was, now, style))
+    return changes
+
+
+def workplace_share_limit(base: Scenario) -> float:
+    """The largest share of individual grievances the workplace can settle in this base:
+    with both prevention gains at full strength, no share may pass every grievance."""
+    prevention = base.prevention
+    return max(0.0, 1.0 - prevention.officer_resolution_gain
+               - prevention.training_resolution_gain)
+
+
+def assumptions_used(base: str, controls: PolicyControls) -> list[Assumption]:
+    """The base's assumptions as a brief lists them: one a control sets shows the value
+    chosen, and says so."""
+    changes = control_changes(as_scenario(base), controls)
+    return [replace(a, central=float(changes[a.path]), reason=_(
+        "set on the dashboard for this brief; the range is the model's: {reason}").format(
+            reason=_(a.reason))) if a.path in changes else a
+            for a in load_assumptions(base)]
+
+
+def control_changes(base: Scenario, controls: PolicyControls) -> dict[str, object]:
+    """The dotted paths the dashboard's shared controls set, and their values."""
+    changes: dict[str, object] = {}
+    for path, value in (
+            ("individual_conciliation.labour_inspectors", controls.labour_inspectors),
+            ("collective_conciliation.conciliators", controls.conciliators),
+            ("arbitration.arbitrators", controls.arbitrators),
+            ("prevention.workplace_resolution_share_individual",
+             controls.workplace_resolution_share_individual)):
+        if value is not None:
+            changes[path] = value
+    if controls.grievance_rate_factor != 1.0:
+        changes.update(rate_scaling_overrides(base, controls.grievance_rate_factor))
+    return changes
+
+
+def adjusted_base(base: Scenario, controls: PolicyControls) -> Scenario:
+    """The base scenario with the dashboard's shared changes."""
+    changes = control_changes(base, controls)
+    return with_overrides(base, changes) if changes else base
+
+
+def policies_for(base: ScenarioLike, controls: PolicyControls) -> dict[str, Policy]:
+    """Prevention first and resolution first as budgets: the same extra money, each spent by
+    the allocation rules (docs/allocation_rules.md) on the adjusted base."""
+    adjusted = adjusted_base(as_scenario(base), controls)
+    return {name: policy_with_increment(adjusted, controls.increment_usd_per_year, share, name)
+            for name, share in zip(POLICY_NAMES, (controls.prevention_first_share,
+                                                  controls.resolution_first_share),
+                                   strict=True)}
+
+
+def policy_pair(base: ScenarioLike, controls: PolicyControls) -> dict[str, Scenario]:
+    """Prevention-first and resolution-first scenarios spending the same extra money."""
+    adjusted = adjusted_base(as_scenario(base), controls)
+    return {name: apply_policy(policy, adjusted)
+            for name, policy in policies_for(base, controls).items()}
+
+
+@lru_cache(maxsize=128)
+def _compare_cached(first: Scenario, second: Scenario, settings: RunSettings,
+                    executor: ExecutorLike) -> Comparison:
+    return compare(dict(zip(POLICY_NAMES, (first, second), strict=True)), settings=settings,
+                   executor=executor)
+
+
+def compare_policies(pair: dict[str, Scenario], settings: RunSettings = PREVIEW,
+                     executor: ExecutorLike = "processes") -> Comparison:
+    """Compare the pair (preview settings unless given); repeated calls hit the cache."""
+    return _compare_cached(*(pair[name] for name in POLICY_NAMES), settings, executor)
+
+
+SHIPPED_BASE = "cambodia_baseline"
+SHIPPED_ROBUSTNESS = SCENARIO_DIR.parent / "robustness" / "prevention_vs_resolution"
+"""``labsim robustness prevention_first resolution_first --save ...`` at its defaults, computed
+ahead (``make robustness-result``) so the dashboard shows it at once."""
+CHECK_DRAWS = 16
+CHECK_SETTINGS = RunSettings(years=2.0, replications=10, seed=1, warmup_days=180.0)
+"""A short robustness check of other dashboard settings: 16 worlds x 2 policies x 10
+replications of 2 years (about 20 s on 2 cores)."""
+CHECK_LOCK = Path(tempfile.gettempdir()) / "labsim-robustness-check.lock"
+
+
+@lru_cache(maxsize=1)
+def shipped_robustness() -> tuple[Robustness, bool]:
+    """The shipped result for the default settings, and whether the current code made it."""
+    result, code = load_result(SHIPPED_ROBUSTNESS)
+    return result, code == code_fingerprint()
+
+
+_IN_PROCESS = threading.Lock()
+
+
+@contextmanager
+def one_check_at_a_time(waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the machine-wide lock of robustness checks: each dashboard visit is its own
+    kernel, so a room of participants queues here instead of sharing the cores."""
+    descriptor = os.open(CHECK_LOCK, os.O_CREAT | os.O_RDWR, 0o666)
+    with contextlib.suppress(OSError):  # let other users of the machine share the queue
+        os.chmod(CHECK_LOCK, 0o666)
+    with _IN_PROCESS, os.fdopen(descriptor, "r+") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: queued within this kernel only
+            yield
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def check_robustness(base: str, controls: PolicyControls, progress: Progress = False,
+                     waiting: Callable[[], None] | None = None,
+                     executor: ExecutorLike = "processes") -> Robustness:
+    """How sure the dashboard's verdict is at these settings: the two policies (as budgets
+    fixed at the central assumptions) in ``CHECK_DRAWS`` plausible worlds, each re-fitted to
+    the record before the dashboard's changes are applied. An assumption a control sets is
+    not drawn; a world where the settings break a rule of the model is left out (and said)."""
+    scenario = as_scenario(base)
+    policies = policies_for(scenario, controls)
+    fixed = set(control_changes(scenario, controls))
+    assumptions = [a for a in load_assumptions(base) if a.path not in fixed]
+
+    central = adjusted_base(scenario, controls)
+
+    def make(world: Scenario) -> dict[str, Scenario]:
+        adjusted = adjusted_base(world, controls)
+        return {name: apply_policy(costed_in(p, central, adjusted), adjusted)
+                for name, p in policies.items()}
+
+    with one_check_at_a_time(waiting):
+        return evaluate_worlds(scenario, make, assumptions, CHECK_DRAWS, CHECK_SETTINGS,
+                               executor, progress=progress)
+
+
+def facilitator_mode() -> bool:
+    """Whether this server lets participants start robustness checks (LABSIM_FACILITATOR=1)."""
+    return os.environ.get("LABSIM_FACILITATOR", "") == "1"

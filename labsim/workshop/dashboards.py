@@ -1,0 +1,534 @@
+"""Dashboards: one function per dashboard, each returning an ipywidgets container.
+
+Widgets only wire controls to ``workshop`` / ``experiments`` and ``plots``; they update
+their views in place (an Image fed from ``savefig``, HTML for tables), never through
+``Output`` capture or ``interact``, so that nbval and Voila handle them reliably.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import re
+import time
+from datetime import datetime
+from pathlib import Path
+
+import ipywidgets as w
+import traitlets
+from markupsafe import escape as _escape
+
+from ..analysis.catalog import CATALOG, DEADLINE_KPI_OF_STAGE, PLOT_KPIS, STAFFING_COST_KPIS
+from ..analysis.kpis import overloaded_stages, summarise
+from ..analysis.provenance import stamp
+from ..errors import RunError
+from ..experiments.comparison import replicate
+from ..experiments.robustness import Robustness
+from ..i18n import _
+from ..scenario.dotted import get_path
+from ..scenario.presets import as_scenario, with_overrides
+from ..views import plots
+from ..views.brief import (
+    BriefPage,
+    brief_file_name,
+    caveats_html,
+    figure_png,
+    kpi_table_html,
+    policy_brief_html,
+    purchases_html,
+    robustness_html,
+    save_brief,
+    stylesheet,
+    summary_table_html,
+    warnings_html,
+)
+from ..views.report import format_comparison, format_summary, headline, overload_lines, verdict
+from .controls import (
+    CHECK_DRAWS,
+    POLICY_NAMES,
+    PREVIEW,
+    SETTING_WORDS,
+    SHIPPED_BASE,
+    PolicyControls,
+    adjusted_base,
+    assumptions_used,
+    check_robustness,
+    compare_policies,
+    facilitator_mode,
+    policy_pair,
+    setting_changes,
+    shipped_robustness,
+    workplace_share_limit,
+)
+
+WIDE = {"description_width": "initial"}
+
+
+def escape(text: object) -> str:
+    """Text made safe for an HTML widget, as a plain string (so that joining it to markup
+    does not escape the markup)."""
+    return str(_escape(text))
+
+
+FULL = w.Layout(width="100%")
+
+
+def _style() -> w.HTML:
+    return w.HTML(f"<style>{stylesheet('dashboard.css')}</style>")
+
+
+class Dashboard(w.VBox):
+    """A dashboard container that also keeps a plain-text report of what it shows."""
+
+    def __init__(self, title: str, children: list[w.Widget]):
+        large = w.ToggleButton(value=False, description=_("Large text (projector)"),
+                               icon="search-plus",
+                               layout=w.Layout(width="auto", align_self="flex-start"))
+        large.observe(self._large_text, names="value")
+        super().__init__([_style(), large, *children], layout=FULL)
+        self.title = title
+        self.report = ""
+        self.large_text = large
+        self.add_class("labsim-dashboard")
+
+    def _large_text(self, change) -> None:
+        (self.add_class if change["new"] else self.remove_class)("labsim-large")
+
+    def __repr__(self) -> str:
+        return f"<labsim dashboard: {self.title}>"
+
+
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+DOTTED_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+def _number(text: str, whole: bool) -> float | str:
+    """A typed number ('30', '30%', '1,000,000', '2.5', Khmer digits), or why it is not one:
+    a comma is read only between thousands, and '250.000' in a whole-number box is refused
+    rather than guessed."""
+    shown = text.strip()[:20]
+    cleaned = text.strip().replace(" ", "").removesuffix("%")
+    if not cleaned:
+        return _("The box is empty")
+    if THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
+    elif "," in cleaned:
+        return _("\u201c{text}\u201d is not clear: use a dot for a decimal (1.5) and commas "
+                 "only between thousands (250,000)").format(text=shown)
+    elif whole and DOTTED_THOUSANDS.fullmatch(cleaned):
+        return _("\u201c{text}\u201d is not clear: type it without dots (250000) or with "
+                 "commas (250,000)").format(text=shown)
+    try:
+        value = float(cleaned)
+    except ValueError:
+        value = math.nan
+    return value if math.isfinite(value) else _("\u201c{text}\u201d is not a number").format(
+        text=shown)
+
+
+class NumberControl(w.VBox):
+    """A plain label, a slider and a box to type a number in. A typed value outside the
+    range, or between steps, is set to the nearest allowed value and the note beside the
+    box says so; text that is not a number is refused there. ``value`` is what is shown
+    (percent controls show 0-100)."""
+
+    value = traitlets.Float()
+
+    def __init__(self, label: str, value: float, low: float, high: float, step: float,
+                 unit: str = "", decimals: int = 0):
+        self.label = label
+        self.low, self.high, self.step, self.unit, self.decimals = low, high, step, unit, decimals
+        kind = w.IntSlider if decimals == 0 else w.FloatSlider
+        self.slider = kind(value=value, min=low, max=high, step=step, readout=False,
+                           continuous_update=False, description="",
+                           layout=w.Layout(flex="1 1 10em", min_width="6em"))
+        self.box = w.Text(value=self._text(value), continuous_update=False,
+                          layout=w.Layout(width="9em"))
+        self.note = w.HTML()
+        self.note.add_class("labsim-control-note")
+        title = w.HTML(f'<span class="labsim-control-label">{escape(label)}</span>')
+        unit_label = w.HTML(escape(unit), layout=w.Layout(width="5.5em"))
+        super().__init__([title, w.HBox([self.slider, self.box, unit_label],
+                                        layout=w.Layout(width="100%", align_items="center")),
+                          self.note], layout=w.Layout(width="100%", margin="0 0 0.4em 0"))
+        self.value = float(value)
+        self.slider.observe(self._slid, names="value")
+        self.box.observe(self._typed, names="value")
+
+    def _text(self, value: float) -> str:
+        return f"{value:,.{self.decimals}f}"
+
+    def _slid(self, change) -> None:
+        self.note.value = ""
+        self.box.value = self._text(change["new"])
+        self.value = float(change["new"])
+
+    def _typed(self, change) -> None:
+        typed = _number(change["new"], whole=self.decimals == 0 and self.step >= 1)
+        if isinstance(typed, str):
+            note = _("{why}: type a number from {low} to {high}.").format(
+                why=typed, low=self._text(self.low), high=self._text(self.high))
+            kept = self.slider.value
+        else:
+            kept = min(max(typed, self.low), self.high)
+            steps = math.floor((kept - self.low) / self.step + 0.5)  # halves round up
+            kept = round(min(self.low + steps * self.step, self.high), self.decimals)
+            note = "" if math.isclose(kept, typed, abs_tol=1e-9) else _(
+                "You typed {typed}; {why}, so {kept} is used.").format(
+                typed=f"{typed:,.10g}", kept=self._text(kept), why=(
+                    _("the most allowed is {high}") if typed > self.high else
+                    _("the least allowed is {low}") if typed < self.low else
+                    _("it moves in steps of {step}")).format(
+                    high=self._text(self.high), low=self._text(self.low),
+                    step=self._text(self.step)))
+        self.slider.value = kept  # clears the note and rewrites the box when it moves
+        self.box.value = self._text(kept)
+        self.note.value = escape(note)
+
+    @property
+    def disabled(self) -> bool:
+        return self.slider.disabled
+
+    @disabled.setter
+    def disabled(self, busy: bool) -> None:
+        self.slider.disabled = self.box.disabled = busy
+
+
+def _busy(status: w.HTML, controls: list[w.Widget], busy: bool, text: str) -> None:
+    status.value = (f'<span class="labsim-status" style="color:#8a4b00">&#9203; {escape(text)}'
+                    "</span>" if busy else
+                    f'<span class="labsim-status" style="color:#005a8c">{escape(text)}</span>')
+    for control in controls:
+        control.disabled = busy
+
+
+class HowSure(w.VBox):
+    """The "How sure are we?" panel: the shipped robustness result for the default settings,
+    and for other settings a check a facilitator can let participants run (queued)."""
+
+    def __init__(self, base: str, facilitator: bool):
+        self.base, self.facilitator = base, facilitator
+        self.results: dict[PolicyControls, Robustness] = {}
+        self.controls: PolicyControls | None = PolicyControls()
+        self.body, self.status = w.HTML(), w.HTML()
+        self.button = w.Button(description=_("Check these settings (about 20 s)"),
+                               icon="question-circle", disabled=True,
+                               layout=w.Layout(width="auto"))
+        self.bar = w.IntProgress(min=0, max=1, value=0, layout=w.Layout(
+            width="100%", max_width="30em", visibility="hidden"))
+        self.button.on_click(self.run_check)
+        body = w.Box([self.body], layout=FULL)
+        super().__init__([w.HTML("<h4>" + escape(_("How sure are we?")) + "</h4>"),
+                          w.HTML(caveats_html()), body,
+                          w.Box([self.button, self.bar], layout=w.Layout(
+                              width="100%", flex_flow="row wrap")), self.status], layout=FULL)
+
+    def current(self) -> tuple[Robustness | None, str]:
+        """The result that fits the dashboard's settings, and a note on where it comes from."""
+        if self.controls is None:
+            return None, ""
+        if self.controls in self.results:
+            return self.results[self.controls], _("Checked for these settings: ")
+        if self.controls == PolicyControls() and self.base == SHIPPED_BASE:
+            result, is_current = shipped_robustness()
+            return result, (_("Computed ahead for the default settings: ") if is_current
+                            else _("Computed ahead with an earlier version of the model (the "
+                                   "facilitator can update it: make robustness-result): "))
+        return None, ""
+
+    def cannot_run(self) -> None:
+        """The dashboard's settings cannot run: nothing to be sure about."""
+        self.controls = None
+        self.body.value = ("<p>" + escape(_("These settings cannot run, so there is nothing "
+                                            "to check.")) + "</p>")
+        self.button.disabled, self.status.value = True, ""
+
+    def show(self, controls: PolicyControls) -> None:
+        self.controls = controls
+        result, note = self.current()
+        if result is not None:
+            self.body.value = robustness_html(result, note=note)
+            self.button.disabled = True
+        else:
+            ask = (_("Press the button to check them.") if self.facilitator else
+                   _("Ask the facilitator to check them."))
+            self.body.value = "<p>" + escape(_(
+                "These settings differ from the default and have not been checked: the "
+                "verdicts above hold under the central assumptions only.") + " " + ask) + "</p>"
+            self.button.disabled = not self.facilitator
+        self.status.value = ""
+
+    def report(self, done: int, total: int) -> None:
+        self.bar.max, self.bar.value = max(total, 1), done
+        self.status.value = escape(_("Checking {worlds} plausible worlds: {done} of {total} "
+                                     "runs").format(worlds=CHECK_DRAWS, done=done, total=total))
+
+    def waiting(self) -> None:
+        self.status.value = escape(_("Waiting for another group's check to finish..."))
+
+    def run_check(self, _=None) -> None:
+        controls = self.controls
+        if controls is None:
+            return
+        self.button.disabled, self.bar.layout.visibility = True, "visible"
+        try:
+            self.results[controls] = check_robustness(self.base, controls, self.report,
+                                                      self.waiting)
+        except (ValueError, RunError) as err:
+            self.status.value = escape(_("Cannot check these settings: {reason}").format(
+                reason=err))
+            self.button.disabled = False
+            return
+        finally:
+            self.bar.layout.visibility = "hidden"
+        if controls == self.controls:
+            self.show(controls)
+
+    def brief_parts(self) -> dict:
+        result, note = self.current()
+        return {"robustness": result, "robustness_note": note,
+                "assumptions": assumptions_used(self.base, self.controls or PolicyControls())}
+
+
+def _percent_control(label: str, share: float, most: float = 1.0) -> NumberControl:
+    """A share typed and shown as 0-100 (at most ``most``, in steps of 5)."""
+    return NumberControl(label, round(share * 100), 0, math.floor(most * 20 + 1e-9) * 5, 5,
+                         unit="%")
+
+
+def _brief_fields() -> tuple[w.Text, w.Textarea]:
+    group = w.Text(placeholder=_("e.g. Group 3, Phnom Penh workshop"),
+                   description=_("Group name"), style=WIDE)
+    recommendation = w.Textarea(
+        placeholder=_("What your group recommends, and why (printed in the brief)"),
+        description=_("Our recommendation"), style=WIDE, layout=w.Layout(height="7em"))
+    for field in (group, recommendation):
+        field.add_class("labsim-full")
+    return group, recommendation
+
+
+def _download_link(page: str, path: Path) -> str:
+    """A link that carries the brief itself (a data link), so it downloads on any device
+    that shows the dashboard, not only on the machine that serves it."""
+    encoded = base64.b64encode(page.encode("utf-8")).decode("ascii")
+    saved = path.resolve()
+    return (f'<a class="labsim-download" download="{escape(path.name)}" '
+            f'href="data:text/html;charset=utf-8;base64,{encoded}">&#11015; '
+            f"{escape(_('Download the brief'))}</a> <span class=\"note\">"
+            f"({escape(_('also saved on the serving laptop as {path}').format(path=saved))})"
+            "</span>")
+
+
+def prevention_vs_resolution(base: str = "cambodia_baseline",
+                             brief_dir: str | Path = ".",
+                             facilitator: bool | None = None) -> Dashboard:
+    """The main dashboard: two ways of spending the same extra money, side by side.
+    ``facilitator`` (default: LABSIM_FACILITATOR=1) lets participants run robustness checks."""
+    scenario = as_scenario(base)
+    defaults = PolicyControls()
+    increment = NumberControl(_("Extra money for each policy"),
+                              round(defaults.increment_usd_per_year), 0, 1_000_000, 10_000,
+                              unit=_("US$ a year"))
+    share_a = _percent_control(_(SETTING_WORDS["prevention_first_share"]),
+                               defaults.prevention_first_share)
+    share_b = _percent_control(_(SETTING_WORDS["resolution_first_share"]),
+                               defaults.resolution_first_share)
+    inspectors = NumberControl(_(SETTING_WORDS["labour_inspectors"]),
+                               scenario.individual_conciliation.labour_inspectors, 1, 40, 1,
+                               unit=_("people"))
+    conciliators = NumberControl(_(SETTING_WORDS["conciliators"]),
+                                 scenario.collective_conciliation.conciliators, 1, 20, 1,
+                                 unit=_("people"))
+    arbitrators = NumberControl(_(SETTING_WORDS["arbitrators"]),
+                                scenario.arbitration.arbitrators, 3, 60, 1, unit=_("people"))
+    grievances = NumberControl(_(SETTING_WORDS["grievance_rate_factor"]), 1.0, 0.5, 2.0,
+                               0.1, unit=_("times"), decimals=1)
+    workplace = _percent_control(_(SETTING_WORDS["workplace_resolution_share_individual"]),
+                                 scenario.prevention.workplace_resolution_share_individual,
+                                 workplace_share_limit(scenario))
+    plotted = w.Dropdown(options=[(_(CATALOG[k].label), k) for k in PLOT_KPIS],
+                         value=PLOT_KPIS[0], description=_("Plot"), style=WIDE)
+    plotted.add_class("labsim-full")
+    status, warnings, verdict_html = w.HTML(), w.HTML(), w.HTML()
+    buys_html, table_html = w.HTML(layout=FULL), w.HTML(layout=FULL)
+    image = w.Image(format="png", layout=w.Layout(width="100%", max_width="46em"))
+    group, recommendation = _brief_fields()
+    all_indicators = w.Accordion(
+        [table_html], titles=(_("All indicators, with 95% confidence intervals"),),
+        selected_index=None, layout=FULL)
+    export = w.Button(description=_("Export policy brief"), icon="download",
+                      button_style="success", layout=w.Layout(width="auto"))
+    download = w.HTML()
+    how_sure = HowSure(base, facilitator_mode() if facilitator is None else facilitator)
+    controls = [increment, share_a, share_b, inspectors, conciliators, arbitrators, grievances,
+                workplace]
+    inputs = [*controls, plotted, export]
+    state: dict = {}
+
+    def group_box(title: str, children: list[w.Widget]) -> w.VBox:
+        box = w.VBox([w.HTML(f"<h4>{escape(title)}</h4>"), *children])
+        box.add_class("labsim-group")
+        return box
+
+    results = w.VBox([
+        verdict_html, w.HTML("<h4>" + escape(_("What each policy buys")) + "</h4>"), buys_html,
+        how_sure, all_indicators, plotted, image,
+        w.HTML("<h4>" + escape(_("Your policy brief")) + "</h4>"), group, recommendation,
+        w.HBox([export], layout=FULL), download], layout=FULL)
+    row = w.Box([group_box(_("The extra money"), [increment, share_a, share_b]),
+                 group_box(_("Today's system (both policies)"),
+                           [inspectors, conciliators, arbitrators, grievances, workplace])],
+                layout=FULL)
+    row.add_class("labsim-row")
+    dashboard = Dashboard(_("Prevention first or resolution first?"), [
+        w.HTML("<h3>" + escape(_("Prevention first or resolution first?")) + "</h3><p>"
+               + escape(_("Both policies get the same extra money. Move a slider or type a "
+                          "number, and both are simulated again with the same grievances "
+                          "(10 runs of 3 years).")) + "</p>"),
+        row, status, warnings, results])
+
+    def current_controls() -> PolicyControls:
+        """The controls as PolicyControls; one left at today's value counts as unchanged."""
+        changed = {name: value for name, value, same in (
+            ("labour_inspectors", int(inspectors.value),
+             scenario.individual_conciliation.labour_inspectors),
+            ("conciliators", int(conciliators.value),
+             scenario.collective_conciliation.conciliators),
+            ("arbitrators", int(arbitrators.value), scenario.arbitration.arbitrators),
+            ("workplace_resolution_share_individual", workplace.value / 100,
+             round(scenario.prevention.workplace_resolution_share_individual * 100) / 100),
+        ) if value != same}
+        extra = (defaults.increment_usd_per_year
+                 if increment.value == round(defaults.increment_usd_per_year)
+                 else increment.value)
+        return PolicyControls(extra, share_a.value / 100, share_b.value / 100,
+                              grievance_rate_factor=grievances.value, **changed)
+
+    def draw_plot() -> None:
+        fig = plots.kpi_comparison(state["comparison"], [plotted.value])
+        image.value = figure_png(fig)
+
+    def recompute(_change=None) -> None:
+        _busy(status, inputs, True, _("Simulating both policies..."))
+        started = time.perf_counter()
+        state["controls"] = chosen = current_controls()
+        try:
+            state["pair"] = pair = policy_pair(scenario, chosen)
+            state["comparison"] = comparison = compare_policies(pair)
+        except ValueError as err:  # an InputError from an impossible combination
+            _busy(status, inputs, False, _("Not simulated"))
+            warnings.value = warnings_html([_("These settings cannot run, so no results are "
+                                              "shown: {reason}").format(reason=err)])
+            results.layout.display = "none"  # never leave the last results looking current
+            how_sure.cannot_run()
+            return
+        results.layout.display = None
+        differences = comparison.differences()
+        alarms = overload_lines(comparison.overloaded())
+        if chosen.prevention_first_share < chosen.resolution_first_share:
+            alarms.append(_("Note: the policy called prevention first now puts less of the "
+                            "extra money into prevention than resolution first does."))
+        lines = verdict(differences)
+        warnings.value = warnings_html(alarms)
+        verdict_html.value = (f'<p class="labsim-headline">{escape(headline(differences))}</p>'
+                              '<ul class="labsim-verdict">'
+                              + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>")
+        buys_html.value = purchases_html(adjusted_base(scenario, chosen), pair,
+                                         chosen.increment_usd_per_year)
+        table_html.value = kpi_table_html(comparison)
+        how_sure.show(chosen)
+        draw_plot()
+        dashboard.report = "\n".join([format_comparison(comparison.kpis(), differences), "",
+                                      headline(differences), *alarms, *lines])
+        _busy(status, inputs, False, _("Updated in {seconds:.1f} s").format(
+            seconds=time.perf_counter() - started))
+
+    def replot(_change=None) -> None:
+        if "comparison" in state:
+            draw_plot()
+
+    def write_brief(_click=None) -> None:
+        chosen, made_at = state["controls"], datetime.now()
+        page = policy_brief_html(
+            state["comparison"], state["pair"], [plots.kpi_comparison(state["comparison"])],
+            BriefPage(base=adjusted_base(scenario, chosen),
+                      increment_usd_per_year=chosen.increment_usd_per_year, settings=PREVIEW,
+                      changes=setting_changes(scenario, chosen),
+                      prevention_shares=dict(zip(POLICY_NAMES, (
+                          chosen.prevention_first_share, chosen.resolution_first_share),
+                          strict=True)),
+                      group=group.value, recommendation=recommendation.value,
+                      made_at=made_at, stamp=stamp(state["pair"], PREVIEW),
+                      **how_sure.brief_parts()))
+        path = save_brief(Path(brief_dir), brief_file_name(group.value, made_at), page)
+        download.value = _download_link(page, path)
+
+    for control in controls:
+        control.observe(recompute, names="value")
+    plotted.observe(replot, names="value")
+    def export_once(_click=None) -> None:
+        """One brief per press: the button waits until the file is written."""
+        export.disabled = True
+        try:
+            write_brief()
+        finally:
+            export.disabled = False
+
+    export.on_click(export_once)
+    recompute()
+    return dashboard
+
+
+def staffing_explorer(base: str = "cambodia_baseline") -> Dashboard:
+    """Staff one stage and see deadlines, backlog growth, utilisation and cost."""
+    scenario = as_scenario(base)
+    stages = {
+        _("Labour inspectors (individual disputes)"): (
+            "individual_conciliation", "individual_conciliation.labour_inspectors", (1, 40)),
+        _("Ministry conciliators (collective disputes)"): (
+            "collective_conciliation", "collective_conciliation.conciliators", (1, 40)),
+        _("Arbitrators (Arbitration Council)"): ("arbitration", "arbitration.arbitrators",
+                                                 (3, 60)),
+    }
+    stage = w.Dropdown(options=list(stages), description=_("Who"), style=WIDE, layout=FULL)
+    holder = w.VBox(layout=FULL)
+    status, table_html = w.HTML(), w.HTML()
+    image = w.Image(format="png", layout=w.Layout(width="100%", max_width="46em"))
+    dashboard = Dashboard(_("Staffing and deadlines"), [
+        w.HTML("<h3>" + escape(_("Staffing and deadlines")) + "</h3><p>" + escape(_(
+            "Choose who to staff and how many; 10 runs of 3 years show whether the legal "
+            "deadlines are met and whether the backlog keeps growing.")) + "</p>"),
+        stage, holder, status, table_html, image])
+
+    def recompute(_change=None) -> None:
+        staffed, path, _range = stages[stage.value]
+        staff = holder.children[0]
+        _busy(status, [stage, staff], True, _("Simulating..."))
+        try:
+            changed = with_overrides(scenario, {path: int(staff.value)})
+        except ValueError as err:
+            _busy(status, [stage, staff], False, str(err))
+            return
+        kpis = replicate([changed], PREVIEW)[0]
+        wanted = [DEADLINE_KPI_OF_STAGE[staffed], f"utilisation_{staffed}",
+                  f"backlog_trend_{staffed}", *STAFFING_COST_KPIS]
+        full = summarise(kpis)
+        summary = full.loc[wanted]
+        warnings = overload_lines({changed.name: overloaded_stages(full)})
+        table_html.value = warnings_html(warnings) + summary_table_html(summary)
+        image.value = figure_png(plots.utilisation_bars(full))
+        dashboard.report = "\n".join([f"{path} = {int(staff.value)}", *warnings,
+                                      format_summary(summary, full=True)])
+        _busy(status, [stage, staff], False, _("Updated"))
+
+    def new_stage(_change=None) -> None:
+        _staffed, path, (low, high) = stages[stage.value]
+        staff = NumberControl(_("How many"), int(get_path(scenario, path)), low, high, 1,
+                              unit=_("people"))
+        staff.observe(recompute, names="value")
+        holder.children = [staff]
+        recompute()
+
+    stage.observe(new_stage, names="value")
+    new_stage()
+    return dashboard
