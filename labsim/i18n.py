@@ -27,6 +27,18 @@ def _(message: str) -> str:
     return _translation.gettext(message)
 
 
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form of a message for ``count`` (``'{count} panel'``, ``'{count} panels'``) in the
+    language in use; a language with other plural rules chooses its own form."""
+    return _translation.ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Marks a message kept as data for translation where it is shown (``pybabel extract -k
+    N_`` finds it); returns it unchanged."""
+    return message
+
+
 DISPLAY_NAMES = {
     "prevention_first": "Prevention first",
     "resolution_first": "Resolution first",

@@ -8,9 +8,9 @@ import pytest
 import tomli_w
 
 from labsim import load_scenario
-from labsim.model.records import STAGES
 from labsim.scenario.dotted import get_path, set_path
 from labsim.scenario.presets import SCENARIO_DIR
+from labsim.scenario.stages import STAGE_NAMES
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +28,7 @@ def _stages_balance(cases) -> None:
     recorded separately), each open case sits where its record says, and closed cases end
     after they arrive: no case is lost or closed twice."""
     for _, one in cases.groupby("replication"):
-        for stage in STAGES[1:]:
+        for stage in STAGE_NAMES[1:]:
             entered = one[f"{stage}_entry_day"].notna()
             left = one[f"{stage}_exit_day"].notna()
             inside = (one["status"] == "open") & (one["stage"] == stage)

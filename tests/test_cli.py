@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import tomli_w
 
-from labsim.analysis.catalog import CATALOG, STAFF_OF_STAGE
+from labsim.analysis.catalog import CATALOG
+from labsim.scenario.stages import staff_noun
 from labsim.views.cli import main
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "datasets" / "scenarios"
@@ -67,4 +68,4 @@ def test_an_overloaded_system_is_said_plainly(edited_preset, capsys):
     path = edited_preset("cambodia_baseline", {"individual_conciliation.labour_inspectors": 1})
     assert main(["run", str(path), "--years", "2", "--reps", "4", "--processes", "1"]) == 0
     warnings = [x for x in capsys.readouterr().out.splitlines() if "cannot keep up" in x]
-    assert len(warnings) == 1 and STAFF_OF_STAGE["individual_conciliation"] in warnings[0]
+    assert len(warnings) == 1 and staff_noun("individual_conciliation") in warnings[0]

@@ -13,7 +13,8 @@ from labsim.experiments import comparison as replications
 from labsim.experiments.comparison import compare, smallest_budget, smallest_staff, sweep
 from labsim.experiments.executors import local_processes
 from labsim.scenario.costs import annual_budget_usd
-from labsim.scenario.policy import ITEMS, apply_policy, policy_with_increment, staffing_table
+from labsim.scenario.items import BOUGHT
+from labsim.scenario.policy import apply_policy, policy_with_increment, staffing_table
 from labsim.scenario.presets import SCENARIO_DIR, load_policy
 from labsim.views.cli import main
 
@@ -258,11 +259,14 @@ def test_smallest_budget_names_a_bad_step(baseline):
     assert info.value.path == "step_usd"
 
 
-def test_items_cover_every_allocation_field():
+def test_an_allocation_has_a_field_for_every_item_a_policy_buys():
     from dataclasses import fields
 
     from labsim.scenario.policy import Allocation
-    assert tuple(f.name for f in fields(Allocation)) == ITEMS
+    assert tuple(f.name for f in fields(Allocation)) == tuple(entry.name for entry in BOUGHT)
+    assert [entry.name for entry in BOUGHT] == [
+        "prevention_officers", "training", "labour_inspectors", "conciliators", "arbitrators",
+        "mrc_staff"]
 
 
 def test_cli_compare_prints_table_and_verdict(capsys):

@@ -7,7 +7,8 @@ import labsim
 from labsim import RunSettings
 from labsim.model.system import simulate
 from labsim.scenario.capacity import expected_utilisation, staff_capacity
-from labsim.scenario.policy import ITEMS, policy_with_increment
+from labsim.scenario.items import BOUGHT
+from labsim.scenario.policy import policy_with_increment
 from labsim.scenario.presets import load_policy, standard_increment
 
 PAIRED = RunSettings(years=3, replications=10, seed=6)
@@ -88,7 +89,7 @@ def test_rights_awards_bind_by_the_mou_and_interest_awards_by_agreement(baseline
 def test_policy_presets_are_what_the_allocation_rules_buy(baseline, name, share):
     rule = policy_with_increment(baseline, standard_increment(), share, name)
     preset = load_policy(name)
-    for item in ITEMS:
+    for item in (entry.name for entry in BOUGHT):
         assert getattr(preset.allocation_usd_per_year, item) == pytest.approx(
             getattr(rule.allocation_usd_per_year, item), abs=1.0), item
     assert preset.budget_usd_per_year == pytest.approx(rule.budget_usd_per_year)

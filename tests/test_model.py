@@ -6,8 +6,8 @@ import pytest
 
 import labsim
 from labsim import RunSettings
-from labsim.model.stages import active_staffed_stages
 from labsim.model.system import simulate, strike_onset, workplace_onsets
+from labsim.scenario.stages import active_staffed_stages
 
 YEARS = 3
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model.records import STAFFED_STAGES, STAGES
+from ..scenario.stages import STAFFED_STAGES, STAGE_NAMES, staffing, stage_entry, stage_kpi
 
 RESOLUTION_LOOKAHEAD_DAYS = 365.0
 """Shares of outcomes count what happened within this many days of a grievance, among
@@ -98,49 +98,6 @@ stage) are described, not judged, since a case stuck upstream is neither dropped
 downstream. ``share_resolved`` judges. ``share_open_after_a_year`` is described only: a
 claimant who gives up waiting leaves the queue, so a starved stage can have fewer open
 cases."""
-
-STAGE_LABELS = {
-    "workplace": "Workplace (bipartite)",
-    "migrant_resource_centre": "Migrant Worker Resource Centre",
-    "individual_conciliation": "Individual conciliation (labour inspectors)",
-    "collective_conciliation": "Collective conciliation (ministry)",
-    "mediation": "Mediation (labour relations commission)",
-    "adjudication": "Adjudication (regional commission)",
-    "arbitration": "Arbitration Council",
-    "national_review": "National review",
-    "court": "Court",
-}
-STAGE_IN_SENTENCE = {
-    "workplace": "the workplace",
-    "migrant_resource_centre": "a Migrant Worker Resource Centre",
-    "individual_conciliation": "individual conciliation (labour inspectors)",
-    "collective_conciliation": "collective conciliation at the ministry",
-    "mediation": "mediation",
-    "adjudication": "regional adjudication",
-    "arbitration": "the Arbitration Council",
-    "national_review": "national review",
-    "court": "court",
-}
-"""Stage names as they read inside a sentence."""
-SHORT_STAGE_LABELS = {
-    "workplace": "Workplace",
-    "migrant_resource_centre": "Migrant centre",
-    "individual_conciliation": "Inspectors",
-    "collective_conciliation": "Ministry conciliation",
-    "mediation": "Mediation",
-    "adjudication": "Adjudication",
-    "arbitration": "Arbitration Council",
-    "national_review": "National review",
-    "court": "Court",
-}
-STAFF_OF_STAGE = {
-    "migrant_resource_centre": "MRC staff",
-    "individual_conciliation": "labour inspectors",
-    "collective_conciliation": "ministry conciliators",
-    "mediation": "mediation committees",
-    "adjudication": "adjudication panels",
-    "arbitration": "Arbitration Council panels",
-}
 
 _TIMED = {
     "individual": ("individual grievances", "from the grievance"),
@@ -267,32 +224,36 @@ def _fixed() -> list[KPI]:
     return kpis
 
 
-def _stage_family(stage: str) -> list[KPI]:
-    label, short = STAGE_IN_SENTENCE[stage], SHORT_STAGE_LABELS[stage]
+def _stage_family(name: str) -> list[KPI]:
+    """The KPIs of one stage's family (stage_kpi names them); staffed stages have more."""
+    entry = stage_entry(name)
+    label, short = entry.in_sentence, entry.short_label
     population = f"cases that reached {label}"
     kpis = [
-        KPI(f"share_ended_at_{stage}", f"Grievances ending at {label} within a year",
+        KPI(stage_kpi("share_ended", name), f"Grievances ending at {label} within a year",
             f"Ended at {short}", "share", "percent", "neither", "grievances_a_year_before_end"),
-        KPI(f"resolved_share_at_{stage}", f"Cases reaching {label} resolved there within a year",
-            f"Resolved at {short}", "share", "percent", "higher",
+        KPI(stage_kpi("resolved_share", name),
+            f"Cases reaching {label} resolved there within a year", f"Resolved at {short}",
+            "share", "percent", "higher",
             f"{population}, at least a year before the end of the run"),
-        KPI(f"backlog_end_{stage}", f"Open cases at {label} on the last day of the run",
+        KPI(stage_kpi("backlog_end", name), f"Open cases at {label} on the last day of the run",
             f"Open at {short}", "open cases", "count", "neither", "open_at_end"),
     ]
-    if stage != "workplace":
-        kpis.append(KPI(f"{stage}_cases_per_year", f"Cases reaching {label} per year",
+    if name != "workplace":
+        kpis.append(KPI(stage_kpi("cases_per_year", name), f"Cases reaching {label} per year",
                         f"Cases at {short}", "cases/year", "count", "neither",
                         f"{population} after the warm-up"))
-    if stage in STAFFED_STAGES:
-        staff = STAFF_OF_STAGE[stage]
+    if entry.staffing is not None:
+        staff = entry.staffing.noun
         kpis += [
-            KPI(f"utilisation_{stage}", f"Share of time {staff} are busy",
+            KPI(stage_kpi("utilisation", name), f"Share of time {staff} are busy",
                 f"{short}: staff busy", "share of staff time", "percent", "neither",
                 "staff_time"),
-            KPI(f"backlog_trend_{stage}", f"Growth of open cases at {label} per year",
+            KPI(stage_kpi("backlog_trend", name), f"Growth of open cases at {label} per year",
                 f"{short}: backlog growth", "cases/year", "number", "neither", "backlog_days",
                 signed=True),
-            KPI(f"waiting_end_{stage}", f"Cases waiting for {staff} on the last day of the run",
+            KPI(stage_kpi("waiting_end", name),
+                f"Cases waiting for {staff} on the last day of the run",
                 f"{short}: waiting at the end", "open cases", "count", "neither",
                 "open_at_end"),
         ]
@@ -300,16 +261,12 @@ def _stage_family(stage: str) -> list[KPI]:
 
 
 CATALOG: dict[str, KPI] = {k.name: k for k in _fixed()}
-CATALOG.update({k.name: k for stage in STAGES for k in _stage_family(stage)})
+CATALOG.update({k.name: k for name in STAGE_NAMES for k in _stage_family(name)})
 """Every KPI labsim computes, by name."""
 
-DEADLINE_KPI_OF_STAGE = {
-    "individual_conciliation": "share_individual_heard_within_deadline",
-    "collective_conciliation": "share_collective_settled_within_deadlines",
-    "arbitration": "arbitration_share_within_15_working_days",
-    "migrant_resource_centre": "share_migrant_acted_on_within_deadline",
-}
-"""The legal deadline each staffed stage is held to, as a KPI."""
+DEADLINE_KPI_OF_STAGE = {name: staffing(name).deadline_kpi for name in STAFFED_STAGES
+                         if staffing(name).deadline_kpi is not None}
+"""The legal deadline each staffed stage is held to, as a KPI (from the stage registry)."""
 
 COST_KPIS = ("budget_usd_per_year", "cost_usd_per_resolved_grievance",
              "cost_usd_per_resolved_filed_case", "cost_usd_per_arbitration_case")

@@ -22,10 +22,9 @@ from scipy import stats
 
 from ..errors import InputError, is_number
 from ..i18n import _
-from ..model.records import STAGES
-from ..model.stages import active_stages
 from ..scenario.costs import annual_budget_usd, resolution_budget_usd
 from ..scenario.parameters import YEAR_DAYS, Scenario
+from ..scenario.stages import STAFFED_STAGES, STAGE_NAMES, active_stages, stage_kpi
 from .catalog import CATALOG, RESOLUTION_LOOKAHEAD_DAYS, censored_flag, is_flag
 
 H = RESOLUTION_LOOKAHEAD_DAYS
@@ -235,7 +234,7 @@ def _outcome_shares(counted: pd.DataFrame, stages: tuple[str, ...],
     kpi["share_open_after_a_year"] = _share(~within)
     stage = cohort["stage"].to_numpy()
     for name in stages:
-        kpi[f"share_ended_at_{name}"] = _share(within & (stage == name))
+        kpi[stage_kpi("share_ended", name)] = _share(within & (stage == name))
     return kpi
 
 
@@ -246,10 +245,10 @@ def _stage_kpis(cases: pd.DataFrame, stage: str, window: tuple[float, float],
     here = cases[cohort]
     resolved = (here["status"].to_numpy() == "resolved") & (here["stage"].to_numpy() == stage)
     within = _closed_within(here, entry[cohort], H)
-    kpi = {f"resolved_share_at_{stage}": _share(resolved & within)}
+    kpi = {stage_kpi("resolved_share", stage): _share(resolved & within)}
     if stage != "workplace":
         entered = (entry >= window[0]) & (entry < window[1])
-        kpi[f"{stage}_cases_per_year"] = float(entered.sum()) / years
+        kpi[stage_kpi("cases_per_year", stage)] = float(entered.sum()) / years
     return kpi
 
 
@@ -418,7 +417,7 @@ _NOT_KPI_INPUTS = {"replication", "case_id", "dispute_type", "lodged_by", "migra
 
 def _kpi_columns(columns: pd.Index, stages: tuple[str, ...]) -> list[str]:
     """The case-table columns KPIs read: not identifiers, not stages the scenario lacks."""
-    unused = [stage for stage in STAGES if stage not in stages]
+    unused = [stage for stage in STAGE_NAMES if stage not in stages]
     return [c for c in columns if c not in _NOT_KPI_INPUTS
             and not any(c.startswith(stage + "_") for stage in unused)]
 
@@ -452,15 +451,16 @@ def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
         kpi.update(_korea_kpis(cases, window))
     for stage in stages:
         if stage in capacity:
-            kpi[f"utilisation_{stage}"] = busy_share(visits[visits["stage"] == stage],
-                                                     capacity[stage], start, end)
+            kpi[stage_kpi("utilisation", stage)] = busy_share(
+                visits[visits["stage"] == stage], capacity[stage], start, end)
     for stage in stages:
-        kpi[f"backlog_end_{stage}"] = float(open_cases_at(cases, stage, np.array([end]))[0])
+        kpi[stage_kpi("backlog_end", stage)] = float(
+            open_cases_at(cases, stage, np.array([end]))[0])
     for stage in stages:
         if stage in capacity:
-            kpi[f"backlog_trend_{stage}"] = backlog_trend_per_year(cases, stage, window)
+            kpi[stage_kpi("backlog_trend", stage)] = backlog_trend_per_year(cases, stage, window)
             here = visits[visits["stage"] == stage]
-            kpi[f"waiting_end_{stage}"] = float(
+            kpi[stage_kpi("waiting_end", stage)] = float(
                 (here["start_day"].isna() & here["end_day"].isna()).sum())
     if scenario.costs is not None:
         kpi.update(_cost_kpis(cases, scenario, window, years))
@@ -517,15 +517,14 @@ def overloaded_stages(summary: pd.DataFrame) -> dict[str, str]:
     the end: a backlog that grows only because the run started empty is not overload.
     """
     found = {}
-    for name in summary.index:
-        if not name.startswith("utilisation_"):
+    for stage in STAFFED_STAGES:
+        if stage_kpi("utilisation", stage) not in summary.index:
             continue
-        stage = name.removeprefix("utilisation_")
-        busy = float(summary.loc[name, "mean"])
-        trend = summary.loc[f"backlog_trend_{stage}"]
-        arrivals = max(float(summary.loc[f"{stage}_cases_per_year", "mean"]), 1e-9)
+        busy = float(summary.loc[stage_kpi("utilisation", stage), "mean"])
+        trend = summary.loc[stage_kpi("backlog_trend", stage)]
+        arrivals = max(float(summary.loc[stage_kpi("cases_per_year", stage), "mean"]), 1e-9)
         surely = trend["ci_low"] > 0 if not np.isnan(trend["ci_low"]) else trend["mean"] > 0
-        waiting = float(summary.loc[f"waiting_end_{stage}", "mean"]) > 0
+        waiting = float(summary.loc[stage_kpi("waiting_end", stage), "mean"]) > 0
         if surely and waiting and trend["mean"] > OVERLOAD_GROWTH_SHARE * arrivals:
             found[stage] = _("their backlog grows by about {growth:,.0f} cases a year "
                              "({share:.0%} of the {cases:,.0f} cases they get a year)").format(

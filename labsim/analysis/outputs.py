@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from ..files import check_output_dir, write_atomically
-from ..model.stages import active_stages
 from ..scenario.parameters import Scenario
 from ..scenario.settings import RunSettings
+from ..scenario.stages import active_stages
 from .kpis import open_cases_at
 
 STREAMED = ("cases", "visits", "backlog")

@@ -7,20 +7,11 @@ from enum import IntEnum
 import numpy as np
 import pandas as pd
 
+from ..scenario.stages import STAGE_NAMES
 
-class Stage(IntEnum):
-    """Stages in the order a case can pass them (migrant and Korea-inspired ones included);
-    the case table's ``stage`` column shows the names."""
-
-    workplace = 0
-    migrant_resource_centre = 1
-    individual_conciliation = 2
-    collective_conciliation = 3
-    mediation = 4
-    adjudication = 5
-    arbitration = 6
-    national_review = 7
-    court = 8
+Stage = IntEnum("Stage", [(name, code) for code, name in enumerate(STAGE_NAMES)])
+"""Stages in the order a case can pass them (the stage registry's order); the case table's
+``stage`` column shows the names."""
 
 
 class Kind(IntEnum):
@@ -84,12 +75,8 @@ def _names(codes: type[IntEnum]) -> tuple[str, ...]:
     return tuple(member.name for member in codes)
 
 
-STAGES = _names(Stage)
 STAGE_CODE = {member.name: member.value for member in Stage}
 """Stage name -> code as a plain int (numpy compares plain ints far faster than enums)."""
-STAFFED_STAGES = ("migrant_resource_centre", "individual_conciliation",
-                  "collective_conciliation", "mediation", "adjudication", "arbitration")
-"""Stages whose staff are a limited resource (a queue forms there)."""
 KINDS = _names(Kind)
 DISPUTE_TYPES = _names(DisputeType)
 LODGED_BY = _names(LodgedBy)
@@ -189,7 +176,7 @@ class CaseRecords:
         frame.update({name: getattr(self, name) for name in TIME_COLUMNS})
         frame.update({
             "conciliation_rounds": self.conciliation_rounds,
-            "stage": pd.Categorical.from_codes(self.stage, STAGES),
+            "stage": pd.Categorical.from_codes(self.stage, STAGE_NAMES),
             "outcome": outcome,
             "status": status,
             "strike_days": self.strike_days,
@@ -225,7 +212,7 @@ def check_conservation(cases: pd.DataFrame, closed_events: int, arrivals: int,
             ~is_open, "end_day"].isna().any():
         problems.append("a closed case has no end day inside the run")
     open_cases = cases[is_open]
-    for stage in STAGES[1:]:
+    for stage in STAGE_NAMES[1:]:
         here = open_cases[open_cases["stage"] == stage]
         entered = here[f"{stage}_entry_day"].notna()
         left = here[f"{stage}_exit_day"].notna()

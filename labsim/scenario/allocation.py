@@ -12,61 +12,46 @@ import dataclasses
 import math
 
 from .capacity import expected_utilisation
-from .costs import enterprises, unit_costs
-from .parameters import Scenario, StaffEffort
+from .items import (
+    BOUGHT,
+    STAGE_OF_ITEM,
+    Item,
+    enterprises,
+    item,
+    items_on,
+    unit_cost_usd,
+    unit_costs,
+)
+from .parameters import Scenario
 from .rates import KINDS_AT_WORKPLACE, filed_per_year
-
-RESOLUTION_ITEMS = ("labour_inspectors", "conciliators", "arbitrators", "mrc_staff")
-"""What resolution money buys, in the order ties are broken."""
-_STAGE_OF = {"labour_inspectors": "individual_conciliation",
-             "conciliators": "collective_conciliation", "arbitrators": "arbitration",
-             "mrc_staff": "migrant_resource_centre"}
+from .stages import staff_count
 
 
-def _unit_cost(s: Scenario, item: str) -> float:
-    c = unit_costs(s)
-    return {"prevention_officers": c.prevention_officer_usd_per_year,
-            "labour_inspectors": c.labour_inspector_usd_per_year,
-            "conciliators": c.conciliator_usd_per_year,
-            "arbitrators": c.arbitrator_usd_per_year,
-            "mrc_staff": c.mrc_staff_usd_per_year}[item]
-
-
-def _utilisation(s: Scenario) -> dict[str, tuple[float, int]]:
-    """Per resolution item: expected utilisation of its stage, and its staff today."""
-    busy = expected_utilisation(s)
-    staff = {"labour_inspectors": s.individual_conciliation.labour_inspectors,
-             "conciliators": s.collective_conciliation.conciliators,
-             "arbitrators": s.arbitration.arbitrators}
-    found = {item: (busy[_STAGE_OF[item]], staff[item]) for item in staff}
-    if s.migrant_on:
-        m = s.migrant_route
-        hours = s.calendar.working_hours_per_day * s.calendar.working_days_per_year
-        found["mrc_staff"] = (_busy(m.complaints_per_year, m.mrc_staff, m.effort, hours),
-                              m.mrc_staff)
-    return found
-
-
-def _busy(cases: float, staff: int, effort: StaffEffort, hours: float) -> float:
-    offered = staff * effort.share_of_time_on_disputes * hours
-    return cases * effort.effort_hours_per_case / offered if offered else math.inf
+def _resolution_items(s: Scenario) -> list[Item]:
+    """What resolution money can buy in this scenario, in the order ties are broken."""
+    return [entry for entry in items_on(s) if entry in BOUGHT and entry.lever == "resolution"]
 
 
 def resolution_staff(s: Scenario, money_usd: float) -> dict[str, int]:
     """People each resolution item gets: one at a time, for the stage with the highest
     expected utilisation whose next person fits in the money left."""
-    current = _utilisation(s)
+    items = _resolution_items(s)
+    busy = expected_utilisation(s)
+    current = {entry.name: (busy[STAGE_OF_ITEM[entry.name]],
+                            staff_count(s, STAGE_OF_ITEM[entry.name])) for entry in items}
+    cost = {entry.name: unit_cost_usd(s, entry) for entry in items}
+    order = [entry.name for entry in items]
     added = dict.fromkeys(current, 0)
     left = money_usd
     while True:
-        affordable = [item for item in current if _unit_cost(s, item) <= left + 1e-9]
+        affordable = [name for name in current if cost[name] <= left + 1e-9]
         if not affordable:
             return added
-        busiest = max(affordable, key=lambda item: (
-            current[item][0] * current[item][1] / (current[item][1] + added[item]),
-            -RESOLUTION_ITEMS.index(item)))
+        busiest = max(affordable, key=lambda name: (
+            current[name][0] * current[name][1] / (current[name][1] + added[name]),
+            -order.index(name)))
         added[busiest] += 1
-        left -= _unit_cost(s, busiest)
+        left -= cost[busiest]
 
 
 def _filed(s: Scenario, officers: int, trained_share: float) -> float:
@@ -111,5 +96,6 @@ def extra_spending_usd(s: Scenario, increment_usd: float,
     spend = {"prevention_officers": officers * c.prevention_officer_usd_per_year,
              "training": trained * enterprises(s) * c.training_usd_per_workplace_per_year}
     people = resolution_staff(s, increment_usd * (1 - prevention_share))
-    spend.update({item: count * _unit_cost(s, item) for item, count in people.items()})
+    spend.update({name: count * unit_cost_usd(s, item(name))
+                  for name, count in people.items()})
     return spend

@@ -2,24 +2,23 @@
 
 A case occupies a slot for its whole handling time, but takes only some hours of one staff
 member (``StaffEffort``); staff give only part of their time to disputes. By Little's law a
-stage carries ``staff x share x working hours per calendar day x mean handling days /
+stage carries ``servers x share x working hours per calendar day x mean handling days /
 effort hours`` cases at once, so its utilisation is the share of its staff hours in use.
+Which stages are staffed, and where their staff and effort sit, is the stage registry's.
 """
 
 from __future__ import annotations
 
 from .parameters import Scenario, StaffEffort, WorkingCalendar
-from .rates import arbitration_cases_per_year, filed_per_year
-
-EFFORT_PATHS = {
-    "individual_conciliation": "individual_conciliation.effort",
-    "collective_conciliation": "collective_conciliation.effort",
-    "arbitration": "arbitration.effort",
-    "migrant_resource_centre": "migrant_route.effort",
-    "mediation": "korea_system.mediation_effort",
-    "adjudication": "korea_system.adjudication_effort",
-}
-"""Where each staffed stage's effort parameters sit in a scenario."""
+from .stages import (
+    effort,
+    handling_days,
+    servers,
+    staff_count,
+    staff_per_server,
+    staffed_stages_on,
+    staffing,
+)
 
 
 def cases_at_once(staff: float, effort: StaffEffort, handling_days: float,
@@ -31,47 +30,23 @@ def cases_at_once(staff: float, effort: StaffEffort, handling_days: float,
 
 
 def staff_capacity(s: Scenario) -> dict[str, int]:
-    """Cases each staffed stage of the scenario can carry at once."""
-    ic, cc, arb, cal = (s.individual_conciliation, s.collective_conciliation, s.arbitration,
-                        s.calendar)
-    capacity = {
-        "individual_conciliation": cases_at_once(ic.labour_inspectors, ic.effort,
-                                                 s.duration(ic.service).mean, cal),
-        "collective_conciliation": cases_at_once(cc.conciliators, cc.effort,
-                                                 s.duration(cc.service).mean, cal),
-        "arbitration": cases_at_once(arb.arbitrators / arb.panel_size, arb.effort,
-                                     s.duration(arb.service).mean, cal),
-    }
-    if s.migrant_on:
-        m = s.migrant_route
-        handling = s.duration(m.intake).mean + s.duration(m.mediation).mean
-        capacity["migrant_resource_centre"] = cases_at_once(m.mrc_staff, m.effort, handling, cal)
-    if s.korea_on:
-        k = s.korea_system
-        capacity["mediation"] = cases_at_once(k.mediation_committees, k.mediation_effort,
-                                              s.duration(k.mediation).mean, cal)
-        capacity["adjudication"] = cases_at_once(k.adjudication_panels, k.adjudication_effort,
-                                                 s.duration(k.regional_adjudication).mean, cal)
-    return capacity
+    """Cases each staffed stage of the scenario's routes can carry at once."""
+    return {name: cases_at_once(servers(s, name), effort(s, name), handling_days(s, name),
+                                s.calendar) for name in staffed_stages_on(s)}
 
 
 def expected_utilisation(s: Scenario) -> dict[str, float]:
-    """Share of the staff hours of each core resolution stage its expected cases need:
-    expected yearly cases x effort hours / staff hours given to disputes per year."""
-    ic, cc, arb, cal = (s.individual_conciliation, s.collective_conciliation, s.arbitration,
-                        s.calendar)
+    """Share of the staff hours of each staffed stage its expected cases need: expected
+    yearly cases x effort hours / staff hours given to disputes per year (stages whose
+    yearly cases the registry writes down)."""
+    cal = s.calendar
     hours = cal.working_hours_per_day * cal.working_days_per_year
-
-    def busy(cases: float, staff: float, effort: StaffEffort) -> float:
-        offered = staff * effort.share_of_time_on_disputes * hours
-        return cases * effort.effort_hours_per_case / offered if offered else float("inf")
-
-    rounds = 1 + cc.outcomes.non_conciliation * cc.reconciliation_share
-    return {
-        "individual_conciliation": busy(filed_per_year(s, "individual"), ic.labour_inspectors,
-                                        ic.effort),
-        "collective_conciliation": busy(filed_per_year(s, "collective") * rounds,
-                                        cc.conciliators, cc.effort),
-        "arbitration": busy(arbitration_cases_per_year(s) * arb.panel_size, arb.arbitrators,
-                            arb.effort),
-    }
+    busy = {}
+    for name in staffed_stages_on(s):
+        staff = staffing(name)
+        if staff.workload is None:
+            continue
+        cases, work = staff.workload(s) * staff_per_server(s, name), effort(s, name)
+        offered = staff_count(s, name) * work.share_of_time_on_disputes * hours
+        busy[name] = cases * work.effort_hours_per_case / offered if offered else float("inf")
+    return busy

@@ -16,9 +16,10 @@ import tomli_w
 
 from ..errors import ScenarioError
 from ..files import write_atomically
-from .capacity import EFFORT_PATHS, staff_capacity
+from .capacity import staff_capacity
 from .dotted import get_path, set_path
 from .parameters import Scenario
+from .stages import staffing
 from .validation import build
 
 
@@ -31,7 +32,7 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "") -> Scenario:
         raise ScenarioError(err.path, err.value, err.allowed, source) from None
     for stage, capacity in staff_capacity(scenario).items():
         if capacity < 1:
-            path = EFFORT_PATHS[stage]
+            path = staffing(stage).effort_path
             raise ScenarioError(path, dataclasses.asdict(get_path(scenario, path)),
                                 "a larger share_of_time_on_disputes or fewer "
                                 "effort_hours_per_case: with these the staff carry "

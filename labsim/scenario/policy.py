@@ -11,45 +11,37 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, make_dataclass, replace
 
 import pandas as pd
 
 from ..errors import ScenarioError, is_number
 from .allocation import extra_spending_usd
-from .costs import annual_budget_usd, enterprises, staffing_cost_usd, unit_costs
+from .costs import annual_budget_usd, staffing_cost_usd
 from .io import apply_overrides
+from .items import BOUGHT, bought_with, items_on, quantity
 from .parameters import NONNEGATIVE, POSITIVE, Scenario
+from .stages import route_on
 
 MAX_INCREMENT_USD_PER_YEAR = 100_000_000.0
 """The largest extra money the allocation rules spend (they buy one unit at a time), some
 400 times the baseline's budget."""
 
-STAFF_COLUMNS = ("prevention_officers", "trained_workplace_share", "labour_inspectors",
-                 "conciliators", "arbitrators")
-"""The items every scenario has (MRC staff only with the migrant route), as tables show them."""
-ITEMS = ("prevention_officers", "training", "labour_inspectors", "conciliators", "arbitrators",
-         "mrc_staff")
-"""What a budget can buy, in the order tables show them."""
+
+def _total(allocation: object) -> float:
+    return sum(getattr(allocation, entry.name) for entry in BOUGHT)
 
 
-@dataclass(frozen=True)
-class Allocation:
-    """US dollars per year given to each item."""
+def _no_problems(_allocation: object):
+    return iter(())
 
-    prevention_officers: float = field(default=0.0, metadata=NONNEGATIVE)
-    training: float = field(default=0.0, metadata=NONNEGATIVE)
-    labour_inspectors: float = field(default=0.0, metadata=NONNEGATIVE)
-    conciliators: float = field(default=0.0, metadata=NONNEGATIVE)
-    arbitrators: float = field(default=0.0, metadata=NONNEGATIVE)
-    mrc_staff: float = field(default=0.0, metadata=NONNEGATIVE)
 
-    @property
-    def total(self) -> float:
-        return sum(getattr(self, item) for item in ITEMS)
-
-    def problems(self):
-        return iter(())
+Allocation = make_dataclass(
+    "Allocation",
+    [(entry.name, float, field(default=0.0, metadata=NONNEGATIVE)) for entry in BOUGHT],
+    frozen=True, namespace={"total": property(_total), "problems": _no_problems,
+                            "__doc__": "US dollars per year given to each item a policy "
+                                       "can buy (``items.BOUGHT``)."})
 
 
 @dataclass(frozen=True)
@@ -71,32 +63,18 @@ class Policy:
                    f"({self.budget_usd_per_year:,.0f}; what whole staff leave over is unspent)")
 
 
-def _whole(dollars: float, unit_cost: float) -> int:
-    # the small epsilon keeps an exact multiple from flooring one short
-    return math.floor(dollars / unit_cost + 1e-9) if unit_cost > 0 else 0
-
-
 def apply_policy(policy: Policy, base: Scenario) -> Scenario:
     """The base scenario with the staff and training the policy's dollars buy."""
-    c, a = unit_costs(base), policy.allocation_usd_per_year
-    if a.mrc_staff > 0 and not base.migrant_on:
-        raise ScenarioError("policy.allocation_usd_per_year.mrc_staff", a.mrc_staff,
-                            f"0, since base scenario '{base.name}' has no migrant route",
-                            policy.name)
-    workplaces = enterprises(base) * c.training_usd_per_workplace_per_year
-    changes = {
-        "prevention.prevention_officers": _whole(a.prevention_officers,
-                                                 c.prevention_officer_usd_per_year),
-        "prevention.trained_workplace_share": min(1.0, a.training / workplaces)
-        if workplaces > 0 else 0.0,
-        "individual_conciliation.labour_inspectors": _whole(a.labour_inspectors,
-                                                            c.labour_inspector_usd_per_year),
-        "collective_conciliation.conciliators": _whole(a.conciliators,
-                                                       c.conciliator_usd_per_year),
-        "arbitration.arbitrators": _whole(a.arbitrators, c.arbitrator_usd_per_year),
-    }
-    if base.migrant_on:
-        changes["migrant_route.mrc_staff"] = _whole(a.mrc_staff, c.mrc_staff_usd_per_year)
+    a = policy.allocation_usd_per_year
+    changes = {}
+    for entry in BOUGHT:
+        dollars = getattr(a, entry.name)
+        if route_on(base, entry.route):
+            changes[entry.path] = bought_with(base, entry, dollars)
+        elif dollars > 0:
+            raise ScenarioError(f"policy.allocation_usd_per_year.{entry.name}", dollars,
+                                f"0, since base scenario '{base.name}' has no {entry.route} "
+                                "route", policy.name)
     try:
         scenario = apply_overrides(base, changes)
     except ScenarioError as err:
@@ -112,8 +90,9 @@ def costed_in(policy: Policy, central: Scenario, world: Scenario) -> Policy:
     if then == now:
         return policy
     allocation = Allocation(**{
-        item: max(0.0, getattr(policy.allocation_usd_per_year, item) - then.get(item, 0.0)
-                  + now.get(item, 0.0)) for item in ITEMS})
+        entry.name: max(0.0, getattr(policy.allocation_usd_per_year, entry.name)
+                        - then.get(entry.name, 0.0) + now.get(entry.name, 0.0))
+        for entry in BOUGHT})
     budget = policy.budget_usd_per_year - sum(then.values()) + sum(now.values())
     return replace(policy, budget_usd_per_year=budget, allocation_usd_per_year=allocation)
 
@@ -136,26 +115,18 @@ def policy_with_increment(base: Scenario, increment_usd_per_year: float,
                             f"US dollars a year from 0 to {MAX_INCREMENT_USD_PER_YEAR:,.0f}")
     spend = staffing_cost_usd(base)
     extra = extra_spending_usd(base, increment_usd_per_year, prevention_share)
-    allocation = Allocation(**{item: spend.get(item, 0.0) + extra.get(item, 0.0)
-                               for item in ITEMS})
+    allocation = Allocation(**{entry.name: spend.get(entry.name, 0.0)
+                               + extra.get(entry.name, 0.0) for entry in BOUGHT})
     return Policy(name, description or f"{prevention_share:.0%} of US${increment_usd_per_year:,.0f}"
                   " extra on prevention", base.name, sum(spend.values()) + increment_usd_per_year,
                   allocation)
 
 
 def staff_by_item(s: Scenario) -> dict[str, float]:
-    """What a scenario has of each item a budget buys: staff (whole people) and the trained
-    workplace share; MRC staff only when it has the migrant route."""
-    staff = {
-        "prevention_officers": s.prevention.prevention_officers,
-        "trained_workplace_share": s.prevention.trained_workplace_share,
-        "labour_inspectors": s.individual_conciliation.labour_inspectors,
-        "conciliators": s.collective_conciliation.conciliators,
-        "arbitrators": s.arbitration.arbitrators,
-    }
-    if s.migrant_on:
-        staff["mrc_staff"] = s.migrant_route.mrc_staff
-    return staff
+    """What a scenario has of each item a budget buys, by the name of what it sets: staff
+    (whole people) and the trained workplace share; the optional routes' staff only where
+    the scenario runs them."""
+    return {entry.column: quantity(s, entry) for entry in items_on(s) if entry in BOUGHT}
 
 
 def staffing_table(prevention_shares: Mapping[str, float], base: Scenario,
@@ -183,10 +154,11 @@ def staffing_table(prevention_shares: Mapping[str, float], base: Scenario,
         for name, share in prevention_shares.items():
             policy = policy_with_increment(base, max(budget - today, 0.0), share, name)
             s = apply_policy(policy, base)
-            staff = {"mrc_staff": 0, **staff_by_item(s)}
-            staff["trained_workplace_share"] = round(staff["trained_workplace_share"], 3)
+            staff = staff_by_item(s)
             rows.append({"budget_level": level, "policy": name, "budget_usd_per_year": budget,
-                         **{item: staff[item] for item in (*STAFF_COLUMNS, "mrc_staff")},
+                         **{entry.column: round(staff.get(entry.column, 0), 3)
+                            if entry.per_workplace else staff.get(entry.column, 0)
+                            for entry in BOUGHT},
                          "unspent_usd_per_year": round(budget - annual_budget_usd(s), 2)})
     return pd.DataFrame(rows)
 

@@ -25,8 +25,9 @@ from ..analysis.catalog import BRIEF_KPIS, CATALOG, VERDICT_KPIS
 from ..experiments.comparison import Comparison
 from ..experiments.robustness import Robustness
 from ..files import write_atomically
-from ..i18n import _, display_name, in_sentence
+from ..i18n import N_, _, display_name, in_sentence
 from ..scenario.assumptions import Assumption
+from ..scenario.items import BOUGHT, items_on
 from ..scenario.parameters import Scenario
 from ..scenario.policy import purchases
 from ..scenario.settings import RunSettings
@@ -168,15 +169,10 @@ def warnings_html(lines: Sequence[str]) -> str:
 
 
 ITEM_WORDS = {
-    "prevention_officers": ("Prevention officers", "count"),
-    "trained_workplace_share": ("Workplaces trained in dialogue", "percent"),
-    "labour_inspectors": ("Labour inspectors", "count"),
-    "conciliators": ("Ministry conciliators", "count"),
-    "arbitrators": ("Arbitrators", "count"),
-    "mrc_staff": ("Migrant Worker Resource Centre staff", "count"),
-    "spent_usd_per_year": ("Budget for staff and training (US$ a year)", "usd"),
-    "extra_spent_usd_per_year": ("Extra money spent (US$ a year)", "usd"),
-    "unspent_usd_per_year": ("Extra money left unspent (US$ a year)", "usd"),
+    **{entry.column: (entry.label, entry.style) for entry in BOUGHT},
+    "spent_usd_per_year": (N_("Budget for staff and training (US$ a year)"), "usd"),
+    "extra_spent_usd_per_year": (N_("Extra money spent (US$ a year)"), "usd"),
+    "unspent_usd_per_year": (N_("Extra money left unspent (US$ a year)"), "usd"),
 }
 """How each row of ``policy.purchases`` reads, and how its values are shown."""
 
@@ -228,12 +224,15 @@ class BriefPage:
 
 
 def _setup_sentence(page: BriefPage) -> str:
+    levers = {lever: ", ".join(_(entry.label) for entry in items_on(page.base)
+                               if entry in BOUGHT and entry.lever == lever)
+              for lever in ("prevention", "resolution")}
     shares = "; ".join(
-        _("{policy} puts {share} of it into prevention (prevention officers, workplace "
-          "training) and {rest} into resolution (labour inspectors, conciliators, "
-          "arbitrators)").format(policy=display_name(name) if i == 0 else in_sentence(name),
-                                 share=format_as("percent", share),
-                                 rest=format_as("percent", 1 - share))
+        _("{policy} puts {share} of it into prevention ({prevention}) and {rest} into "
+          "resolution ({resolution})").format(
+            policy=display_name(name) if i == 0 else in_sentence(name),
+            share=format_as("percent", share), rest=format_as("percent", 1 - share),
+            **levers)
         for i, (name, share) in enumerate(page.prevention_shares.items()))
     return _("Both policies start from today's system and get the same extra money, US$ "
              "{extra:,.0f} a year. {shares}.").format(extra=page.increment_usd_per_year,

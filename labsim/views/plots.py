@@ -21,13 +21,13 @@ from matplotlib.path import Path
 from matplotlib.textpath import text_to_path
 from matplotlib.ticker import PercentFormatter, StrMethodFormatter
 
-from ..analysis.catalog import CATALOG, COST_KPIS, PLOT_KPIS, SHORT_STAGE_LABELS, STAGE_LABELS
-from ..analysis.kpis import outcome_curve, outcome_day
+from ..analysis.catalog import CATALOG, COST_KPIS, PLOT_KPIS
+from ..analysis.kpis import outcome_curve, outcome_day, stage_entry_exit
 from ..analysis.results import Results
 from ..experiments.calibration import CalibrationResult
 from ..experiments.comparison import Comparison, StaffingResult
 from ..i18n import _, display_name
-from ..model.stages import active_stages
+from ..scenario.stages import STAFFED_STAGES, STAGES, active_stages, stage_entry, stage_kpi
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442",
              "#999999")
@@ -62,9 +62,10 @@ def _title(ax: Axes, text: str) -> None:
     ax.set_title(_fitted(text, ax.figure.get_figwidth() - 1.2))
 
 
-def _stage(stage: str, short: bool = False) -> str:
+def _stage(name: str, short: bool = False) -> str:
     """A stage in plain words: 'Court', 'Collective conciliation (ministry)'."""
-    return _((SHORT_STAGE_LABELS if short else STAGE_LABELS)[stage])
+    entry = stage_entry(name)
+    return _(entry.short_label if short else entry.label)
 
 
 def _parameter(path: str) -> str:
@@ -158,9 +159,8 @@ def case_flows(results: Results) -> pd.DataFrame:
     """Cases per year moving between stages and into final statuses (source, target, cases)."""
     counted, years = _counted(results)
     stages = active_stages(results.scenario)
-    entered = pd.DataFrame({s: (counted["arrival_day"] if s == "workplace"
-                                else counted[f"{s}_entry_day"]).notna() for s in stages})
-    entered.loc[counted["kind"] == "migrant", "workplace"] = False
+    entered = pd.DataFrame({s: ~np.isnan(stage_entry_exit(counted, s)[0]) for s in stages},
+                           index=counted.index)
     flows: dict[tuple[str, str], int] = {}
     previous = pd.Series("", index=counted.index)
     for stage in stages:
@@ -187,12 +187,11 @@ _MARKER, _MARKER_ROOM = 7 * _PT, 11 * _PT
 _HEAD, _LABEL_GAP = 9 * _PT, 3 * _PT
 _WIDEST_PT, _THINNEST_PT = 8.0, 1.2
 _IN_PITCH, _OUT_PITCH, _TURN_PITCH, _CHANNEL = 17 * _PT, 12 * _PT, 12 * _PT, 0.08
-_BAND_OF_STAGE = {"migrant_resource_centre": 0, "individual_conciliation": 1,
-                  "collective_conciliation": 2, "mediation": 2, "arbitration": 2,
-                  "adjudication": 3, "national_review": 3}
-"""Rows of the flow diagram, top down: individual complaints above collective disputes, so
-that an arrow skipping a column runs where no box is. The court sits level with its highest
-source, the workplace beside the middle of its stages."""
+_BAND_OF_STAGE = {entry.name: entry.diagram_row for entry in STAGES
+                  if entry.diagram_row is not None}
+"""Rows of the flow diagram, top down (the stage registry's): an arrow skipping a column
+runs where no box is. The court sits level with its highest source, the workplace beside the
+middle of its stages."""
 
 
 @dataclass(frozen=True)
@@ -598,8 +597,8 @@ def calibration_fit(result: CalibrationResult) -> Figure:
 def utilisation_bars(summary: pd.DataFrame) -> Figure:
     """Share of staff time in use at each staffed stage (mean, 95% CI), from a KPI summary;
     an overloaded stage is hatched as well as coloured."""
-    rows = summary[summary.index.str.startswith("utilisation_")]
-    stages = [name.removeprefix("utilisation_") for name in rows.index]
+    stages = [name for name in STAFFED_STAGES if stage_kpi("utilisation", name) in summary.index]
+    rows = summary.loc[[stage_kpi("utilisation", name) for name in stages]]
     fig, ax = _axes(3.4)
     means = rows["mean"].to_numpy()
     errors = np.vstack([means - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - means])

@@ -12,12 +12,13 @@ from ..analysis.catalog import (
     CATALOG,
     COST_KPIS,
     KEY_KPIS,
-    STAFF_OF_STAGE,
     VERDICT_KPIS,
     kpi,
 )
 from ..experiments.robustness import MIN_WORLDS_FOR_DRIVERS
-from ..i18n import _, display_name, in_sentence
+from ..i18n import N_, _, display_name, in_sentence
+from ..scenario.items import BOUGHT
+from ..scenario.stages import staff_noun
 
 
 def _missing(value: float | None) -> bool:
@@ -85,16 +86,11 @@ def format_summary(summary: pd.DataFrame, full: bool = False) -> str:
 
 
 STAFFING_COLUMNS = (
-    ("budget_level", "Budget level", None),
-    ("policy", "Policy", None),
-    (COST_KPIS[0], "Budget (US$ a year)", "usd"),  # the yearly budget, as the KPI names it
-    ("prevention_officers", "Prevention officers", "count"),
-    ("trained_workplace_share", "Workplaces trained", "percent"),
-    ("labour_inspectors", "Labour inspectors", "count"),
-    ("conciliators", "Ministry conciliators", "count"),
-    ("arbitrators", "Arbitrators", "count"),
-    ("mrc_staff", "MRC staff", "count"),
-    ("unspent_usd_per_year", "Left unspent (US$ a year)", "usd"),
+    ("budget_level", N_("Budget level"), None),
+    ("policy", N_("Policy"), None),
+    (COST_KPIS[0], N_("Budget (US$ a year)"), "usd"),  # the yearly budget, as the KPI names it
+    *((entry.column, entry.label, entry.style) for entry in BOUGHT),
+    ("unspent_usd_per_year", N_("Left unspent (US$ a year)"), "usd"),
 )
 """``policy.staffing_table``'s columns as a table shows them, and how each value reads."""
 
@@ -127,7 +123,7 @@ def overload_lines(overloaded: Mapping[str, Mapping[str, str]]) -> list[str]:
     inspectors cannot keep up: their backlog grows by ...'."""
     return [_("Warning: with {policy}, the {staff} cannot keep up: {reason}. Figures that "
               "depend on them describe a system that cannot keep up.").format(
-                policy=in_sentence(name), staff=_(STAFF_OF_STAGE[stage]), reason=reason)
+                policy=in_sentence(name), staff=staff_noun(stage), reason=reason)
             for name, stages in overloaded.items() for stage, reason in stages.items()]
 
 

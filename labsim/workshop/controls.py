@@ -12,16 +12,17 @@ import math
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from ..errors import InputError
 from ..experiments.comparison import Comparison, compare
 from ..experiments.executors import ExecutorLike, Progress
 from ..experiments.robustness import Robustness, evaluate_worlds, load_result
-from ..i18n import _
+from ..i18n import N_, _
 from ..scenario.assumptions import Assumption
 from ..scenario.parameters import Scenario
 from ..scenario.policy import Policy, apply_policy, costed_in, policy_with_increment
@@ -35,6 +36,7 @@ from ..scenario.presets import (
 )
 from ..scenario.rates import rate_scaling_overrides
 from ..scenario.settings import RunSettings
+from ..scenario.stages import STAFFED_BY_ROUTE, staff_count, staffing
 from ..version import code_fingerprint
 
 PREVIEW = RunSettings(years=3.0, replications=10, seed=1, warmup_days=180.0)
@@ -43,9 +45,17 @@ PREVIEW = RunSettings(years=3.0, replications=10, seed=1, warmup_days=180.0)
 POLICY_NAMES = ("prevention_first", "resolution_first")
 
 
+CONTROLLED_STAGES = tuple(name for name in STAFFED_BY_ROUTE if staffing(name).control)
+"""Staffed stages whose staff today a dashboard control sets (for both policies)."""
+
+
 @dataclass(frozen=True)
 class PolicyControls:
-    """The dashboard's controls: shared base changes, then two ways to spend more money."""
+    """The dashboard's controls: shared base changes, then two ways to spend more money.
+
+    >>> PolicyControls(staff={"arbitration": 30}).staff_of("arbitration")
+    30
+    """
 
     increment_usd_per_year: float = field(default_factory=standard_increment)
     """Extra money per year for both policies (default: what the policy presets add)."""
@@ -53,12 +63,23 @@ class PolicyControls:
     """Share of the extra money the prevention-first policy puts into prevention."""
     resolution_first_share: float = 0.0
     """Share of the extra money the resolution-first policy puts into prevention."""
-    labour_inspectors: int | None = None
-    conciliators: int | None = None
-    arbitrators: int | None = None
+    staff: tuple[tuple[str, int], ...] | Mapping[str, int] = ()
+    """Today's staff a control sets, by staffed stage (a mapping is kept as sorted pairs, so
+    equal controls are equal); stages left out keep the base's staff."""
     grievance_rate_factor: float = 1.0
     """Multiplier on every grievance rate (both policies)."""
     workplace_resolution_share_individual: float | None = None
+
+    def __post_init__(self) -> None:
+        staff = dict(self.staff)
+        unknown = sorted(set(staff) - set(CONTROLLED_STAGES))
+        if unknown:
+            raise InputError("staff", unknown[0], f"one of {', '.join(CONTROLLED_STAGES)}")
+        object.__setattr__(self, "staff", tuple(sorted(staff.items())))
+
+    def staff_of(self, stage: str) -> int | None:
+        """Today's staff the controls set at ``stage`` (None: the base's)."""
+        return dict(self.staff).get(stage)
 
 
 @dataclass(frozen=True)
@@ -73,36 +94,38 @@ class SettingChange:
 
 
 SETTING_LABELS = (
-    ("increment_usd_per_year", "Extra money for each policy (US$ a year)", "usd"),
-    ("prevention_first_share", "Prevention first: share of the extra money on prevention",
+    ("increment_usd_per_year", N_("Extra money for each policy (US$ a year)"), "usd"),
+    ("prevention_first_share", N_("Prevention first: share of the extra money on prevention"),
      "percent"),
-    ("resolution_first_share", "Resolution first: share of the extra money on prevention",
+    ("resolution_first_share", N_("Resolution first: share of the extra money on prevention"),
      "percent"),
-    ("labour_inspectors", "Labour inspectors today", "count"),
-    ("conciliators", "Ministry conciliators today", "count"),
-    ("arbitrators", "Arbitrators today", "count"),
-    ("grievance_rate_factor", "Grievances arising (times today's rate)", "times"),
+    *((name, staffing(name).control_label, "count") for name in CONTROLLED_STAGES),
+    ("grievance_rate_factor", N_("Grievances arising (times today's rate)"), "times"),
     ("workplace_resolution_share_individual",
-     "Individual grievances settled at the workplace", "percent"),
+     N_("Individual grievances settled at the workplace"), "percent"),
 )
-"""Every dashboard control, with the words a brief uses for it."""
+"""Every dashboard control (a controlled stage's by the stage's name), with the words a
+dashboard and a brief use for it."""
 SETTING_WORDS = {name: label for name, label, _style in SETTING_LABELS}
 """A control's words by its name, for the dashboard and the brief alike."""
+
+
+def _setting(base: Scenario, controls: PolicyControls, name: str) -> tuple[float, float | None]:
+    """A setting's value today (or by default) and the value the controls chose."""
+    if name in CONTROLLED_STAGES:
+        return staff_count(base, name), controls.staff_of(name)
+    if name == "workplace_resolution_share_individual":
+        return (base.prevention.workplace_resolution_share_individual,
+                controls.workplace_resolution_share_individual)
+    return getattr(PolicyControls(), name), getattr(controls, name)
 
 
 def setting_changes(base: Scenario, controls: PolicyControls) -> list[SettingChange]:
     """The controls that differ from the defaults (today's system and the standard policies),
     so a brief can say every setting a group changed."""
-    default = PolicyControls()
-    today = {"labour_inspectors": base.individual_conciliation.labour_inspectors,
-             "conciliators": base.collective_conciliation.conciliators,
-             "arbitrators": base.arbitration.arbitrators,
-             "workplace_resolution_share_individual":
-                 base.prevention.workplace_resolution_share_individual}
     changes = []
     for name, label, style in SETTING_LABELS:
-        was = today.get(name, getattr(default, name))
-        now = getattr(controls, name)
+        was, now = _setting(base, controls, name)
         if now is not None and not math.isclose(now, was, rel_tol=1e-9, abs_tol=1e-9):
             changes.append(SettingChange(label, was, now, style))
     return changes
@@ -128,15 +151,11 @@ def assumptions_used(base: str, controls: PolicyControls) -> list[Assumption]:
 
 def control_changes(base: Scenario, controls: PolicyControls) -> dict[str, object]:
     """The dotted paths the dashboard's shared controls set, and their values."""
-    changes: dict[str, object] = {}
-    for path, value in (
-            ("individual_conciliation.labour_inspectors", controls.labour_inspectors),
-            ("collective_conciliation.conciliators", controls.conciliators),
-            ("arbitration.arbitrators", controls.arbitrators),
-            ("prevention.workplace_resolution_share_individual",
-             controls.workplace_resolution_share_individual)):
-        if value is not None:
-            changes[path] = value
+    changes: dict[str, object] = {staffing(name).count_path: count
+                                  for name, count in controls.staff}
+    if controls.workplace_resolution_share_individual is not None:
+        changes["prevention.workplace_resolution_share_individual"] = (
+            controls.workplace_resolution_share_individual)
     if controls.grievance_rate_factor != 1.0:
         changes.update(rate_scaling_overrides(base, controls.grievance_rate_factor))
     return changes

@@ -25,8 +25,9 @@ from ..errors import RunError
 from ..experiments.comparison import replicate
 from ..experiments.robustness import Robustness
 from ..i18n import _
-from ..scenario.dotted import get_path
+from ..scenario.parameters import Scenario
 from ..scenario.presets import as_scenario, with_overrides
+from ..scenario.stages import staff_count, staff_words, staffing, stage_entry, stage_kpi
 from ..views import plots
 from ..views.brief import (
     BriefPage,
@@ -45,6 +46,7 @@ from ..views.brief import (
 from ..views.report import format_comparison, format_summary, headline, overload_lines, verdict
 from .controls import (
     CHECK_DRAWS,
+    CONTROLLED_STAGES,
     POLICY_NAMES,
     PREVIEW,
     SETTING_WORDS,
@@ -290,6 +292,14 @@ class HowSure(w.VBox):
                 "assumptions": assumptions_used(self.base, self.controls or PolicyControls())}
 
 
+def _staff_control(scenario: Scenario, stage: str, label: str = "") -> NumberControl:
+    """A control of a staffed stage's staff, in the registry's range and words, set to the
+    scenario's staff."""
+    low, high = staffing(stage).control
+    return NumberControl(label or _(staffing(stage).control_label),
+                         staff_count(scenario, stage), low, high, 1, unit=_("people"))
+
+
 def _percent_control(label: str, share: float, most: float = 1.0) -> NumberControl:
     """A share typed and shown as 0-100 (at most ``most``, in steps of 5)."""
     return NumberControl(label, round(share * 100), 0, math.floor(most * 20 + 1e-9) * 5, 5,
@@ -333,14 +343,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
                                defaults.prevention_first_share)
     share_b = _percent_control(_(SETTING_WORDS["resolution_first_share"]),
                                defaults.resolution_first_share)
-    inspectors = NumberControl(_(SETTING_WORDS["labour_inspectors"]),
-                               scenario.individual_conciliation.labour_inspectors, 1, 40, 1,
-                               unit=_("people"))
-    conciliators = NumberControl(_(SETTING_WORDS["conciliators"]),
-                                 scenario.collective_conciliation.conciliators, 1, 20, 1,
-                                 unit=_("people"))
-    arbitrators = NumberControl(_(SETTING_WORDS["arbitrators"]),
-                                scenario.arbitration.arbitrators, 3, 60, 1, unit=_("people"))
+    staff = {name: _staff_control(scenario, name) for name in CONTROLLED_STAGES}
     grievances = NumberControl(_(SETTING_WORDS["grievance_rate_factor"]), 1.0, 0.5, 2.0,
                                0.1, unit=_("times"), decimals=1)
     workplace = _percent_control(_(SETTING_WORDS["workplace_resolution_share_individual"]),
@@ -360,8 +363,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
                       button_style="success", layout=w.Layout(width="auto"))
     download = w.HTML()
     how_sure = HowSure(base, facilitator_mode() if facilitator is None else facilitator)
-    controls = [increment, share_a, share_b, inspectors, conciliators, arbitrators, grievances,
-                workplace]
+    controls = [increment, share_a, share_b, *staff.values(), grievances, workplace]
     inputs = [*controls, plotted, export]
     state: dict = {}
 
@@ -377,7 +379,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
         w.HBox([export], layout=FULL), download], layout=FULL)
     row = w.Box([group_box(_("The extra money"), [increment, share_a, share_b]),
                  group_box(_("Today's system (both policies)"),
-                           [inspectors, conciliators, arbitrators, grievances, workplace])],
+                           [*staff.values(), grievances, workplace])],
                 layout=FULL)
     row.add_class("labsim-row")
     dashboard = Dashboard(_("Prevention first or resolution first?"), [
@@ -389,20 +391,17 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
 
     def current_controls() -> PolicyControls:
         """The controls as PolicyControls; one left at today's value counts as unchanged."""
-        changed = {name: value for name, value, same in (
-            ("labour_inspectors", int(inspectors.value),
-             scenario.individual_conciliation.labour_inspectors),
-            ("conciliators", int(conciliators.value),
-             scenario.collective_conciliation.conciliators),
-            ("arbitrators", int(arbitrators.value), scenario.arbitration.arbitrators),
-            ("workplace_resolution_share_individual", workplace.value / 100,
-             round(scenario.prevention.workplace_resolution_share_individual * 100) / 100),
-        ) if value != same}
+        chosen_staff = {name: int(control.value) for name, control in staff.items()
+                        if int(control.value) != staff_count(scenario, name)}
+        share = workplace.value / 100
+        today_share = round(scenario.prevention.workplace_resolution_share_individual * 100) / 100
         extra = (defaults.increment_usd_per_year
                  if increment.value == round(defaults.increment_usd_per_year)
                  else increment.value)
-        return PolicyControls(extra, share_a.value / 100, share_b.value / 100,
-                              grievance_rate_factor=grievances.value, **changed)
+        return PolicyControls(
+            extra, share_a.value / 100, share_b.value / 100, staff=chosen_staff,
+            grievance_rate_factor=grievances.value,
+            workplace_resolution_share_individual=None if share == today_share else share)
 
     def draw_plot() -> None:
         fig = plots.kpi_comparison(state["comparison"], [plotted.value])
@@ -482,15 +481,8 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
 def staffing_explorer(base: str = "cambodia_baseline") -> Dashboard:
     """Staff one stage and see deadlines, backlog growth, utilisation and cost."""
     scenario = as_scenario(base)
-    stages = {
-        _("Labour inspectors (individual disputes)"): (
-            "individual_conciliation", "individual_conciliation.labour_inspectors", (1, 40)),
-        _("Ministry conciliators (collective disputes)"): (
-            "collective_conciliation", "collective_conciliation.conciliators", (1, 40)),
-        _("Arbitrators (Arbitration Council)"): ("arbitration", "arbitration.arbitrators",
-                                                 (3, 60)),
-    }
-    stage = w.Dropdown(options=list(stages), description=_("Who"), style=WIDE, layout=FULL)
+    stage = w.Dropdown(options=[(_(stage_entry(name).label), name) for name in CONTROLLED_STAGES],
+                       description=_("Who"), style=WIDE, layout=FULL)
     holder = w.VBox(layout=FULL)
     status, table_html = w.HTML(), w.HTML()
     image = w.Image(format="png", layout=w.Layout(width="100%", max_width="46em"))
@@ -501,30 +493,27 @@ def staffing_explorer(base: str = "cambodia_baseline") -> Dashboard:
         stage, holder, status, table_html, image])
 
     def recompute(_change=None) -> None:
-        staffed, path, _range = stages[stage.value]
-        staff = holder.children[0]
+        staffed, staff = stage.value, holder.children[0]
         _busy(status, [stage, staff], True, _("Simulating..."))
         try:
-            changed = with_overrides(scenario, {path: int(staff.value)})
+            changed = with_overrides(scenario, {staffing(staffed).count_path: int(staff.value)})
         except ValueError as err:
             _busy(status, [stage, staff], False, str(err))
             return
         kpis = replicate([changed], PREVIEW)[0]
-        wanted = [DEADLINE_KPI_OF_STAGE[staffed], f"utilisation_{staffed}",
-                  f"backlog_trend_{staffed}", *STAFFING_COST_KPIS]
+        wanted = [DEADLINE_KPI_OF_STAGE[staffed], stage_kpi("utilisation", staffed),
+                  stage_kpi("backlog_trend", staffed), *STAFFING_COST_KPIS]
         full = summarise(kpis)
         summary = full.loc[wanted]
         warnings = overload_lines({changed.name: overloaded_stages(full)})
         table_html.value = warnings_html(warnings) + summary_table_html(summary)
         image.value = figure_png(plots.utilisation_bars(full))
-        dashboard.report = "\n".join([f"{path} = {int(staff.value)}", *warnings,
+        dashboard.report = "\n".join([staff_words(staffed, int(staff.value)), *warnings,
                                       format_summary(summary, full=True)])
         _busy(status, [stage, staff], False, _("Updated"))
 
     def new_stage(_change=None) -> None:
-        _staffed, path, (low, high) = stages[stage.value]
-        staff = NumberControl(_("How many"), int(get_path(scenario, path)), low, high, 1,
-                              unit=_("people"))
+        staff = _staff_control(scenario, stage.value, label=_("How many"))
         staff.observe(recompute, names="value")
         holder.children = [staff]
         recompute()

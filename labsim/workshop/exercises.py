@@ -10,6 +10,7 @@ answer of an earlier run.
 from __future__ import annotations
 
 import ast
+import json
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -22,13 +23,13 @@ from IPython import get_ipython
 
 from ..experiments.calibration import fit_surrogate
 from ..experiments.comparison import replicate
-from ..i18n import _, display_name, in_sentence
-from ..model.stages import active_staffed_stages
+from ..i18n import N_, _, display_name, in_sentence
 from ..scenario.assumptions import Assumption
 from ..scenario.costs import staffing_cost_usd
 from ..scenario.flows import expected_flows
+from ..scenario.items import BOUGHT, items_on
 from ..scenario.parameters import Scenario
-from ..scenario.policy import ITEMS, Allocation, Policy, apply_policy
+from ..scenario.policy import Allocation, Policy, apply_policy
 from ..scenario.presets import (
     load_assumptions,
     load_policy,
@@ -37,6 +38,15 @@ from ..scenario.presets import (
     with_overrides,
 )
 from ..scenario.rates import rate_scaling_overrides
+from ..scenario.stages import (
+    STAFFED_STAGES,
+    active_staffed_stages,
+    staff_noun,
+    staff_words,
+    staffing,
+    stage_held_to,
+    stage_kpi,
+)
 from .controls import (
     POLICY_NAMES,
     PREVIEW,
@@ -102,7 +112,7 @@ def _unreadable(cell: str) -> str | None:
     try:
         compile(cell, "<answer>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     except SyntaxError as error:
-        said = [_quotes_advice("arbitrators")]
+        said = [_quotes_advice("not clear")]
         if any(quote in cell for quote in _CURLY_QUOTES):
             said.append(_("Type quotes with the keyboard (\"), not curly ones (\u201c \u201d)."))
         if error.text and error.text.strip():
@@ -228,49 +238,36 @@ def _check_flow(answer: Any) -> Feedback:
     return Feedback(False, wrong.format(value=value))
 
 
-_STAGE_WORDS = {
-    "individual_conciliation": ("inspector", "individual"),
-    "collective_conciliation": ("conciliator", "collective", "ministry"),
-    "arbitration": ("arbitra", "council", "panel"),
-    "migrant_resource_centre": ("migrant", "mrc"),
-}
-
-
-_STAFF_NAMES = {
-    "individual_conciliation": "labour inspectors",
-    "collective_conciliation": "ministry conciliators",
-    "arbitration": "Arbitration Council panels",
-    "migrant_resource_centre": "MRC staff",
-}
-
-
 def _stage_named(answer: str) -> str | None:
+    """The staffed stage a typed answer names (by the registry's answer words), if exactly
+    one."""
     text = answer.lower()
-    matches = [stage for stage, words in _STAGE_WORDS.items() if any(w in text for w in words)]
+    matches = [name for name in STAFFED_STAGES
+               if any(word in text for word in staffing(name).answer_words)]
     return matches[0] if len(matches) == 1 else None
 
 
 def _check_busiest(answer: Any) -> Feedback:
     """2. Whose staff are busiest (highest utilisation)?"""
     if _unfilled(answer):
-        return Feedback(False, _("Replace ... with the name of a stage, e.g. \"labour "
-                                 "inspectors\": look at the utilisation rows of the KPI "
-                                 "table."))
+        return Feedback(False, _("Replace ... with the name of a stage, e.g. \"{example}\": "
+                                 "look at the utilisation rows of the KPI table.").format(
+            example=staff_noun(active_staffed_stages(_baseline())[0])))
     stage = _stage_named(str(answer))
     if stage is None:
-        return Feedback(False, _("I cannot tell which stage {answer!r} means: name the "
-                                 "inspectors, the conciliators or the arbitrators.").format(
-            answer=answer))
+        return Feedback(False, _("I cannot tell which stage {answer!r} means: name one of "
+                                 "{stages}.").format(answer=answer, stages=", ".join(
+            staff_noun(name) for name in active_staffed_stages(_baseline()))))
     (kpis,) = _kpis(_baseline())
-    use = {s: kpis[f"utilisation_{s}"] for s in active_staffed_stages(_baseline())}
+    use = {s: kpis[stage_kpi("utilisation", s)] for s in active_staffed_stages(_baseline())}
     busiest = max(use, key=use.get)
     if stage == busiest:
         return Feedback(True, _("The {staff} are busy {share:.0%} of the time; at the "
                                 "September-January peak they run out of capacity.").format(
-            staff=_(_STAFF_NAMES[stage]), share=use[stage]))
+            staff=staff_noun(stage), share=use[stage]))
     return Feedback(False, _("The {staff} are busy only {share:.0%} of the time. Another "
                              "stage is busier ({busiest:.0%}).").format(
-        staff=_(_STAFF_NAMES[stage]), share=use[stage], busiest=use[busiest]))
+        staff=staff_noun(stage), share=use[stage], busiest=use[busiest]))
 
 
 def _busier_individual() -> Scenario:
@@ -280,24 +277,27 @@ def _busier_individual() -> Scenario:
 
 @dataclass(frozen=True)
 class _StaffTask:
-    """A "fewest staff that meet a target" exercise: the KPI, its target, and its words."""
+    """A "fewest staff that meet a target" exercise: a deadline KPI (the stage held to it is
+    the one staffed), its target, the range of answers and the words around them."""
 
     scenario: Callable[[], Scenario]
-    path: str
     kpi: str
     target: float
-    low: int
     high: int
-    who: str
     what: str
     advice: str
+    low: int = 1
+
+    @property
+    def stage(self) -> str:
+        return stage_held_to(self.kpi)
 
 
 def _check_staff(answer: Any, task: _StaffTask) -> Feedback:
     """Right only for the fewest staff that meet the target: the answer meets it in the
     check's own runs and one fewer does not (both seeded alike, so the verdict is the same
     every time)."""
-    words = {"who": _(task.who), "what": _(task.what), "target": task.target,
+    words = {"who": staff_noun(task.stage), "what": _(task.what), "target": task.target,
              "low": task.low, "high": task.high}
     if _unfilled(answer):
         return Feedback(False, _("Replace ... with a whole number of {who}.").format(**words))
@@ -308,36 +308,39 @@ def _check_staff(answer: Any, task: _StaffTask) -> Feedback:
                                  "{high}.").format(answer=answer, **words))
     staff = int(value)
     levels = [staff, staff - 1] if staff > task.low else [staff]
+    path = staffing(task.stage).count_path
     shares = [kpis[task.kpi] for kpis in _kpis(*(
-        with_overrides(task.scenario(), {task.path: n}) for n in levels))]
-    words.update(staff=staff, share=shares[0], fewer=staff - 1, fewer_share=shares[-1])
+        with_overrides(task.scenario(), {path: n}) for n in levels))]
+    words.update(staff=staff_words(task.stage, staff), share=shares[0], count=staff,
+                 fewer=staff_words(task.stage, staff - 1), fewer_count=staff - 1,
+                 fewer_share=shares[-1])
     if shares[0] < task.target:
-        return Feedback(False, _("With {staff} {who}, {share:.0%} of {what}; the target is "
+        return Feedback(False, _("With {staff}, {share:.0%} of {what}; the target is "
                                  "{target:.0%}.").format(**words) + " " + _(task.advice))
     if len(shares) == 1:
-        return Feedback(True, _("With {staff} {who}, {share:.0%} of {what} (target "
-                                "{target:.0%}): no fewer will do.").format(**words))
+        return Feedback(True, _("With {staff}, {share:.0%} of {what} (target {target:.0%}): "
+                                "no fewer will do.").format(**words))
     if shares[1] >= task.target:
-        return Feedback(False, _("With {staff} {who}, {share:.0%} of {what}: that meets the "
-                                 "target, but {fewer} {who} meet it too ({fewer_share:.0%}). "
-                                 "The budget is tight: try fewer.").format(**words))
-    return Feedback(True, _("With {staff} {who}, {share:.0%} of {what} (target {target:.0%}); "
-                            "with {fewer}, only {fewer_share:.0%}. {staff} is the fewest that "
+        return Feedback(False, _("With {staff}, {share:.0%} of {what}: that meets the target, "
+                                 "but {fewer} meet it too ({fewer_share:.0%}). The budget is "
+                                 "tight: try fewer.").format(**words))
+    return Feedback(True, _("With {staff}, {share:.0%} of {what} (target {target:.0%}); with "
+                            "{fewer_count}, only {fewer_share:.0%}. {count} is the fewest that "
                             "meet the target.").format(**words))
 
 
 INSPECTORS = _StaffTask(
-    _busier_individual, "individual_conciliation.labour_inspectors",
-    "share_individual_heard_within_deadline", 0.9, 1, 40, "labour inspectors",
-    "complaints are heard within 3 weeks",
-    "Add inspectors: the queue builds up every peak season.")
+    _busier_individual, "share_individual_heard_within_deadline", 0.9, 40,
+    N_("complaints are heard within 3 weeks"),
+    N_("Add inspectors: the queue builds up every peak season."))
 """Exercise 3: the fewest inspectors to hear 90% of complaints within 3 weeks if grievances
 rise by half."""
 MRC_STAFF = _StaffTask(
-    lambda: load_scenario("migrant_grievances"), "migrant_route.mrc_staff",
-    "share_migrant_acted_on_within_deadline", 0.85, 1, 12, "MRC staff",
-    "complaints are acted on within 10 days", "Complaints queue for intake: add staff.")
-"""Exercise 6: the fewest MRC staff to act on 85% of migrant complaints within 10 days."""
+    lambda: load_scenario("migrant_grievances"), "share_migrant_acted_on_within_deadline",
+    0.85, 12, N_("complaints are acted on within 10 days"),
+    N_("Complaints queue for intake: add staff."))
+"""Exercise 6: the fewest staff of Migrant Worker Resource Centres to act on 85% of migrant
+complaints within 10 days."""
 
 
 def _policy_comparison():
@@ -409,12 +412,15 @@ def _check_cost_trap(answer: Any) -> Feedback:
 
 def _check_design(answer: Any) -> Feedback:
     """7. Spend the standard increment so that strike days fall by STRIKE_CUT_TARGET."""
-    items = ", ".join(ITEMS[:5])
+    names = [entry.name for entry in items_on(_baseline()) if entry in BOUGHT]
+    items = ", ".join(names)
     if _unfilled(answer) or not isinstance(answer, Mapping):
+        levers = {entry.lever: entry.name for entry in reversed(BOUGHT) if entry.name in names}
+        example = {levers["prevention"]: 100000, levers["resolution"]: 150000}
         return Feedback(False, _("Answer with a dictionary of extra US$ per item, e.g. "
-                                 "{{\"prevention_officers\": 100000, \"labour_inspectors\": "
-                                 "150000}}. Items: {items}.").format(items=items))
-    unknown = sorted(set(answer) - set(ITEMS[:5]))
+                                 "{example}. Items: {items}.").format(
+            example=json.dumps(example), items=items))
+    unknown = sorted(set(answer) - set(names))
     if unknown:
         return Feedback(False, _("Unknown item(s) {unknown}: use {items}.").format(
             unknown=unknown, items=items))
@@ -428,8 +434,8 @@ def _check_design(answer: Any) -> Feedback:
             spent=spent, budget=budget))
     base = _baseline()
     today = staffing_cost_usd(base)
-    allocation = Allocation(**{item: today.get(item, 0.0) + extra.get(item, 0.0)
-                               for item in ITEMS})
+    allocation = Allocation(**{entry.name: today.get(entry.name, 0.0)
+                               + extra.get(entry.name, 0.0) for entry in BOUGHT})
     design = apply_policy(Policy("your_policy", "", base.name, allocation.total, allocation),
                           base)
     before, after = (kpis["strike_days_per_year"] for kpis in _kpis(base, design))
@@ -440,7 +446,8 @@ def _check_design(answer: Any) -> Feedback:
                                 "({cut:.0%} fewer) for US${spent:,.0f} more.").format(**words))
     hint = (_("Resolution staff shorten waits, but most strike days come from disputes that "
               "arise at all: prevention cuts their number.")
-            if extra.get("prevention_officers", 0) + extra.get("training", 0) < spent / 2 else
+            if sum(extra.get(entry.name, 0) for entry in BOUGHT if entry.lever == "prevention")
+            < spent / 2 else
             _("Spend more of it on prevention officers, whose effect grows fastest at first."))
     return Feedback(False, _("Strike days fall from {before:.0f} to {after:.0f} a year, "
                              "{cut:.0%} fewer; the target is {target:.0%}.").format(**words)
