@@ -6,7 +6,8 @@ import pytest
 
 import labsim
 from labsim import RunSettings
-from labsim.model.system import simulate, strike_onset, workplace_onsets
+from labsim.model.strikes import strike_onset, workplace_onsets
+from labsim.model.system import simulate
 from labsim.scenario.stages import active_staffed_stages
 
 YEARS = 3

@@ -23,44 +23,13 @@ import simpy
 from ..scenario.capacity import staff_capacity
 from ..scenario.parameters import Duration, Scenario
 from .case_mix import draw_cases
-from .records import OUTCOME_CODE, STAGE_CODE, DisputeType, Kind, Outcome, check_conservation
+from .records import OUTCOME_CODE, STAGE_CODE, DisputeType, Kind, check_conservation
 from .routes import Route
 from .routes.korea import LabourRelationsCommission
 from .routes.migrant import MigrantResourceCentre
 from .staff_pool import StaffPool
 from .streams import Streams, duration_quantiles
-
-Segment = tuple[float, float, float, bool]
-"""(start day, end day, strike hazard per day, whether a strike then is lawful)."""
-
-
-def strike_onset(exp_draw: float, segments: list[Segment]) -> tuple[float, bool] | None:
-    """Day at which the cumulative strike hazard reaches ``exp_draw``, and whether the
-    strike is lawful then; None when it never does.
-
-    ``segments`` are the pieces of the time a dispute waits, in order; sampling the onset
-    this way needs no daily events.
-    """
-    remaining = exp_draw
-    for start, end, rate, lawful in segments:
-        if end <= start or rate <= 0:
-            continue
-        exposure = (end - start) * rate
-        if exposure >= remaining:
-            return start + remaining / rate, lawful
-        remaining -= exposure
-    return None
-
-
-def workplace_onsets(exp_draws: np.ndarray, arrival: np.ndarray, left: np.ndarray,
-                     hazard_per_day: float) -> np.ndarray:
-    """``strike_onset`` for many disputes that only waited at the workplace, from
-    ``arrival`` to ``left``: the onset day, or NaN when no strike began."""
-    if hazard_per_day <= 0:
-        return np.full(len(arrival), np.nan)
-    with np.errstate(over="ignore"):  # a tiny hazard gives an infinite onset: no strike
-        onset = arrival + exp_draws / hazard_per_day
-    return np.where(onset <= left, onset, np.nan)
+from .strikes import Strikes
 
 
 @dataclass(frozen=True)
@@ -87,6 +56,7 @@ class DisputeSystem:
         self._arrays: dict[tuple[str, int], np.ndarray] = {}
         self.records, self._escalated, self._entry_day = draw_cases(
             scenario, self.streams, horizon_days)
+        self.strikes = Strikes(self)
         self.routes: list[Route] = []
         if scenario.migrant_on:
             self.routes.append(MigrantResourceCentre(self))
@@ -111,12 +81,12 @@ class DisputeSystem:
             self._arrays[(name, group)] = values
         return float(values[self.records.group_index[case]])
 
-    def _draws_of(self, name: str, cases: np.ndarray,
-                  duration: Duration | None = None) -> np.ndarray:
-        """The draws of many cases from stream ``name``, as ``_draws`` gives them one by one."""
+    def uniforms(self, name: str, cases: np.ndarray) -> np.ndarray:
+        """The uniform draws of many cases from stream ``name``, as ``uniform`` gives them
+        one by one."""
         values = np.empty(len(cases))
         for index, case in enumerate(cases):
-            values[index] = self._draws(name, int(case), duration)
+            values[index] = self._draws(name, int(case))
         return values
 
     def uniform(self, name: str, case: int) -> float:
@@ -131,7 +101,7 @@ class DisputeSystem:
     def run(self) -> ReplicationOutput:
         self._feed(0)
         self.env.run(until=self.horizon)
-        self._strikes_at_the_end()
+        self.strikes.at_the_end(self.horizon)
         cases = self.records.table(self.replication,
                                    tuple(x.name for x in self.scenario.arrivals.sectors))
         check_conservation(cases, self.records.closed, self.records.n, self.horizon)
@@ -257,7 +227,7 @@ class DisputeSystem:
                 break
         self.leave(case, "collective_conciliation")
         if u < cc.outcomes.agreement + cc.outcomes.withdrawal:
-            self.strike_while_waiting(case)
+            self.strikes.while_waiting(case)
             self.close(case, "agreement" if u < cc.outcomes.agreement else "withdrawal")
             return
         yield from self.arbitration(case, strikes_while_waiting=True)
@@ -268,7 +238,7 @@ class DisputeSystem:
         yield from self.served(case, "arbitration", arb.service)
         rec.decision_day[case] = env.now
         if strikes_while_waiting:
-            self.strike_while_waiting(case)
+            self.strikes.while_waiting(case)
         u = self.uniform("arbitration.outcome", case)
         if u < arb.outcomes.settled:
             self.leave(case, "arbitration", "settled_at_arbitration")
@@ -289,92 +259,9 @@ class DisputeSystem:
         if rights:
             yield from self.court(case)
             return
-        self.maybe_strike(case, "strikes.after_objection",
+        self.strikes.maybe(case, "strikes.after_objection",
                            self.scenario.strikes.strike_share_after_objection)
         self.close(case, "award_objected")
-
-    # -- industrial action ------------------------------------------------------------
-    def _strike(self, case: int, start_day: float, lawful: bool, stream: str) -> None:
-        """A strike of case ``case`` starting on ``start_day``; its length from ``stream``."""
-        rec = self.records
-        days = self.duration(stream, case, self.scenario.strikes.duration)
-        if np.isnan(rec.strike_start_day[case]):
-            rec.strike_start_day[case] = start_day
-            rec.strike_lawful[case] = lawful
-        rec.strike_days[case] += days
-
-    def maybe_strike(self, case: int, stream: str, share: float) -> None:
-        """A lawful strike starting now with probability ``share`` (after an objected award
-        or a failed mediation), when strikes are enabled."""
-        if self.scenario.strikes.enabled and self.uniform(stream, case) < share:
-            self._strike(case, self.env.now, True, f"{stream}.duration")
-
-    def _waiting_segments(self, case: int, until: float) -> list[Segment]:
-        """The time a collective dispute has waited, piece by piece, with its hazard:
-        at the workplace (a wildcat strike), in conciliation and at the Council within the
-        deadlines (parties must refrain: lower hazard, unlawful), and past them (higher
-        hazard; lawful only once the Council's award is overdue, art. 320)."""
-        s, rec = self.scenario, self.records
-        hazard = s.strikes.hazard_per_day
-        refrain, overdue = hazard * s.strikes.refrain_factor, hazard * (
-            s.strikes.overdue_hazard_multiplier)
-
-        def ended(day: float) -> float:
-            return min(until, day) if not np.isnan(day) else until
-
-        segments = [(rec.arrival_day[case], ended(rec.workplace_exit_day[case]), hazard, False)]
-        entry = rec.collective_conciliation_entry_day[case]
-        if np.isnan(entry):
-            return segments
-        cc = s.collective_conciliation
-        left = ended(rec.collective_conciliation_exit_day[case])
-        deadline = entry + max(rec.conciliation_rounds[case], 1) * (
-            cc.appointment_deadline_days + cc.conciliation_deadline_days)
-        segments += [(entry, min(deadline, left), refrain, False),
-                     (deadline, left, overdue, False)]
-        arb_entry = rec.arbitration_entry_day[case]
-        if not np.isnan(arb_entry):
-            decided = ended(rec.decision_day[case])
-            arb_deadline = arb_entry + s.calendar.calendar_days(
-                s.arbitration.award_deadline_working_days)
-            segments += [(arb_entry, min(arb_deadline, decided), refrain, False),
-                         (arb_deadline, decided, overdue, True)]
-        return segments
-
-    def strike_while_waiting(self, case: int, until: float | None = None) -> None:
-        """Whether the dispute's wait turned into a strike: decided when its waiting ends
-        (the procedure, or the workplace for a route without strikes in it), or at ``until``
-        (the end of the run) for a dispute still waiting then."""
-        if not self.scenario.strikes.enabled:
-            return
-        segments = self._waiting_segments(case, self.env.now if until is None else until)
-        onset = strike_onset(-np.log1p(-self.uniform("strikes.onset", case)), segments)
-        if onset is not None:
-            self._strike(case, *onset, "strikes.duration")
-
-    def _strikes_at_the_end(self) -> None:
-        """At the end of the run: disputes still in the procedure count their exposure, and
-        disputes that never left the workplace (settled there, or still there) their
-        wildcat strikes."""
-        rec = self.records
-        if not self.scenario.strikes.enabled:
-            return
-        waiting = np.flatnonzero(~np.isnan(rec.collective_conciliation_entry_day)
-                                 & np.isnan(rec.decision_day)
-                                 & (rec.outcome == Outcome.open.value))
-        for case in waiting:
-            self.strike_while_waiting(int(case), until=self.horizon)
-        stayed = np.flatnonzero((rec.kind == Kind.collective.value)
-                                & (np.isnan(rec.workplace_exit_day)
-                                   | (rec.outcome == Outcome.settled_at_workplace.value)))
-        draws = -np.log1p(-self._draws_of("strikes.onset", stayed))
-        left = np.fmin(rec.workplace_exit_day[stayed], self.horizon)
-        onsets = workplace_onsets(draws, rec.arrival_day[stayed], left,
-                                  self.scenario.strikes.hazard_per_day)
-        for case, onset in zip(stayed[~np.isnan(onsets)], onsets[~np.isnan(onsets)],
-                               strict=True):
-            self._strike(int(case), float(onset), False, "strikes.duration")
-
 
 def simulate(scenario: Scenario, seed: int, replication: int,
              horizon_days: float) -> ReplicationOutput:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Protocol
 
+import numpy as np
 import simpy
 
 from ...scenario.parameters import Duration, Scenario
@@ -14,13 +15,24 @@ from ..records import CaseRecords
 from ..staff_pool import StaffPool
 
 
+class StrikeSteps(Protocol):
+    """What the strikes component (``strikes.Strikes``) offers a route."""
+
+    def maybe(self, case: int, stream: str, share: float) -> None:
+        """A lawful strike starting now with probability ``share``."""
+
+    def while_waiting(self, case: int, until: float | None = None) -> None:
+        """Whether the dispute's wait so far turned into a strike."""
+
+
 class CaseSteps(Protocol):
-    """The steps of the core model a route may use."""
+    """The steps of the core model a route, or the strikes component, may use."""
 
     env: simpy.Environment
     scenario: Scenario
     records: CaseRecords
     pools: dict[str, StaffPool]
+    strikes: StrikeSteps
 
     def uniform(self, name: str, case: int) -> float:
         """Case ``case``'s own uniform draw from stream ``name``."""
@@ -58,11 +70,8 @@ class CaseSteps(Protocol):
     def arbitration(self, case: int, strikes_while_waiting: bool) -> Generator:
         """The Arbitration Council and what follows its award."""
 
-    def maybe_strike(self, case: int, stream: str, share: float) -> None:
-        """A lawful strike starting now with probability ``share``."""
-
-    def strike_while_waiting(self, case: int, until: float | None = None) -> None:
-        """Whether the dispute's wait so far turned into a strike."""
+    def uniforms(self, name: str, cases: np.ndarray) -> np.ndarray:
+        """The uniform draws of many cases from stream ``name``."""
 
 
 class Route(Protocol):

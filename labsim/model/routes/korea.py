@@ -29,7 +29,7 @@ class LabourRelationsCommission:
 
     def process(self, case: int) -> Generator:
         if self.core.records.kind[case] == Kind.collective.value:
-            self.core.strike_while_waiting(case)  # the wait at the workplace; none in mediation
+            self.core.strikes.while_waiting(case)  # the wait at the workplace; none in mediation
         if self.core.records.dispute_type[case] == DisputeType.interest.value:
             return self._mediation(case)
         return self._adjudication(case)
@@ -56,7 +56,7 @@ class LabourRelationsCommission:
         if core.uniform("korea.arbitration", case) < k.arbitration_after_failed_mediation_share:
             yield from core.arbitration(case, strikes_while_waiting=False)
             return
-        core.maybe_strike(case, "korea.strike", k.strike_share_after_failed_mediation)
+        core.strikes.maybe(case, "korea.strike", k.strike_share_after_failed_mediation)
         core.close(case, "mediation_failed")
 
     def _adjudication(self, case: int) -> Generator:
