@@ -245,7 +245,7 @@ def test_settings_that_cannot_run_hide_the_last_results(monkeypatch):
         raise labsim.ScenarioError("prevention.workplace_resolution_share_individual", 0.9,
                                    "at most 0.6")
 
-    monkeypatch.setattr(dashboards, "policy_pair", refuse)
+    monkeypatch.setattr(dashboards, "pair_on", refuse)
     _control(board, "Labour inspectors").box.value = "9"
     shown = [c for c in _find(board, dashboards.w.VBox) if c.layout.display == "none"]
     assert shown and any("labsim-headline" in h.value for h in _find(shown[0], dashboards.w.HTML))

@@ -42,8 +42,8 @@ def replicate(scenarios: Sequence[Scenario], settings: RunSettings = DEFAULT_SET
     tasks = [(s, settings, r) for s in scenarios for r in range(replications)]
     cache = ResultCache(cache_dir) if cache_dir is not None else None
     keys = [ResultCache.key(scenario_to_dict(s), settings.seed, r, settings.years,
-                            settings.warmup_days) for s, settings, r in tasks]
-    rows: list[dict | None] = [cache.get(k) if cache else None for k in keys]
+                            settings.warmup_days) for s, settings, r in tasks] if cache else []
+    rows: list[dict | None] = [cache.get(k) for k in keys] if cache else [None] * len(tasks)
     missing = [i for i, row in enumerate(rows) if row is None]
 
     def store(position: int, value: dict) -> None:

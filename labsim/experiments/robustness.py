@@ -35,13 +35,7 @@ from ..scenario.flows import expected_flows
 from ..scenario.io import apply_overrides
 from ..scenario.parameters import Scenario
 from ..scenario.policy import apply_policy, costed_in
-from ..scenario.presets import (
-    base_path_of,
-    load_assumptions,
-    load_policy,
-    load_scenario,
-    resolve_path,
-)
+from ..scenario.presets import load_assumptions, read
 from ..scenario.rates import RATE_FIELDS
 from ..scenario.settings import RunSettings, as_settings
 from ..version import code_fingerprint
@@ -500,25 +494,18 @@ def _policy_maker(items: Sequence[str | Path]) -> tuple[Path, WorldMaker]:
                          "names sharing one base scenario")
     bases, policies = [], {}
     for item in items:
-        path = resolve_path(item)
-        try:
-            policy = load_policy(path)
-        except ScenarioError:
-            policy, base = None, path
-            name = load_scenario(path).name
-        else:
-            base = base_path_of(policy, path)
-            name = policy.name
+        made = read(item)
+        name = made.scenario.name if made.policy is None else made.policy.name
         if name in policies:
             raise InputError("policies", [str(i) for i in items], "policies with distinct names")
-        policies[name] = policy
-        bases.append(Path(base).resolve())
+        policies[name] = made.policy
+        bases.append((made.base_path or made.path).resolve())
     if len(set(bases)) != 1:
         raise InputError("policies", [str(i) for i in items],
                          "policies applied to one base scenario "
                          f"(these use {', '.join(sorted({b.stem for b in bases}))})")
 
-    central = load_scenario(bases[0])
+    central = read(bases[0]).scenario
 
     def make(world: Scenario) -> dict[str, Scenario]:
         return {name: world if p is None else apply_policy(costed_in(p, central, world), world)
@@ -548,6 +535,6 @@ def robustness(policies: Sequence[str | Path], draws: int = 64,
     "resolution_first"]).summary()``.
     """
     base_path, make = _policy_maker(policies)
-    base = load_scenario(base_path)
-    return evaluate_worlds(base, make, load_assumptions(base_path), draws, settings,
+    base = read(base_path)
+    return evaluate_worlds(base.scenario, make, base.assumptions, draws, settings,
                            executor, refit, progress, cache_dir, level)

@@ -8,6 +8,7 @@ Any other file is a scenario. Presets live in ``datasets/scenarios``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,19 @@ def resolve_path(name_or_path: str | Path) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class ScenarioFile:
+    """What a scenario or policy file makes, read once: its scenario (a policy's applied to
+    its base), the assumptions that go with it (a policy takes its base's) and, for a policy
+    file, the policy and the file of its base."""
+
+    path: Path
+    scenario: Scenario
+    assumptions: tuple[Assumption, ...]
+    policy: Policy | None = None
+    base_path: Path | None = None
+
+
 def _policy(data: Mapping[str, Any], path: Path) -> Policy:
     extra = sorted(set(data) - {"policy"})
     if extra:
@@ -63,28 +77,52 @@ def base_path_of(policy: Policy, path: Path) -> Path:
     return resolve_path(base)
 
 
-def _read(path: Path) -> dict[str, Any]:
-    """A scenario or policy file's data; a file that cannot be read is a ScenarioError."""
+def _version(path: Path) -> tuple[str, int, int]:
+    """A file's identity and version: its resolved path, modification time and size."""
+    stat = path.stat()
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=128)
+def _data(version: tuple[str, int, int]) -> dict[str, Any]:
+    """A file version's plain data, parsed once; a file that cannot be read is a
+    ScenarioError."""
     try:
-        return read_toml(path, "file")
+        return read_toml(Path(version[0]), "file")
     except InputError as err:
         raise ScenarioError(err.path, err.value, err.allowed) from None
 
 
-def _scenario_file(path: Path) -> tuple[Scenario, tuple[Assumption, ...]]:
-    """A scenario file's scenario and its validated ``[assumptions]`` (none if absent)."""
-    stat = path.stat()
-    return _scenario_file_version(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+def _chain(path: Path) -> tuple[tuple[str, int, int], ...]:
+    """The versions of a file and of every base it stands on (a policy's base, an
+    ``[assumptions]`` table's ``from``), the file first; a base that leads back is named."""
+    chain: list[tuple[str, int, int]] = []
+    while True:
+        version = _version(path)
+        if version[0] in {v[0] for v in chain}:
+            names = " -> ".join(Path(v[0]).stem for v in (*chain, version))
+            last = Path(chain[-1][0])
+            raise ScenarioError("policy.base_scenario", _policy(_data(chain[-1]), last)
+                                .base_scenario, "a scenario, not a policy that leads back to "
+                                f"itself ({names})", last.name)
+        chain.append(version)
+        data = _data(version)
+        if "policy" in data:
+            path = base_path_of(_policy(data, path), path)
+            continue
+        table = data.get("assumptions")
+        if isinstance(table, dict) and "from" in table:
+            chain.append(_version(_assumptions_source(table["from"], path)))
+        return tuple(chain)
 
 
-@lru_cache(maxsize=64)
-def _scenario_file_version(path: str, mtime_ns: int, size: int,
-                           ) -> tuple[Scenario, tuple[Assumption, ...]]:
-    """Remembered per file version: checking the assumptions' ranges builds each end."""
-    data = _read(Path(path))
-    table = _inherited(data.pop("assumptions", {}), Path(path))
-    scenario = scenario_from_dict(data, source=Path(path).name)
-    return scenario, assumptions_from_table(table, scenario, Path(path).name)
+def _assumptions_source(source: Any, path: Path) -> Path:
+    """The file an ``[assumptions]`` table's ``from`` names (a preset, or a path beside)."""
+    try:
+        return resolve_path(path.parent / source if isinstance(source, str)
+                            and source.endswith(".toml") else source)
+    except ScenarioError as err:
+        raise ScenarioError("assumptions.from", source, err.allowed, path.name) from None
 
 
 def _inherited(table: Any, path: Path) -> Any:
@@ -94,12 +132,7 @@ def _inherited(table: Any, path: Path) -> Any:
         return table
     table = dict(table)
     source = table.pop("from")
-    try:
-        parent_path = resolve_path(path.parent / source if isinstance(source, str)
-                                   and source.endswith(".toml") else source)
-    except ScenarioError as err:
-        raise ScenarioError("assumptions.from", source, err.allowed, path.name) from None
-    parent = _read(parent_path)
+    parent = _data(_version(_assumptions_source(source, path)))
     own = parent.get("assumptions")
     if "policy" in parent or not isinstance(own, dict) or not own or "from" in own:
         raise ScenarioError("assumptions.from", source, "a scenario file (not a policy) with "
@@ -107,49 +140,51 @@ def _inherited(table: Any, path: Path) -> Any:
     return {**own, **table}
 
 
-def _load(path: Path, visited: tuple[Path, ...]) -> Scenario:
-    data = _read(path)
-    if "policy" not in data:
-        return _scenario_file(path)[0]
-    policy = _policy(data, path)
-    base = base_path_of(policy, path)
-    chain = (*visited, path)
-    if base.resolve() in {p.resolve() for p in chain}:
-        names = " -> ".join(p.stem for p in (*chain, base))
-        raise ScenarioError("policy.base_scenario", policy.base_scenario,
-                            f"a scenario, not a policy that leads back to itself ({names})",
-                            path.name)
-    return apply_policy(policy, _load(base, chain))
+@lru_cache(maxsize=64)
+def _made(chain: tuple[tuple[str, int, int], ...]) -> ScenarioFile:
+    """What the first file of ``chain`` makes, built and validated once per version of the
+    whole chain (checking the assumptions' ranges builds each end)."""
+    path = Path(chain[0][0])
+    data = dict(_data(chain[0]))
+    if "policy" in data:
+        policy = _policy(data, path)
+        base_path = base_path_of(policy, path)
+        base = _made(chain[1:])
+        return ScenarioFile(path, apply_policy(policy, base.scenario), base.assumptions,
+                            policy, base_path)
+    table = _inherited(data.pop("assumptions", {}), path)
+    scenario = scenario_from_dict(data, source=path.name)
+    return ScenarioFile(path, scenario, assumptions_from_table(table, scenario, path.name))
+
+
+def read(name_or_path: str | Path) -> ScenarioFile:
+    """The one way in for a scenario or policy file (or a preset by name): read, with its
+    bases and inherited assumptions, validated and priced, once per version of its files.
+
+    >>> read("prevention_first").policy.base_scenario
+    'cambodia_baseline'
+    """
+    return _made(_chain(resolve_path(name_or_path)))
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load and validate a scenario file, or a policy file applied to its base, or a preset
     by name (e.g. ``"cambodia_baseline"``, ``"prevention_first"``)."""
-    return _load(resolve_path(name_or_path), ())
+    return read(name_or_path).scenario
 
 
 def load_assumptions(name_or_path: str | Path) -> tuple[Assumption, ...]:
     """The assumptions (unmeasured parameters with plausible ranges) of a scenario file, or
     of the base scenario a policy file is applied to."""
-    path = resolve_path(name_or_path)
-    seen: list[Path] = []
-    while True:
-        data = _read(path)
-        if "policy" not in data:
-            return _scenario_file(path)[1]
-        seen.append(path)
-        path = base_path_of(_policy(data, path), path)
-        if path.resolve() in {p.resolve() for p in seen}:
-            load_scenario(seen[0])  # names the cycle
+    return read(name_or_path).assumptions
 
 
 def load_policy(name_or_path: str | Path) -> Policy:
     """Load and validate a policy file (a ``[policy]`` table), or a preset by name."""
-    path = resolve_path(name_or_path)
-    data = _read(path)
-    if "policy" not in data:
-        raise ScenarioError("policy", str(path), "a TOML file with a [policy] table")
-    return _policy(data, path)
+    made = read(name_or_path)
+    if made.policy is None:
+        raise ScenarioError("policy", str(made.path), "a TOML file with a [policy] table")
+    return made.policy
 
 
 def as_scenario(scenario: ScenarioLike) -> Scenario:

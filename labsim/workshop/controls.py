@@ -167,21 +167,29 @@ def adjusted_base(base: Scenario, controls: PolicyControls) -> Scenario:
     return with_overrides(base, changes) if changes else base
 
 
-def policies_for(base: ScenarioLike, controls: PolicyControls) -> dict[str, Policy]:
-    """Prevention first and resolution first as budgets: the same extra money, each spent by
-    the allocation rules (docs/allocation_rules.md) on the adjusted base."""
-    adjusted = adjusted_base(as_scenario(base), controls)
+def policies_on(adjusted: Scenario, controls: PolicyControls) -> dict[str, Policy]:
+    """Prevention first and resolution first as budgets on a base the controls have already
+    adjusted: the same extra money, each spent by the allocation rules
+    (docs/allocation_rules.md)."""
     return {name: policy_with_increment(adjusted, controls.increment_usd_per_year, share, name)
             for name, share in zip(POLICY_NAMES, (controls.prevention_first_share,
                                                   controls.resolution_first_share),
                                    strict=True)}
 
 
-def policy_pair(base: ScenarioLike, controls: PolicyControls) -> dict[str, Scenario]:
-    """Prevention-first and resolution-first scenarios spending the same extra money."""
-    adjusted = adjusted_base(as_scenario(base), controls)
+def pair_on(adjusted: Scenario, controls: PolicyControls) -> dict[str, Scenario]:
+    """Prevention-first and resolution-first scenarios on an adjusted base."""
     return {name: apply_policy(policy, adjusted)
-            for name, policy in policies_for(base, controls).items()}
+            for name, policy in policies_on(adjusted, controls).items()}
+
+
+def policy_pair(base: ScenarioLike, controls: PolicyControls) -> dict[str, Scenario]:
+    """Prevention-first and resolution-first scenarios spending the same extra money.
+
+    >>> sorted(policy_pair("cambodia_baseline", PolicyControls()))
+    ['prevention_first', 'resolution_first']
+    """
+    return pair_on(adjusted_base(as_scenario(base), controls), controls)
 
 
 @lru_cache(maxsize=128)
@@ -251,11 +259,10 @@ def check_robustness(base: str, controls: PolicyControls, progress: Progress = F
     the record before the dashboard's changes are applied. An assumption a control sets is
     not drawn; a world where the settings break a rule of the model is left out (and said)."""
     scenario = as_scenario(base)
-    policies = policies_for(scenario, controls)
     fixed = set(control_changes(scenario, controls))
     assumptions = [a for a in load_assumptions(base) if a.path not in fixed]
-
     central = adjusted_base(scenario, controls)
+    policies = policies_on(central, controls)
 
     def make(world: Scenario) -> dict[str, Scenario]:
         adjusted = adjusted_base(world, controls)

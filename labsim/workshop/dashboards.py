@@ -57,7 +57,7 @@ from .controls import (
     check_robustness,
     compare_policies,
     facilitator_mode,
-    policy_pair,
+    pair_on,
     setting_changes,
     shipped_robustness,
     workplace_share_limit,
@@ -412,7 +412,8 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
         started = time.perf_counter()
         state["controls"] = chosen = current_controls()
         try:
-            state["pair"] = pair = policy_pair(scenario, chosen)
+            state["adjusted"] = adjusted = adjusted_base(scenario, chosen)
+            state["pair"] = pair = pair_on(adjusted, chosen)
             state["comparison"] = comparison = compare_policies(pair)
         except ValueError as err:  # an InputError from an impossible combination
             _busy(status, inputs, False, _("Not simulated"))
@@ -432,8 +433,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
         verdict_html.value = (f'<p class="labsim-headline">{escape(headline(differences))}</p>'
                               '<ul class="labsim-verdict">'
                               + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>")
-        buys_html.value = purchases_html(adjusted_base(scenario, chosen), pair,
-                                         chosen.increment_usd_per_year)
+        buys_html.value = purchases_html(adjusted, pair, chosen.increment_usd_per_year)
         table_html.value = kpi_table_html(comparison)
         how_sure.show(chosen)
         draw_plot()
@@ -450,7 +450,7 @@ def prevention_vs_resolution(base: str = "cambodia_baseline",
         chosen, made_at = state["controls"], datetime.now()
         page = policy_brief_html(
             state["comparison"], state["pair"], [plots.kpi_comparison(state["comparison"])],
-            BriefPage(base=adjusted_base(scenario, chosen),
+            BriefPage(base=state["adjusted"],
                       increment_usd_per_year=chosen.increment_usd_per_year, settings=PREVIEW,
                       changes=setting_changes(scenario, chosen),
                       prevention_shares=dict(zip(POLICY_NAMES, (
