@@ -269,3 +269,20 @@ def test_a_check_leaves_out_what_the_settings_fix_and_worlds_they_break(monkeypa
     assert "prevention.workplace_resolution_share_individual" not in paths
     assert len(result.worlds) + len(result.left_out) == 6
     assert all("rule of the model" in why for why in result.left_out.values())
+
+
+def test_a_check_that_fails_says_why_on_the_panel(monkeypatch):
+    """The button passes itself to its handler: the error branch must still show the reason
+    (it once raised TypeError, the handler's argument shadowing the translation function)."""
+    board = dashboards.prevention_vs_resolution(facilitator=True)
+    panel = _how_sure(board)
+
+    def refuse(*_args, **_kwargs):
+        raise labsim.InputError("assumptions", None, "a base with assumptions")
+
+    monkeypatch.setattr(dashboards, "check_robustness", refuse)
+    _control(board, "Labour inspectors").box.value = "9"
+    panel.button.click()
+    assert "Cannot check these settings" in panel.status.value
+    assert "a base with assumptions" in panel.status.value
+    assert not panel.button.disabled

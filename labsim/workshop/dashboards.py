@@ -268,7 +268,7 @@ class HowSure(w.VBox):
     def waiting(self) -> None:
         self.status.value = escape(_("Waiting for another group's check to finish..."))
 
-    def run_check(self, _=None) -> None:
+    def run_check(self, _button: w.Button | None = None) -> None:
         controls = self.controls
         if controls is None:
             return
