@@ -31,7 +31,6 @@ class StationMetrics:
     utilisation: float
     probability_of_waiting: float
     mean_wait_days: float
-    mean_in_queue: float
 
 
 def erlang_c(arrival_rate: float, service_rate: float, servers: int) -> StationMetrics:
@@ -47,7 +46,7 @@ def erlang_c(arrival_rate: float, service_rate: float, servers: int) -> StationM
     top = term * offered / servers / (1 - rho)  # a^c / c! / (1 - rho)
     p_wait = top / (below + top)
     wait = p_wait / (servers * service_rate - arrival_rate)
-    return StationMetrics(arrival_rate, servers, rho, p_wait, wait, arrival_rate * wait)
+    return StationMetrics(arrival_rate, servers, rho, p_wait, wait)
 
 
 def textbook_predictions(scenario: Scenario) -> pd.DataFrame:

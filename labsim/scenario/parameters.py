@@ -152,9 +152,6 @@ class Sector:
     collective_grievances_per_100_enterprises_per_year: float = field(metadata=NONNEGATIVE)
     """Collective grievances raised at the workplace, before prevention effects."""
 
-    def problems(self) -> Iterator[Problem]:
-        return iter(())
-
 
 @dataclass(frozen=True)
 class Arrivals:

@@ -32,14 +32,10 @@ def _total(allocation: object) -> float:
     return sum(getattr(allocation, entry.name) for entry in BOUGHT)
 
 
-def _no_problems(_allocation: object):
-    return iter(())
-
-
 Allocation = make_dataclass(
     "Allocation",
     [(entry.name, float, field(default=0.0, metadata=NONNEGATIVE)) for entry in BOUGHT],
-    frozen=True, namespace={"total": property(_total), "problems": _no_problems,
+    frozen=True, namespace={"total": property(_total),
                             "__doc__": "US dollars per year given to each item a policy "
                                        "can buy (``items.BOUGHT``)."})
 

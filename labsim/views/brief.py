@@ -151,12 +151,6 @@ def _assumption_rows(assumptions: Sequence[Assumption]) -> list[tuple[str, ...]]
 ASSUMPTIONS_HEADER = ("assumption", "value used", "plausible range", "why this range")
 
 
-def assumptions_html(assumptions: Sequence[Assumption]) -> str:
-    """The assumptions with their central values, plausible ranges and reasons."""
-    return str(_macros().table("labsim-assumptions", [_(h) for h in ASSUMPTIONS_HEADER],
-                               _assumption_rows(assumptions)))
-
-
 def caveats_html() -> str:
     """The "what this does and does not show" box."""
     return str(_macros().caveats(_("What this does and does not show"),
