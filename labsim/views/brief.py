@@ -32,6 +32,7 @@ from ..scenario.parameters import Scenario
 from ..scenario.policy import purchases
 from ..scenario.settings import RunSettings
 from .report import (
+    comparison_header,
     format_as,
     format_change,
     format_estimate,
@@ -85,10 +86,7 @@ def _kpi_table_parts(comparison: Comparison, kpis: Sequence[str],
     diffs = comparison.differences().set_index(["kpi", "scenario"])
     names, reference = comparison.names, comparison.reference
     others = [n for n in names if n != reference]
-    header = [_("Indicator"), *map(display_name, names)] + [
-        _("{policy} against {reference}").format(policy=display_name(n),
-                                                  reference=in_sentence(reference))
-        for n in others]
+    header = comparison_header(names, reference)
     rows = []
     for kpi in [k for k in kpis if (k, names[0]) in table.index]:
         changes = []

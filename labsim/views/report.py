@@ -343,6 +343,15 @@ def format_change(name: str, r: Mapping) -> str:
     return _said_of(name, r)[0]
 
 
+def comparison_header(names: Sequence[str], reference: str | None) -> list[str]:
+    """A comparison table's header: the indicator, each scenario, then each other scenario
+    against the reference ('Resolution first against prevention first')."""
+    return [_("Indicator"), *map(display_name, names)] + [
+        _("{policy} against {reference}").format(policy=display_name(n),
+                                                  reference=in_sentence(reference))
+        for n in names if reference and n != reference]
+
+
 def format_comparison(kpis: pd.DataFrame, differences: pd.DataFrame, full: bool = False) -> str:
     """Each scenario's mean [95% CI] side by side, then the paired difference to the reference."""
     names = list(dict.fromkeys(kpis["scenario"]))
@@ -357,10 +366,7 @@ def format_comparison(kpis: pd.DataFrame, differences: pd.DataFrame, full: bool 
               for r in differences.to_dict("records")}
     reference = differences["reference"].iloc[0] if len(differences) else None
     others = [n for n in names if n != reference]
-    header = [_("Indicator"), *map(display_name, names)] + [
-        _("{policy} against {reference}").format(policy=display_name(n),
-                                                  reference=in_sentence(reference))
-        for n in others if reference]
+    header = comparison_header(names, reference)
     rows = [[f"{_(CATALOG[k].label)} ({_(CATALOG[k].unit)})"]
             + [cell.get((n, k), "-") for n in names]
             + [change.get((n, k), "-") for n in others if reference] for k in wanted]
