@@ -13,7 +13,7 @@ import time
 import labsim
 from labsim.experiments.calibration import fit_surrogate
 from labsim.experiments.executors import ExecutorLike, local_processes
-from labsim.experiments.robustness import ROBUSTNESS_SETTINGS, draw_worlds
+from labsim.experiments.worlds import ROBUSTNESS_SETTINGS, draw_worlds
 from labsim.scenario.presets import load_assumptions, load_scenario, with_overrides
 
 POLICIES = ["prevention_first", "resolution_first"]

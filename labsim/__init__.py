@@ -1,6 +1,7 @@
 """labsim: simulate how labour disputes are prevented and resolved, and compare policies."""
 
 from .analysis.results import Results
+from .analysis.robustness import Robustness
 from .errors import InputError, ScenarioError
 from .experiments.calibration import CalibrationResult, calibrate, fit_surrogate
 from .experiments.comparison import (
@@ -15,8 +16,8 @@ from .experiments.comparison import (
     sweep,
 )
 from .experiments.evidence import evidence
-from .experiments.robustness import Robustness, robustness
 from .experiments.runner import run
+from .experiments.worlds import robustness
 from .scenario.assumptions import Assumption
 from .scenario.io import save_scenario
 from .scenario.parameters import Scenario

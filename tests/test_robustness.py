@@ -10,13 +10,13 @@ import pytest
 import tomli_w
 from scipy import stats
 
+from labsim.analysis.robustness import rank_correlations
 from labsim.errors import InputError, ScenarioError
 from labsim.experiments.calibration import fit_surrogate, load_targets
-from labsim.experiments.robustness import (
+from labsim.experiments.worlds import (
     calibrated_paths,
     draw_worlds,
     evaluate_worlds,
-    rank_correlations,
     robustness,
 )
 from labsim.scenario.assumptions import Assumption
@@ -315,7 +315,7 @@ def test_a_scenario_can_take_the_baselines_assumptions_and_add_its_own(tmp_path)
 def test_the_shipped_dashboard_result_is_current():
     """Made by `make robustness-result`: its code, policies and assumptions are today's."""
     from labsim.analysis.provenance import scenario_hash
-    from labsim.experiments.robustness import load_result
+    from labsim.analysis.robustness import load_result
     from labsim.workshop.controls import SHIPPED_ROBUSTNESS
     result, code = load_result(SHIPPED_ROBUSTNESS)
     assert code == code_fingerprint(), "run `make robustness-result` and commit it"
@@ -326,7 +326,7 @@ def test_the_shipped_dashboard_result_is_current():
 
 
 def test_a_saved_result_reads_back_the_same(small, tmp_path):
-    from labsim.experiments.robustness import load_result
+    from labsim.analysis.robustness import load_result
     again, code = load_result(small.save(tmp_path / "saved"))
     assert code == code_fingerprint()
     pd.testing.assert_frame_equal(again.summary(), small.summary(), check_dtype=False)
@@ -367,7 +367,7 @@ def test_every_measured_verdict_says_it_holds_under_the_central_assumptions():
 def _synthetic(values, differences, central_difference):
     """A Robustness over one assumption 'a' (range 0-1) with given per-world differences in
     strike days (lower is better) of 'b' against 'a0'."""
-    from labsim.experiments.robustness import Robustness
+    from labsim.analysis.robustness import Robustness
     a = Assumption("x.a", "effect a", 0.5, 0.0, 1.0, "test", True)
     b = Assumption("x.b", "noise b", 0.5, 0.0, 1.0, "test", True)
     rng = np.random.default_rng(0)

@@ -29,7 +29,7 @@ from .calibration import (
     load_targets,
     record_miss,
 )
-from .robustness import draw_worlds
+from .worlds import draw_worlds
 
 PINNED_SHARE = 0.25
 """Consistent over less than this share of its range: the record identifies it."""

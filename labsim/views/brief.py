@@ -22,8 +22,8 @@ from markupsafe import Markup, escape
 from matplotlib.figure import Figure
 
 from ..analysis.catalog import BRIEF_KPIS, CATALOG, VERDICT_KPIS
+from ..analysis.robustness import Robustness
 from ..experiments.comparison import Comparison
-from ..experiments.robustness import Robustness
 from ..files import write_atomically
 from ..i18n import N_, _, display_name, in_sentence
 from ..scenario.assumptions import Assumption

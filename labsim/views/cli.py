@@ -13,19 +13,15 @@ from pathlib import Path
 from ..analysis.catalog import VERDICT_KPIS
 from ..analysis.kpis import overloaded_stages, summarise
 from ..analysis.provenance import scenario_hash, stamp
+from ..analysis.robustness import MIN_REPLICATIONS_FOR_COUNTS
 from ..errors import InputError, RunError
 from ..experiments.calibration import DEFAULT_FREE, calibrate, load_targets
 from ..experiments.comparison import compare, replicate, sweep
 from ..experiments.evidence import COLUMNS, evidence
 from ..experiments.executors import ExecutorLike, cores, local_processes
 from ..experiments.identification import consistent_set, identifiability
-from ..experiments.robustness import (
-    MIN_REPLICATIONS_FOR_COUNTS,
-    ROBUSTNESS_SETTINGS,
-    can_check,
-    robustness,
-)
 from ..experiments.runner import run_to_directory
+from ..experiments.worlds import ROBUSTNESS_SETTINGS, can_check, robustness
 from ..files import check_output_dir, check_output_file, read_toml, write_atomically
 from ..i18n import display_name
 from ..scenario.flows import expected_flows

@@ -15,7 +15,7 @@ from ..analysis.catalog import (
     VERDICT_KPIS,
     kpi,
 )
-from ..experiments.robustness import MIN_WORLDS_FOR_DRIVERS
+from ..analysis.robustness import MIN_WORLDS_FOR_DRIVERS
 from ..i18n import N_, _, display_name, in_sentence
 from ..scenario.items import BOUGHT
 from ..scenario.stages import staff_noun

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from ..analysis.robustness import Robustness, load_result
 from ..errors import InputError
 from ..experiments.comparison import Comparison, compare
 from ..experiments.executors import ExecutorLike, Progress
-from ..experiments.robustness import Robustness, evaluate_worlds, load_result
+from ..experiments.worlds import evaluate_worlds
 from ..i18n import N_, _
 from ..scenario.assumptions import Assumption
 from ..scenario.parameters import Scenario

@@ -21,9 +21,9 @@ from markupsafe import escape as _escape
 from ..analysis.catalog import CATALOG, DEADLINE_KPI_OF_STAGE, PLOT_KPIS, STAFFING_COST_KPIS
 from ..analysis.kpis import overloaded_stages, summarise
 from ..analysis.provenance import stamp
+from ..analysis.robustness import Robustness
 from ..errors import RunError
 from ..experiments.comparison import replicate
-from ..experiments.robustness import Robustness
 from ..i18n import _
 from ..scenario.parameters import Scenario
 from ..scenario.presets import as_scenario, with_overrides
