@@ -14,8 +14,9 @@ import tempfile
 import time
 
 import labsim
-from labsim.experiments.comparison import compare, sweep
+from labsim.experiments.comparison import compare
 from labsim.experiments.executors import local_processes
+from labsim.experiments.search import sweep
 
 RUN = labsim.RunSettings(years=3.0, replications=10)
 TWO = local_processes(2)

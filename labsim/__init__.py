@@ -4,19 +4,17 @@ from .analysis.results import Results
 from .analysis.robustness import Robustness
 from .errors import InputError, ScenarioError
 from .experiments.calibration import CalibrationResult, calibrate, fit_surrogate
-from .experiments.comparison import (
-    Comparison,
+from .experiments.comparison import Comparison, compare, replicate
+from .experiments.evidence import evidence
+from .experiments.runner import run
+from .experiments.search import (
     StaffingResult,
-    compare,
-    replicate,
     sensitivity,
     smallest_budget,
     smallest_staff,
     summarise_sweep,
     sweep,
 )
-from .experiments.evidence import evidence
-from .experiments.runner import run
 from .experiments.worlds import robustness
 from .scenario.assumptions import Assumption
 from .scenario.io import save_scenario

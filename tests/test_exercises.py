@@ -10,7 +10,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
-from labsim.experiments.comparison import smallest_staff
+from labsim.experiments.search import smallest_staff
 from labsim.workshop import exercises
 from labsim.workshop.controls import PREVIEW, shipped_robustness
 from labsim.workshop.exercises import ANSWER_DID_NOT_RUN, CHECKS, check, watch_answers

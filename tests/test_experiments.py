@@ -10,8 +10,9 @@ from scipy import stats
 import labsim
 from labsim.analysis.catalog import CATALOG
 from labsim.experiments import comparison as replications
-from labsim.experiments.comparison import compare, smallest_budget, smallest_staff, sweep
+from labsim.experiments.comparison import compare
 from labsim.experiments.executors import local_processes
+from labsim.experiments.search import smallest_budget, smallest_staff, sweep
 from labsim.scenario.costs import annual_budget_usd
 from labsim.scenario.items import BOUGHT
 from labsim.scenario.policy import apply_policy, policy_with_increment, staffing_table

@@ -16,7 +16,8 @@ from matplotlib.transforms import Bbox
 
 import labsim
 from labsim import RunSettings
-from labsim.experiments.comparison import compare, smallest_staff
+from labsim.experiments.comparison import compare
+from labsim.experiments.search import smallest_staff
 from labsim.i18n import display_name
 from labsim.views import plots
 

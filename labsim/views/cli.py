@@ -16,11 +16,12 @@ from ..analysis.provenance import scenario_hash, stamp
 from ..analysis.robustness import MIN_REPLICATIONS_FOR_COUNTS
 from ..errors import InputError, RunError
 from ..experiments.calibration import DEFAULT_FREE, calibrate, load_targets
-from ..experiments.comparison import compare, replicate, sweep
+from ..experiments.comparison import compare, replicate
 from ..experiments.evidence import COLUMNS, evidence
 from ..experiments.executors import ExecutorLike, cores, local_processes
 from ..experiments.identification import consistent_set, identifiability
 from ..experiments.runner import run_to_directory
+from ..experiments.search import sweep
 from ..experiments.worlds import ROBUSTNESS_SETTINGS, can_check, robustness
 from ..files import check_output_dir, check_output_file, read_toml, write_atomically
 from ..i18n import display_name

@@ -25,7 +25,8 @@ from ..analysis.catalog import CATALOG, COST_KPIS, PLOT_KPIS
 from ..analysis.kpis import outcome_curve, outcome_day, stage_entry_exit
 from ..analysis.results import Results
 from ..experiments.calibration import CalibrationResult
-from ..experiments.comparison import Comparison, StaffingResult
+from ..experiments.comparison import Comparison
+from ..experiments.search import StaffingResult
 from ..i18n import _, display_name
 from ..scenario.stages import STAFFED_STAGES, STAGES, active_stages, stage_entry, stage_kpi
 
