@@ -11,6 +11,7 @@ import base64
 import math
 import re
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from ..analysis.kpis import overloaded_stages, summarise
 from ..analysis.provenance import stamp
 from ..analysis.robustness import Robustness
 from ..errors import RunError
-from ..experiments.comparison import replicate
+from ..experiments.comparison import Comparison, replicate
 from ..i18n import _
 from ..scenario.parameters import Scenario
 from ..scenario.presets import as_scenario, with_overrides
@@ -329,153 +330,189 @@ def _download_link(page: str, path: Path) -> str:
             "</span>")
 
 
-def prevention_vs_resolution(base: str = "cambodia_baseline",
-                             brief_dir: str | Path = ".",
-                             facilitator: bool | None = None) -> Dashboard:
-    """The main dashboard: two ways of spending the same extra money, side by side.
-    ``facilitator`` (default: LABSIM_FACILITATOR=1) lets participants run robustness checks."""
-    scenario = as_scenario(base)
-    defaults = PolicyControls()
-    increment = NumberControl(_("Extra money for each policy"),
-                              round(defaults.increment_usd_per_year), 0, 1_000_000, 10_000,
-                              unit=_("US$ a year"))
-    share_a = _percent_control(_(SETTING_WORDS["prevention_first_share"]),
-                               defaults.prevention_first_share)
-    share_b = _percent_control(_(SETTING_WORDS["resolution_first_share"]),
-                               defaults.resolution_first_share)
-    staff = {name: _staff_control(scenario, name) for name in CONTROLLED_STAGES}
-    grievances = NumberControl(_(SETTING_WORDS["grievance_rate_factor"]), 1.0, 0.5, 2.0,
-                               0.1, unit=_("times"), decimals=1)
-    workplace = _percent_control(_(SETTING_WORDS["workplace_resolution_share_individual"]),
-                                 scenario.prevention.workplace_resolution_share_individual,
-                                 workplace_share_limit(scenario))
-    plotted = w.Dropdown(options=[(_(CATALOG[k].label), k) for k in PLOT_KPIS],
-                         value=PLOT_KPIS[0], description=_("Plot"), style=WIDE)
-    plotted.add_class("labsim-full")
-    status, warnings, verdict_html = w.HTML(), w.HTML(), w.HTML()
-    buys_html, table_html = w.HTML(layout=FULL), w.HTML(layout=FULL)
-    image = w.Image(format="png", layout=w.Layout(width="100%", max_width="46em"))
-    group, recommendation = _brief_fields()
-    all_indicators = w.Accordion(
-        [table_html], titles=(_("All indicators, with 95% confidence intervals"),),
-        selected_index=None, layout=FULL)
-    export = w.Button(description=_("Export policy brief"), icon="download",
-                      button_style="success", layout=w.Layout(width="auto"))
-    download = w.HTML()
-    how_sure = HowSure(base, facilitator_mode() if facilitator is None else facilitator)
-    controls = [increment, share_a, share_b, *staff.values(), grievances, workplace]
-    inputs = [*controls, plotted, export]
-    state: dict = {}
+def _group_box(title: str, children: list[w.Widget]) -> w.VBox:
+    box = w.VBox([w.HTML(f"<h4>{escape(title)}</h4>"), *children])
+    box.add_class("labsim-group")
+    return box
 
-    def group_box(title: str, children: list[w.Widget]) -> w.VBox:
-        box = w.VBox([w.HTML(f"<h4>{escape(title)}</h4>"), *children])
-        box.add_class("labsim-group")
-        return box
 
-    results = w.VBox([
-        verdict_html, w.HTML("<h4>" + escape(_("What each policy buys")) + "</h4>"), buys_html,
-        how_sure, all_indicators, plotted, image,
-        w.HTML("<h4>" + escape(_("Your policy brief")) + "</h4>"), group, recommendation,
-        w.HBox([export], layout=FULL), download], layout=FULL)
-    row = w.Box([group_box(_("The extra money"), [increment, share_a, share_b]),
-                 group_box(_("Today's system (both policies)"),
-                           [*staff.values(), grievances, workplace])],
-                layout=FULL)
-    row.add_class("labsim-row")
-    dashboard = Dashboard(_("Prevention first or resolution first?"), [
-        w.HTML("<h3>" + escape(_("Prevention first or resolution first?")) + "</h3><p>"
-               + escape(_("Both policies get the same extra money. Move a slider or type a "
-                          "number, and both are simulated again with the same grievances "
-                          "(10 runs of 3 years).")) + "</p>"),
-        row, status, warnings, results])
+@dataclass(frozen=True)
+class Shown:
+    """What the main dashboard last simulated: the controls, the base they adjusted, the two
+    policies and their comparison."""
 
-    def current_controls() -> PolicyControls:
+    controls: PolicyControls
+    adjusted: Scenario
+    pair: dict[str, Scenario]
+    comparison: Comparison
+
+
+class PolicyDashboard(Dashboard):
+    """The main dashboard: two ways of spending the same extra money, side by side, with a
+    verdict, what each buys, how sure the verdict is, all indicators, a plot and a brief.
+
+    Every control move simulates both policies again (``recompute``); the last results are
+    hidden when the settings cannot run, never left looking current."""
+
+    def __init__(self, base: str, brief_dir: str | Path, facilitator: bool):
+        self.scenario, self.brief_dir = as_scenario(base), Path(brief_dir)
+        self.shown: Shown | None = None
+        scenario, self.defaults = self.scenario, PolicyControls()
+        self.increment = NumberControl(_("Extra money for each policy"),
+                                       round(self.defaults.increment_usd_per_year), 0,
+                                       1_000_000, 10_000, unit=_("US$ a year"))
+        self.share_a = _percent_control(_(SETTING_WORDS["prevention_first_share"]),
+                                        self.defaults.prevention_first_share)
+        self.share_b = _percent_control(_(SETTING_WORDS["resolution_first_share"]),
+                                        self.defaults.resolution_first_share)
+        self.staff = {name: _staff_control(scenario, name) for name in CONTROLLED_STAGES}
+        self.grievances = NumberControl(_(SETTING_WORDS["grievance_rate_factor"]), 1.0, 0.5,
+                                        2.0, 0.1, unit=_("times"), decimals=1)
+        self.workplace = _percent_control(
+            _(SETTING_WORDS["workplace_resolution_share_individual"]),
+            scenario.prevention.workplace_resolution_share_individual,
+            workplace_share_limit(scenario))
+        self.plotted = w.Dropdown(options=[(_(CATALOG[k].label), k) for k in PLOT_KPIS],
+                                  value=PLOT_KPIS[0], description=_("Plot"), style=WIDE)
+        self.plotted.add_class("labsim-full")
+        self.status, self.warnings, self.verdict_html = w.HTML(), w.HTML(), w.HTML()
+        self.buys_html, self.table_html = w.HTML(layout=FULL), w.HTML(layout=FULL)
+        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="46em"))
+        self.group, self.recommendation = _brief_fields()
+        self.export = w.Button(description=_("Export policy brief"), icon="download",
+                               button_style="success", layout=w.Layout(width="auto"))
+        self.download = w.HTML()
+        self.how_sure = HowSure(base, facilitator)
+        self.controls = [self.increment, self.share_a, self.share_b, *self.staff.values(),
+                         self.grievances, self.workplace]
+        self.inputs = [*self.controls, self.plotted, self.export]
+        all_indicators = w.Accordion(
+            [self.table_html], titles=(_("All indicators, with 95% confidence intervals"),),
+            selected_index=None, layout=FULL)
+        self.results = w.VBox([
+            self.verdict_html, w.HTML("<h4>" + escape(_("What each policy buys")) + "</h4>"),
+            self.buys_html, self.how_sure, all_indicators, self.plotted, self.image,
+            w.HTML("<h4>" + escape(_("Your policy brief")) + "</h4>"), self.group,
+            self.recommendation, w.HBox([self.export], layout=FULL), self.download],
+            layout=FULL)
+        row = w.Box([_group_box(_("The extra money"),
+                                [self.increment, self.share_a, self.share_b]),
+                     _group_box(_("Today's system (both policies)"),
+                                [*self.staff.values(), self.grievances, self.workplace])],
+                    layout=FULL)
+        row.add_class("labsim-row")
+        super().__init__(_("Prevention first or resolution first?"), [
+            w.HTML("<h3>" + escape(_("Prevention first or resolution first?")) + "</h3><p>"
+                   + escape(_("Both policies get the same extra money. Move a slider or type "
+                              "a number, and both are simulated again with the same "
+                              "grievances (10 runs of 3 years).")) + "</p>"),
+            row, self.status, self.warnings, self.results])
+        for control in self.controls:
+            control.observe(self.recompute, names="value")
+        self.plotted.observe(self.replot, names="value")
+        self.export.on_click(self.export_once)
+        self.recompute()
+
+    def current_controls(self) -> PolicyControls:
         """The controls as PolicyControls; one left at today's value counts as unchanged."""
-        chosen_staff = {name: int(control.value) for name, control in staff.items()
+        scenario = self.scenario
+        chosen_staff = {name: int(control.value) for name, control in self.staff.items()
                         if int(control.value) != staff_count(scenario, name)}
-        share = workplace.value / 100
+        share = self.workplace.value / 100
         today_share = round(scenario.prevention.workplace_resolution_share_individual * 100) / 100
-        extra = (defaults.increment_usd_per_year
-                 if increment.value == round(defaults.increment_usd_per_year)
-                 else increment.value)
+        default_extra = self.defaults.increment_usd_per_year
+        extra = (default_extra if self.increment.value == round(default_extra)
+                 else self.increment.value)
         return PolicyControls(
-            extra, share_a.value / 100, share_b.value / 100, staff=chosen_staff,
-            grievance_rate_factor=grievances.value,
+            extra, self.share_a.value / 100, self.share_b.value / 100, staff=chosen_staff,
+            grievance_rate_factor=self.grievances.value,
             workplace_resolution_share_individual=None if share == today_share else share)
 
-    def draw_plot() -> None:
-        fig = plots.kpi_comparison(state["comparison"], [plotted.value])
-        image.value = figure_png(fig)
-
-    def recompute(_change=None) -> None:
-        _busy(status, inputs, True, _("Simulating both policies..."))
+    def recompute(self, _change: dict | None = None) -> None:
+        """Simulate both policies at the controls' settings and show the results."""
+        _busy(self.status, self.inputs, True, _("Simulating both policies..."))
         started = time.perf_counter()
-        state["controls"] = chosen = current_controls()
+        chosen = self.current_controls()
         try:
-            state["adjusted"] = adjusted = adjusted_base(scenario, chosen)
-            state["pair"] = pair = pair_on(adjusted, chosen)
-            state["comparison"] = comparison = compare_policies(pair)
+            adjusted = adjusted_base(self.scenario, chosen)
+            pair = pair_on(adjusted, chosen)
+            self.shown = shown = Shown(chosen, adjusted, pair, compare_policies(pair))
         except ValueError as err:  # an InputError from an impossible combination
-            _busy(status, inputs, False, _("Not simulated"))
-            warnings.value = warnings_html([_("These settings cannot run, so no results are "
-                                              "shown: {reason}").format(reason=err)])
-            results.layout.display = "none"  # never leave the last results looking current
-            how_sure.cannot_run()
+            self.shown = None
+            _busy(self.status, self.inputs, False, _("Not simulated"))
+            self.warnings.value = warnings_html([_("These settings cannot run, so no results "
+                                                   "are shown: {reason}").format(reason=err)])
+            self.results.layout.display = "none"  # never leave the last results looking current
+            self.how_sure.cannot_run()
             return
-        results.layout.display = None
+        self.results.layout.display = None
+        comparison = shown.comparison
         differences = comparison.differences()
         alarms = overload_lines(comparison.overloaded())
         if chosen.prevention_first_share < chosen.resolution_first_share:
             alarms.append(_("Note: the policy called prevention first now puts less of the "
                             "extra money into prevention than resolution first does."))
         lines = verdict(differences)
-        warnings.value = warnings_html(alarms)
-        verdict_html.value = (f'<p class="labsim-headline">{escape(headline(differences))}</p>'
-                              '<ul class="labsim-verdict">'
-                              + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>")
-        buys_html.value = purchases_html(adjusted, pair, chosen.increment_usd_per_year)
-        table_html.value = kpi_table_html(comparison)
-        how_sure.show(chosen)
-        draw_plot()
-        dashboard.report = "\n".join([format_comparison(comparison.kpis(), differences), "",
-                                      headline(differences), *alarms, *lines])
-        _busy(status, inputs, False, _("Updated in {seconds:.1f} s").format(
+        self.warnings.value = warnings_html(alarms)
+        self.verdict_html.value = (
+            f'<p class="labsim-headline">{escape(headline(differences))}</p>'
+            '<ul class="labsim-verdict">' + "".join(f"<li>{escape(x)}</li>" for x in lines)
+            + "</ul>")
+        self.buys_html.value = purchases_html(adjusted, pair, chosen.increment_usd_per_year)
+        self.table_html.value = kpi_table_html(comparison)
+        self.how_sure.show(chosen)
+        self._draw_plot()
+        self.report = "\n".join([format_comparison(comparison.kpis(), differences), "",
+                                 headline(differences), *alarms, *lines])
+        _busy(self.status, self.inputs, False, _("Updated in {seconds:.1f} s").format(
             seconds=time.perf_counter() - started))
 
-    def replot(_change=None) -> None:
-        if "comparison" in state:
-            draw_plot()
+    def _draw_plot(self) -> None:
+        self.image.value = figure_png(plots.kpi_comparison(self.shown.comparison,
+                                                           [self.plotted.value]))
 
-    def write_brief(_click=None) -> None:
-        chosen, made_at = state["controls"], datetime.now()
+    def replot(self, _change: dict | None = None) -> None:
+        """Draw the KPI the dropdown names, for the results shown."""
+        if self.shown is not None:
+            self._draw_plot()
+
+    def write_brief(self) -> Path:
+        """Write the policy brief of the results shown and offer it for download."""
+        shown, made_at = self.shown, datetime.now()
+        chosen = shown.controls
         page = policy_brief_html(
-            state["comparison"], state["pair"], [plots.kpi_comparison(state["comparison"])],
-            BriefPage(base=state["adjusted"],
-                      increment_usd_per_year=chosen.increment_usd_per_year, settings=PREVIEW,
-                      changes=setting_changes(scenario, chosen),
+            shown.comparison, shown.pair, [plots.kpi_comparison(shown.comparison)],
+            BriefPage(base=shown.adjusted, increment_usd_per_year=chosen.increment_usd_per_year,
+                      settings=PREVIEW, changes=setting_changes(self.scenario, chosen),
                       prevention_shares=dict(zip(POLICY_NAMES, (
                           chosen.prevention_first_share, chosen.resolution_first_share),
                           strict=True)),
-                      group=group.value, recommendation=recommendation.value,
-                      made_at=made_at, stamp=stamp(state["pair"], PREVIEW),
-                      **how_sure.brief_parts()))
-        path = save_brief(Path(brief_dir), brief_file_name(group.value, made_at), page)
-        download.value = _download_link(page, path)
+                      group=self.group.value, recommendation=self.recommendation.value,
+                      made_at=made_at, stamp=stamp(shown.pair, PREVIEW),
+                      **self.how_sure.brief_parts()))
+        path = save_brief(self.brief_dir, brief_file_name(self.group.value, made_at), page)
+        self.download.value = _download_link(page, path)
+        return path
 
-    for control in controls:
-        control.observe(recompute, names="value")
-    plotted.observe(replot, names="value")
-    def export_once(_click=None) -> None:
+    def export_once(self, _button: w.Button | None = None) -> None:
         """One brief per press: the button waits until the file is written."""
-        export.disabled = True
+        self.export.disabled = True
         try:
-            write_brief()
+            self.write_brief()
         finally:
-            export.disabled = False
+            self.export.disabled = False
 
-    export.on_click(export_once)
-    recompute()
-    return dashboard
+
+def prevention_vs_resolution(base: str = "cambodia_baseline", brief_dir: str | Path = ".",
+                             facilitator: bool | None = None) -> PolicyDashboard:
+    """The main dashboard: two ways of spending the same extra money, side by side.
+    ``facilitator`` (default: LABSIM_FACILITATOR=1) lets participants run robustness checks.
+
+    >>> board = prevention_vs_resolution()  # doctest: +SKIP
+    >>> print(board.report)  # doctest: +SKIP
+    """
+    return PolicyDashboard(base, brief_dir,
+                           facilitator_mode() if facilitator is None else facilitator)
 
 
 def staffing_explorer(base: str = "cambodia_baseline") -> Dashboard:
