@@ -67,3 +67,21 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's chromium, headless, for a whole browser-test module (served_pages.py)."""
+    from served_pages import launched_chromium
+
+    with launched_chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(tmp_path_factory):
+    """The main dashboard served by Voila on a free local port, for a whole test module."""
+    from served_pages import served_dashboard
+
+    with served_dashboard(tmp_path_factory.mktemp("voila") / "voila.log") as url:
+        yield url

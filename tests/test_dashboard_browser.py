@@ -8,32 +8,19 @@ dashboard.png (desktop), dashboard_projector.png (large text), dashboard_phone.p
 (390 px wide), brief.png and brief.pdf.
 """
 
-import os
 import re
-import socket
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from served_pages import sync_api
 
 from labsim.analysis.catalog import CATALOG
-from labsim.workshop.serve import start
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 OUT = Path(__file__).resolve().parent.parent / "out"
 A4_POINTS = (595, 842)
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
 
 DOES_NOT_FIT = """() => Array.from(document.querySelectorAll(
     '.labsim-dashboard .widget-label, .labsim-dashboard button, .labsim-dashboard h3, '
@@ -52,42 +39,6 @@ BEYOND_THE_SCREEN = """() => Array.from(document.querySelectorAll(
   .map(e => `${e.tagName}.${e.className}: "${(e.innerText || e.value || '').slice(0, 50)}" `
             + `ends at ${Math.round(e.getBoundingClientRect().right)}`)"""
 """Text outside a scrolling table that runs past the right edge of the screen."""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def dashboard_url(tmp_path_factory):
-    port = _free_port()
-    log = open(tmp_path_factory.mktemp("voila") / "voila.log", "w")
-    server = start(port, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=5)
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError(f"Voila did not start on {url}") from None
-            time.sleep(0.5)
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def _open(browser, url: str, width: int, height: int):
@@ -125,8 +76,8 @@ def _settled(page) -> None:
     page.locator(".labsim-status", has_text="Updated").wait_for(timeout=90_000)
 
 
-def test_dashboard_page_reacts_fits_and_exports(dashboard_url, browser):
-    page = _open(browser, dashboard_url, 1280, 4400)
+def test_dashboard_page_reacts_fits_and_exports(dashboard_url, chromium):
+    page = _open(chromium, dashboard_url, 1280, 4400)
     body = page.inner_text("body")
     assert "from labsim.workshop.dashboards import" not in body
     shown = page.inner_text(".labsim-dashboard")
@@ -189,7 +140,7 @@ def test_dashboard_page_reacts_fits_and_exports(dashboard_url, browser):
     page.screenshot(path=str(OUT / "dashboard_projector.png"), full_page=True)
     page.close()
 
-    _print_brief(browser, saved)
+    _print_brief(chromium, saved)
 
 
 def _print_brief(browser, saved: Path) -> None:
@@ -206,8 +157,8 @@ def _print_brief(browser, saved: Path) -> None:
     page.close()
 
 
-def test_dashboard_fits_a_phone(dashboard_url, browser):
-    page = _open(browser, dashboard_url, 390, 9000)
+def test_dashboard_fits_a_phone(dashboard_url, chromium):
+    page = _open(chromium, dashboard_url, 390, 9000)
     assert page.evaluate(DOES_NOT_FIT) == []
     assert page.evaluate(BEYOND_THE_SCREEN) == []
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1

@@ -10,62 +10,21 @@ About 40 s.
 """
 
 import os
-import socket
-import subprocess
-import time
 from urllib.parse import urlsplit
 
 import pytest
+from served_pages import served_dashboard, serving
 
-from labsim.workshop.serve import start, start_lab
+from labsim.workshop.serve import start_lab
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 NEWS = "official Jupyter news"
 PLOT_SHOWN = """() => [...document.querySelectorAll(".labsim-dashboard img")].some(
     img => img.complete && img.naturalWidth > 0)"""
 # The icon font of ipywidgets buttons (icon="download"), loaded from the serving host.
 ICON_FONT_LOADED = """() => [...document.fonts].some(f =>
     f.family.replace(/["']/g, "") === "Font Awesome 5 Free" && f.status === "loaded")"""
-
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_listening(server: subprocess.Popen, port: int, timeout_s: float = 90) -> None:
-    """Wait until the server takes connections (asking for a page would start a kernel)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=5).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError(f"the server did not start on port {port}") from None
-            time.sleep(0.5)
-
-
-def _stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
 
 def _elsewhere(urls: list[str], host: str) -> list[str]:
     """The URLs that go to a host other than `host` (data: and same-origin blob: stay home)."""
@@ -81,10 +40,8 @@ def _elsewhere(urls: list[str], host: str) -> list[str]:
 class Browser:
     """Chromium with a log of every request its pages make (HTTP and WebSocket)."""
 
-    def __init__(self, playwright):
-        self.browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS,
-                                                  headless=True)
-        self.context = self.browser.new_context(viewport={"width": 1400, "height": 1000})
+    def __init__(self, chromium):
+        self.context = chromium.new_context(viewport={"width": 1400, "height": 1000})
         self.requests: list[str] = []
         self.failed: list[str] = []
         self.context.on("request", lambda r: self.requests.append(r.url))
@@ -99,62 +56,48 @@ class Browser:
                        + "\nfailed requests:\n  " + "\n  ".join(self.failed))
 
 
-@pytest.fixture(scope="module")
-def playwright():
-    with sync_api.sync_playwright() as p:
-        yield p
-
-
-def test_dashboard_page_requests_only_its_own_host(playwright, tmp_path):
-    port = _free_port()
-    host = f"127.0.0.1:{port}"
-    with open(tmp_path / "voila.log", "w") as log:
-        server = start(port, stdout=log, stderr=log)
-        try:
-            _wait_until_listening(server, port)
-            browser = Browser(playwright)
-            page = browser.page
-            page.goto(f"http://{host}/", timeout=120_000)
-            # Rendered, if not necessarily on show: the table, the plot and a button icon.
-            page.locator(".labsim-kpi-table").first.wait_for(state="attached", timeout=120_000)
-            page.wait_for_function(PLOT_SHOWN, timeout=60_000)
-            page.locator(".widget-button i.fa").first.wait_for(state="attached", timeout=30_000)
-            page.wait_for_function(ICON_FONT_LOADED, timeout=30_000)
-            browser.browser.close()
-        finally:
-            _stop(server)
+def test_dashboard_page_requests_only_its_own_host(chromium, tmp_path):
+    with served_dashboard(tmp_path / "voila.log") as url:
+        host = urlsplit(url).netloc
+        browser = Browser(chromium)
+        page = browser.page
+        page.goto(url, timeout=120_000)
+        # Rendered, if not necessarily on show: the table, the plot and a button icon.
+        page.locator(".labsim-kpi-table").first.wait_for(state="attached", timeout=120_000)
+        page.wait_for_function(PLOT_SHOWN, timeout=60_000)
+        page.locator(".widget-button i.fa").first.wait_for(state="attached", timeout=30_000)
+        page.wait_for_function(ICON_FONT_LOADED, timeout=30_000)
+        browser.context.close()
     other, message = browser.elsewhere(host)
     assert other == [], message
 
 
-def test_jupyterlab_requests_only_its_own_host_and_asks_about_no_news(playwright, tmp_path):
-    port = _free_port()
-    host = f"127.0.0.1:{port}"
+def test_jupyterlab_requests_only_its_own_host_and_asks_about_no_news(chromium, tmp_path):
     # Fresh user settings: the news question is asked until someone has answered it.
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
     root = ["--allow-root"] if os.getuid() == 0 else []
-    with open(tmp_path / "lab.log", "w") as log:
-        server = start_lab("--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-                           "--ServerApp.token=", "--ServerApp.password=", *root,
-                           env=env, stdout=log, stderr=log)
-        try:
-            _wait_until_listening(server, port)
-            browser = Browser(playwright)
-            page = browser.page
-            page.goto(f"http://{host}/lab/tree/START_HERE.ipynb", timeout=120_000)
-            page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=120_000)
-            # The kernel is up once the status bar says Idle; the question would be out by then.
-            page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=120_000)
-            page.wait_for_timeout(2_000)
-            asked = page.get_by_text(NEWS).count()
-            # The page "Render with Voila" shows inside Lab (its toolbar button would save
-            # START_HERE.ipynb first, so the test opens the page itself).
-            page.goto(f"http://{host}/voila/render/START_HERE.ipynb", timeout=120_000)
-            page.get_by_text("Start here").first.wait_for(timeout=60_000)
-            page.wait_for_timeout(2_000)
-            browser.browser.close()
-        finally:
-            _stop(server)
+
+    def launch(port, out):
+        return start_lab("--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+                         "--ServerApp.token=", "--ServerApp.password=", *root,
+                         env=env, stdout=out, stderr=out)
+
+    with serving(launch, tmp_path / "lab.log") as port:
+        host = f"127.0.0.1:{port}"
+        browser = Browser(chromium)
+        page = browser.page
+        page.goto(f"http://{host}/lab/tree/START_HERE.ipynb", timeout=120_000)
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=120_000)
+        # The kernel is up once the status bar says Idle; the question would be out by then.
+        page.locator(".jp-StatusBar-Widget", has_text="Idle").first.wait_for(timeout=120_000)
+        page.wait_for_timeout(2_000)
+        asked = page.get_by_text(NEWS).count()
+        # The page "Render with Voila" shows inside Lab (its toolbar button would save
+        # START_HERE.ipynb first, so the test opens the page itself).
+        page.goto(f"http://{host}/voila/render/START_HERE.ipynb", timeout=120_000)
+        page.get_by_text("Start here").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(2_000)
+        browser.context.close()
     other, message = browser.elsewhere(host)
     assert (asked, other) == (0, []), (f"JupyterLab asks: {NEWS}\n" if asked else "") + message
