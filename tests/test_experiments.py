@@ -320,3 +320,16 @@ def test_money_rules_name_bad_input_before_any_run(baseline, call, path):
     with pytest.raises(labsim.InputError) as info:
         call(baseline)
     assert info.value.path == path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("function", ["run", "compare", "robustness"])
+def test_the_public_entry_points_docstring_examples_run(function):
+    import doctest
+
+    finder = doctest.DocTestFinder()
+    failures = []
+    for test in finder.find(getattr(labsim, function)):
+        result = doctest.DocTestRunner().run(test, out=failures.append)
+        assert result.attempted > 0
+    assert failures == []

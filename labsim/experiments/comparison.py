@@ -161,6 +161,13 @@ def compare(scenarios: Mapping[str, ScenarioLike] | Sequence[ScenarioLike],
 
     ``scenarios`` maps names to scenarios (objects, preset names or files); a plain list
     uses each scenario's own name. The reference defaults to the first.
+
+    >>> import labsim
+    >>> pair = labsim.compare(["prevention_first", "resolution_first"],
+    ...                       settings=labsim.RunSettings(years=1, replications=3))
+    >>> row = pair.differences().set_index("kpi").loc["strike_days_per_year"]
+    >>> row["scenario"], row["reference"]
+    ('resolution_first', 'prevention_first')
     """
     check_level(level)
     if isinstance(scenarios, str | Path | Scenario):

@@ -28,6 +28,13 @@ def run(scenario: ScenarioLike, settings: RunSettings = DEFAULT_SETTINGS,
     Replication ``r`` uses the random streams of (seed, ``r``) whatever the executor, so
     serial and parallel runs give identical tables, and two scenarios run with the same
     settings share their random numbers.
+
+    >>> import labsim
+    >>> results = labsim.run("cambodia_baseline", labsim.RunSettings(years=1, replications=2))
+    >>> int(results.summary().loc["grievances_per_year", "replications"])
+    2
+    >>> sorted(results.cases["status"].unique())
+    ['dropped', 'open', 'resolved', 'unresolved']
     """
     scenario, settings = as_scenario(scenario), as_settings(settings)
     check_size([scenario], settings, workers_of(executor), keep_cases=True)

@@ -220,8 +220,14 @@ def robustness(policies: Sequence[str | Path], draws: int = 64,
 
     The first is the reference. Every world draws the base's ``[assumptions]`` from their
     ranges, re-fits the calibrated parameters to the observed record (``refit``), and runs
-    every policy with common random numbers. ``robustness(["prevention_first",
-    "resolution_first"]).summary()``.
+    every policy with common random numbers.
+
+    >>> import labsim
+    >>> check = labsim.robustness(["prevention_first", "resolution_first"], draws=4,
+    ...                           settings=labsim.RunSettings(years=1, replications=2),
+    ...                           progress=False)
+    >>> int(check.summary().set_index("kpi").loc["strike_days_per_year", "worlds"])
+    4
     """
     base_path, make = _policy_maker(policies)
     base = read(base_path)
