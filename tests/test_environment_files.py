@@ -17,7 +17,9 @@ def _requirement(text: str) -> tuple[str, str]:
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = dict(_requirement(r) for r in project["dependencies"])
-    wanted.update(_requirement(r) for r in project["optional-dependencies"]["test"])
+    for extra in ("workshop", "test"):
+        wanted.update(_requirement(r) for r in project["optional-dependencies"][extra]
+                      if not r.startswith("labsim["))
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip = [d for entry in env["dependencies"] if isinstance(entry, dict)
            for d in entry.get("pip", [])]
