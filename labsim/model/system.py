@@ -6,9 +6,10 @@ inspectors, collective ones to ministry conciliators (with one optional re-conci
 round). Collective disputes that fail go to an Arbitration Council panel; non-binding
 awards can be objected to, after which rights disputes go to court and interest disputes
 stay unresolved, maybe with a strike. Individual disputes that fail go to court unless the
-claim lapses. Optional routes (``migrant_route``, ``korea_route``) add their own stages:
+claim lapses. Optional routes (``routes.migrant``, ``routes.korea``) add their own stages:
 each is a component the core asks whether it takes a case (``routes.Route``), and it runs
-its cases with the core's declared steps (``routes.CaseSteps``).
+its cases with the core's declared steps (``routes.CaseSteps``); strikes are a component
+on the same steps (``strikes.Strikes``).
 """
 
 from __future__ import annotations
