@@ -11,6 +11,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
 from labsim.experiments.search import smallest_staff
+from labsim.scenario.stages import staffing
 from labsim.workshop import exercises
 from labsim.workshop.controls import PREVIEW, shipped_robustness
 from labsim.workshop.exercises import ANSWER_DID_NOT_RUN, CHECKS, check, watch_answers
@@ -144,8 +145,8 @@ def test_staff_checks_accept_only_the_fewest_that_meets_the_target(number):
 @pytest.mark.parametrize("number", [3, 6])
 def test_the_fewest_the_check_accepts_is_the_fewest_a_search_finds(number):
     task = {3: exercises.INSPECTORS, 6: exercises.MRC_STAFF}[number]
-    found = smallest_staff(task.scenario(), task.path, task.kpi, task.target, low=task.low,
-                           high=task.high, settings=PREVIEW)
+    found = smallest_staff(task.scenario(), staffing(task.stage).count_path, task.kpi,
+                           task.target, low=task.low, high=task.high, settings=PREVIEW)
     assert found.level_for_mean == _solution_answer(number)
 
 
