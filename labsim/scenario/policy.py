@@ -109,12 +109,21 @@ def policy_with_increment(base: Scenario, increment_usd_per_year: float,
             and 0 <= increment_usd_per_year <= MAX_INCREMENT_USD_PER_YEAR):
         raise ScenarioError("increment_usd_per_year", increment_usd_per_year,
                             f"US dollars a year from 0 to {MAX_INCREMENT_USD_PER_YEAR:,.0f}")
-    spend = staffing_cost_usd(base)
     extra = extra_spending_usd(base, increment_usd_per_year, prevention_share)
+    return policy_adding(base, extra, name, description or (
+        f"{prevention_share:.0%} of US${increment_usd_per_year:,.0f} extra on prevention"),
+        budget_usd_per_year=annual_budget_usd(base) + increment_usd_per_year)
+
+
+def policy_adding(base: Scenario, extra_usd_per_year: Mapping[str, float], name: str,
+                  description: str = "", budget_usd_per_year: float | None = None) -> Policy:
+    """The base scenario's own spending plus ``extra_usd_per_year`` dollars per item, as a
+    policy (its budget: what it spends, unless given)."""
+    spend = staffing_cost_usd(base)
     allocation = Allocation(**{entry.name: spend.get(entry.name, 0.0)
-                               + extra.get(entry.name, 0.0) for entry in BOUGHT})
-    return Policy(name, description or f"{prevention_share:.0%} of US${increment_usd_per_year:,.0f}"
-                  " extra on prevention", base.name, sum(spend.values()) + increment_usd_per_year,
+                               + extra_usd_per_year.get(entry.name, 0.0) for entry in BOUGHT})
+    return Policy(name, description, base.name,
+                  allocation.total if budget_usd_per_year is None else budget_usd_per_year,
                   allocation)
 
 

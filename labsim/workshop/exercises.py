@@ -25,11 +25,10 @@ from ..experiments.calibration import fit_surrogate
 from ..experiments.comparison import replicate
 from ..i18n import N_, _, display_name, in_sentence
 from ..scenario.assumptions import Assumption
-from ..scenario.costs import staffing_cost_usd
 from ..scenario.flows import expected_flows
 from ..scenario.items import BOUGHT, items_on
 from ..scenario.parameters import Scenario
-from ..scenario.policy import Allocation, Policy, apply_policy
+from ..scenario.policy import apply_policy, policy_adding
 from ..scenario.presets import (
     load_assumptions,
     load_policy,
@@ -433,11 +432,7 @@ def _check_design(answer: Any) -> Feedback:
                                  "US${budget:,.0f}. Take some money away.").format(
             spent=spent, budget=budget))
     base = _baseline()
-    today = staffing_cost_usd(base)
-    allocation = Allocation(**{entry.name: today.get(entry.name, 0.0)
-                               + extra.get(entry.name, 0.0) for entry in BOUGHT})
-    design = apply_policy(Policy("your_policy", "", base.name, allocation.total, allocation),
-                          base)
+    design = apply_policy(policy_adding(base, extra, "your_policy"), base)
     before, after = (kpis["strike_days_per_year"] for kpis in _kpis(base, design))
     words = {"before": before, "after": after, "cut": 1 - after / before, "spent": spent,
              "target": STRIKE_CUT_TARGET}
