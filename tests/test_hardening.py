@@ -131,3 +131,27 @@ def test_an_error_naming_a_key_with_a_newline_stays_on_one_line():
     message = str(ScenarioError("arrivals.\n", float("inf"), "one of the keys of Arrivals",
                                 "mutated.toml"))
     assert "\n" not in message and "arrivals.\\n" in message
+
+
+def test_an_edit_of_a_field_the_preset_lacks_fails_loudly(edited_preset):
+    with pytest.raises(pytest.fail.Exception, match="the schema changed"):
+        edited_preset("cambodia_baseline", {"calendar.working_minutes_per_day": 25})
+
+
+RUN = ["--years", "0.1", "--reps", "1", "--executor", "serial"]
+
+
+@pytest.mark.parametrize(("preset", "changes", "command", "named"), [
+    ("prevention_first", {"policy": "prevention_first"}, ["validate"],
+     "policy = 'prevention_first'"),
+    ("prevention_first", {"policy.base_scenario": ""}, ["validate"], "policy.base_scenario = ''"),
+])
+def test_the_inputs_that_slipped_get_one_line_naming_field_and_value(
+        preset, changes, command, named, edited_preset, capsys, monkeypatch):
+    """Issue 26: a traceback, an impossible day accepted, errors that blamed the wrong field."""
+    import labsim.model.system
+    monkeypatch.setattr(labsim.model.system, "simulate", None)  # any simulation would fail loudly
+    path = edited_preset(preset, changes)
+    assert main([command[0], str(path), *command[1:]]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("labsim: error:") and named in err

@@ -83,6 +83,8 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
 
 def build(cls: type, data: Mapping[str, Any], path: str = "") -> Any:
     """An instance of dataclass ``cls`` from ``data``, or the first problem as ScenarioError."""
+    if not isinstance(data, Mapping):  # a policy file's ``policy = "..."``, not a table
+        raise ScenarioError(path, data, type_name(cls))
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for key in data:
