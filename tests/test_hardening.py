@@ -145,6 +145,18 @@ RUN = ["--years", "0.1", "--reps", "1", "--executor", "serial"]
     ("prevention_first", {"policy": "prevention_first"}, ["validate"],
      "policy = 'prevention_first'"),
     ("prevention_first", {"policy.base_scenario": ""}, ["validate"], "policy.base_scenario = ''"),
+    ("cambodia_baseline", {"calendar.working_hours_per_day": 25.0}, ["validate"],
+     "calendar.working_hours_per_day = 25.0"),
+    ("cambodia_baseline", {"calendar.working_hours_per_day": 25.0}, ["run", *RUN],
+     "calendar.working_hours_per_day = 25.0"),
+    ("cambodia_baseline", {"arrivals.sectors.garment_footwear.workers": 9 * 10**18}, ["run", *RUN],
+     "arrivals.sectors.garment_footwear.workers = 9000000000000000000"),
+    ("cambodia_baseline", {"arrivals.sectors.other.workers": 10**23}, ["run", *RUN],
+     "arrivals.sectors.other.workers = 100000000000000000000000"),
+    ("cambodia_baseline",
+     {"arrivals.sectors.garment_footwear.individual_grievances_per_1000_workers_per_year": 1e300},
+     ["run", *RUN],
+     "arrivals.sectors.garment_footwear.individual_grievances_per_1000_workers_per_year = 1e+300"),
 ])
 def test_the_inputs_that_slipped_get_one_line_naming_field_and_value(
         preset, changes, command, named, edited_preset, capsys, monkeypatch):
