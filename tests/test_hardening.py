@@ -157,6 +157,8 @@ RUN = ["--years", "0.1", "--reps", "1", "--executor", "serial"]
      {"arrivals.sectors.garment_footwear.individual_grievances_per_1000_workers_per_year": 1e300},
      ["run", *RUN],
      "arrivals.sectors.garment_footwear.individual_grievances_per_1000_workers_per_year = 1e+300"),
+    ("cambodia_baseline", {}, ["run", *RUN, "--warmup-days", "1e9"],
+     "warmup_days = 1000000000.0"),
 ])
 def test_the_inputs_that_slipped_get_one_line_naming_field_and_value(
         preset, changes, command, named, edited_preset, capsys, monkeypatch):
