@@ -45,6 +45,8 @@ def _error(baseline, path, value):
     ("arbitration.arbitrators", "many", "a whole number"),
     ("arbitration.arbitrators", 2.5, "a whole number"),
     ("strikes.enabled", 1, "true or false"),
+    ("arrivals.sectors", 5, "a list of tables (Sector)"),
+    ("arrivals.monthly_seasonality", "x", "a list of numbers"),
     ("collective_conciliation.conciliators", -1, "a whole number from 0"),
     ("collective_conciliation.conciliators", 10**400, "staff are workers too"),
     ("individual_conciliation.effort.effort_hours_per_case", 0.001, "at least 1/60 (a minute"),

@@ -19,21 +19,20 @@ import numpy as np
 
 from ..errors import ScenarioError, is_number, is_whole
 
+TYPE_WORDS = {float: ("a number", "numbers"), int: ("a whole number", "whole numbers"),
+              bool: ("true or false", "true or false values"),
+              str: ("a text string", "text strings")}
+"""What a value of each plain type must be, in words: one, and a list of them."""
 
-def type_name(tp: Any) -> str:
-    """What a field of type ``tp`` must be, in words."""
-    if tp is float:
-        return "a number"
-    if tp is int:
-        return "a whole number"
-    if tp is bool:
-        return "true or false"
-    if tp is str:
-        return "a text string"
+
+def type_name(tp: Any, plural: bool = False) -> str:
+    """What a field of type ``tp`` must be, in words (``plural``: what a list's items are)."""
+    if tp in TYPE_WORDS:
+        return TYPE_WORDS[tp][plural]
     if dataclasses.is_dataclass(tp):
-        return f"a table ({tp.__name__})"
+        return f"{'tables' if plural else 'a table'} ({tp.__name__})"
     if typing.get_origin(tp) is tuple:
-        return f"a list of {type_name(typing.get_args(tp)[0])}s"
+        return f"a list of {type_name(typing.get_args(tp)[0], plural=True)}"
     return str(tp)
 
 
