@@ -40,7 +40,7 @@ def _join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _item_key(item: Any, index: int) -> str | int:
+def item_key(item: Any, index: int) -> str | int:
     """How an error names a list item: by its ``name`` when it has one, else its index."""
     name = item.get("name") if isinstance(item, Mapping) else None
     return name if isinstance(name, str) and name else index
@@ -58,7 +58,7 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
         if not isinstance(value, list | tuple):
             raise ScenarioError(path, value, type_name(tp))
         item_type = typing.get_args(tp)[0]
-        return tuple(_convert(item_type, v, _join(path, _item_key(v, i)))
+        return tuple(_convert(item_type, v, _join(path, item_key(v, i)))
                      for i, v in enumerate(value))
     if tp is bool:
         ok = isinstance(value, bool | np.bool_)
