@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from labsim import load_scenario
+from labsim import ScenarioError, load_scenario
 from labsim.scenario.dotted import get_path, set_path
 from labsim.scenario.presets import SCENARIO_DIR
 from labsim.scenario.stages import STAGE_NAMES
@@ -49,13 +49,20 @@ def edited_preset(tmp_path):
     """Write a preset with some values changed (dotted paths on its parsed TOML) to a file.
 
     ``edited_preset("balanced", {"policy.allocation_usd_per_year.mrc_staff": 6000.0})``; a
-    value given as ``edited_preset.SCALE(f)`` multiplies the preset's own value, so a test
-    keeps testing when the preset changes. Returns the new file's path.
+    value given as a function (``lambda v: v - 6000.0``) is applied to the preset's own value,
+    so a test keeps testing when the preset changes. A path the preset does not hold fails the
+    test: a schema change must not leave an edit that tests nothing. Returns the new file's
+    path.
     """
     def write(name: str, changes: dict, file_name: str = "edited.toml") -> Path:
         data = tomllib.loads((SCENARIO_DIR / f"{name}.toml").read_text(encoding="utf-8"))
         for path, value in changes.items():
-            set_path(data, path, value(get_path(data, path)) if callable(value) else value)
+            try:
+                old = get_path(data, path)
+            except ScenarioError:
+                pytest.fail(f"{path} is not in {name}.toml: the schema changed, so this edit "
+                            "would test nothing; edit the field that replaced it")
+            set_path(data, path, value(old) if callable(value) else value)
         out = tmp_path / file_name
         out.write_text(tomli_w.dumps(data), encoding="utf-8")
         return out

@@ -131,3 +131,45 @@ def test_an_error_naming_a_key_with_a_newline_stays_on_one_line():
     message = str(ScenarioError("arrivals.\n", float("inf"), "one of the keys of Arrivals",
                                 "mutated.toml"))
     assert "\n" not in message and "arrivals.\\n" in message
+
+
+def test_an_edit_of_a_field_the_preset_lacks_fails_loudly(edited_preset):
+    with pytest.raises(pytest.fail.Exception, match="the schema changed"):
+        edited_preset("cambodia_baseline", {"calendar.working_minutes_per_day": 25})
+
+
+RUN = ["--years", "0.1", "--reps", "1", "--executor", "serial"]
+
+
+@pytest.mark.parametrize(("preset", "changes", "command", "named", "because"), [
+    ("prevention_first", {"policy": "prevention_first"}, ["validate"],
+     "policy = 'prevention_first'", "expected a table (Policy)"),
+    ("prevention_first", {"policy.base_scenario": ""}, ["validate"], "policy.base_scenario = ''",
+     "expected an existing TOML file or a preset"),
+    ("cambodia_baseline", {"calendar.working_hours_per_day": 25.0}, ["validate"],
+     "calendar.working_hours_per_day = 25.0", "(the hours in a day)"),
+    ("cambodia_baseline", {"calendar.working_hours_per_day": 25.0}, ["run", *RUN],
+     "calendar.working_hours_per_day = 25.0", "(the hours in a day)"),
+    ("cambodia_baseline", {"arrivals.sectors.garment_footwear.workers": 9 * 10**18}, ["run", *RUN],
+     "arrivals.sectors.garment_footwear.workers = 9000000000000000000", "labour force"),
+    ("cambodia_baseline", {"arrivals.sectors.other.workers": 10**23}, ["run", *RUN],
+     "arrivals.sectors.other.workers = 100000000000000000000000", "labour force"),
+    ("cambodia_baseline",
+     {"arrivals.sectors.garment_footwear.individual_grievances_per_1000_workers_per_year": 1e300},
+     ["run", *RUN],
+     "arrivals.sectors.garment_footwear.individual_grievances_per_1000_workers_per_year = 1e+300",
+     "every worker raising a grievance every day"),
+    ("cambodia_baseline", {}, ["run", *RUN, "--warmup-days", "1e9"],
+     "warmup_days = 1000000000.0", "(a shorter warm-up;"),
+])
+def test_the_inputs_that_slipped_get_one_line_naming_field_and_value(
+        preset, changes, command, named, because, edited_preset, capsys, monkeypatch):
+    """Issue 26: a traceback, an impossible day accepted, errors that blamed the wrong field;
+    each refused by its own rule (``because``), not by some other error."""
+    import labsim.model.system
+    monkeypatch.setattr(labsim.model.system, "simulate", None)  # any simulation would fail loudly
+    path = edited_preset(preset, changes)
+    assert main([command[0], str(path), *command[1:]]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("labsim: error:")
+    assert f"{named}: expected" in err and because in err

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import labsim
-from labsim.experiments.run_size import estimate
+from labsim.experiments.run_size import check_size, estimate
 
 MEASURE = """
 import json, sys, tracemalloc
@@ -54,3 +54,33 @@ def test_the_cli_says_force_when_a_run_is_too_big(capsys):
     assert main(["run", "cambodia_baseline", "--years", "1e9", "--reps", "1"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "--force" in err
+
+
+@pytest.mark.parametrize(("settings", "named"), [
+    (labsim.RunSettings(years=0.1, replications=1, warmup_days=1e9), "warmup_days"),
+    (labsim.RunSettings(years=1e9, replications=1), "years"),
+    (labsim.RunSettings(years=100, replications=1000), "replications"),  # ten minutes, not memory
+])
+def test_a_refusal_names_the_setting_that_makes_the_run_big(baseline, settings, named):
+    with pytest.raises(labsim.InputError) as info:
+        check_size([baseline], settings, 2, keep_cases=False)
+    assert (info.value.path, info.value.value) == (named, getattr(settings, named))
+
+
+@pytest.mark.parametrize(("preset", "changes", "named", "value"), [
+    ("cambodia_baseline", {"arrivals.sectors.other.workers": 4_000_000_000,
+                           "arrivals.sectors.other.individual_grievances_per_1000_workers_per_year":
+                           365_000.0},
+     "arrivals.sectors.other.workers/individual_grievances_per_1000_workers_per_year",
+     (4_000_000_000, 365_000.0)),
+    ("migrant_grievances", {"migrant_route.complaints_per_year": 1e12},
+     "migrant_route.complaints_per_year", 1e12),
+])
+def test_a_scenario_too_big_for_the_smallest_run_names_the_fields_raising_its_grievances(
+        baseline, preset, changes, named, value):
+    busy = labsim.with_overrides(preset, {**changes, "name": "busy"})
+    with pytest.raises(labsim.InputError) as info:
+        check_size([baseline, busy], labsim.RunSettings(years=0.1, replications=1, warmup_days=0),
+                   1, keep_cases=False)
+    assert (info.value.path, info.value.value, info.value.source) == (named, value, "busy")
+    assert "force" in info.value.allowed

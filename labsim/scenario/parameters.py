@@ -9,30 +9,72 @@ several fields together live in each class's ``problems()`` method.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule one field obeys, and the words that say what is allowed."""
+    """The range a field's value must lie in, and the words that say what is allowed."""
 
-    check: Callable[[float], bool]
+    low: float
+    high: float
     allowed: str
+    low_included: bool = True
+
+    def check(self, value: float) -> bool:
+        """Whether ``value`` lies in the range."""
+        above_low = value >= self.low if self.low_included else value > self.low
+        return above_low and value <= self.high
 
 
-def _rule(check: Callable[[float], bool], allowed: str) -> dict[str, Rule]:
-    return {"rule": Rule(check, allowed)}
+def _rule(low: float, high: float, allowed: str, low_included: bool = True) -> dict[str, Rule]:
+    """Field metadata holding the rule."""
+    return {"rule": Rule(low, high, allowed, low_included)}
 
-
-PROBABILITY = _rule(lambda v: 0.0 <= v <= 1.0, "a probability in [0, 1]")
-NONNEGATIVE = _rule(lambda v: v >= 0, "a number >= 0")
-POSITIVE = _rule(lambda v: v > 0, "a number > 0")
-COUNT = _rule(lambda v: v >= 0, "a whole number >= 0")
-POSITIVE_COUNT = _rule(lambda v: v >= 1, "a whole number >= 1")
 
 YEAR_DAYS = 365.0
 """The model's calendar has 365-day years."""
+WORLD_WORKERS = 4_000_000_000
+"""More people than the world's labour force (about 3.6 billion in 2024, ILO): no sector holds
+more workers or enterprises (each employs someone), and no dispute involves more."""
+BEYOND_THE_WORLD = "more than the world's labour force, about 3.6 billion"
+LONGEST_DAYS = 36_500.0
+"""100 years: no step of a dispute, deadline or strike outlasts a working life. A duration
+longer than a run is allowed: the run's length is a run setting, not the scenario's, and the
+cases a run leaves open are counted as open."""
+
+PROBABILITY = _rule(0.0, 1.0, "a probability in [0, 1]")
+NONNEGATIVE = _rule(0.0, math.inf, "a number >= 0")
+POSITIVE = _rule(0.0, math.inf, "a number > 0", low_included=False)
+POSITIVE_COUNT = _rule(1, math.inf, "a whole number >= 1")
+DAYS = _rule(0.0, LONGEST_DAYS, f"a number of days from 0 to {LONGEST_DAYS:,.0f} (100 years: no "
+             "step of a dispute outlasts a working life)")
+POSITIVE_DAYS = _rule(0.0, LONGEST_DAYS, f"a number of days > 0 and at most {LONGEST_DAYS:,.0f} "
+                      "(100 years: no deadline outlasts a working life)", low_included=False)
+HOURS_OF_A_DAY = _rule(0.0, 24.0, "a number of hours > 0 and at most 24 (the hours in a day)",
+                       low_included=False)
+DAYS_OF_A_WEEK = _rule(1, 7, "a whole number from 1 to 7 (the days in a week)")
+CV = _rule(0.0, 100.0, "a number from 0 to 100 (a standard deviation up to 100 times the mean: "
+           "at 100, nearly half the mean already comes from the top 0.1% of draws)")
+WORKERS = _rule(0, WORLD_WORKERS, f"a whole number from 0 to {WORLD_WORKERS:,} "
+                f"({BEYOND_THE_WORLD})")
+ENTERPRISES = _rule(0, WORLD_WORKERS, f"a whole number from 0 to {WORLD_WORKERS:,} (each "
+                    f"enterprise employs someone: {BEYOND_THE_WORLD})")
+STAFF = _rule(0, WORLD_WORKERS, f"a whole number from 0 to {WORLD_WORKERS:,} (staff are "
+              f"workers too: {BEYOND_THE_WORLD})")
+EFFORT_HOURS = _rule(1 / 60, math.inf, "a number of hours of at least 1/60 (a minute: no case "
+                     "takes less of anyone's time)")
+WORKERS_PER_CASE = _rule(0.0, WORLD_WORKERS, f"a number > 0 and at most {WORLD_WORKERS:,} "
+                         f"({BEYOND_THE_WORLD})", low_included=False)
+INDIVIDUAL_RATE = _rule(0.0, 1000 * YEAR_DAYS, f"a number from 0 to {1000 * YEAR_DAYS:,.0f} "
+                        "(every worker raising a grievance every day of the year)")
+COLLECTIVE_RATE = _rule(0.0, 100 * YEAR_DAYS, f"a number from 0 to {100 * YEAR_DAYS:,.0f} "
+                        "(every enterprise raising a collective grievance every day of the year)")
+COMPLAINTS = _rule(0.0, WORLD_WORKERS * YEAR_DAYS, f"a number from 0 to "
+                   f"{WORLD_WORKERS * YEAR_DAYS:,.0f} (a complaint every day from every worker "
+                   "in the world)")
+
 DURATION_FIELDS = {
     "lognormal": ("mean_days", "cv"),
     "gamma": ("mean_days", "cv"),
@@ -70,15 +112,15 @@ class Duration:
 
     family: str
     """One of lognormal, gamma, triangular, exponential, fixed."""
-    mean_days: float | None = field(default=None, metadata=NONNEGATIVE)
+    mean_days: float | None = field(default=None, metadata=DAYS)
     """Mean in days (lognormal, gamma, exponential, fixed)."""
-    cv: float | None = field(default=None, metadata=NONNEGATIVE)
+    cv: float | None = field(default=None, metadata=CV)
     """Coefficient of variation (standard deviation / mean) for lognormal and gamma."""
-    low_days: float | None = field(default=None, metadata=NONNEGATIVE)
+    low_days: float | None = field(default=None, metadata=DAYS)
     """Triangular: smallest value, days."""
-    mode_days: float | None = field(default=None, metadata=NONNEGATIVE)
+    mode_days: float | None = field(default=None, metadata=DAYS)
     """Triangular: most likely value, days."""
-    high_days: float | None = field(default=None, metadata=NONNEGATIVE)
+    high_days: float | None = field(default=None, metadata=DAYS)
     """Triangular: largest value, days."""
     working_days: bool = False
     """True when the days above are working days, as the source reports them."""
@@ -143,13 +185,14 @@ class Sector:
 
     name: str
     """Short identifier, e.g. garment_footwear."""
-    enterprises: int = field(metadata=COUNT)
+    enterprises: int = field(metadata=ENTERPRISES)
     """Number of enterprises in the sector."""
-    workers: int = field(metadata=COUNT)
+    workers: int = field(metadata=WORKERS)
     """Number of workers employed in the sector."""
-    individual_grievances_per_1000_workers_per_year: float = field(metadata=NONNEGATIVE)
+    individual_grievances_per_1000_workers_per_year: float = field(metadata=INDIVIDUAL_RATE)
     """Individual grievances raised at the workplace, before prevention effects."""
-    collective_grievances_per_100_enterprises_per_year: float = field(metadata=NONNEGATIVE)
+    collective_grievances_per_100_enterprises_per_year: float = field(
+        metadata=COLLECTIVE_RATE)
     """Collective grievances raised at the workplace, before prevention effects."""
 
 
@@ -161,9 +204,9 @@ class Arrivals:
     """At least one sector; names must be unique."""
     monthly_seasonality: tuple[float, ...]
     """Twelve rate multipliers, January first, averaging 1."""
-    workers_per_collective_case_mean: float = field(metadata=POSITIVE)
+    workers_per_collective_case_mean: float = field(metadata=WORKERS_PER_CASE)
     """Mean number of workers involved in a collective dispute (lognormal, heavy-tailed)."""
-    workers_per_collective_case_cv: float = field(metadata=NONNEGATIVE)
+    workers_per_collective_case_cv: float = field(metadata=CV)
     """Coefficient of variation of workers per collective dispute."""
     rights_dispute_share: float = field(metadata=PROBABILITY)
     """Share of collective disputes about rights (the rest are about interests)."""
@@ -195,7 +238,7 @@ class Prevention:
     training raises that share in proportion to the share of trained workplaces.
     """
 
-    prevention_officers: int = field(metadata=COUNT)
+    prevention_officers: int = field(metadata=STAFF)
     """Prevention and advisory officers in post."""
     officer_effect_scale: float = field(metadata=POSITIVE)
     """Officers at which 63% of the officers' maximum effect is reached."""
@@ -253,7 +296,7 @@ class StaffEffort:
 
     share_of_time_on_disputes: float = field(metadata=PROBABILITY)
     """Share of the staff's working time spent on these cases (the rest: other duties)."""
-    effort_hours_per_case: float = field(metadata=POSITIVE)
+    effort_hours_per_case: float = field(metadata=EFFORT_HOURS)
     """Working hours one case takes of one staff member."""
 
 
@@ -273,10 +316,10 @@ class ConciliationOutcomes(SharesSumToOne):
 class IndividualConciliation:
     """Individual disputes conciliated by labour inspectors (Labour Law 1997 art. 300-301)."""
 
-    labour_inspectors: int = field(metadata=COUNT)
+    labour_inspectors: int = field(metadata=STAFF)
     """Labour inspectors who conciliate individual disputes (among other duties)."""
     effort: StaffEffort
-    hearing_deadline_days: float = field(metadata=POSITIVE)
+    hearing_deadline_days: float = field(metadata=POSITIVE_DAYS)
     """Calendar days from complaint to hearing allowed by law."""
     service: Duration
     """Elapsed time of one case from hearing to outcome (not all of it inspector's work)."""
@@ -294,15 +337,15 @@ class IndividualConciliation:
 class CollectiveConciliation:
     """Collective disputes conciliated by ministry conciliators (Prakas 074/25)."""
 
-    conciliators: int = field(metadata=COUNT)
+    conciliators: int = field(metadata=STAFF)
     """Ministry conciliators."""
     effort: StaffEffort
     """Effort per conciliation round."""
     appointment_delay: Duration
     """Time from complaint to a conciliator's appointment."""
-    appointment_deadline_days: float = field(metadata=POSITIVE)
+    appointment_deadline_days: float = field(metadata=POSITIVE_DAYS)
     """Legal limit for the appointment, calendar days."""
-    conciliation_deadline_days: float = field(metadata=POSITIVE)
+    conciliation_deadline_days: float = field(metadata=POSITIVE_DAYS)
     """Legal limit for conciliation after appointment, calendar days."""
     service: Duration
     """Elapsed time of one conciliation round after appointment."""
@@ -331,7 +374,7 @@ class AwardOutcomes(SharesSumToOne):
 class Arbitration:
     """The Arbitration Council: three-member panels drawn from a roster (Prakas 099 / 098/26)."""
 
-    arbitrators: int = field(metadata=COUNT)
+    arbitrators: int = field(metadata=STAFF)
     """Active arbitrators on the roster."""
     panel_size: int = field(metadata=POSITIVE_COUNT)
     """Arbitrators per panel."""
@@ -339,7 +382,7 @@ class Arbitration:
     """Arbitrators' time on the Council, and hours per case for each panel member."""
     service: Duration
     """A panel's time from receiving a case to settlement or award."""
-    award_deadline_working_days: float = field(metadata=POSITIVE)
+    award_deadline_working_days: float = field(metadata=POSITIVE_DAYS)
     """Legal limit from receipt of the case to the award, working days."""
     outcomes: AwardOutcomes
     binding_award_share_rights: float = field(metadata=PROBABILITY)
@@ -348,7 +391,7 @@ class Arbitration:
     """Share of awards in interest disputes that bind (prior agreement or a CBA clause)."""
     objection_share: float = field(metadata=PROBABILITY)
     """Share of non-binding awards that a party objects to."""
-    objection_window_working_days: float = field(metadata=NONNEGATIVE)
+    objection_window_working_days: float = field(metadata=DAYS)
     """Working days a party has to object to a non-binding award."""
 
     def problems(self) -> Iterator[Problem]:
@@ -398,11 +441,11 @@ class Strikes:
 class WorkingCalendar:
     """Rule converting legal deadlines in working days into calendar days."""
 
-    working_days_per_week: int = field(metadata=POSITIVE_COUNT)
+    working_days_per_week: int = field(metadata=DAYS_OF_A_WEEK)
     """Working days in a week (5 for the administration, Monday to Friday)."""
     public_holidays_per_year: float = field(metadata=NONNEGATIVE)
     """Public holidays falling on working days, per year."""
-    working_hours_per_day: float = field(metadata=POSITIVE)
+    working_hours_per_day: float = field(metadata=HOURS_OF_A_DAY)
     """Hours in a working day."""
 
     @property
@@ -419,9 +462,7 @@ class WorkingCalendar:
         return self.working_hours_per_day * self.working_days_per_year / YEAR_DAYS
 
     def problems(self) -> Iterator[Problem]:
-        if self.working_days_per_week > 7:
-            yield ("working_days_per_week", self.working_days_per_week, "1 to 7")
-        elif YEAR_DAYS * self.working_days_per_week / 7 - self.public_holidays_per_year < 1:
+        if YEAR_DAYS * self.working_days_per_week / 7 - self.public_holidays_per_year < 1:
             yield ("public_holidays_per_year", self.public_holidays_per_year,
                    "fewer than the working days in a year")
 
@@ -475,27 +516,27 @@ class MigrantRoute:
 
     enabled: bool
     """Switch the route on; off gives exactly the core model."""
-    complaints_per_year: float = field(metadata=NONNEGATIVE)
+    complaints_per_year: float = field(metadata=COMPLAINTS)
     """Complaints lodged at MRCs and provincial labour departments per year."""
     lodged_by: LodgingShares
     group_claim_share: float = field(metadata=PROBABILITY)
     """Share of complaints lodged as a group claim."""
-    workers_per_group_claim_mean: float = field(metadata=POSITIVE)
+    workers_per_group_claim_mean: float = field(metadata=WORKERS_PER_CASE)
     """Mean workers in a group claim (lognormal, heavy-tailed)."""
-    workers_per_group_claim_cv: float = field(metadata=NONNEGATIVE)
+    workers_per_group_claim_cv: float = field(metadata=CV)
     """Coefficient of variation of workers per group claim."""
     worker_abroad_share: float = field(metadata=PROBABILITY)
     """Share of complaints where the worker is abroad."""
     abroad_delay: Duration
     """Extra document and communication delay when the worker is abroad."""
     case_types: MigrantCaseTypes
-    mrc_staff: int = field(metadata=COUNT)
+    mrc_staff: int = field(metadata=STAFF)
     """MRC and provincial staff handling complaints."""
     effort: StaffEffort
     """Staff time on complaints, and hours per complaint (intake and mediation together)."""
     intake: Duration
     """Elapsed time to register and assess a complaint."""
-    action_deadline_days: float = field(metadata=POSITIVE)
+    action_deadline_days: float = field(metadata=POSITIVE_DAYS)
     """Days officials have to act on a written complaint."""
     abandonment_hazard_per_day_overdue: float = field(metadata=NONNEGATIVE)
     """Daily chance that a complainant still waiting for intake after the action deadline
@@ -507,7 +548,7 @@ class MigrantRoute:
     """Share of referred cases sent to ministry conciliation (the rest go to court)."""
     compensation_mean_usd: float = field(metadata=NONNEGATIVE)
     """Mean compensation recovered per settled complaint, US dollars (lognormal)."""
-    compensation_cv: float = field(metadata=NONNEGATIVE)
+    compensation_cv: float = field(metadata=CV)
     """Coefficient of variation of compensation per settled complaint."""
 
     def problems(self) -> Iterator[Problem]:
@@ -539,18 +580,18 @@ class KoreaSystem:
 
     enabled: bool
     """Switch the system on; off gives exactly the core model."""
-    mediation_committees: int = field(metadata=COUNT)
+    mediation_committees: int = field(metadata=STAFF)
     """Three-member mediation committees."""
     mediation_effort: StaffEffort
     """Committees' time on mediation, and committee hours per mediation."""
     mediation: Duration
     """Elapsed time one mediation needs; the legal window, counted from the application,
     cuts it short."""
-    mediation_window_days: float = field(metadata=POSITIVE)
+    mediation_window_days: float = field(metadata=POSITIVE_DAYS)
     """Legal mediation period for general businesses, calendar days."""
     public_service_share: float = field(metadata=PROBABILITY)
     """Share of interest disputes in public services (longer window)."""
-    public_mediation_window_days: float = field(metadata=POSITIVE)
+    public_mediation_window_days: float = field(metadata=POSITIVE_DAYS)
     """Legal mediation period for public services, calendar days."""
     mediation_success_share: float = field(metadata=PROBABILITY)
     """Share of mediations that succeed, without preventive mediation."""
@@ -564,7 +605,7 @@ class KoreaSystem:
     """Share of failed mediations (not arbitrated) followed by lawful industrial action."""
     unfair_dismissal_share: float = field(metadata=PROBABILITY)
     """Share of individual disputes that are unfair-dismissal cases for adjudication."""
-    adjudication_panels: int = field(metadata=COUNT)
+    adjudication_panels: int = field(metadata=STAFF)
     """Regional adjudication panels."""
     adjudication_effort: StaffEffort
     """Panels' time on adjudication, and panel hours per case."""

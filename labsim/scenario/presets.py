@@ -74,7 +74,11 @@ def base_path_of(policy: Policy, path: Path) -> Path:
     base = Path(policy.base_scenario)
     if base.suffix == ".toml" and not base.is_absolute():
         base = path.parent / base
-    return resolve_path(base)
+    try:
+        return resolve_path(base)
+    except ScenarioError as err:  # named as the policy wrote it ("" is not the folder ".")
+        raise ScenarioError("policy.base_scenario", policy.base_scenario, err.allowed,
+                            path.name) from None
 
 
 def _version(path: Path) -> tuple[str, int, int]:

@@ -11,6 +11,8 @@ RATE_FIELDS = {
     "collective": "collective_grievances_per_100_enterprises_per_year",
 }
 """The sector field holding each kind's grievance rate."""
+RATE_BASES = {"individual": "workers", "collective": "enterprises"}
+"""The sector field each kind's grievance rate is per (per 1000 workers, per 100 enterprises)."""
 
 
 def sector_grievances_per_year(sector: Sector, kind: str) -> float:

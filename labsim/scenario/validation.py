@@ -19,21 +19,20 @@ import numpy as np
 
 from ..errors import ScenarioError, is_number, is_whole
 
+TYPE_WORDS = {float: ("a number", "numbers"), int: ("a whole number", "whole numbers"),
+              bool: ("true or false", "true or false values"),
+              str: ("a text string", "text strings")}
+"""What a value of each plain type must be, in words: one, and a list of them."""
 
-def type_name(tp: Any) -> str:
-    """What a field of type ``tp`` must be, in words."""
-    if tp is float:
-        return "a number"
-    if tp is int:
-        return "a whole number"
-    if tp is bool:
-        return "true or false"
-    if tp is str:
-        return "a text string"
+
+def type_name(tp: Any, plural: bool = False) -> str:
+    """What a field of type ``tp`` must be, in words (``plural``: what a list's items are)."""
+    if tp in TYPE_WORDS:
+        return TYPE_WORDS[tp][plural]
     if dataclasses.is_dataclass(tp):
-        return f"a table ({tp.__name__})"
+        return f"{'tables' if plural else 'a table'} ({tp.__name__})"
     if typing.get_origin(tp) is tuple:
-        return f"a list of {type_name(typing.get_args(tp)[0])}s"
+        return f"a list of {type_name(typing.get_args(tp)[0], plural=True)}"
     return str(tp)
 
 
@@ -41,7 +40,7 @@ def _join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _item_key(item: Any, index: int) -> str | int:
+def item_key(item: Any, index: int) -> str | int:
     """How an error names a list item: by its ``name`` when it has one, else its index."""
     name = item.get("name") if isinstance(item, Mapping) else None
     return name if isinstance(name, str) and name else index
@@ -59,7 +58,7 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
         if not isinstance(value, list | tuple):
             raise ScenarioError(path, value, type_name(tp))
         item_type = typing.get_args(tp)[0]
-        return tuple(_convert(item_type, v, _join(path, _item_key(v, i)))
+        return tuple(_convert(item_type, v, _join(path, item_key(v, i)))
                      for i, v in enumerate(value))
     if tp is bool:
         ok = isinstance(value, bool | np.bool_)
@@ -83,6 +82,8 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
 
 def build(cls: type, data: Mapping[str, Any], path: str = "") -> Any:
     """An instance of dataclass ``cls`` from ``data``, or the first problem as ScenarioError."""
+    if not isinstance(data, Mapping):  # a policy file's ``policy = "..."``, not a table
+        raise ScenarioError(path, data, type_name(cls))
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for key in data:
