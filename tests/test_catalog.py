@@ -14,7 +14,8 @@ from labsim.experiments.runner import replication_kpis_task
 from labsim.views.report import verdict
 
 LABSIM = Path(labsim.__file__).resolve().parent
-VIEWS = ("report.py", "plots.py", "brief.py", "widgets.py", "cli.py")
+VIEWS = ("views/report.py", "views/plots.py", "views/brief.py", "workshop/dashboards.py",
+         "views/cli.py")
 
 
 @pytest.mark.parametrize("preset", ["cambodia_baseline", "migrant_grievances", "korea_inspired",
