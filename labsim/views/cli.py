@@ -13,7 +13,7 @@ from pathlib import Path
 from ..analysis.catalog import VERDICT_KPIS
 from ..analysis.kpis import overloaded_stages, summarise
 from ..analysis.provenance import scenario_hash, stamp
-from ..errors import InputError, RunError
+from ..errors import InputError, RunError, WriteError
 from ..experiments.calibration import DEFAULT_FREE, calibrate, load_targets
 from ..experiments.comparison import compare, replicate, sweep
 from ..experiments.evidence import COLUMNS, evidence
@@ -211,8 +211,13 @@ def _sweep(args: argparse.Namespace) -> None:
     identity = json.dumps([scenario_hash(base), grid, repr(settings)], sort_keys=True,
                           default=str)
     path = out / f"sweep-{hashlib.sha256(identity.encode('utf-8')).hexdigest()[:10]}.csv"
-    write_atomically(path, f"# {stamp(base, settings)}; grid {json.dumps(grid)}\n"
-                     + rows.to_csv(index=False))
+    try:
+        write_atomically(path, f"# {stamp(base, settings)}; grid {json.dumps(grid)}\n"
+                         + rows.to_csv(index=False))
+    except WriteError as err:
+        err.add_note(f"every replication is cached in {out / 'cache'}: the same command "
+                     "writes the file without computing them again")
+        raise
     points = rows["point"].nunique()
     print(f"{points} points x {args.reps} replications ({_said(settings)})")
     print(f"wrote {path}")
@@ -325,6 +330,11 @@ COMMANDS = {"run": _run, "compare": _compare, "sweep": _sweep, "calibrate": _cal
             "evidence": _evidence, "robustness": _robustness}
 
 
+def _in_one_line(err: BaseException) -> str:
+    """An error and its notes (what was kept, what to do), on one line."""
+    return "; ".join(part for part in (str(err), *getattr(err, "__notes__", ())) if part)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -334,10 +344,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             COMMANDS[args.command](args)
     except InputError as err:
-        print(f"labsim: error: {err}", file=sys.stderr)
+        print(f"labsim: error: {_in_one_line(err)}", file=sys.stderr)
         return 2
     except RunError as err:
-        print(f"labsim: error: {err}", file=sys.stderr)
+        print(f"labsim: error: {_in_one_line(err)}", file=sys.stderr)
         return 1
     except MemoryError:
         print("labsim: error: out of memory: run fewer years or replications (the size check "
