@@ -1,12 +1,13 @@
 """Faults while writing: a full disk, a file-size limit, a folder turned read-only midway, a
 directory in the way, a killed writer. Each ends in one line naming the file and what to do
-(exit code 1) and leaves no partial file behind.
+(exit code 1), leaves no partial file behind and keeps every finished replication.
 
 A full or read-only disk is a small tmpfs in a private mount namespace (``unshare -rm``: as
 root or not, nothing outside the test sees it, and it is gone when the test ends); where
 that is not allowed, those tests are skipped. Every process a test starts runs in its own
 process group, which the test stops if it runs past its time."""
 
+import json
 import os
 import re
 import resource
@@ -26,6 +27,8 @@ from labsim.files import WholeFile, write_atomically
 from labsim.views.cli import main
 
 LABSIM = [sys.executable, "-m", "labsim.views.cli"]
+ENTRY = re.compile(r"[0-9a-f]{32}\.json")
+"""A cache entry's file name."""
 QUICK = ["--years", "1", "--reps", "2", "--warmup-days", "30", "--executor", "serial"]
 GRID = '[grid]\n"arbitration.arbitrators" = [9, 12]\n'
 
@@ -197,6 +200,40 @@ def _on_a_small_disk(tmp_path: Path, size: str, arguments: list[str],
     return int((keep / "exit").read_text()), (keep / "stderr").read_text(), keep / "out"
 
 
+def _sweep_arguments(tmp_path: Path, years: str, *extra: str) -> list[str]:
+    grid = tmp_path / "grid.toml"
+    grid.write_text(GRID)
+    return ["sweep", "cambodia_baseline", "--grid", str(grid), "--out", "{out}", "--years",
+            years, "--reps", "10", *extra]
+
+
+def _kept_entries(line: str, out: Path) -> int:
+    """The entries in ``out/cache``, all whole and as many as ``line`` says."""
+    said = re.search(r"; (\d+) of 20 replications are cached in \S+/out/cache; running the "
+                     "same again computes only the rest$", line)
+    assert said is not None, line
+    entries = sorted((out / "cache").glob("*.json"))
+    assert all(ENTRY.fullmatch(e.name) and json.loads(e.read_text())["kpis"]
+               for e in entries)
+    assert len(entries) == int(said[1]) > 0
+    return len(entries)
+
+
+@pytest.mark.slow
+@SMALL_DISKS
+def test_a_full_disk_ends_a_sweep_in_one_line_keeping_what_finished(tmp_path):
+    code, stderr, out = _on_a_small_disk(tmp_path, "40k", _sweep_arguments(
+        tmp_path, "2", "--executor", "serial"))
+    line = _one_line(stderr)
+    assert code == 1
+    assert re.match(r"labsim: error: could not write \S+/out/cache/[0-9a-f]{32}\.json: the "
+                    "disk is full: free some space, or write to another disk; ", line)
+    kept = _kept_entries(line, out)
+    assert sorted(p.name for p in (out / "cache").iterdir()) == sorted(
+        p.name for p in (out / "cache").glob("*.json"))  # nothing else: no partial, no lock
+    assert kept < 20
+
+
 @pytest.mark.slow
 @SMALL_DISKS
 def test_a_full_disk_ends_run_out_in_one_line_and_leaves_no_file(tmp_path):
@@ -207,6 +244,24 @@ def test_a_full_disk_ends_run_out_in_one_line_and_leaves_no_file(tmp_path):
     assert re.fullmatch(r"labsim: error: could not write \S+/out/\w+\.csv: the disk is full: "
                         "free some space, or write to another disk", _one_line(stderr))
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.slow
+@SMALL_DISKS
+def test_a_folder_turned_read_only_mid_sweep_ends_in_one_line_keeping_what_finished(
+        tmp_path):
+    code, stderr, out = _on_a_small_disk(
+        tmp_path, "64m", _sweep_arguments(tmp_path, "3", "--processes", "2"),
+        read_only_when='[ "$(ls "$DISK/out/cache" 2>/dev/null | grep -c json)" -ge 3 ]')
+    line = _one_line(stderr)
+    assert code == 1
+    assert re.match(r"labsim: error: could not write \S+/out/cache/\.?[0-9a-f]{32}\.(json|lock)"
+                    ": the disk is read-only: write to another folder; ", line)
+    _kept_entries(line, out)
+    # the only other files it may leave are the empty locks a read-only disk kept it from
+    # removing
+    assert all(p.name.endswith(".lock") and p.stat().st_size == 0
+               for p in (out / "cache").iterdir() if not ENTRY.fullmatch(p.name))
 
 
 @pytest.mark.slow

@@ -1,14 +1,16 @@
 """Command line: ``labsim run | compare | sweep | calibrate | evidence | robustness | validate``
-call what notebooks call."""
+call what notebooks call; every error ends in one line."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import sys
-from collections.abc import Sequence
-from pathlib import Path
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..analysis.catalog import VERDICT_KPIS
 from ..analysis.kpis import overloaded_stages, summarise
@@ -315,19 +317,13 @@ def _robustness(args: argparse.Namespace) -> None:
         print(f"saved the result in {result.save(saved)}")
 
 
-def _interrupted(args: argparse.Namespace) -> str:
-    """What Ctrl-C left behind, in one line."""
-    cache = (Path(args.out) / "cache" if args.command == "sweep" else
-             Path(args.cache) if args.command == "robustness" and args.cache else None)
-    if cache is not None:
-        done = len(list(cache.glob("*.json"))) if cache.is_dir() else 0
-        return (f"interrupted: {done} finished replications are cached in {cache}; the same "
-                "command computes only the rest")
-    return "interrupted: nothing was written"
+def _validate(args: argparse.Namespace) -> None:
+    scenario = load_scenario(args.scenario)
+    print(f"{args.scenario}: valid scenario '{scenario.name}'")
 
 
 COMMANDS = {"run": _run, "compare": _compare, "sweep": _sweep, "calibrate": _calibrate,
-            "evidence": _evidence, "robustness": _robustness}
+            "evidence": _evidence, "robustness": _robustness, "validate": _validate}
 
 
 def _in_one_line(err: BaseException) -> str:
@@ -335,13 +331,20 @@ def _in_one_line(err: BaseException) -> str:
     return "; ".join(part for part in (str(err), *getattr(err, "__notes__", ())) if part)
 
 
+def _show_warning(show_otherwise: Callable[..., None], message: Warning | str,
+                  category: type[Warning], *where: Any) -> None:
+    """labsim's own warnings as one line; other libraries' as Python shows them."""
+    if category.__module__.startswith("labsim"):
+        print(f"labsim: warning: {message}", file=sys.stderr)
+    else:
+        show_otherwise(message, category, *where)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "validate":
-            scenario = load_scenario(args.scenario)
-            print(f"{args.scenario}: valid scenario '{scenario.name}'")
-        else:
+        with warnings.catch_warnings():
+            warnings.showwarning = functools.partial(_show_warning, warnings.showwarning)
             COMMANDS[args.command](args)
     except InputError as err:
         print(f"labsim: error: {_in_one_line(err)}", file=sys.stderr)
@@ -353,8 +356,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("labsim: error: out of memory: run fewer years or replications (the size check "
               "was skipped with --force)", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print(f"labsim: {_interrupted(args)}", file=sys.stderr)
+    except KeyboardInterrupt as err:
+        print(f"labsim: interrupted: {_in_one_line(err) or 'nothing was written'}",
+              file=sys.stderr)
         return 130
     return 0
 
