@@ -1,11 +1,12 @@
 """Faults a long run meets: a worker killed, the parent killed or interrupted (with a process
-pool or serially), a damaged cache, two sweeps into one folder or one cache. Nothing finished
-is lost, nothing is left running, and every message is one line. Every process a test
-starts, it stops (by its PID)."""
+pool or serially), a damaged cache, two sweeps into one folder or one cache, a Dask scheduler
+lost. Nothing finished is lost, nothing is left running, and every message is one line.
+Every process a test starts, it stops (by its PID)."""
 
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -296,3 +297,54 @@ def test_two_processes_sharing_a_cache_compute_each_replication_once(tmp_path):
                 for r in (tmp_path / f"computed{n}").read_text().split()]
     assert sorted(computed) == list(range(12))  # each once, by one or the other
     assert (tmp_path / "result0.csv").read_bytes() == (tmp_path / "result1.csv").read_bytes()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answers(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_a_lost_dask_scheduler_ends_in_one_line_keeping_what_finished(tmp_path):
+    pytest.importorskip("distributed")
+    dask = str(Path(sys.executable).parent / "dask")
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    started = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                 "--no-dashboard"], stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(port):
+            assert time.monotonic() < deadline, "the scheduler never answered"
+            time.sleep(0.2)
+        started.append(subprocess.Popen(
+            [dask, "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+             "--host", "127.0.0.1"], stderr=subprocess.DEVNULL))
+        grid = tmp_path / "grid.toml"
+        grid.write_text(SERIAL_GRID)
+        out = tmp_path / "out"
+        sweep = subprocess.Popen(_serial_sweep(out, grid, "--scheduler", address),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        started.append(sweep)
+        _wait_for_entries(out, 3, sweep)
+        started[0].kill()  # the scheduler
+        _, err = sweep.communicate(timeout=90)
+        assert sweep.returncode == 1
+        lines = [line for line in err.splitlines() if line.startswith("labsim:")]
+        assert "Traceback" not in err and len(lines) == 1, err
+        kept = len(_entries(out))
+        assert lines[0] == (
+            f"labsim: error: the Dask scheduler at {address} stopped answering before the "
+            f"replications were done: start it again, or run on local processes; {kept} of 20 "
+            f"replications are cached in {out / 'cache'}; running the same again computes "
+            "only the rest")
+        assert kept >= 3
+    finally:
+        for process in started:
+            process.kill()
+            process.wait(timeout=30)

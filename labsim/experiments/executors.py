@@ -17,12 +17,20 @@ from __future__ import annotations
 
 import atexit
 import itertools
+import logging
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    CancelledError,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
@@ -110,7 +118,24 @@ def workers_of(executor: ExecutorLike) -> int:
     """How many tasks ``executor`` runs at once (cores, where it cannot say)."""
     if executor == "serial" or isinstance(executor, SerialExecutor):
         return 1
+    client = _dask_client(executor)
+    if client is not None:
+        return sum(client.nthreads().values()) or cores()
     return int(getattr(executor, "_max_workers", 0) or cores())
+
+
+def _dask_client(executor: ExecutorLike) -> Any:
+    """The ``distributed.Client`` behind a Dask executor, or None for any other."""
+    return getattr(executor, "_client", None)
+
+
+def _name(pool: Executor) -> str:
+    """``pool`` in a message: the Dask scheduler at its address, or the executor (asked
+    while it answers: a lost client forgets the address)."""
+    client = _dask_client(pool)
+    if client is None:
+        return "the executor"
+    return f"the Dask scheduler at {getattr(client.scheduler, 'address', '(unknown)')}"
 
 
 def _dask_executor(address: str | None) -> tuple[Executor, Callable[[], None]]:
@@ -133,7 +158,19 @@ def _dask_executor(address: str | None) -> tuple[Executor, Callable[[], None]]:
         raise InputError("executor", address, "the address of a running Dask scheduler "
                          f"(none answered within {DASK_CONNECT_SECONDS} s: "
                          f"{type(err).__name__})") from None
-    return client.get_executor(pure=False), client.close
+
+    def close() -> None:
+        """Close the client; if the scheduler is gone, without the tracebacks it logs as its
+        reconnection is called off (the error raised says what happened)."""
+        client_log = logging.getLogger("distributed.client")
+        level = client_log.level
+        client_log.setLevel(logging.CRITICAL)
+        try:
+            client.close()
+        finally:
+            client_log.setLevel(level)
+
+    return client.get_executor(pure=False), close
 
 
 @contextmanager
@@ -222,9 +259,11 @@ def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple] | Iterator[tu
     bar = progress_bar(len(tasks) if sized else None, desc, progress)
     futures: dict[Future, int] = {}
     used: list[Executor] = []
+    name = "the executor"
     try:
         with executor_for("serial" if sized and len(tasks) <= 1 else executor) as pool:
             used.append(pool)
+            name = _name(pool)
             queue = iter(enumerate(tasks))
             for index, task in itertools.islice(queue, _at_once(pool, tasks, keep, in_flight)):
                 futures[pool.submit(function, *task)] = index
@@ -245,6 +284,9 @@ def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple] | Iterator[tu
         discard_pool()
         raise RunError("a worker process stopped before its replication was done (killed, "
                        "or out of memory); the pool is rebuilt on the next call") from None
+    except CancelledError:  # we cancel only on the way out: the executor cancelled them
+        raise RunError(f"{name} stopped answering before the replications were done: start "
+                       "it again, or run on local processes") from None
     except BaseException:  # Ctrl-C or a failed task: stop the rest now
         if used and used[0] is _POOL.get("pool"):
             if any(not f.done() for f in futures):
