@@ -4,7 +4,7 @@ asked for at once is done once (the result cache; dashboards sharing a cache).
 A lock is a ``flock`` on the hidden file ``.<key>.lock``: the system releases it when its
 holder ends, however it ends, so nobody waits for a killed process. The holder removes the
 file as it lets go, and a process that gets a lock on a file already removed tries again, so
-no lock file outlives its use unless its holder was killed.
+no lock file outlives its use unless its holder was killed (``remove_abandoned`` removes those).
 """
 
 from __future__ import annotations
@@ -86,3 +86,14 @@ def _same_file(descriptor: int, path: Path) -> bool:
     opened = os.fstat(descriptor)
     return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
 
+
+def remove_abandoned(directory: Path) -> int:
+    """Remove the lock files in ``directory`` that no process holds (their holders were
+    killed); returns how many."""
+    removed = 0
+    for path in sorted(directory.glob(f".*{LOCK_SUFFIX}")):
+        lock = KeyLock(directory, path.name[1:].removesuffix(LOCK_SUFFIX))
+        if lock.try_acquire():
+            lock.release()  # which removes its file
+            removed += 1
+    return removed

@@ -1,7 +1,11 @@
-"""The result cache keeps each replication as it finishes and reads only entries that are
-what their key asks for."""
+"""The result cache keeps each replication as it finishes, reads only entries that are what
+their key asks for, and is computed once by processes sharing it; `labsim cache prune` removes
+what is no longer needed."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +16,9 @@ from labsim.experiments import cache, comparison
 from labsim.experiments.cache import CacheWarning
 from labsim.experiments.executors import run_tasks
 from labsim.experiments.runner import kpi_names, replication_kpis_task
+from labsim.locks import KeyLock
 from labsim.version import code_fingerprint
+from labsim.views.cli import main
 
 QUICK = labsim.RunSettings(years=1, replications=3, warmup_days=30)
 POINTS = [{"arbitration.arbitrators": 20}]
@@ -134,6 +140,44 @@ def test_ctrl_c_in_a_serial_sweep_stops_there_keeps_what_finished_and_says_so(
     assert len(_entries(tmp_path)) == 2
     assert info.value.__notes__ == [f"2 of 6 replications are cached in {tmp_path}; running "
                                     "the same again computes only the rest"]
+
+
+def test_prune_removes_old_code_damaged_entries_and_leftovers_and_says_how_much(
+        baseline, tmp_path, capsys, counted):
+    folder = tmp_path / "cache"
+    _sweep(baseline, folder)
+    kept = _entries(folder)
+    old = folder / ("a" * 32 + ".json")
+    old.write_text(kept[0].read_text())
+    _rewrite(old, lambda e: e.update(code="0ld"))
+    damaged = folder / ("b" * 32 + ".json")
+    damaged.write_text(kept[0].read_text()[:100])
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    leftovers = [folder / f".{kept[0].name}.{gone}.0123abcd.tmp",  # a killed writer's
+                 tmp_path / f".cases.csv.{gone}.partial"]  # a killed run --out's, of old
+    for path in leftovers:
+        path.write_text("x" * 1000)
+    abandoned = folder / f".{'c' * 32}.lock"  # its holder was killed
+    abandoned.touch()
+    running = folder / f".{kept[0].name}.{os.getpid()}.0123abcd.tmp"
+    running.write_text("still being written")
+    held = KeyLock(folder, "d" * 32)
+    assert held.try_acquire()
+    freed = old.stat().st_size + 100 + 2000
+    try:
+        assert main(["cache", "prune", str(tmp_path)]) == 0
+    finally:
+        held.release()
+    assert capsys.readouterr().out.strip() == (
+        f"removed 5 files from {tmp_path} (damaged cache entries: 1, entries of other code "
+        "versions: 1, locks of killed processes: 1, temporary or partial files of processes "
+        f"that are gone: 2), freeing {freed / 1e3:.1f} kB")
+    assert not any(p.exists() for p in (old, damaged, abandoned, *leftovers))
+    assert running.exists() and _entries(folder) == kept
+    counted.clear()
+    _sweep(baseline, folder)
+    assert counted == []  # what is current is kept
 
 
 def test_the_cache_key_carries_the_code_fingerprint(monkeypatch):

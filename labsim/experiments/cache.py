@@ -5,24 +5,37 @@ resumes and a changed model never gets old numbers back.
 Each replication is put in the cache as soon as it finishes. An entry is read only when its
 key, code fingerprint, KPI names, count and types and its checksum are what they should be;
 anything else is named and recomputed. Processes sharing a cache compute each entry once
-(``labsim.locks``).
+(``labsim.locks``), and ``prune`` removes what is no longer needed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import time
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..files import check_output_dir, write_atomically
-from ..locks import KeyLock
+from ..locks import KeyLock, remove_abandoned
 from ..version import code_fingerprint
 from .executors import ExecutorLike, Progress, progress_bar, run_tasks
 
 KPIs = dict[str, float]
+ENTRY_NAME = re.compile(r"^[0-9a-f]{32}\.json$")
+LEFTOVER_NAME = re.compile(r"^\..+?\.(?:(?P<pid>\d+)\.(?:[0-9a-f]{8}\.tmp|partial)"
+                           r"|[a-z0-9_]{8}\.tmp)$")
+"""Temporary files (``files.temporary_name``); from earlier versions, partial tables of
+``run --out`` (``.cases.csv.<pid>.partial``) and temporary files (``.<name>.<8 chars>.tmp``)."""
+STALE_SECONDS = 24 * 3600
+"""A leftover whose process cannot be checked (no number, or not POSIX) is removed once it
+has not changed for this long."""
 
 
 class CacheWarning(UserWarning):
@@ -223,3 +236,69 @@ class _CachedRun:
         self.results[i] = self.cache.put(self.keys[i], value)
         self._held.pop(i).release()
         self._step()
+
+
+@dataclass
+class Pruned:
+    """What ``prune`` removed, by reason, and the bytes freed."""
+
+    files: Counter[str] = field(default_factory=Counter)
+    freed_bytes: int = 0
+
+    def remove(self, path: Path, reason: str) -> None:
+        """Remove ``path``, counting it under ``reason``."""
+        size = path.stat().st_size
+        path.unlink()
+        self.files[reason] += 1
+        self.freed_bytes += size
+
+
+def prune(directory: str | Path) -> Pruned:
+    """Remove from ``directory`` and its ``cache`` folder what labsim no longer needs: cache
+    entries of other code versions and damaged ones, temporary and partial files of
+    processes that are gone, and locks their killed holders left."""
+    pruned = Pruned()
+    for folder in (Path(directory), Path(directory) / "cache"):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if not path.is_file():
+                continue
+            if ENTRY_NAME.match(path.name):
+                reason = _stale_entry(path)
+                if reason:
+                    pruned.remove(path, reason)
+            elif LEFTOVER_NAME.match(path.name) and _abandoned(path):
+                pruned.remove(path, "temporary or partial files of processes that are gone")
+        locks = remove_abandoned(folder)
+        if locks:
+            pruned.files["locks of killed processes"] += locks
+    return pruned
+
+
+def _stale_entry(path: Path) -> str | None:
+    """Why a cache entry is no longer needed (other code, damaged), or None to keep it."""
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        sound = (isinstance(entry, dict) and isinstance(entry.get("kpis"), dict)
+                 and entry.get("checksum") == _checksum(entry["kpis"]))
+    except (OSError, UnicodeDecodeError, ValueError):
+        sound = False
+    if not sound:
+        return "damaged cache entries"
+    return None if entry.get("code") == code_fingerprint() else "entries of other code versions"
+
+
+def _abandoned(path: Path) -> bool:
+    """Whether the process that wrote a leftover is gone (where that cannot be told: the
+    file has not changed for ``STALE_SECONDS``)."""
+    pid = LEFTOVER_NAME.match(path.name)["pid"]
+    if pid is not None and os.name == "posix":
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:  # another user's process
+            return False
+        return False
+    return time.time() - path.stat().st_mtime > STALE_SECONDS

@@ -1,5 +1,5 @@
-"""Command line: ``labsim run | compare | sweep | calibrate | evidence | robustness | validate``
-call what notebooks call; every error ends in one line."""
+"""Command line: ``labsim run | compare | sweep | calibrate | evidence | robustness | validate |
+cache prune`` call what notebooks call; every error ends in one line."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ import json
 import sys
 import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from ..analysis.catalog import VERDICT_KPIS
 from ..analysis.kpis import overloaded_stages, summarise
 from ..analysis.provenance import scenario_hash, stamp
 from ..errors import InputError, RunError, WriteError
+from ..experiments.cache import prune
 from ..experiments.calibration import DEFAULT_FREE, calibrate, load_targets
 from ..experiments.comparison import compare, replicate, sweep
 from ..experiments.evidence import COLUMNS, evidence
@@ -116,6 +118,14 @@ def _parser() -> argparse.ArgumentParser:
 
     validate_cmd = commands.add_parser("validate", help="check a scenario file")
     validate_cmd.add_argument("scenario", help="scenario TOML file, or a preset name")
+
+    cache_cmd = commands.add_parser("cache", help="look after a result cache")
+    cache_actions = cache_cmd.add_subparsers(dest="action", required=True)
+    prune_cmd = cache_actions.add_parser(
+        "prune", help="remove cache entries of other code versions, damaged entries, and "
+        "temporary, partial and lock files of processes that are gone")
+    prune_cmd.add_argument("directory", help="a cache (sweep --out DIR/cache, robustness "
+                           "--cache DIR) or a run --out folder; its cache/ folder too")
     return parser
 
 
@@ -317,13 +327,28 @@ def _robustness(args: argparse.Namespace) -> None:
         print(f"saved the result in {result.save(saved)}")
 
 
+def _cache(args: argparse.Namespace) -> None:
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        raise InputError("directory", args.directory, "an existing folder")
+    pruned = prune(directory)
+    if not pruned.files:
+        print(f"nothing to remove in {directory}")
+        return
+    reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(pruned.files.items()))
+    size = pruned.freed_bytes
+    print(f"removed {pruned.files.total()} files from {directory} ({reasons}), freeing "
+          + (f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.1f} kB"))
+
+
 def _validate(args: argparse.Namespace) -> None:
     scenario = load_scenario(args.scenario)
     print(f"{args.scenario}: valid scenario '{scenario.name}'")
 
 
 COMMANDS = {"run": _run, "compare": _compare, "sweep": _sweep, "calibrate": _calibrate,
-            "evidence": _evidence, "robustness": _robustness, "validate": _validate}
+            "evidence": _evidence, "robustness": _robustness, "validate": _validate,
+            "cache": _cache}
 
 
 def _in_one_line(err: BaseException) -> str:
