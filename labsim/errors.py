@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import math
 import numbers
+from pathlib import Path
 
 
 class InputError(ValueError):
@@ -29,6 +31,31 @@ class ScenarioError(InputError):
 class RunError(RuntimeError):
     """A run could not finish for a reason outside its input (a worker process died, memory
     ran out): says what happened and what to do, in one line."""
+
+
+WHAT_TO_DO = {
+    errno.ENOSPC: "the disk is full: free some space, or write to another disk",
+    errno.EDQUOT: "your disk quota is used up: free some space, or write to another disk",
+    errno.EFBIG: "the file would be larger than this system allows (ulimit -f, or a FAT32 "
+                 "disk's 4 GB): run fewer years or replications, or write to another disk",
+    errno.EROFS: "the disk is read-only: write to another folder",
+    errno.EACCES: "permission denied: write to a folder you may write to",
+    errno.EPERM: "permission denied: write to a folder you may write to",
+    errno.EISDIR: "a directory is in the way: remove it, or write to another folder",
+    errno.ENOTDIR: "a file is in the way of a folder: remove it, or write to another folder",
+}
+"""What a user can do about each error the operating system gives while writing."""
+
+
+class WriteError(RunError):
+    """The operating system refused a write (disk full, file too large, read-only, no
+    permission, a directory in the way): names the file and what to do, in one line."""
+
+    def __init__(self, path: str | Path, error: OSError):
+        self.path, self.errno = Path(path), error.errno
+        advice = WHAT_TO_DO.get(error.errno, f"{error.strerror or error}: write to another "
+                                "folder")
+        super().__init__(f"could not write {_one_line(path)}: {advice}")
 
 
 def is_whole(value: object) -> bool:

@@ -5,15 +5,13 @@ scenario hash, seed) and appears whole or not at all; read it with
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 import pandas as pd
 
-from ..files import check_output_dir, write_atomically
+from ..files import WholeFile, check_output_dir, write_atomically
 from ..scenario.parameters import Scenario
 from ..scenario.settings import RunSettings
 from ..scenario.stages import active_stages
@@ -45,22 +43,19 @@ def csv_chunk(table: pd.DataFrame) -> tuple[str, str]:
 class TableWriter:
     """Appends each replication's cases, visits and backlog (as ``csv_chunk`` text) to CSV
     files as they arrive, in replication order, then puts them in place with the KPI tables;
-    on an error or Ctrl-C nothing half-written is left."""
+    on an error or Ctrl-C nothing half-written is left (``WholeFile``)."""
 
     def __init__(self, directory: str | Path, stamp: str):
         self.directory = check_output_dir(directory, "out")
         self.stamp = stamp
-        self._open: dict[str, tuple[Path, IO[str]]] = {}
+        self._open: dict[str, WholeFile] = {}
 
     def __enter__(self) -> TableWriter:
-        self.directory.mkdir(parents=True, exist_ok=True)
         return self
 
-    def __exit__(self, kind, *_) -> None:
-        for temporary, handle in self._open.values():
-            handle.close()
-            if kind is not None:
-                temporary.unlink(missing_ok=True)
+    def __exit__(self, *_) -> None:
+        for table in self._open.values():  # left open only by an error or Ctrl-C
+            table.discard()
         self._open.clear()
 
     def add(self, chunks: Mapping[str, tuple[str, str]]) -> None:
@@ -68,19 +63,15 @@ class TableWriter:
         for name in STREAMED:
             header, rows = chunks[name]
             if name not in self._open:
-                temporary = self.directory / f".{name}.csv.{os.getpid()}.partial"
-                handle = open(temporary, "w", encoding="utf-8", newline="")  # noqa: SIM115
-                handle.write(f"# {self.stamp}\n{header}\n")
-                self._open[name] = (temporary, handle)
-            self._open[name][1].write(rows)
+                self._open[name] = WholeFile(self.directory / f"{name}.csv")
+                self._open[name].write(f"# {self.stamp}\n{header}\n")
+            self._open[name].write(rows)
 
     def finish(self, kpis: pd.DataFrame, summary: pd.DataFrame) -> list[Path]:
         """Put every table in place; returns their paths."""
         paths = []
-        for name, (temporary, handle) in self._open.items():
-            handle.close()
-            paths.append(temporary.replace(self.directory / f"{name}.csv"))
-        self._open.clear()
+        for name in list(self._open):
+            paths.append(self._open.pop(name).commit())
         for name, table in (("kpis_by_replication", kpis), ("summary", summary)):
             paths.append(write_atomically(self.directory / f"{name}.csv",
                                           f"# {self.stamp}\n" + table.to_csv()))

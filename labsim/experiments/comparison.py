@@ -6,6 +6,7 @@ of each scenario shares its random numbers: paired differences isolate the polic
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,15 +21,17 @@ from ..scenario.io import scenario_to_dict
 from ..scenario.parameters import Scenario
 from ..scenario.presets import ScenarioLike, as_scenario
 from ..scenario.settings import DEFAULT_SETTINGS, RunSettings, as_settings
-from .executors import ExecutorLike, Progress, ResultCache, run_tasks, workers_of
+from .cache import ResultCache, cached_results
+from .executors import ExecutorLike, Progress, run_tasks, workers_of
 from .run_size import check_size
-from .runner import replication_kpis_task
+from .runner import kpi_names, replication_kpis_task
 
 
 def replicate(scenarios: Sequence[Scenario], settings: RunSettings = DEFAULT_SETTINGS,
               executor: ExecutorLike = "processes", progress: Progress = False,
               cache_dir: str | Path | None = None) -> list[pd.DataFrame]:
-    """Per-replication KPI tables (one per scenario), all tasks sent to one executor."""
+    """Per-replication KPI tables (one per scenario), all tasks sent to one executor; with
+    ``cache_dir``, each replication is read from the cache or put there as it finishes."""
     settings = as_settings(settings)
     if isinstance(scenarios, str | Path | Scenario) or not all(
             isinstance(s, Scenario) for s in scenarios):
@@ -36,20 +39,15 @@ def replicate(scenarios: Sequence[Scenario], settings: RunSettings = DEFAULT_SET
     replications = settings.replications
     check_size(scenarios, settings, workers_of(executor), keep_cases=False)
     tasks = [(s, settings, r) for s in scenarios for r in range(replications)]
-    cache = ResultCache(cache_dir) if cache_dir is not None else None
-    keys = [ResultCache.key(scenario_to_dict(s), settings.seed, r, settings.years,
-                            settings.warmup_days) for s, settings, r in tasks] if cache else []
-    rows: list[dict | None] = [cache.get(k) for k in keys] if cache else [None] * len(tasks)
-    missing = [i for i, row in enumerate(rows) if row is None]
-
-    def store(position: int, value: dict) -> None:
-        index = missing[position]
-        rows[index] = value
-        if cache:
-            cache.put(keys[index], value)
-
-    run_tasks(replication_kpis_task, [tasks[i] for i in missing], executor=executor,
-              progress=progress if missing else False, desc="replications", on_result=store)
+    if cache_dir is None:
+        rows = run_tasks(replication_kpis_task, tasks, executor=executor, progress=progress,
+                         desc="replications")
+    else:
+        keys = [ResultCache.key(scenario_to_dict(s), settings.seed, r, settings.years,
+                                settings.warmup_days) for s, settings, r in tasks]
+        names = functools.cache(lambda n: kpi_names(scenarios[n], settings))
+        rows = cached_results(ResultCache(cache_dir), keys, tasks, replication_kpis_task,
+                              lambda i: names(i // replications), executor, progress)
     tables = []
     for n in range(len(scenarios)):
         chunk = rows[n * replications:(n + 1) * replications]

@@ -16,24 +16,26 @@ Every task is a plain function call whose random numbers come from its own argum
 from __future__ import annotations
 
 import atexit
-import hashlib
 import itertools
-import json
+import logging
 import os
 import signal
 import threading
 import time
-import warnings
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    CancelledError,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, RunError, is_whole
-from ..files import check_output_dir, write_atomically
-from ..version import code_fingerprint
 
 ExecutorLike = str | Executor | Any
 """See the module docstring."""
@@ -42,13 +44,13 @@ DASK_CONNECT_SECONDS = 10
 
 
 class SerialExecutor(Executor):
-    """Runs each task when it is submitted, in this process."""
+    """Runs each task when it is submitted, in this process; Ctrl-C stops it there."""
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as err:  # the caller sees it when it asks for the result
+        except Exception as err:  # the caller sees it when it asks for the result
             future.set_exception(err)
         return future
 
@@ -116,7 +118,24 @@ def workers_of(executor: ExecutorLike) -> int:
     """How many tasks ``executor`` runs at once (cores, where it cannot say)."""
     if executor == "serial" or isinstance(executor, SerialExecutor):
         return 1
+    client = _dask_client(executor)
+    if client is not None:
+        return sum(client.nthreads().values()) or cores()
     return int(getattr(executor, "_max_workers", 0) or cores())
+
+
+def _dask_client(executor: ExecutorLike) -> Any:
+    """The ``distributed.Client`` behind a Dask executor, or None for any other."""
+    return getattr(executor, "_client", None)
+
+
+def _name(pool: Executor) -> str:
+    """``pool`` in a message: the Dask scheduler at its address, or the executor (asked
+    while it answers: a lost client forgets the address)."""
+    client = _dask_client(pool)
+    if client is None:
+        return "the executor"
+    return f"the Dask scheduler at {getattr(client.scheduler, 'address', '(unknown)')}"
 
 
 def _dask_executor(address: str | None) -> tuple[Executor, Callable[[], None]]:
@@ -139,7 +158,19 @@ def _dask_executor(address: str | None) -> tuple[Executor, Callable[[], None]]:
         raise InputError("executor", address, "the address of a running Dask scheduler "
                          f"(none answered within {DASK_CONNECT_SECONDS} s: "
                          f"{type(err).__name__})") from None
-    return client.get_executor(pure=False), client.close
+
+    def close() -> None:
+        """Close the client; if the scheduler is gone, without the tracebacks it logs as its
+        reconnection is called off (the error raised says what happened)."""
+        client_log = logging.getLogger("distributed.client")
+        level = client_log.level
+        client_log.setLevel(logging.CRITICAL)
+        try:
+            client.close()
+        finally:
+            client_log.setLevel(level)
+
+    return client.get_executor(pure=False), close
 
 
 @contextmanager
@@ -186,7 +217,8 @@ Progress = bool | Callable[[int, int], None]
 """Show a progress bar (True), nothing (False), or call ``report(done, total)``."""
 
 
-def _progress_bar(total: int, desc: str, show: Progress):
+def progress_bar(total: int | None, desc: str, show: Progress):
+    """A progress bar with ``update(n)`` and ``close()``, or None for ``show=False``."""
     if callable(show):
         return _Reporter(show, total)
     if not show:
@@ -196,7 +228,19 @@ def _progress_bar(total: int, desc: str, show: Progress):
     return tqdm(total=total, desc=desc, unit="run")
 
 
-def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple], *,
+def _at_once(pool: Executor, tasks: Sequence[tuple] | Iterator[tuple], keep: bool,
+             in_flight: int | None) -> int:
+    """How many tasks are out at once: one for the serial executor (it runs a task as it is
+    sent, so each is reported as it ends), all of a kept list, else ``in_flight`` or twice
+    the workers."""
+    if isinstance(pool, SerialExecutor):
+        return 1
+    if keep and isinstance(tasks, Sequence):
+        return len(tasks)
+    return in_flight or 2 * workers_of(pool)
+
+
+def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple] | Iterator[tuple], *,
               executor: ExecutorLike = "processes", progress: Progress = False,
               desc: str = "runs",
               on_result: Callable[[int, Any], None] | None = None,
@@ -206,18 +250,22 @@ def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple], *,
     ``on_result(index, result)`` is called as each task finishes (for caching or writing);
     results come back in task order, or not at all with ``keep=False``: each is then dropped
     once ``on_result`` has it, and at most ``in_flight`` tasks (default: twice the workers)
-    are out at once, so memory holds only those.
+    are out at once, so memory holds only those. ``tasks`` may be an iterator: it is read
+    only as tasks are sent (so it may claim each just before). The serial executor runs one
+    task at a time, each reported as it ends.
     """
-    results: list[Any] = [None] * len(tasks)
-    bar = _progress_bar(len(tasks), desc, progress)
+    sized = isinstance(tasks, Sequence)
+    results: dict[int, Any] = {}
+    bar = progress_bar(len(tasks) if sized else None, desc, progress)
     futures: dict[Future, int] = {}
     used: list[Executor] = []
+    name = "the executor"
     try:
-        with executor_for("serial" if len(tasks) <= 1 else executor) as pool:
+        with executor_for("serial" if sized and len(tasks) <= 1 else executor) as pool:
             used.append(pool)
-            limit = len(tasks) if keep else (in_flight or 2 * workers_of(pool))
+            name = _name(pool)
             queue = iter(enumerate(tasks))
-            for index, task in itertools.islice(queue, limit):
+            for index, task in itertools.islice(queue, _at_once(pool, tasks, keep, in_flight)):
                 futures[pool.submit(function, *task)] = index
             while futures:
                 done, _ = wait(futures, return_when=FIRST_COMPLETED)
@@ -236,6 +284,9 @@ def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple], *,
         discard_pool()
         raise RunError("a worker process stopped before its replication was done (killed, "
                        "or out of memory); the pool is rebuilt on the next call") from None
+    except CancelledError:  # we cancel only on the way out: the executor cancelled them
+        raise RunError(f"{name} stopped answering before the replications were done: start "
+                       "it again, or run on local processes") from None
     except BaseException:  # Ctrl-C or a failed task: stop the rest now
         if used and used[0] is _POOL.get("pool"):
             if any(not f.done() for f in futures):
@@ -247,55 +298,4 @@ def run_tasks(function: Callable[..., Any], tasks: Sequence[tuple], *,
     finally:
         if bar is not None:
             bar.close()
-    return results
-
-
-class CacheWarning(UserWarning):
-    """A cache entry was unreadable or did not match its key: it is recomputed."""
-
-
-class ResultCache:
-    """KPI rows on disk, keyed by everything that determines them (scenario content, seed,
-    replication, run length and the code fingerprint), so an interrupted sweep resumes and a
-    changed model never gets old numbers back. Each entry carries its key, the fingerprint
-    and a checksum; one that is unreadable or does not match is named and recomputed."""
-
-    def __init__(self, directory: str | Path):
-        self.directory = check_output_dir(directory, "cache_dir")
-        self.directory.mkdir(parents=True, exist_ok=True)
-
-    @staticmethod
-    def key(*parts: Any) -> str:
-        text = json.dumps([*parts, code_fingerprint()], sort_keys=True, default=str)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-    @staticmethod
-    def _checksum(value: dict[str, float]) -> str:
-        text = json.dumps(value, sort_keys=True)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-    def _path(self, key: str) -> Path:
-        return self.directory / f"{key}.json"
-
-    def get(self, key: str) -> dict[str, float] | None:
-        path = self._path(key)
-        if not path.exists():
-            return None
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            value = entry["kpis"]
-            sound = (entry["key"] == key and entry["code"] == code_fingerprint()
-                     and isinstance(value, dict) and value
-                     and entry["checksum"] == self._checksum(value))
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
-            sound = False
-        if not sound:
-            warnings.warn(CacheWarning(f"cache entry {path} is damaged or does not match its "
-                                       "key: recomputing it"), stacklevel=2)
-            return None
-        return value
-
-    def put(self, key: str, value: dict[str, float]) -> None:
-        entry = {"key": key, "code": code_fingerprint(), "kpis": value,
-                 "checksum": self._checksum(value)}
-        write_atomically(self._path(key), json.dumps(entry))
+    return [results[index] for index in range(len(results))]

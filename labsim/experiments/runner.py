@@ -53,6 +53,19 @@ def replication_kpis_task(scenario: Scenario, settings: RunSettings,
                             settings.window)
 
 
+EMPTY_RUN_DAYS = 1e-6
+"""A run too short for any grievance to arrive."""
+
+
+def kpi_names(scenario: Scenario, settings: RunSettings) -> list[str]:
+    """The KPIs a replication of ``scenario`` gives, in order: they depend on the scenario
+    (its stages, routes and costs), never on the cases, so a replication without any case
+    tells them at once."""
+    empty = simulate(scenario, settings.seed, 0, EMPTY_RUN_DAYS)
+    return list(replication_kpis(empty.cases.iloc[:0], empty.visits.iloc[:0],
+                                 staff_capacity(scenario), scenario, settings.window))
+
+
 def replication_tables_task(scenario: Scenario, settings: RunSettings,
                             replication: int) -> dict[str, Any]:
     """Simulate one replication: its cases, visits and backlog tables as CSV text, and its

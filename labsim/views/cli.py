@@ -1,20 +1,24 @@
-"""Command line: ``labsim run | compare | sweep | calibrate | evidence | robustness | validate``
-call what notebooks call."""
+"""Command line: ``labsim run | compare | sweep | calibrate | evidence | robustness | validate |
+cache prune`` call what notebooks call; every error ends in one line."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..analysis.catalog import VERDICT_KPIS
 from ..analysis.kpis import overloaded_stages, summarise
 from ..analysis.provenance import scenario_hash, stamp
 from ..analysis.robustness import MIN_REPLICATIONS_FOR_COUNTS
-from ..errors import InputError, RunError
+from ..errors import InputError, RunError, WriteError
+from ..experiments.cache import prune
 from ..experiments.calibration import DEFAULT_FREE, calibrate, load_targets
 from ..experiments.comparison import compare, replicate
 from ..experiments.evidence import COLUMNS, evidence
@@ -111,6 +115,14 @@ def _parser() -> argparse.ArgumentParser:
 
     validate_cmd = commands.add_parser("validate", help="check a scenario file")
     validate_cmd.add_argument("scenario", help="scenario TOML file, or a preset name")
+
+    cache_cmd = commands.add_parser("cache", help="look after a result cache")
+    cache_actions = cache_cmd.add_subparsers(dest="action", required=True)
+    prune_cmd = cache_actions.add_parser(
+        "prune", help="remove cache entries of other code versions, damaged entries, and "
+        "temporary, partial and lock files of processes that are gone")
+    prune_cmd.add_argument("directory", help="a cache (sweep --out DIR/cache, robustness "
+                           "--cache DIR) or a run --out folder; its cache/ folder too")
     return parser
 
 
@@ -208,8 +220,13 @@ def _sweep(args: argparse.Namespace) -> None:
     identity = json.dumps([scenario_hash(base), grid, repr(settings)], sort_keys=True,
                           default=str)
     path = out / f"sweep-{hashlib.sha256(identity.encode('utf-8')).hexdigest()[:10]}.csv"
-    write_atomically(path, f"# {stamp(base, settings)}; grid {json.dumps(grid)}\n"
-                     + rows.to_csv(index=False))
+    try:
+        write_atomically(path, f"# {stamp(base, settings)}; grid {json.dumps(grid)}\n"
+                         + rows.to_csv(index=False))
+    except WriteError as err:
+        err.add_note(f"every replication is cached in {out / 'cache'}: the same command "
+                     "writes the file without computing them again")
+        raise
     points = rows["point"].nunique()
     print(f"{points} points x {args.reps} replications ({_said(settings)})")
     print(f"wrote {path}")
@@ -307,41 +324,63 @@ def _robustness(args: argparse.Namespace) -> None:
         print(f"saved the result in {result.save(saved)}")
 
 
-def _interrupted(args: argparse.Namespace) -> str:
-    """What Ctrl-C left behind, in one line."""
-    cache = (Path(args.out) / "cache" if args.command == "sweep" else
-             Path(args.cache) if args.command == "robustness" and args.cache else None)
-    if cache is not None:
-        done = len(list(cache.glob("*.json"))) if cache.is_dir() else 0
-        return (f"interrupted: {done} finished replications are cached in {cache}; the same "
-                "command computes only the rest")
-    return "interrupted: nothing was written"
+def _cache(args: argparse.Namespace) -> None:
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        raise InputError("directory", args.directory, "an existing folder")
+    pruned = prune(directory)
+    if not pruned.files:
+        print(f"nothing to remove in {directory}")
+        return
+    reasons = ", ".join(f"{reason}: {n}" for reason, n in sorted(pruned.files.items()))
+    size = pruned.freed_bytes
+    print(f"removed {pruned.files.total()} files from {directory} ({reasons}), freeing "
+          + (f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.1f} kB"))
+
+
+def _validate(args: argparse.Namespace) -> None:
+    scenario = load_scenario(args.scenario)
+    print(f"{args.scenario}: valid scenario '{scenario.name}'")
 
 
 COMMANDS = {"run": _run, "compare": _compare, "sweep": _sweep, "calibrate": _calibrate,
-            "evidence": _evidence, "robustness": _robustness}
+            "evidence": _evidence, "robustness": _robustness, "validate": _validate,
+            "cache": _cache}
+
+
+def _in_one_line(err: BaseException) -> str:
+    """An error and its notes (what was kept, what to do), on one line."""
+    return "; ".join(part for part in (str(err), *getattr(err, "__notes__", ())) if part)
+
+
+def _show_warning(show_otherwise: Callable[..., None], message: Warning | str,
+                  category: type[Warning], *where: Any) -> None:
+    """labsim's own warnings as one line; other libraries' as Python shows them."""
+    if category.__module__.startswith("labsim"):
+        print(f"labsim: warning: {message}", file=sys.stderr)
+    else:
+        show_otherwise(message, category, *where)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "validate":
-            scenario = load_scenario(args.scenario)
-            print(f"{args.scenario}: valid scenario '{scenario.name}'")
-        else:
+        with warnings.catch_warnings():
+            warnings.showwarning = functools.partial(_show_warning, warnings.showwarning)
             COMMANDS[args.command](args)
     except InputError as err:
-        print(f"labsim: error: {err}", file=sys.stderr)
+        print(f"labsim: error: {_in_one_line(err)}", file=sys.stderr)
         return 2
     except RunError as err:
-        print(f"labsim: error: {err}", file=sys.stderr)
+        print(f"labsim: error: {_in_one_line(err)}", file=sys.stderr)
         return 1
     except MemoryError:
         print("labsim: error: out of memory: run fewer years or replications (the size check "
               "was skipped with --force)", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print(f"labsim: {_interrupted(args)}", file=sys.stderr)
+    except KeyboardInterrupt as err:
+        print(f"labsim: interrupted: {_in_one_line(err) or 'nothing was written'}",
+              file=sys.stderr)
         return 130
     return 0
 
