@@ -13,8 +13,8 @@ import time
 import labsim
 from labsim.experiments.calibration import fit_surrogate
 from labsim.experiments.executors import ExecutorLike, local_processes
-from labsim.experiments.worlds import ROBUSTNESS_SETTINGS, draw_worlds
-from labsim.scenario.presets import load_assumptions, load_scenario, with_overrides
+from labsim.experiments.worlds import ROBUSTNESS_SETTINGS, draw_worlds, world_scenario
+from labsim.scenario.presets import load_assumptions, load_scenario
 
 POLICIES = ["prevention_first", "resolution_first"]
 TARGET_S = 60.0
@@ -26,8 +26,9 @@ def refit_seconds(draws: int, seed: int) -> float:
     assumptions = load_assumptions("cambodia_baseline")
     worlds, _ = draw_worlds(base, assumptions, draws, seed)
     start = time.perf_counter()
-    for values in [{a.path: a.central for a in assumptions}, *worlds.to_dict("records")]:
-        fit_surrogate(with_overrides(base, values))
+    rows = [[a.central for a in assumptions], *worlds[[a.path for a in assumptions]].to_numpy()]
+    for values in rows:
+        fit_surrogate(world_scenario(base, assumptions, values))
     return time.perf_counter() - start
 
 

@@ -11,6 +11,7 @@ from labsim import RunSettings
 from labsim.experiments.calibration import Target, calibrate, fit_table, load_targets
 from labsim.scenario.flows import expected_flows
 from labsim.scenario.presets import SCENARIO_DIR
+from labsim.scenario.settlement import as_today
 
 OBSERVED = SCENARIO_DIR.parent / "observed"
 SOURCE_COLUMNS = ("source_title", "publisher", "source_year", "url")
@@ -103,7 +104,7 @@ def test_calibration_recovers_known_parameters(baseline):
     changes = {}
     for name, value in truth.items():
         changes.update(FREE_PARAMETERS[name].apply(baseline, value))
-    hidden = labsim.with_overrides(baseline, changes)
+    hidden = as_today(labsim.with_overrides(baseline, changes))  # a calibration describes today
     flows = expected_flows(hidden)
     targets = [Target(k, flows[k], 0.05 * flows[k]) for k in (
         "collective_conciliation_cases_per_year", "arbitration_cases_per_year",

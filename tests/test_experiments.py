@@ -43,8 +43,8 @@ def test_policies_differ_only_in_where_the_money_goes(baseline):
     prevention = labsim.load_scenario("prevention_first")
     resolution = labsim.load_scenario("resolution_first")
     assert prevention.prevention.prevention_officers > resolution.prevention.prevention_officers
-    assert (resolution.individual_conciliation.labour_inspectors
-            > prevention.individual_conciliation.labour_inspectors)
+    assert (resolution.collective_conciliation.conciliators
+            > prevention.collective_conciliation.conciliators)
     assert prevention.arrivals == resolution.arrivals == baseline.arrivals
     assert prevention.courts == baseline.courts
 
@@ -92,8 +92,9 @@ def test_staffing_table_spends_each_budget_level_by_the_rules(baseline):
         assert medium.loc[name, "labour_inspectors"] == (
             preset.individual_conciliation.labour_inspectors)
         assert medium.loc[name, "prevention_officers"] == preset.prevention.prevention_officers
-    c = baseline.costs  # resolution spends to within one person's cost
-    most_unspent = max(c.labour_inspector_usd_per_year, c.conciliator_usd_per_year,
+    c = baseline.costs  # resolution spends to within one unit's cost: a trained conciliator
+    most_unspent = max(c.labour_inspector_usd_per_year, c.conciliator_usd_per_year
+                       + c.conciliator_training_usd_per_conciliator_per_year,
                        c.arbitrator_usd_per_year)
     assert (table["unspent_usd_per_year"] < most_unspent).all()
     assert (table["unspent_usd_per_year"] >= -1e-6).all()
@@ -147,7 +148,7 @@ def test_prevention_lowers_grievances_and_resolution_shortens_queues(comparison)
     diff = comparison.differences().set_index("kpi")
     assert diff.loc["grievances_per_year", "clear"] and diff.loc["grievances_per_year",
                                                                     "difference"] > 0
-    assert diff.loc["utilisation_individual_conciliation", "difference"] < 0
+    assert diff.loc["utilisation_collective_conciliation", "difference"] < 0
 
 
 def test_compare_needs_two_scenarios_and_a_known_reference(baseline):
@@ -241,16 +242,16 @@ def test_smallest_staff_meets_the_target_and_one_less_does_not(baseline):
 
 
 def test_smallest_extra_budget_spent_by_the_resolution_rule(baseline):
-    # half the inspectors today: the resolution rule's first money goes to them
-    short = labsim.with_overrides(baseline, {"individual_conciliation.labour_inspectors": 4})
-    result = smallest_budget(short, 0.0, "share_individual_heard_within_deadline", 0.95,
+    # half the conciliators today: the resolution rule's money buys (trained) conciliators
+    short = labsim.with_overrides(baseline, {"collective_conciliation.conciliators": 2})
+    result = smallest_budget(short, 0.0, "share_collective_settled_within_deadlines", 0.85,
                              step_usd=10_000, low_usd=0, high_usd=100_000,
                              settings=QUICK, executor="serial")
     assert result.level_for_mean is not None and result.level_for_mean > 0
     assert result.level_for_mean % 10_000 == 0
     curve = result.curve.set_index("extra_budget_usd_per_year")
-    assert curve.loc[result.level_for_mean, "mean"] >= 0.95
-    assert curve.loc[result.level_for_mean - 10_000, "mean"] < 0.95
+    assert curve.loc[result.level_for_mean, "mean"] >= 0.85
+    assert curve.loc[result.level_for_mean - 10_000, "mean"] < 0.85
 
 
 def test_smallest_budget_names_a_bad_step(baseline):
@@ -266,8 +267,8 @@ def test_an_allocation_has_a_field_for_every_item_a_policy_buys():
     from labsim.scenario.policy import Allocation
     assert tuple(f.name for f in fields(Allocation)) == tuple(entry.name for entry in BOUGHT)
     assert [entry.name for entry in BOUGHT] == [
-        "prevention_officers", "training", "labour_inspectors", "conciliators", "arbitrators",
-        "mrc_staff"]
+        "prevention_officers", "training", "labour_inspectors", "conciliators",
+        "conciliator_training", "arbitrators", "mrc_staff"]
 
 
 def test_cli_compare_prints_table_and_verdict(capsys):

@@ -217,9 +217,13 @@ def one_per_schema_field() -> list[Field]:
 
 
 def schema_fields(cls: type) -> set[str]:
-    """Every ``Class.field`` reachable from ``cls``."""
+    """Every ``Class.field`` reachable from ``cls`` that a file may write (the loader derives
+    the fields marked ``derived`` from a file's own staffing)."""
     found = set()
+    derived = {f.name for f in dataclasses.fields(cls) if f.metadata.get("derived")}
     for name, annotation in typing.get_type_hints(cls).items():
+        if name in derived:
+            continue
         found.add(f"{cls.__name__}.{name}")
         inner = _plain(annotation)
         if typing.get_origin(inner) is tuple:

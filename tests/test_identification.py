@@ -7,8 +7,10 @@ import pytest
 from labsim.errors import InputError
 from labsim.experiments.calibration import DEFAULT_FREE, FREE_PARAMETERS, load_targets
 from labsim.experiments.identification import consistent_set, identifiability
+from labsim.experiments.worlds import world_scenario
 from labsim.scenario.flows import expected_flows
 from labsim.scenario.presets import load_assumptions, with_overrides
+from labsim.scenario.settlement import as_today
 from labsim.views.cli import main
 
 EFFECT = "prevention.max_grievance_reduction"
@@ -43,11 +45,11 @@ def test_a_consistent_set_reproduces_the_record_in_every_row(baseline):
     assert table[EFFECT].max() - table[EFFECT].min() > 0.4  # of a range of 0.6
     targets = load_targets()
     for row in table.head(4).to_dict("records"):
-        world = with_overrides(baseline, {a.path: row[a.path] for a in assumptions})
+        world = world_scenario(baseline, assumptions, [row[a.path] for a in assumptions])
         changes = {}
         for name in DEFAULT_FREE:
             changes.update(FREE_PARAMETERS[name].apply(world, row[name]))
-        flows = expected_flows(with_overrides(world, changes))
+        flows = expected_flows(as_today(with_overrides(world, changes)))
         for t in targets:
             assert abs(flows[t.kpi] - t.observed) <= t.tolerance, t.kpi
 

@@ -6,10 +6,12 @@ import pytest
 import labsim
 from labsim import RunSettings
 from labsim.model.system import simulate
+from labsim.scenario.allocation import spend, units
 from labsim.scenario.capacity import expected_utilisation, staff_capacity
 from labsim.scenario.items import BOUGHT
 from labsim.scenario.policy import policy_with_increment
 from labsim.scenario.presets import load_policy, standard_increment
+from labsim.scenario.strike_flows import expected_strike_days_per_year
 
 PAIRED = RunSettings(years=3, replications=10, seed=6)
 
@@ -95,13 +97,18 @@ def test_policy_presets_are_what_the_allocation_rules_buy(baseline, name, share)
     assert preset.budget_usd_per_year == pytest.approx(rule.budget_usd_per_year)
 
 
-def test_resolution_money_goes_first_to_the_busiest_stage(baseline):
-    first_person = policy_with_increment(baseline, 8_400.0, 0.0, "one")
-    today = baseline.individual_conciliation.labour_inspectors
-    busiest = max(expected_utilisation(baseline), key=expected_utilisation(baseline).get)
-    assert busiest == "individual_conciliation"
-    scenario = labsim.apply_policy(first_person, baseline)
-    assert scenario.individual_conciliation.labour_inspectors == today + 1
+@pytest.mark.parametrize("lever", ["prevention", "resolution"])
+def test_each_lever_buys_first_the_unit_that_most_lowers_expected_strike_days(baseline,
+                                                                              lever):
+    """One rule for both levers (docs/allocation_rules.md, version 2): the first unit bought
+    is the one with the largest fall in expected strike days per dollar."""
+    now = expected_strike_days_per_year(baseline)
+    gains = [((now - expected_strike_days_per_year(unit.bought(baseline))) / unit.cost_usd,
+              unit) for unit in units(baseline, lever)]
+    assert len(gains) >= 2
+    best = max(gains, key=lambda pair: pair[0])[1]
+    spent = spend(baseline, best.cost_usd, lever)
+    assert spent == pytest.approx(best.dollars)
 
 
 def test_korea_inspired_differs_from_the_baseline_in_structure_only(baseline):

@@ -22,7 +22,13 @@ from labsim.experiments.worlds import (
 from labsim.scenario.assumptions import Assumption
 from labsim.scenario.dotted import get_path
 from labsim.scenario.flows import expected_flows
-from labsim.scenario.presets import SCENARIO_DIR, load_assumptions, load_scenario, preset_names
+from labsim.scenario.presets import (
+    SCENARIO_DIR,
+    load_assumptions,
+    load_scenario,
+    preset_names,
+    read,
+)
 from labsim.scenario.settings import RunSettings
 from labsim.version import code_fingerprint
 from labsim.views.cli import main
@@ -45,7 +51,8 @@ def _baseline_with(tmp_path, table_changes: dict, name: str = "edited.toml"):
 
 @pytest.mark.parametrize("name", preset_names())
 def test_every_preset_assumption_has_a_valid_range_and_none_is_calibrated(name):
-    base = load_scenario(name)
+    made = read(name)
+    base = made.scenario if made.base_path is None else load_scenario(made.base_path)
     fitted = calibrated_paths(base)
     for a in load_assumptions(name):
         assert a.low <= get_path(base, a.path) <= a.high and a.low < a.high, a
@@ -63,11 +70,10 @@ def test_baseline_and_its_policies_share_their_assumptions():
 
 def test_a_range_without_a_reason_is_wide_by_rule(tmp_path):
     path = _baseline_with(tmp_path, {
-        "individual_conciliation.abandonment_hazard_per_day_overdue": {"effect_size": True,
-                                                                      "label": "gain"},
+        "strikes.strike_share_after_objection": {"effect_size": True, "label": "gain"},
         "courts.dropout_share": {"label": "drop"}})
     by_path = {a.path: a for a in load_assumptions(path)}
-    gain = by_path["individual_conciliation.abandonment_hazard_per_day_overdue"]
+    gain = by_path["strikes.strike_share_after_objection"]
     drop = by_path["courts.dropout_share"]
     assert (gain.low, gain.high, gain.cited) == (0.0, 2 * gain.central, False)
     assert (drop.low, drop.high) == pytest.approx((0.5 * drop.central, 1.5 * drop.central))
@@ -95,11 +101,11 @@ def test_a_bad_range_is_one_error_naming_its_path(tmp_path, entry, words):
 
 
 @pytest.mark.parametrize("path, words", [
-    ("prevention.prevention_officers", "decimal number"),
+    ("strikes.enabled", "a number or a count"),
     ("prevention.no_such_thing", "an existing key"),
-    ("prevention.workplace_delay", "decimal number"),
+    ("prevention.workplace_delay", "a number or a count"),
 ])
-def test_an_assumption_must_be_a_decimal_parameter(tmp_path, path, words):
+def test_an_assumption_must_be_a_number_or_a_count(tmp_path, path, words):
     edited = _baseline_with(tmp_path, {path: {"label": "x"}})
     with pytest.raises(ScenarioError, match=words):
         load_assumptions(edited)
@@ -114,8 +120,8 @@ def test_a_calibrated_parameter_takes_no_range(tmp_path):
 
 
 def test_latin_hypercube_worlds_fill_every_stratum_and_repeat_by_seed(baseline):
-    assumptions = [a for a in load_assumptions("cambodia_baseline")
-                   if not a.path.startswith("prevention.")]  # no joint rule among these
+    assumptions = [a for a in load_assumptions("cambodia_baseline")  # no joint rule among
+                   if not a.path.startswith("prevention.") and not a.whole]  # these; no count
     worlds, refused = draw_worlds(baseline, assumptions, 12, seed=5)
     assert refused == 0 and len(worlds) == 12
     for a in assumptions:
@@ -468,11 +474,21 @@ def test_robustness_without_a_record_to_refit_to_says_no_refit(tmp_path):
 
 def test_a_unit_cost_changes_what_the_extra_money_buys_never_todays_staff(baseline):
     """Policy files hold dollars; in a world where a conciliator costs 12,600 instead of
-    8,400, prevention first keeps today's 4 and resolution first's extra US$75,600 buys 6."""
+    8,400, prevention first keeps today's 4 and resolution first's extra US$201,600 buys
+    16."""
     from labsim.scenario.policy import apply_policy, costed_in
     from labsim.scenario.presets import load_policy, with_overrides
     world = with_overrides(baseline, {"costs.conciliator_usd_per_year": 12_600.0})
     staff = {name: apply_policy(costed_in(load_policy(name), baseline, world), world)
              .collective_conciliation.conciliators for name in POLICIES}
-    assert staff == {"prevention_first": 4, "resolution_first": 4 + 75_600 // 12_600}
+    assert staff == {"prevention_first": 4, "resolution_first": 4 + 201_600 // 12_600}
     assert costed_in(load_policy("balanced"), baseline, baseline) == load_policy("balanced")
+
+
+def test_a_count_is_drawn_as_a_whole_number(baseline):
+    counts = [a for a in load_assumptions("cambodia_baseline") if a.whole]
+    assert {a.path for a in counts} >= {"individual_conciliation.labour_inspectors",
+                                       "collective_conciliation.conciliators"}
+    worlds, _ = draw_worlds(baseline, counts, 12, seed=2)
+    assert (worlds == worlds.round()).all().all()
+    assert worlds.min().min() >= 2

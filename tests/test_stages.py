@@ -129,7 +129,10 @@ def test_every_staffed_stage_is_complete(baseline, name):
 
 def test_items_follow_the_registry():
     assert [entry.name for entry in ITEMS[:2]] == ["prevention_officers", "training"]
-    assert {entry.name for entry in ITEMS[2:]} == {staffing(n).item for n in STAFFED_STAGES}
+    assert {entry.name for entry in ITEMS[2:] if entry.share_of is None} == {
+        staffing(n).item for n in STAFFED_STAGES}
+    assert {entry.name for entry in ITEMS[2:] if entry.share_of is not None} == {
+        staffing(n).training.item for n in STAFFED_STAGES if staffing(n).training}
     assert all(entry.bought_by_policies for entry in BOUGHT)
 
 

@@ -28,6 +28,7 @@ from ..scenario.parameters import Scenario
 from ..scenario.presets import SCENARIO_DIR, ScenarioLike, as_scenario, with_overrides
 from ..scenario.rates import rate_scaling_overrides
 from ..scenario.settings import DEFAULT_SETTINGS, RunSettings
+from ..scenario.settlement import as_today
 from .comparison import replicate
 from .executors import ExecutorLike
 
@@ -207,7 +208,7 @@ def _builder(base: Scenario, params: Sequence[FreeParameter]) -> Callable[[np.nd
         changes: dict[str, Any] = {}
         for value, p in zip(z, params, strict=True):
             changes.update(p.apply(base, _from_unit(value, p)))
-        return with_overrides(base, changes)
+        return as_today(with_overrides(base, changes))  # a calibration describes today
     return build
 
 

@@ -29,7 +29,7 @@ from .calibration import (
     load_targets,
     record_miss,
 )
-from .worlds import draw_worlds
+from .worlds import draw_worlds, world_scenario
 
 PINNED_SHARE = 0.25
 """Consistent over less than this share of its range: the record identifies it."""
@@ -104,8 +104,8 @@ def identifiability(base: ScenarioLike, targets: Sequence[Target] | None = None,
                         else record_miss(world, targets))
             centre, name, low, high = fit.fitted[item], item, p.low, p.high
         else:
-            def miss(value: float, path=item.path) -> float:
-                return fit_surrogate(with_overrides(fit.scenario, {path: value}), targets,
+            def miss(value: float, a=item) -> float:
+                return fit_surrogate(world_scenario(fit.scenario, [a], [value]), targets,
                                      free).worst_miss
             centre, name, low, high = item.central, item.path, item.low, item.high
         interval = _consistent_interval(miss, centre, low, high) if miss(centre) <= 1.0 \
@@ -145,7 +145,8 @@ def consistent_set(base: ScenarioLike, assumptions: Sequence[Assumption], draws:
     worlds, _ = draw_worlds(base, assumptions, draws, seed)
     rows = []
     for values in tqdm(worlds.to_dict("records"), desc="re-fitting", disable=not progress):
-        fit = fit_surrogate(with_overrides(base, values), targets, free)
+        world = world_scenario(base, assumptions, [values[a.path] for a in assumptions])
+        fit = fit_surrogate(world, targets, free)
         rows.append({**values, **fit.fitted, "worst_miss": fit.worst_miss})
     table = pd.DataFrame(rows)
     return table[table["worst_miss"] <= 1.0].reset_index(drop=True)

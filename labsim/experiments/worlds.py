@@ -23,7 +23,7 @@ from ..analysis.kpis import check_level
 from ..analysis.provenance import stamp
 from ..analysis.robustness import Robustness
 from ..errors import InputError, ScenarioError, is_whole
-from ..scenario.assumptions import Assumption
+from ..scenario.assumptions import Assumption, assumption_values
 from ..scenario.flows import expected_flows
 from ..scenario.io import apply_overrides
 from ..scenario.parameters import Scenario
@@ -31,6 +31,7 @@ from ..scenario.policy import apply_policy, costed_in
 from ..scenario.presets import load_assumptions, read
 from ..scenario.rates import RATE_FIELDS
 from ..scenario.settings import RunSettings, as_settings
+from ..scenario.settlement import as_today
 from .calibration import DEFAULT_FREE, FREE_PARAMETERS, fit_surrogate, load_targets
 from .comparison import Comparison, replicate
 from .executors import ExecutorLike, Progress
@@ -82,18 +83,24 @@ def draw_worlds(base: Scenario, assumptions: Sequence[Assumption], draws: int,
                                      seed=np.random.default_rng([seed, batch])).random(draws)
         for point in lows + sample * (highs - lows):
             try:
-                apply_overrides(base, dict(zip((a.path for a in assumptions), point,
-                                               strict=True)))
+                apply_overrides(base, assumption_values(assumptions, point))
             except ScenarioError:
                 refused += 1
                 continue
-            kept.append(point)
+            kept.append([float(a.value(x)) for a, x in zip(assumptions, point, strict=True)])
             if len(kept) == draws:
                 worlds = pd.DataFrame(kept, columns=[a.path for a in assumptions])
                 return worlds.rename_axis("world"), refused
     raise InputError("assumptions", [a.path for a in assumptions],
                      f"ranges the model's rules allow together (only {len(kept)} of "
                      f"{len(kept) + refused} drawn worlds were valid)")
+
+
+def world_scenario(base: Scenario, assumptions: Sequence[Assumption],
+                   values: Sequence[float]) -> Scenario:
+    """The base with one world's drawn values (counts rounded). A world is a guess at today,
+    so its own staffing is today's: settlement and first-hearing waits as measured."""
+    return as_today(apply_overrides(base, assumption_values(assumptions, values)))
 
 
 def _assumptions_hash(assumptions: Sequence[Assumption]) -> str:
@@ -117,14 +124,14 @@ def evaluate_worlds(base: Scenario, make: WorldMaker, assumptions: Sequence[Assu
     _check_assumptions(base, assumptions)
     targets = _refit_targets(base) if refit else []
     worlds, refused = draw_worlds(base, assumptions, draws, settings.seed)
-    central = {a.path: a.central for a in assumptions}
+    central = [a.central for a in assumptions]
     made: dict[int, dict[str, Scenario]] = {}
     misses: dict[int, float] = {}
     left_out: dict[int, str] = {}
-    rows = [central, *worlds.to_dict("records")]
+    rows = [central, *worlds[[a.path for a in assumptions]].to_numpy()]
     for number, values in enumerate(tqdm(rows, desc="re-fitting worlds",
                                          disable=progress is not True), start=-1):
-        world = apply_overrides(base, values)
+        world = world_scenario(base, assumptions, values)
         if refit:
             fit = fit_surrogate(world, targets)
             world, misses[number] = fit.scenario, fit.worst_miss

@@ -35,6 +35,8 @@ class StaffPool:
     def __init__(self, env: simpy.Environment, stage: str, capacity: int):
         self.env, self.stage, self.capacity = env, stage, capacity
         self.busy = 0
+        self.in_hand = 0
+        """Cases requested and not yet done: booked, queued or being served."""
         self.waiting: deque[_Visit] = deque()
         self.cases: list[int] = []
         self.requested: list[float] = []
@@ -44,11 +46,13 @@ class StaffPool:
     def serve(self, service_days: float, case: int,
               on_start: Callable[[float], None] | None = None,
               deadline_day: float | None = None,
-              give_up_day: float | None = None) -> simpy.Event:
+              give_up_day: float | None = None, booking_days: float = 0.0) -> simpy.Event:
         """Queue case ``case`` for a free slot and hold it ``service_days``; yield the event.
 
-        ``on_start(day)`` is called when service begins. With ``deadline_day`` (a legal
-        window counted from the application) service stops at the deadline; with
+        ``on_start(day)`` is called when service begins. With ``booking_days`` the case
+        joins the queue only after that wait (its first hearing is booked behind the cases
+        already in the staff's hands); it counts as requested now. With ``deadline_day`` (a
+        legal window counted from the application) service stops at the deadline; with
         ``give_up_day`` (a claimant's patience) it does not. A case still waiting at either
         day leaves the queue: the event's value is then None, not the start day.
         """
@@ -59,15 +63,28 @@ class StaffPool:
         self.requested.append(self.env.now)
         self.started.append(np.nan)
         self.ended.append(np.nan)
+        self.in_hand += 1
+        if booking_days > 0:
+            self.env.timeout(booking_days).callbacks.append(lambda _: self._queue(visit))
+        else:
+            self._queue(visit)
+        if visit.left or not np.isnan(self.started[visit.number]):
+            return done
+        if deadline_day is not None or give_up_day is not None:
+            leave = min(day for day in (deadline_day, give_up_day) if day is not None)
+            self.env.timeout(max(leave - self.env.now, 0.0)).callbacks.append(
+                lambda _: self._give_up(visit))
+        return done
+
+    def _queue(self, visit: _Visit) -> None:
+        """The case asks for a free slot (once its hearing is booked): served now, or queued;
+        nothing if it already left (its deadline or its claimant's patience ran out)."""
+        if visit.left:
+            return
         if self.busy < self.capacity:
             self._start(visit)
         else:
             self.waiting.append(visit)
-            if deadline_day is not None or give_up_day is not None:
-                leave = min(day for day in (deadline_day, give_up_day) if day is not None)
-                self.env.timeout(max(leave - self.env.now, 0.0)).callbacks.append(
-                    lambda _: self._give_up(visit))
-        return done
 
     def _start(self, visit: _Visit) -> None:
         self.busy += 1
@@ -83,6 +100,7 @@ class StaffPool:
     def _finish(self, visit: _Visit, start: float) -> None:
         self.ended[visit.number] = self.env.now
         self.busy -= 1
+        self.in_hand -= 1
         while self.waiting:
             queued = self.waiting.popleft()
             if not queued.left:
@@ -96,7 +114,14 @@ class StaffPool:
         if np.isnan(self.started[visit.number]) and not visit.left:
             visit.left = True  # dropped from the queue when its turn comes
             self.ended[visit.number] = self.env.now
+            self.in_hand -= 1
             visit.done.succeed(None)
+
+    def in_hand_at(self, day: float) -> int:
+        """Cases the staff had in hand on ``day`` (requested by then, not ended by then)."""
+        requested = int(np.searchsorted(self.requested, day, side="right"))
+        ended = np.asarray(self.ended)
+        return requested - int(np.count_nonzero(ended <= day))
 
     def visits(self) -> pd.DataFrame:
         """One row per visit: stage, case, request, start and end day (NaN: not yet; a visit

@@ -17,6 +17,9 @@ import numpy as np
 from .records import Kind, Outcome
 from .routes import CaseSteps
 
+STAGE = "collective_conciliation"
+"""The stage whose conciliators reach strikes."""
+
 Segment = tuple[float, float, float, bool]
 """(start day, end day, strike hazard per day, whether a strike then is lawful)."""
 
@@ -58,13 +61,28 @@ class Strikes:
         self.core = core
 
     def start(self, case: int, start_day: float, lawful: bool, stream: str) -> None:
-        """A strike of case ``case`` starting on ``start_day``; its length from ``stream``."""
+        """A strike of case ``case`` starting on ``start_day``; its length from ``stream``,
+        shortened once conciliation reaches it."""
         rec = self.core.records
-        days = self.core.duration(stream, case, self.core.scenario.strikes.duration)
+        days = self.shortened(self.core.duration(stream, case,
+                                                 self.core.scenario.strikes.duration),
+                              start_day)
         if np.isnan(rec.strike_start_day[case]):
             rec.strike_start_day[case] = start_day
             rec.strike_lawful[case] = lawful
         rec.strike_days[case] += days
+
+    def shortened(self, days: float, start_day: float) -> float:
+        """A strike's length once ministry conciliation reaches it: a conciliator is
+        appointed and books a first meeting behind the disputes already in hand, then takes
+        ``conciliation_cut`` of the days that remain (more conciliators: sooner)."""
+        s = self.core.scenario
+        cut = s.strikes.conciliation_cut
+        if cut == 0 or STAGE not in self.core.pools:
+            return days
+        reach = (s.duration(s.collective_conciliation.appointment_delay).mean
+                 + self.core.booking_days(STAGE, start_day))
+        return min(days, reach) + (1 - cut) * max(days - reach, 0.0)
 
     def maybe(self, case: int, stream: str, share: float) -> None:
         """A lawful strike starting now with probability ``share`` (after an objected award

@@ -21,8 +21,10 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from ..scenario.capacity import staff_capacity
+from ..scenario.capacity import booking_days_per_case, booking_days_today, staff_capacity
 from ..scenario.parameters import Duration, Scenario
+from ..scenario.settlement import effective_outcomes
+from ..scenario.stages import staffing
 from .case_mix import draw_cases
 from .records import OUTCOME_CODE, STAGE_CODE, DisputeType, Kind, check_conservation
 from .routes import Route
@@ -57,6 +59,12 @@ class DisputeSystem:
         self._arrays: dict[tuple[str, int], np.ndarray] = {}
         self.records, self._escalated, self._entry_day = draw_cases(
             scenario, self.streams, horizon_days)
+        self.outcomes = {stage: effective_outcomes(scenario, stage) for stage in self.pools
+                         if staffing(stage).settles is not None}
+        """Each staffed stage's outcome shares as drawn here: settlement moved by the staff
+        time per case and training (``scenario/settlement.py``)."""
+        self._booking = {stage: booking_days_per_case(scenario, stage) for stage in self.pools}
+        self._booked_today = {stage: booking_days_today(scenario, stage) for stage in self.pools}
         self.strikes = Strikes(self)
         self.routes: list[Route] = []
         if scenario.migrant_on:
@@ -164,9 +172,23 @@ class DisputeSystem:
         """Enter a staffed stage, wait for staff and be served; records the start day and
         returns it, or None if the claimant gave up waiting on ``give_up_day``."""
         self.enter(case, stage)
-        return (yield self.pools[stage].serve(self.duration(f"{stage}.service", case, service),
+        return (yield self.pools[stage].serve(self.handling(stage, f"{stage}.service", case,
+                                                            service),
                                               case, self.started(case, stage),
-                                              give_up_day=give_up_day))
+                                              give_up_day=give_up_day,
+                                              booking_days=self.booking_days(stage)))
+
+    def handling(self, stage: str, name: str, case: int, duration: Duration) -> float:
+        """Case ``case``'s handling time at ``stage`` from stream ``name``: its drawn
+        duration, less today's mean wait for a first hearing where the duration was measured
+        from entry (the wait is simulated apart, from the staff's diary)."""
+        return max(self.duration(name, case, duration) - self._booked_today[stage], 0.0)
+
+    def booking_days(self, stage: str, day: float | None = None) -> float:
+        """Days a new case's first hearing at ``stage`` waits behind the cases already in
+        its staff's hands (their diary), now or on an earlier ``day``."""
+        pool = self.pools[stage]
+        return (pool.in_hand if day is None else pool.in_hand_at(day)) * self._booking[stage]
 
     def give_up_day(self, case: int, stream: str, deadline_days: float,
                     hazard_per_day: float) -> float | None:
@@ -188,10 +210,11 @@ class DisputeSystem:
         if start is None:
             self.leave(case, "individual_conciliation", "abandoned")
             return
-        u = self.uniform("individual_conciliation.outcome", case)
-        if u < ic.outcomes.agreement:
+        u, outcomes = self.uniform("individual_conciliation.outcome", case), self.outcomes[
+            "individual_conciliation"]
+        if u < outcomes.agreement:
             self.leave(case, "individual_conciliation", "agreement")
-        elif u < ic.outcomes.agreement + ic.outcomes.withdrawal:
+        elif u < outcomes.agreement + outcomes.withdrawal:
             self.leave(case, "individual_conciliation", "withdrawal")
         else:
             self.leave(case, "individual_conciliation")
@@ -209,6 +232,7 @@ class DisputeSystem:
 
     def _collective(self, case: int) -> Generator:
         cc, rec, env = self.scenario.collective_conciliation, self.records, self.env
+        outcomes = self.outcomes["collective_conciliation"]
         self.enter(case, "collective_conciliation")
         pool = self.pools["collective_conciliation"]
         while True:
@@ -217,19 +241,21 @@ class DisputeSystem:
             yield env.timeout(self.duration(f"{round_}.appointment", case,
                                              cc.appointment_delay))
             first = rec.conciliation_rounds[case] == 1
-            yield pool.serve(self.duration(f"{round_}.service", case, cc.service), case,
-                             self.started(case, "collective_conciliation") if first else None)
+            yield pool.serve(self.handling("collective_conciliation", f"{round_}.service", case,
+                                           cc.service), case,
+                             self.started(case, "collective_conciliation") if first else None,
+                             booking_days=self.booking_days("collective_conciliation"))
             u = self.uniform(f"{round_}.outcome", case)
-            if u < cc.outcomes.agreement + cc.outcomes.withdrawal:
+            if u < outcomes.agreement + outcomes.withdrawal:
                 break
             if (rec.conciliation_rounds[case] > 1
                     or self.uniform("collective_conciliation.reconciliation", case)
                     >= cc.reconciliation_share):
                 break
         self.leave(case, "collective_conciliation")
-        if u < cc.outcomes.agreement + cc.outcomes.withdrawal:
+        if u < outcomes.agreement + outcomes.withdrawal:
             self.strikes.while_waiting(case)
-            self.close(case, "agreement" if u < cc.outcomes.agreement else "withdrawal")
+            self.close(case, "agreement" if u < outcomes.agreement else "withdrawal")
             return
         yield from self.arbitration(case, strikes_while_waiting=True)
 
@@ -240,11 +266,11 @@ class DisputeSystem:
         rec.decision_day[case] = env.now
         if strikes_while_waiting:
             self.strikes.while_waiting(case)
-        u = self.uniform("arbitration.outcome", case)
-        if u < arb.outcomes.settled:
+        u, outcomes = self.uniform("arbitration.outcome", case), self.outcomes["arbitration"]
+        if u < outcomes.settled:
             self.leave(case, "arbitration", "settled_at_arbitration")
             return
-        if u >= arb.outcomes.settled + arb.outcomes.award:
+        if u >= outcomes.settled + outcomes.award:
             self.leave(case, "arbitration", "withdrawn_at_arbitration")
             return
         rights = rec.dispute_type[case] == DisputeType.rights.value

@@ -14,7 +14,8 @@ value for an effect size, the central value +-50% otherwise. Robustness checks
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,18 @@ class Assumption:
     """Source or argument for the range; for a default range, the rule that made it."""
     cited: bool
     """True when the range comes with a reason; False for a default wide range."""
+    whole: bool = False
+    """True for a count (staff): a drawn value is rounded to the nearest whole number."""
+
+    def value(self, drawn: float) -> float | int:
+        """A value drawn from the range as the parameter takes it (counts rounded)."""
+        return round(drawn) if self.whole else float(drawn)
+
+
+def assumption_values(assumptions: Sequence[Assumption],
+                      drawn: Sequence[float]) -> dict[str, float | int]:
+    """Dotted path -> value of one drawn world (counts rounded), ready for overrides."""
+    return {a.path: a.value(x) for a, x in zip(assumptions, drawn, strict=True)}
 
 
 def _default_range(central: float, effect_size: bool) -> tuple[float, float, str]:
@@ -67,10 +80,11 @@ def _assumption(path: str, entry: Any, scenario: Scenario, where: str) -> Assump
             raise ScenarioError(f"{where}.{key}", "<table>" if nested else entry[key],
                                 f"one of {', '.join(KEYS)}{hint}")
     central = get_path(scenario, path)
-    if isinstance(central, bool) or not isinstance(central, float):
-        shown = central if isinstance(central, int | str) else type(central).__name__
-        raise ScenarioError(where, shown, "the path of a parameter that is a decimal number "
-                            "(not a count, a switch or a table)")
+    if isinstance(central, bool) or not isinstance(central, float | int):
+        shown = central if isinstance(central, str) else type(central).__name__
+        raise ScenarioError(where, shown, "the path of a parameter that is a number or a "
+                            "count (not a switch, a text or a table)")
+    whole = isinstance(central, int)
     label = entry.get("label", "")
     if not isinstance(label, str) or not label.strip():
         raise ScenarioError(f"{where}.label", label, "plain words for participants, with the unit")
@@ -86,7 +100,9 @@ def _assumption(path: str, entry: Any, scenario: Scenario, where: str) -> Assump
             raise ScenarioError(where, dict(entry), "low and high with a reason: the value "
                                 "used is 0, so no default range can be scaled from it")
         low, high, reason = _default_range(central, effect_size)
-        return Assumption(path, label, central, low, high, reason, cited=False)
+        if whole:  # a count keeps at least one (no staffed stage runs without staff)
+            low, high = max(math.floor(low), 1), math.ceil(high)
+        return Assumption(path, label, central, low, high, reason, cited=False, whole=whole)
     if len(given) == 1:
         raise ScenarioError(where, dict(entry), "both low and high, or neither (a default range)")
     for key in ("low", "high"):
@@ -100,7 +116,7 @@ def _assumption(path: str, entry: Any, scenario: Scenario, where: str) -> Assump
     if not isinstance(reason, str) or not reason.strip():
         raise ScenarioError(f"{where}.reason", reason, "the source or argument for the range "
                             "(leave out low and high for a default wide range)")
-    return Assumption(path, label, central, low, high, reason, cited=True)
+    return Assumption(path, label, central, low, high, reason, cited=True, whole=whole)
 
 
 def assumptions_from_table(table: Any, scenario: Scenario,
@@ -117,7 +133,8 @@ def assumptions_from_table(table: Any, scenario: Scenario,
             assumption = _assumption(path, entry, scenario, where)
             for end in ("low", "high"):
                 try:
-                    apply_overrides(scenario, {path: getattr(assumption, end)})
+                    apply_overrides(scenario, {path: assumption.value(getattr(assumption,
+                                                                                 end))})
                 except ScenarioError as err:
                     raise ScenarioError(f"{where}.{end}", getattr(assumption, end),
                                         f"a value the parameter allows ({err.allowed})") from None

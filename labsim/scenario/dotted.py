@@ -84,3 +84,12 @@ def set_path(data: dict[str, Any], dotted: str, value: Any) -> None:
         node[last] = list(value) if isinstance(value, tuple) else value
     else:
         raise ScenarioError(dotted, value, f"a path into a table, but {here} is {node!r}")
+
+
+def replaced(root: Any, dotted: str, value: Any) -> Any:
+    """A copy of a frozen dataclass tree with ``dotted`` set to ``value``, unchecked: for
+    trying a change on trusted data (validation is the caller's, at the edge)."""
+    key, _, rest = dotted.partition(".")
+    if not rest:
+        return dataclasses.replace(root, **{key: value})
+    return dataclasses.replace(root, **{key: replaced(getattr(root, key), rest, value)})

@@ -19,7 +19,8 @@ from ..files import write_atomically
 from .capacity import staff_capacity
 from .dotted import get_path, set_path
 from .parameters import Scenario
-from .stages import staffing
+from .settlement import as_today
+from .stages import effort, staffed_stages_on, staffing
 from .validation import build
 
 
@@ -30,6 +31,9 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "") -> Scenario:
         scenario = build(Scenario, data, "")
     except ScenarioError as err:
         raise ScenarioError(err.path, err.value, err.allowed, source) from None
+    if any(effort(scenario, stage).hours_per_case_today is None
+           for stage in staffed_stages_on(scenario)):
+        scenario = as_today(scenario)  # a file says today's staffing: settlement as measured
     for stage, capacity in staff_capacity(scenario).items():
         if capacity < 1:
             path = staffing(stage).effort_path

@@ -17,7 +17,7 @@ from ..errors import ScenarioError
 from ..i18n import N_
 from .dotted import get_path
 from .parameters import Scenario, UnitCosts
-from .stages import STAFFED_BY_ROUTE, route_on, staffing, stage_entry
+from .stages import STAFFED_BY_ROUTE, route_on, staff_count, staffing, stage_entry
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,15 @@ class Item:
     lever: str
     """"prevention" or "resolution": which policy lever buys it."""
     path: str
-    """Dotted path of what it sets: a count of staff, or a share of workplaces trained."""
+    """Dotted path of what it sets: a count of staff, or a share trained."""
     unit_cost: str
-    """The ``UnitCosts`` field: US dollars a year for one person, or for one workplace."""
+    """The ``UnitCosts`` field: US dollars a year for one person, or for training one
+    workplace or one staff member."""
     route: str = "core"
     """The route it belongs to (it exists only when the scenario runs that route)."""
-    per_workplace: bool = False
-    """True when it is a share of all workplaces (training): it costs share x workplaces x
-    unit cost and is bought as a share, not in whole people."""
+    share_of: str | None = None
+    """For training, whom the share is of: "workplaces", or the staffed stage whose staff
+    are trained. It costs share x their number x unit cost and is bought as a share."""
     bought_by_policies: bool = True
     counts_as_resolution_budget: bool = False
     """Whether its cost counts in the cost per resolved filed dispute."""
@@ -52,7 +53,7 @@ class Item:
     @property
     def style(self) -> str:
         """How its quantity reads: 'count' (whole people) or 'percent' (a share)."""
-        return "percent" if self.per_workplace else "count"
+        return "count" if self.share_of is None else "percent"
 
 
 PREVENTION_ITEMS = (
@@ -60,23 +61,31 @@ PREVENTION_ITEMS = (
          "prevention.prevention_officers", "prevention_officer_usd_per_year"),
     Item("training", N_("Workplaces trained in dialogue"), "prevention",
          "prevention.trained_workplace_share", "training_usd_per_workplace_per_year",
-         per_workplace=True),
+         share_of="workplaces"),
 )
 
 
-def _staff_item(name: str) -> Item:
-    staff = staffing(name)
-    return Item(staff.item, staff.item_label, "resolution", staff.count_path, staff.unit_cost,
-                route=stage_entry(name).route, bought_by_policies=staff.bought_by_policies,
-                counts_as_resolution_budget=staff.counts_as_resolution_budget)
+def _staff_items(name: str) -> tuple[Item, ...]:
+    """A staffed stage's staff as an item, and the training of them if a policy can buy it."""
+    staff, route = staffing(name), stage_entry(name).route
+    items = (Item(staff.item, staff.item_label, "resolution", staff.count_path, staff.unit_cost,
+                  route=route, bought_by_policies=staff.bought_by_policies,
+                  counts_as_resolution_budget=staff.counts_as_resolution_budget),)
+    if staff.training is not None:
+        t = staff.training
+        items += (Item(t.item, t.label, "resolution", t.path, t.unit_cost, route=route,
+                       share_of=name, bought_by_policies=staff.bought_by_policies,
+                       counts_as_resolution_budget=staff.counts_as_resolution_budget),)
+    return items
 
 
-ITEMS: tuple[Item, ...] = (*PREVENTION_ITEMS, *map(_staff_item, STAFFED_BY_ROUTE))
+ITEMS: tuple[Item, ...] = (*PREVENTION_ITEMS,
+                           *(item for name in STAFFED_BY_ROUTE for item in _staff_items(name)))
 """Everything a budget can buy, in the order tables show them."""
 BOUGHT = tuple(entry for entry in ITEMS if entry.bought_by_policies)
 """What a policy's money can buy (its allocation's keys)."""
 STAGE_OF_ITEM = {staffing(name).item: name for name in STAFFED_BY_ROUTE}
-"""The staffed stage whose staff an item is."""
+"""The staffed stage whose staff an item is (training items are not staff)."""
 _BY_NAME = {entry.name: entry for entry in ITEMS}
 
 
@@ -111,24 +120,29 @@ def quantity(s: Scenario, entry: Item) -> float:
     return get_path(s, entry.path)
 
 
+def trainees(s: Scenario, entry: Item) -> float:
+    """How many a training item's share is of: workplaces, or a stage's staff."""
+    return enterprises(s) if entry.share_of == "workplaces" else staff_count(s, entry.share_of)
+
+
 def cost_usd(s: Scenario, entry: Item) -> float:
     """What the scenario's quantity of an item costs a year, US dollars."""
     unit = getattr(unit_costs(s), entry.unit_cost)
-    if entry.per_workplace:
-        return quantity(s, entry) * enterprises(s) * unit
+    if entry.share_of is not None:
+        return quantity(s, entry) * trainees(s, entry) * unit
     return quantity(s, entry) * unit
 
 
 def unit_cost_usd(s: Scenario, entry: Item) -> float:
-    """What one unit costs a year: a person, or training every workplace."""
+    """What one unit costs a year: a person, or training everyone it can train."""
     unit = getattr(unit_costs(s), entry.unit_cost)
-    return enterprises(s) * unit if entry.per_workplace else unit
+    return trainees(s, entry) * unit if entry.share_of is not None else unit
 
 
 def bought_with(s: Scenario, entry: Item, dollars: float) -> float:
     """What ``dollars`` a year buy of an item: whole people (an exact multiple never floors
-    one short), or a share of workplaces of at most 1."""
+    one short), or a share trained of at most 1."""
     unit = unit_cost_usd(s, entry)
-    if entry.per_workplace:
+    if entry.share_of is not None:
         return min(1.0, dollars / unit) if unit > 0 else 0.0
     return math.floor(dollars / unit + 1e-9) if unit > 0 else 0

@@ -48,6 +48,14 @@ PROBABILITY = _rule(0.0, 1.0, "a probability in [0, 1]")
 NONNEGATIVE = _rule(0.0, math.inf, "a number >= 0")
 POSITIVE = _rule(0.0, math.inf, "a number > 0", low_included=False)
 POSITIVE_COUNT = _rule(1, math.inf, "a whole number >= 1")
+DERIVED_HOURS = {**_rule(0.0, math.inf, "a number of hours > 0 (or left out: derived from the "
+                         "scenario's own staffing when the file is read)", low_included=False),
+                 "derived": True}
+DERIVED_DAYS = {**_rule(0.0, LONGEST_DAYS, "a number of days from 0 to "
+                        f"{LONGEST_DAYS:,.0f} (or left out: derived from the scenario's own "
+                        "staffing when the file is read)"), "derived": True}
+"""A value the loader derives from a file's own staffing (today's); written out with a
+scenario that a policy or override changed, so its today stays the same."""
 DAYS = _rule(0.0, LONGEST_DAYS, f"a number of days from 0 to {LONGEST_DAYS:,.0f} (100 years: no "
              "step of a dispute outlasts a working life)")
 POSITIVE_DAYS = _rule(0.0, LONGEST_DAYS, f"a number of days > 0 and at most {LONGEST_DAYS:,.0f} "
@@ -298,6 +306,20 @@ class StaffEffort:
     """Share of the staff's working time spent on these cases (the rest: other duties)."""
     effort_hours_per_case: float = field(metadata=EFFORT_HOURS)
     """Working hours one case takes of one staff member."""
+    booking_share_of_effort: float = field(metadata=PROBABILITY)
+    """Share of one case's effort hours that each case already in a staff member's hands
+    claims before a new case's first hearing (their diary fills up): with more cases per
+    person the first hearing comes later, even when no one waits for a free slot. 0: a case
+    is heard as soon as a slot is free."""
+    hours_per_case_today: float | None = field(default=None, metadata=DERIVED_HOURS)
+    """Staff hours a year available per expected case when the outcome shares were measured
+    (today). Derived when a scenario file is read (its own staffing); kept when a policy or
+    an override changes staff or caseload, so settlement responds to the change
+    (``scenario/settlement.py``)."""
+    booking_days_today: float | None = field(default=None, metadata=DERIVED_DAYS)
+    """Today's mean wait for a first hearing (derived like ``hours_per_case_today``): the
+    handling durations of a stage measured from entry already hold it, so the model takes
+    it out of them and simulates the wait apart, from the staff's diary."""
 
 
 @dataclass(frozen=True)
@@ -352,6 +374,9 @@ class CollectiveConciliation:
     outcomes: ConciliationOutcomes
     reconciliation_share: float = field(metadata=PROBABILITY)
     """Share of failed first rounds that the parties jointly send to one more round."""
+    trained_conciliator_share: float = field(metadata=PROBABILITY)
+    """Share of conciliators trained in conciliation skills (raises the settlement share by
+    ``settlement.training_gain`` at full training: ``scenario/settlement.py``)."""
 
     def problems(self) -> Iterator[Problem]:
         if self.conciliators == 0:
@@ -434,7 +459,11 @@ class Strikes:
     strike_share_after_objection: float = field(metadata=PROBABILITY)
     """Share of objected interest-dispute awards followed by a strike."""
     duration: Duration
-    """Length of a strike, calendar days."""
+    """Length of a strike if no one intervenes, calendar days."""
+    conciliation_cut: float = field(metadata=PROBABILITY)
+    """Share of a strike's remaining days that ministry conciliation removes once it reaches
+    the strike (after a conciliator's appointment and the diary's booking wait): more
+    conciliators reach strikes sooner. 0: conciliation never shortens a strike."""
 
 
 @dataclass(frozen=True)
@@ -652,6 +681,25 @@ class UnitCosts:
     """A mediation committee (Korea-inspired system)."""
     adjudication_panel_usd_per_year: float = field(metadata=NONNEGATIVE)
     """A regional adjudication panel (Korea-inspired system)."""
+    conciliator_training_usd_per_conciliator_per_year: float = field(metadata=NONNEGATIVE)
+    """Training one ministry conciliator in conciliation skills, per year it lasts."""
+
+
+@dataclass(frozen=True)
+class SettlementResponse:
+    """How the share of cases a staffed stage settles responds to the time its staff can give
+    each case, and to conciliator training (``scenario/settlement.py``).
+
+    A stage's settlement share moves from its measured value by ``gain_per_doubling`` for
+    each doubling (or halving) of the staff hours available per expected case against
+    today's (at most three doublings either way), plus ``training_gain`` times the share of
+    conciliators trained at collective conciliation; the share it gains comes from the cases
+    that would have failed."""
+
+    gain_per_doubling: float = field(metadata=PROBABILITY)
+    """Settlement share gained when staff hours per case double (lost when they halve)."""
+    training_gain: float = field(metadata=PROBABILITY)
+    """Collective conciliation's settlement share gained when every conciliator is trained."""
 
 
 @dataclass(frozen=True)
@@ -672,6 +720,7 @@ class Scenario:
     courts: Courts
     strikes: Strikes
     calendar: WorkingCalendar
+    settlement: SettlementResponse
     migrant_route: MigrantRoute | None = None
     """Optional migrant-worker grievance route."""
     korea_system: KoreaSystem | None = None

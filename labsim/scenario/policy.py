@@ -18,6 +18,7 @@ import pandas as pd
 from ..errors import ScenarioError, is_number
 from .allocation import extra_spending_usd
 from .costs import annual_budget_usd, staffing_cost_usd
+from .dotted import replaced
 from .io import apply_overrides
 from .items import BOUGHT, bought_with, items_on, quantity
 from .parameters import NONNEGATIVE, POSITIVE, Scenario
@@ -62,11 +63,14 @@ class Policy:
 def apply_policy(policy: Policy, base: Scenario) -> Scenario:
     """The base scenario with the staff and training the policy's dollars buy."""
     a = policy.allocation_usd_per_year
-    changes = {}
-    for entry in BOUGHT:
+    changes: dict[str, float] = {}
+    staffed = base  # training is bought for the staff the policy has, so staff come first
+    for entry in sorted(BOUGHT, key=lambda entry: entry.share_of is not None):
         dollars = getattr(a, entry.name)
         if route_on(base, entry.route):
-            changes[entry.path] = bought_with(base, entry, dollars)
+            changes[entry.path] = bought_with(staffed, entry, dollars)
+            if entry.share_of is None:
+                staffed = replaced(staffed, entry.path, changes[entry.path])
         elif dollars > 0:
             raise ScenarioError(f"policy.allocation_usd_per_year.{entry.name}", dollars,
                                 f"0, since base scenario '{base.name}' has no {entry.route} "
@@ -162,7 +166,7 @@ def staffing_table(prevention_shares: Mapping[str, float], base: Scenario,
             staff = staff_by_item(s)
             rows.append({"budget_level": level, "policy": name, "budget_usd_per_year": budget,
                          **{entry.column: round(staff.get(entry.column, 0), 3)
-                            if entry.per_workplace else staff.get(entry.column, 0)
+                            if entry.share_of is not None else staff.get(entry.column, 0)
                             for entry in BOUGHT},
                          "unspent_usd_per_year": round(budget - annual_budget_usd(s), 2)})
     return pd.DataFrame(rows)

@@ -27,6 +27,20 @@ ROUTES = ("core", "migrant", "korea")
 
 
 @dataclass(frozen=True)
+class Training:
+    """Training a stage's staff in conciliation skills: a budget item of its own."""
+
+    item: str
+    """Its key in a policy's allocation and in cost tables."""
+    label: str
+    """Its words in a table row."""
+    path: str
+    """Dotted path of the share of the stage's staff trained."""
+    unit_cost: str
+    """The ``UnitCosts`` field of training one of them for a year."""
+
+
+@dataclass(frozen=True)
 class Staffing:
     """Who staffs a stage and where a scenario says how many there are and what they cost."""
 
@@ -67,6 +81,16 @@ class Staffing:
     """The KPI of the legal deadline the stage is held to."""
     answer_words: tuple[str, ...] = ()
     """Words that name the stage in a participant's typed answer (lower case)."""
+    settles: tuple[str, str] | None = None
+    """Dotted paths of the outcome share that settles a case here and of the share it is
+    taken from when staff time or training raise settlement (``scenario/settlement.py``);
+    None: the stage's outcomes do not respond."""
+    training: Training | None = None
+    """Training these staff in conciliation skills, if a policy can buy it."""
+    handling_from_entry: bool = True
+    """Whether the stage's handling durations were measured from a case's arrival at the
+    stage (so they already hold today's wait for a first hearing) rather than from the
+    first hearing on."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +137,8 @@ STAGES: tuple[Stage, ...] = (
               counts_as_resolution_budget=False,
               workload=lambda s: s.migrant_route.complaints_per_year,
               deadline_kpi="share_migrant_acted_on_within_deadline",
-              answer_words=("migrant", "mrc"))),
+              answer_words=("migrant", "mrc"),
+              settles=("migrant_route.outcomes.settled", "migrant_route.outcomes.referred"))),
     Stage("individual_conciliation", N_("Individual conciliation (labour inspectors)"),
           N_("Inspectors"), N_("individual conciliation (labour inspectors)"), route="core",
           diagram_row=1, staffing=Staffing(
@@ -128,7 +153,9 @@ STAGES: tuple[Stage, ...] = (
               control_label=N_("Labour inspectors today"),
               workload=lambda s: filed_per_year(s, "individual"),
               deadline_kpi="share_individual_heard_within_deadline",
-              answer_words=("inspector", "individual"))),
+              answer_words=("inspector", "individual"), handling_from_entry=False,
+              settles=("individual_conciliation.outcomes.agreement",
+                       "individual_conciliation.outcomes.non_conciliation"))),
     Stage("collective_conciliation", N_("Collective conciliation (ministry)"),
           N_("Ministry conciliation"), N_("collective conciliation at the ministry"),
           route="core", in_use=_collective_conciliation, diagram_row=2, staffing=Staffing(
@@ -144,7 +171,13 @@ STAGES: tuple[Stage, ...] = (
               workload=lambda s: filed_per_year(s, "collective") * conciliation_rounds(
                   s.collective_conciliation),
               deadline_kpi="share_collective_settled_within_deadlines",
-              answer_words=("conciliator", "collective", "ministry"))),
+              answer_words=("conciliator", "collective", "ministry"),
+              settles=("collective_conciliation.outcomes.agreement",
+                       "collective_conciliation.outcomes.non_conciliation"),
+              training=Training(
+                  "conciliator_training", N_("Conciliators trained in conciliation skills"),
+                  "collective_conciliation.trained_conciliator_share",
+                  "conciliator_training_usd_per_conciliator_per_year"))),
     Stage("mediation", N_("Mediation (labour relations commission)"), N_("Mediation"),
           N_("mediation"), route="korea", diagram_row=2, staffing=Staffing(
               noun=N_("mediation committees"),
@@ -177,7 +210,8 @@ STAGES: tuple[Stage, ...] = (
               control_label=N_("Arbitrators today"), per_server_path="arbitration.panel_size",
               workload=arbitration_cases_per_year,
               deadline_kpi="arbitration_share_within_15_working_days",
-              answer_words=("arbitra", "council", "panel"))),
+              answer_words=("arbitra", "council", "panel"),
+              settles=("arbitration.outcomes.settled", "arbitration.outcomes.award"))),
     Stage("national_review", N_("National review"), N_("National review"),
           N_("national review"), route="korea", diagram_row=3),
     Stage("court", N_("Court"), N_("Court"), N_("court"), route="core"),

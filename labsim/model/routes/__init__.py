@@ -5,7 +5,7 @@ its cases with the core's declared steps, never its private state."""
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import simpy
@@ -33,6 +33,8 @@ class CaseSteps(Protocol):
     records: CaseRecords
     pools: dict[str, StaffPool]
     strikes: StrikeSteps
+    outcomes: dict[str, Any]
+    """Each staffed stage's outcome shares as drawn (settlement moved by staff time)."""
 
     def uniform(self, name: str, case: int) -> float:
         """Case ``case``'s own uniform draw from stream ``name``."""
@@ -69,6 +71,14 @@ class CaseSteps(Protocol):
 
     def arbitration(self, case: int, strikes_while_waiting: bool) -> Generator:
         """The Arbitration Council and what follows its award."""
+
+    def handling(self, stage: str, name: str, case: int, duration: Duration) -> float:
+        """Case ``case``'s handling time at ``stage`` (today's booking wait taken out of a
+        duration measured from entry)."""
+
+    def booking_days(self, stage: str, day: float | None = None) -> float:
+        """Days a new case's first hearing at ``stage`` waits behind the staff's diary (now,
+        or on an earlier ``day``)."""
 
     def uniforms(self, name: str, cases: np.ndarray) -> np.ndarray:
         """The uniform draws of many cases from stream ``name``."""

@@ -41,13 +41,14 @@ class LabourRelationsCommission:
         core, k = self.core, self.params
         public = core.uniform("korea.public_service", case) < k.public_service_share
         window = k.public_mediation_window_days if public else k.mediation_window_days
-        needed = core.duration("mediation.service", case, k.mediation)
+        needed = core.handling("mediation", "mediation.service", case, k.mediation)
         preventive = core.uniform("korea.preventive", case) < k.preventive_mediation_share
         success = k.mediation_success_share + (k.preventive_mediation_uplift if preventive else 0)
         core.enter(case, "mediation")
         deadline = core.env.now + window
         start = yield core.pools["mediation"].serve(needed, case, core.started(case, "mediation"),
-                                                    deadline_day=deadline)
+                                                    deadline_day=deadline,
+                                                    booking_days=core.booking_days("mediation"))
         in_time = start is not None and start + needed <= deadline
         if in_time and core.uniform("korea.mediation_outcome", case) < success:
             core.leave(case, "mediation", "mediated")

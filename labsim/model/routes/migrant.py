@@ -36,9 +36,11 @@ class MigrantResourceCentre:
                                                  m.abroad_delay))
         give_up = core.give_up_day(case, "migrant.patience", m.action_deadline_days,
                                    m.abandonment_hazard_per_day_overdue)
-        start = yield core.pools[STAGE].serve(core.duration("migrant.intake", case, m.intake),
+        start = yield core.pools[STAGE].serve(core.handling(STAGE, "migrant.intake", case,
+                                                            m.intake),
                                               case, core.started(case, STAGE),
-                                              give_up_day=give_up)
+                                              give_up_day=give_up,
+                                              booking_days=core.booking_days(STAGE))
         if start is None:
             core.leave(case, STAGE, "abandoned")
             return
@@ -47,11 +49,11 @@ class MigrantResourceCentre:
                                                  m.abroad_delay))
         yield core.pools[STAGE].serve(core.duration("migrant.mediation", case, m.mediation),
                                       case)
-        u = core.uniform("migrant.outcome", case)
-        if u < m.outcomes.settled:
+        u, outcomes = core.uniform("migrant.outcome", case), core.outcomes[STAGE]
+        if u < outcomes.settled:
             rec.compensation_usd[case] = self._compensation(case)
             core.leave(case, STAGE, "settled_at_mrc")
-        elif u < m.outcomes.settled + m.outcomes.abandoned:
+        elif u < outcomes.settled + outcomes.abandoned:
             core.leave(case, STAGE, "abandoned")
         else:
             core.leave(case, STAGE)
