@@ -121,7 +121,7 @@ def test_export_writes_a_self_contained_brief_a_director_can_sign(tmp_path):
     assert "<script>" not in page and "Group 3 &lt;script&gt;" in page
     assert "<p>Fund prevention first.</p>" in page
     assert "<p>Review after a year &amp; report.<br>- then decide</p>" in page
-    assert re.search(r"Under the central assumptions, \w+ first is clearly better on \d of 8", page)
+    assert re.search(r"Under the central assumptions, \w+ first is clearly better on \d of 7", page)
     assert re.search(r"<b>Date:</b> \d\d \w+ 20\d\d", page)
     settings = page.split('class="labsim-settings"')[1].split("</table>")[0]
     assert "Grievances arising (times today&#39;s rate)" in settings and "2.0 times" in settings

@@ -257,6 +257,16 @@ def _stage_family(name: str) -> list[KPI]:
                 f"{short}: waiting at the end", "open cases", "count", "neither",
                 "open_at_end"),
         ]
+        if entry.staffing.deadline is not None:
+            deadline = f"{population} at least its deadline before the end of the run"
+            kpis += [
+                KPI(stage_kpi("late_waiting", name),
+                    f"Cases at {label} past their deadline because they waited for {staff}",
+                    f"{short}: late from waiting", "share", "percent", "lower", deadline),
+                KPI(stage_kpi("late_handling", name),
+                    f"Cases at {label} past their deadline even without waiting for staff",
+                    f"{short}: late in handling", "share", "percent", "neither", deadline),
+            ]
     return kpis
 
 
@@ -306,11 +316,14 @@ VERDICT_KPIS = (
     "share_collective_settled_within_deadlines",
     "share_individual_heard_within_deadline",
     "share_resolved",
-    "cost_usd_per_resolved_filed_case",
     "grievances_per_year",
 )
 """What a workshop verdict speaks of. Speed is judged on disputes filed beyond the workplace,
-so that cases settled at the workplace do not blur the comparison."""
+so that cases settled at the workplace do not blur the comparison. Cost per resolved case is
+left out (both policies spend the same money, and every cost per case falls when a starved
+or swamped system resolves more cases on a fixed budget); the tables keep it. No verdict
+KPI may come out clearly better when staff are cut or grievances double
+(``tests/test_starvation.py``)."""
 
 PLOT_KPIS = (
     "strike_days_per_year",

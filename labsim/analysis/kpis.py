@@ -24,7 +24,7 @@ from ..errors import InputError, is_number
 from ..i18n import _
 from ..scenario.costs import annual_budget_usd, resolution_budget_usd
 from ..scenario.parameters import YEAR_DAYS, Scenario
-from ..scenario.stages import STAFFED_STAGES, STAGE_NAMES, active_stages, stage_kpi
+from ..scenario.stages import STAFFED_STAGES, STAGE_NAMES, active_stages, staffing, stage_kpi
 from .catalog import CATALOG, RESOLUTION_LOOKAHEAD_DAYS, censored_flag, is_flag
 
 H = RESOLUTION_LOOKAHEAD_DAYS
@@ -124,6 +124,42 @@ def legal_deadline_met(cases: pd.DataFrame, scenario: Scenario) -> pd.Series:
     award_ok = (cases["arbitration_entry_day"].isna()
                 | (cases["decision_day"] - cases["arbitration_entry_day"] <= award_limit))
     return conciliation_ok & award_ok
+
+
+LATE_SHARE = 0.20
+"""A stage cannot keep up when more than this share of its cases miss their deadline
+because they waited for staff (one definition for warnings and plots alike)."""
+
+
+def waiting_days(visits: pd.DataFrame, stage: str, cases: int, end: float) -> np.ndarray:
+    """Days each case waited for staff at ``stage`` (its first hearing booked, then a free
+    slot), over all its visits; still waiting at ``end``: until then."""
+    here = visits[visits["stage"] == stage]
+    began = here["start_day"].to_numpy()
+    stopped = np.where(np.isnan(began), np.fmin(here["end_day"].fillna(end).to_numpy(), end),
+                       began)
+    waited = np.zeros(cases)
+    np.add.at(waited, here["case_id"].to_numpy(), stopped - here["request_day"].to_numpy())
+    return waited
+
+
+def _late_kpis(cases: pd.DataFrame, visits: pd.DataFrame, scenario: Scenario, stage: str,
+               window: tuple[float, float]) -> dict[str, float]:
+    """The shares of a staffed stage's cases past its legal deadline because they waited for
+    staff (they would have met it without the wait), and past it even without waiting; a
+    case still open past its deadline counts as late."""
+    deadline = staffing(stage).deadline
+    limit = deadline.days(scenario)
+    entry = cases[f"{stage}_entry_day"].to_numpy()
+    rounds = cases["conciliation_rounds"].to_numpy() if deadline.per_round else 1
+    allowed = limit * np.maximum(rounds, 1)
+    took = np.where(np.isnan(cases[deadline.until].to_numpy()), window[1] - entry,
+                    cases[deadline.until].to_numpy() - entry)
+    waited = waiting_days(visits, stage, len(cases), window[1])
+    late = took > allowed
+    cohort = _cohort(entry, window, limit)
+    return {stage_kpi("late_waiting", stage): _share((late & (took - waited <= allowed))[cohort]),
+            stage_kpi("late_handling", stage): _share((late & (took - waited > allowed))[cohort])}
 
 
 def _share(mask: pd.Series | np.ndarray) -> float:
@@ -457,6 +493,9 @@ def replication_kpis(cases: pd.DataFrame, visits: pd.DataFrame, capacity: dict[s
         kpi[stage_kpi("backlog_end", stage)] = float(
             open_cases_at(cases, stage, np.array([end]))[0])
     for stage in stages:
+        if stage in capacity and staffing(stage).deadline is not None:
+            kpi.update(_late_kpis(cases, visits, scenario, stage, window))
+    for stage in stages:
         if stage in capacity:
             kpi[stage_kpi("backlog_trend", stage)] = backlog_trend_per_year(cases, stage, window)
             here = visits[visits["stage"] == stage]
@@ -501,37 +540,48 @@ def _t_quantiles(level: float, dof: int) -> tuple[float, float]:
 
 
 OVERLOAD_GROWTH_SHARE = 0.05
-"""A stage is overloaded when its backlog clearly grows by more than this share of its
-yearly arrivals each year ..."""
-OVERLOAD_UTILISATION = 0.98
-"""... or when its staff are busy at least this share of the time."""
+"""Where a stage has no legal deadline: overloaded when its backlog clearly grows by more than
+this share of its yearly cases a year while cases wait for staff at the end."""
 
 
 def overloaded_stages(summary: pd.DataFrame) -> dict[str, str]:
-    """Staffed stages that cannot keep up with their cases, each with the reason.
+    """Staffed stages that cannot keep up with their cases, each with the reason: the one
+    definition warnings and plots share.
 
-    Reads a ``summarise`` table. A stage is overloaded when its staff are busy at least
-    OVERLOAD_UTILISATION of the time, or when its backlog grows by more than
-    OVERLOAD_GROWTH_SHARE of its yearly cases a year (the growth's confidence interval above
-    zero; with one replication, the growth itself) while cases are left waiting for staff at
-    the end: a backlog that grows only because the run started empty is not overload.
+    Reads a ``summarise`` table. A stage with a legal deadline cannot keep up when more than
+    LATE_SHARE of its cases miss the deadline because they waited for staff (they would
+    have met it without the wait); a stage with none, when its backlog clearly grows by more
+    than OVERLOAD_GROWTH_SHARE of its yearly cases a year while cases are left waiting for
+    staff at the end. A claimant who gives up waiting counts as late, never as relief.
     """
     found = {}
     for stage in STAFFED_STAGES:
-        if stage_kpi("utilisation", stage) not in summary.index:
-            continue
-        busy = float(summary.loc[stage_kpi("utilisation", stage), "mean"])
-        trend = summary.loc[stage_kpi("backlog_trend", stage)]
-        arrivals = max(float(summary.loc[stage_kpi("cases_per_year", stage), "mean"]), 1e-9)
-        surely = trend["ci_low"] > 0 if not np.isnan(trend["ci_low"]) else trend["mean"] > 0
-        waiting = float(summary.loc[stage_kpi("waiting_end", stage), "mean"]) > 0
-        if surely and waiting and trend["mean"] > OVERLOAD_GROWTH_SHARE * arrivals:
-            found[stage] = _("their backlog grows by about {growth:,.0f} cases a year "
-                             "({share:.0%} of the {cases:,.0f} cases they get a year)").format(
-                growth=trend["mean"], share=trend["mean"] / arrivals, cases=arrivals)
-        elif busy >= OVERLOAD_UTILISATION:
-            found[stage] = _("they are busy {busy:.0%} of the time").format(busy=busy)
+        late = stage_kpi("late_waiting", stage)
+        if late in summary.index:
+            share = float(summary.loc[late, "mean"])
+            if share > LATE_SHARE:
+                found[stage] = _("{share:.0%} of their cases miss the legal deadline because "
+                                 "they wait for staff").format(share=share)
+        elif stage_kpi("backlog_trend", stage) in summary.index:
+            trend = summary.loc[stage_kpi("backlog_trend", stage)]
+            arrivals = max(float(summary.loc[stage_kpi("cases_per_year", stage), "mean"]), 1e-9)
+            surely = trend["ci_low"] > 0 if not np.isnan(trend["ci_low"]) else trend["mean"] > 0
+            waiting = float(summary.loc[stage_kpi("waiting_end", stage), "mean"]) > 0
+            if surely and waiting and trend["mean"] > OVERLOAD_GROWTH_SHARE * arrivals:
+                found[stage] = _("their backlog grows by about {growth:,.0f} cases a year "
+                                 "({share:.0%} of the {cases:,.0f} cases they get a year)"
+                                 ).format(growth=trend["mean"], share=trend["mean"] / arrivals,
+                                          cases=arrivals)
     return found
+
+
+def late_stages(summary: pd.DataFrame) -> dict[str, float]:
+    """Staffed stages whose own handling takes longer than their legal deadline for more than
+    LATE_SHARE of their cases, even without waiting for staff: the share of such cases."""
+    return {stage: float(summary.loc[stage_kpi("late_handling", stage), "mean"])
+            for stage in STAFFED_STAGES
+            if stage_kpi("late_handling", stage) in summary.index
+            and float(summary.loc[stage_kpi("late_handling", stage), "mean"]) > LATE_SHARE}
 
 
 def summarise(per_replication: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.catalog import CATALOG, censored_flag, is_flag
-from ..analysis.kpis import check_level, overloaded_stages, summarise, t_interval
+from ..analysis.kpis import check_level, late_stages, overloaded_stages, summarise, t_interval
 from ..errors import InputError
 from ..scenario.io import scenario_to_dict
 from ..scenario.parameters import Scenario
@@ -94,6 +94,11 @@ class Comparison:
     def overloaded(self) -> dict[str, dict[str, str]]:
         """Per scenario, the staffed stages that cannot keep up, with the reason."""
         return {name: overloaded_stages(summary) for name, summary in self.summaries().items()}
+
+    def late(self) -> dict[str, dict[str, float]]:
+        """Per scenario, the staffed stages whose own handling misses their legal deadline
+        (not for waiting), with the share of their cases."""
+        return {name: late_stages(summary) for name, summary in self.summaries().items()}
 
     def differences(self) -> pd.DataFrame:
         """Long table of paired differences (scenario - reference); see ``_differences``."""

@@ -27,6 +27,19 @@ ROUTES = ("core", "migrant", "korea")
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """The legal deadline a staffed stage is held to: calendar days from a case's entry to
+    the day in the case table that stops the clock (per conciliation round, where rounds
+    are counted)."""
+
+    days: Callable[[Scenario], float]
+    """The limit in calendar days."""
+    until: str
+    """The case-table column of the day the clock stops (its first hearing, or its end)."""
+    per_round: bool = False
+
+
+@dataclass(frozen=True)
 class Training:
     """Training a stage's staff in conciliation skills: a budget item of its own."""
 
@@ -87,6 +100,9 @@ class Staffing:
     None: the stage's outcomes do not respond."""
     training: Training | None = None
     """Training these staff in conciliation skills, if a policy can buy it."""
+    deadline: Deadline | None = None
+    """The legal deadline, for telling a stage that cannot keep up (its cases late because
+    they waited for staff) from one whose own handling takes longer than the deadline."""
     handling_from_entry: bool = True
     """Whether the stage's handling durations were measured from a case's arrival at the
     stage (so they already hold today's wait for a first hearing) rather than from the
@@ -138,7 +154,9 @@ STAGES: tuple[Stage, ...] = (
               workload=lambda s: s.migrant_route.complaints_per_year,
               deadline_kpi="share_migrant_acted_on_within_deadline",
               answer_words=("migrant", "mrc"),
-              settles=("migrant_route.outcomes.settled", "migrant_route.outcomes.referred"))),
+              settles=("migrant_route.outcomes.settled", "migrant_route.outcomes.referred"),
+              deadline=Deadline(lambda s: s.migrant_route.action_deadline_days,
+                                "migrant_resource_centre_start_day"))),
     Stage("individual_conciliation", N_("Individual conciliation (labour inspectors)"),
           N_("Inspectors"), N_("individual conciliation (labour inspectors)"), route="core",
           diagram_row=1, staffing=Staffing(
@@ -155,7 +173,9 @@ STAGES: tuple[Stage, ...] = (
               deadline_kpi="share_individual_heard_within_deadline",
               answer_words=("inspector", "individual"), handling_from_entry=False,
               settles=("individual_conciliation.outcomes.agreement",
-                       "individual_conciliation.outcomes.non_conciliation"))),
+                       "individual_conciliation.outcomes.non_conciliation"),
+              deadline=Deadline(lambda s: s.individual_conciliation.hearing_deadline_days,
+                                "individual_conciliation_start_day"))),
     Stage("collective_conciliation", N_("Collective conciliation (ministry)"),
           N_("Ministry conciliation"), N_("collective conciliation at the ministry"),
           route="core", in_use=_collective_conciliation, diagram_row=2, staffing=Staffing(
@@ -177,7 +197,10 @@ STAGES: tuple[Stage, ...] = (
               training=Training(
                   "conciliator_training", N_("Conciliators trained in conciliation skills"),
                   "collective_conciliation.trained_conciliator_share",
-                  "conciliator_training_usd_per_conciliator_per_year"))),
+                  "conciliator_training_usd_per_conciliator_per_year"),
+              deadline=Deadline(lambda s: s.collective_conciliation.appointment_deadline_days
+                                + s.collective_conciliation.conciliation_deadline_days,
+                                "collective_conciliation_exit_day", per_round=True))),
     Stage("mediation", N_("Mediation (labour relations commission)"), N_("Mediation"),
           N_("mediation"), route="korea", diagram_row=2, staffing=Staffing(
               noun=N_("mediation committees"),
@@ -187,7 +210,9 @@ STAGES: tuple[Stage, ...] = (
               effort_path="korea_system.mediation_effort",
               handling_paths=("korea_system.mediation",),
               unit_cost="mediation_committee_usd_per_year", bought_by_policies=False,
-              counts_as_resolution_budget=True, answer_words=("mediation",))),
+              counts_as_resolution_budget=True, answer_words=("mediation",),
+              deadline=Deadline(lambda s: s.korea_system.mediation_window_days,
+                                "mediation_exit_day"))),
     Stage("adjudication", N_("Adjudication (regional commission)"), N_("Adjudication"),
           N_("regional adjudication"), route="korea", diagram_row=3, staffing=Staffing(
               noun=N_("adjudication panels"),
@@ -211,7 +236,9 @@ STAGES: tuple[Stage, ...] = (
               workload=arbitration_cases_per_year,
               deadline_kpi="arbitration_share_within_15_working_days",
               answer_words=("arbitra", "council", "panel"),
-              settles=("arbitration.outcomes.settled", "arbitration.outcomes.award"))),
+              settles=("arbitration.outcomes.settled", "arbitration.outcomes.award"),
+              deadline=Deadline(lambda s: s.calendar.calendar_days(
+                  s.arbitration.award_deadline_working_days), "decision_day"))),
     Stage("national_review", N_("National review"), N_("National review"),
           N_("national review"), route="korea", diagram_row=3),
     Stage("court", N_("Court"), N_("Court"), N_("court"), route="core"),
@@ -236,8 +263,11 @@ STAGE_KPI_FAMILIES = {
     "utilisation": "utilisation_{stage}",
     "backlog_trend": "backlog_trend_{stage}",
     "waiting_end": "waiting_end_{stage}",
+    "late_waiting": "share_late_waiting_{stage}",
+    "late_handling": "share_late_handling_{stage}",
 }
-"""KPIs every stage (the first four) or every staffed stage (the rest) has, by family."""
+"""KPIs every stage (the first four), every staffed stage (the next three) or every staffed
+stage with a deadline (the last two) has, by family."""
 
 
 def stage_entry(name: str) -> Stage:

@@ -40,6 +40,7 @@ from .report import (
     format_robustness_rows,
     format_setting,
     headline,
+    late_lines,
     overload_lines,
     robustness_lines,
     verdict,
@@ -259,7 +260,7 @@ def policy_brief_html(comparison: Comparison, scenarios: Mapping[str, Scenario],
     return TEMPLATES.get_template("brief.html.j2").render(
         language="en", title=_(page.title), group=page.group.strip(),
         date=f"{page.made_at:%d %B %Y, %H:%M}", headline=headline(differences),
-        warnings=overload_lines(comparison.overloaded()),
+        warnings=overload_lines(comparison.overloaded()) + late_lines(comparison.late()),
         recommendation=[[line.strip() for line in p.strip().splitlines()]
                         for p in page.recommendation.split("\n\n") if p.strip()],
         verdicts=verdict(differences), caveats_title=_("What this does and does not show"),

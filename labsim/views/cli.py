@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.catalog import VERDICT_KPIS
-from ..analysis.kpis import overloaded_stages, summarise
+from ..analysis.kpis import late_stages, overloaded_stages, summarise
 from ..analysis.provenance import scenario_hash, stamp
 from ..analysis.robustness import MIN_REPLICATIONS_FOR_COUNTS
 from ..errors import InputError, RunError, WriteError
@@ -39,6 +39,7 @@ from .report import (
     format_identifiability,
     format_robustness,
     format_summary,
+    late_lines,
     overload_lines,
     robustness_lines,
     verdict,
@@ -180,7 +181,8 @@ def _run(args: argparse.Namespace) -> None:
     summary = summarise(kpis)
     print(f"{scenario.name}: {_said(settings)}")
     print(format_summary(summary, full=args.all))
-    for line in overload_lines({scenario.name: overloaded_stages(summary)}):
+    for line in (overload_lines({scenario.name: overloaded_stages(summary)})
+                 + late_lines({scenario.name: late_stages(summary)})):
         print(line)
     print(f"({stamp(scenario, settings)})")
     if args.out is not None:
@@ -197,7 +199,8 @@ def _compare(args: argparse.Namespace) -> None:
           "grievances for each (common random numbers)")
     print(format_comparison(comparison.kpis(), differences, full=args.all))
     print()
-    print("\n".join(overload_lines(comparison.overloaded()) + verdict(differences)))
+    print("\n".join(overload_lines(comparison.overloaded()) + late_lines(comparison.late())
+                    + verdict(differences)))
     if can_check(args.scenarios):
         print("How far these hold across the assumptions' plausible ranges: labsim robustness "
               f"{' '.join(args.scenarios)}")

@@ -22,7 +22,7 @@ from matplotlib.textpath import text_to_path
 from matplotlib.ticker import PercentFormatter, StrMethodFormatter
 
 from ..analysis.catalog import CATALOG, COST_KPIS, PLOT_KPIS
-from ..analysis.kpis import outcome_curve, outcome_day, stage_entry_exit
+from ..analysis.kpis import outcome_curve, outcome_day, overloaded_stages, stage_entry_exit
 from ..analysis.results import Results
 from ..experiments.calibration import CalibrationResult
 from ..experiments.comparison import Comparison
@@ -41,8 +41,6 @@ STATUS_HATCHES = {"resolved": "", "dropped": "..", "unresolved": "//", "open": "
 STATUS_WORDS = {"resolved": "resolved", "dropped": "dropped", "unresolved": "unresolved",
                 "open": "still open"}
 """How a final status reads (through ``_()``)."""
-BUSY = 0.85
-"""Utilisation above which queues grow fast: such a stage is drawn as overloaded."""
 
 
 def _fitted(text: str, width_in: float, size_pt: float = 12) -> str:
@@ -597,21 +595,21 @@ def calibration_fit(result: CalibrationResult) -> Figure:
 
 def utilisation_bars(summary: pd.DataFrame) -> Figure:
     """Share of staff time in use at each staffed stage (mean, 95% CI), from a KPI summary;
-    an overloaded stage is hatched as well as coloured."""
+    a stage that cannot keep up (``kpis.overloaded_stages``, the warnings' definition) is
+    hatched as well as coloured."""
     stages = [name for name in STAFFED_STAGES if stage_kpi("utilisation", name) in summary.index]
     rows = summary.loc[[stage_kpi("utilisation", name) for name in stages]]
     fig, ax = _axes(3.4)
     means = rows["mean"].to_numpy()
     errors = np.vstack([means - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - means])
-    busy = means > BUSY
+    overloaded = overloaded_stages(summary)
+    busy = np.array([name in overloaded for name in stages])
     ax.barh([_stage(s, short=True) for s in stages], means, xerr=np.nan_to_num(errors),
             capsize=5, color=[VERMILLION if b else BLUE for b in busy],
             hatch=["//" if b else "" for b in busy])
-    ax.axvline(BUSY, color="black", linestyle=":",
-               label=_("{busy}: queues grow fast above this").format(busy=BUSY))
-    handles = ax.get_legend_handles_labels()[0]
+    handles = [Patch(facecolor=BLUE, label=_("keeps up"))]
     if busy.any():
-        handles.append(Patch(facecolor=VERMILLION, hatch="//", label=_("overloaded")))
+        handles.append(Patch(facecolor=VERMILLION, hatch="//", label=_("cannot keep up")))
     ax.set_xlim(0, 1)
     ax.set_xlabel(_("Share of staff time in use (utilisation)"))
     _title(ax, _("How busy each stage's staff are (mean and 95% CI)"))

@@ -18,7 +18,7 @@ from ..analysis.catalog import (
 from ..analysis.robustness import MIN_WORLDS_FOR_DRIVERS
 from ..i18n import N_, _, display_name, in_sentence
 from ..scenario.items import BOUGHT
-from ..scenario.stages import staff_noun
+from ..scenario.stages import staff_noun, stage_entry
 
 
 def _missing(value: float | None) -> bool:
@@ -125,6 +125,18 @@ def overload_lines(overloaded: Mapping[str, Mapping[str, str]]) -> list[str]:
               "depend on them describe a system that cannot keep up.").format(
                 policy=in_sentence(name), staff=staff_noun(stage), reason=reason)
             for name, stages in overloaded.items() for stage, reason in stages.items()]
+
+
+def late_lines(late: Mapping[str, Mapping[str, float]]) -> list[str]:
+    """One note per stage whose own handling takes longer than its legal deadline (not a
+    stage that cannot keep up: waiting is not the cause), e.g. 'Note: with today's system,
+    the Arbitration Council misses its legal deadline for 30% of its cases even without
+    waiting for staff: its own handling takes longer.'"""
+    return [_("Note: with {policy}, {stage} misses its legal deadline for {share} of its "
+              "cases even without waiting for staff: its own handling takes longer.").format(
+                policy=in_sentence(name), stage=_(stage_entry(stage).in_sentence),
+                share=format_as("percent", share))
+            for name, stages in late.items() for stage, share in stages.items()]
 
 
 def _directions(name: str) -> tuple[str, str]:

@@ -20,7 +20,7 @@ import traitlets
 from markupsafe import escape as _escape
 
 from ..analysis.catalog import CATALOG, DEADLINE_KPI_OF_STAGE, PLOT_KPIS, STAFFING_COST_KPIS
-from ..analysis.kpis import overloaded_stages, summarise
+from ..analysis.kpis import late_stages, overloaded_stages, summarise
 from ..analysis.provenance import stamp
 from ..analysis.robustness import Robustness
 from ..errors import RunError
@@ -44,7 +44,14 @@ from ..views.brief import (
     summary_table_html,
     warnings_html,
 )
-from ..views.report import format_comparison, format_summary, headline, overload_lines, verdict
+from ..views.report import (
+    format_comparison,
+    format_summary,
+    headline,
+    late_lines,
+    overload_lines,
+    verdict,
+)
 from .controls import (
     CHECK_DRAWS,
     CONTROLLED_STAGES,
@@ -448,7 +455,7 @@ class PolicyDashboard(Dashboard):
         self.results.layout.display = None
         comparison = shown.comparison
         differences = comparison.differences()
-        alarms = overload_lines(comparison.overloaded())
+        alarms = overload_lines(comparison.overloaded()) + late_lines(comparison.late())
         if chosen.prevention_first_share < chosen.resolution_first_share:
             alarms.append(_("Note: the policy called prevention first now puts less of the "
                             "extra money into prevention than resolution first does."))
@@ -542,7 +549,8 @@ def staffing_explorer(base: str = "cambodia_baseline") -> Dashboard:
                   stage_kpi("backlog_trend", staffed), *STAFFING_COST_KPIS]
         full = summarise(kpis)
         summary = full.loc[wanted]
-        warnings = overload_lines({changed.name: overloaded_stages(full)})
+        warnings = (overload_lines({changed.name: overloaded_stages(full)})
+                    + late_lines({changed.name: late_stages(full)}))
         table_html.value = warnings_html(warnings) + summary_table_html(summary)
         image.value = figure_png(plots.utilisation_bars(full))
         dashboard.report = "\n".join([staff_words(staffed, int(staff.value)), *warnings,
