@@ -122,7 +122,7 @@ def evaluate_worlds(base: Scenario, make: WorldMaker, assumptions: Sequence[Assu
     settings = as_settings(settings)
     check_level(level)
     _check_assumptions(base, assumptions)
-    targets = _refit_targets(base) if refit else []
+    targets = refit_targets(base) if refit else []
     worlds, refused = draw_worlds(base, assumptions, draws, settings.seed)
     central = [a.central for a in assumptions]
     made: dict[int, dict[str, Scenario]] = {}
@@ -171,7 +171,7 @@ def evaluate_worlds(base: Scenario, make: WorldMaker, assumptions: Sequence[Assu
         seed=settings.seed)
 
 
-def _refit_targets(base: Scenario) -> list:
+def refit_targets(base: Scenario) -> list:
     """The record a world is re-fitted to: the base's calibration targets that the expected
     flows give."""
     targets = load_targets(scenario=base.name)
@@ -183,7 +183,7 @@ def _refit_targets(base: Scenario) -> list:
     return targets
 
 
-def _policy_maker(items: Sequence[str | Path]) -> tuple[Path, WorldMaker]:
+def policy_maker(items: Sequence[str | Path]) -> tuple[Path, WorldMaker]:
     """The common base file of policy (or scenario) files, and how to build them on a world."""
     if not isinstance(items, list | tuple) or len(items) < 2:
         raise InputError("policies", items, "a list of at least two policy files or preset "
@@ -213,7 +213,7 @@ def can_check(policies: Sequence[str | Path]) -> bool:
     """Whether ``robustness`` accepts these files: policies (or a scenario) on one base
     scenario that lists assumptions."""
     try:
-        base_path, _ = _policy_maker(list(policies))
+        base_path, _ = policy_maker(list(policies))
         return bool(load_assumptions(base_path))
     except InputError:
         return False
@@ -236,7 +236,7 @@ def robustness(policies: Sequence[str | Path], draws: int = 64,
     >>> int(check.summary().set_index("kpi").loc["strike_days_per_year", "worlds"])
     4
     """
-    base_path, make = _policy_maker(policies)
+    base_path, make = policy_maker(policies)
     base = read(base_path)
     return evaluate_worlds(base.scenario, make, base.assumptions, draws, settings,
                            executor, refit, progress, cache_dir, level)

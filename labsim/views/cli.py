@@ -21,6 +21,7 @@ from ..errors import InputError, RunError, WriteError
 from ..experiments.cache import prune
 from ..experiments.calibration import DEFAULT_FREE, calibrate, load_targets
 from ..experiments.comparison import compare, replicate
+from ..experiments.corners import corners
 from ..experiments.evidence import COLUMNS, evidence
 from ..experiments.executors import ExecutorLike, cores, local_processes
 from ..experiments.identification import consistent_set, identifiability
@@ -35,6 +36,7 @@ from ..scenario.presets import load_assumptions, load_scenario
 from ..scenario.settings import RunSettings
 from .report import (
     format_comparison,
+    format_corners,
     format_evidence,
     format_identifiability,
     format_robustness,
@@ -110,6 +112,9 @@ def _parser() -> argparse.ArgumentParser:
     robust_cmd.add_argument("--cache", help="directory to keep finished replications in "
                             "(a repeated or interrupted check computes only the rest)")
     robust_cmd.add_argument("--all", action="store_true", help="every KPI, not the key ones")
+    robust_cmd.add_argument("--corners", action="store_true",
+                            help="instead of drawn worlds: the two extreme worlds, one "
+                            "favouring each of two policies (also with staffing held central)")
     _add_run_options(robust_cmd, years=ROBUSTNESS_SETTINGS.years,
                      reps=ROBUSTNESS_SETTINGS.replications,
                      warmup=ROBUSTNESS_SETTINGS.warmup_days)
@@ -298,6 +303,9 @@ def _robustness(args: argparse.Namespace) -> None:
     cache = check_output_dir(args.cache, "--cache") if args.cache is not None else None
     saved = check_output_dir(args.save, "--save") if args.save is not None else None
     settings = _settings(args)
+    if args.corners:
+        _corners(args, settings, out)
+        return
     result = robustness(args.policies, draws=args.draws, settings=settings,
                         executor=_executor(args), refit=not args.no_refit,
                         progress=sys.stderr.isatty(), cache_dir=cache)
@@ -325,6 +333,25 @@ def _robustness(args: argparse.Namespace) -> None:
         print(f"wrote {result.to_csv(out)}")
     if saved is not None:
         print(f"saved the result in {result.save(saved)}")
+
+
+def _corners(args: argparse.Namespace, settings: RunSettings, out: Path | None) -> None:
+    """``labsim robustness A B --corners``: the verdict KPIs in the two extreme worlds."""
+    if len(args.policies) != 2:
+        raise InputError("policies", args.policies, "exactly two policies for --corners")
+    table = corners(args.policies, settings=settings, executor=_executor(args),
+                    refit=not args.no_refit, progress=sys.stderr.isatty())
+    print(f"{' against '.join(map(display_name, args.policies[::-1]))}, relative difference "
+          "in the world that most favours the first (corner a) and the second (corner b); "
+          f"{_said(settings)} per corner, common random numbers")
+    print(format_corners(table))
+    for note in table["note"]:
+        if note:
+            print(note)
+    if out is not None:
+        said = stamp({name: load_scenario(name) for name in args.policies}, settings)
+        text = f"# {said}, corners\n{table.to_csv(index=False)}"
+        print(f"wrote {write_atomically(out, text)}")
 
 
 def _cache(args: argparse.Namespace) -> None:

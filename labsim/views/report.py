@@ -127,6 +127,23 @@ def overload_lines(overloaded: Mapping[str, Mapping[str, str]]) -> list[str]:
             for name, stages in overloaded.items() for stage, reason in stages.items()]
 
 
+CORNER_COLUMNS = (("corner_a", N_("Favouring the first")),
+                  ("corner_b", N_("Favouring the second")),
+                  ("corner_a_staff_central", N_("First, staffing central")),
+                  ("corner_b_staff_central", N_("Second, staffing central")))
+"""The corners table's columns (``experiments.corners``) and their words."""
+
+
+def format_corners(table: pd.DataFrame) -> str:
+    """The verdict KPIs' relative differences in the two extreme worlds, with intervals:
+    '+145% [+118%, +171%]'."""
+    rows = [[_(CATALOG[r["kpi"]].label)] + [
+        _cell("relative", r[c], r[f"{c}_low"], r[f"{c}_high"]) for c, _words in CORNER_COLUMNS]
+        for r in table.to_dict("records")]
+    return _table([_("Indicator"), *(_(words) for _c, words in CORNER_COLUMNS)], rows,
+                  right=set())
+
+
 def late_lines(late: Mapping[str, Mapping[str, float]]) -> list[str]:
     """One note per stage whose own handling takes longer than its legal deadline (not a
     stage that cannot keep up: waiting is not the cause), e.g. 'Note: with today's system,
