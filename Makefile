@@ -40,7 +40,8 @@ test-fast: $(STAMP)
 # fails when the code that computes results has changed since it was made.
 robustness-result: $(STAMP)
 	$(BIN)/labsim robustness prevention_first resolution_first \
-		--save datasets/robustness/prevention_vs_resolution
+		--save datasets/robustness/prevention_vs_resolution \
+		--map datasets/robustness/prevention_vs_resolution/verdict_map.csv
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py

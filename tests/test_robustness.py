@@ -329,6 +329,9 @@ def test_the_shipped_dashboard_result_is_current():
         assert f"{name} {scenario_hash(load_scenario(name))}" in result.stamp
     assert result.assumptions == load_assumptions("cambodia_baseline")
     assert len(result.worlds) + len(result.left_out) == 64 and result.counts_reliable
+    from labsim.workshop.controls import SHIPPED_VERDICT_MAP, shipped_verdict_map
+    assert SHIPPED_VERDICT_MAP.is_file() and shipped_verdict_map() is not None
+    assert shipped_verdict_map().names == tuple(POLICIES)
 
 
 def test_a_saved_result_reads_back_the_same(small, tmp_path):

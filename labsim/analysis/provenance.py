@@ -19,13 +19,15 @@ def scenario_hash(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def stamp(scenarios: Scenario | Mapping[str, Scenario], settings: RunSettings) -> str:
+def stamp(scenarios: Scenario | Mapping[str, Scenario], settings: RunSettings | None) -> str:
     """E.g. 'labsim 0.4.0, code 1a2b3c4d5e6f, scenario cambodia_baseline 9f8e7d6c5b4a,
-    seed 1, 5 years x 10 replications after 365 warm-up days'."""
+    seed 1, 5 years x 10 replications after 365 warm-up days'; with no settings, the numbers
+    are expected flows ('..., expected flows, no simulation')."""
     if isinstance(scenarios, Scenario):
         scenarios = {scenarios.name: scenarios}
     named = ", ".join(f"{name} {scenario_hash(s)}" for name, s in scenarios.items())
+    run = ("expected flows, no simulation" if settings is None else
+           f"seed {settings.seed}, {settings.years:g} years x {settings.replications} "
+           f"replications after {settings.warmup_days:g} warm-up days")
     return (f"labsim {VERSION}, code {code_fingerprint()}, "
-            f"scenario{'s' if len(scenarios) > 1 else ''} {named}, seed {settings.seed}, "
-            f"{settings.years:g} years x {settings.replications} replications after "
-            f"{settings.warmup_days:g} warm-up days")
+            f"scenario{'s' if len(scenarios) > 1 else ''} {named}, {run}")

@@ -26,17 +26,14 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.catalog import CATALOG, VERDICT_KPIS
-from ..errors import InputError, ScenarioError
+from ..errors import InputError
 from ..i18n import display_name
 from ..scenario.assumptions import Assumption
-from ..scenario.parameters import Scenario
-from ..scenario.presets import read
 from ..scenario.settings import RunSettings, as_settings
-from ..scenario.strike_flows import expected_strike_days_per_year
-from .calibration import fit_surrogate
 from .comparison import Comparison, replicate
 from .executors import ExecutorLike, Progress
-from .worlds import ROBUSTNESS_SETTINGS, WorldMaker, policy_maker, refit_targets, world_scenario
+from .expected_verdict import ExpectedVerdict
+from .worlds import ROBUSTNESS_SETTINGS
 
 MAX_PASSES = 4
 """Passes over the assumptions before a corner is taken as found."""
@@ -54,42 +51,7 @@ def staffing_assumption(a: Assumption) -> bool:
     return a.whole or a.path.endswith(STAFFING)
 
 
-class _Judge:
-    """The expected relative difference in strike days (second policy against the first) in
-    a world of given assumption values, re-fitted to the record."""
-
-    def __init__(self, base: Scenario, make: WorldMaker, assumptions: Sequence[Assumption],
-                 refit: bool):
-        self.base, self.make, self.assumptions = base, make, list(assumptions)
-        self.targets = refit_targets(base) if refit else []
-        self.seen: dict[tuple[float, ...], float | None] = {}
-
-    def world(self, values: Sequence[float]) -> Scenario:
-        world = world_scenario(self.base, self.assumptions, values)
-        return fit_surrogate(world, self.targets).scenario if self.targets else world
-
-    def __call__(self, values: Sequence[float]) -> float | None:
-        """The difference, or None where the world breaks a rule or misses the record."""
-        key = tuple(values)
-        if key not in self.seen:
-            self.seen[key] = self._judge(values)
-        return self.seen[key]
-
-    def _judge(self, values: Sequence[float]) -> float | None:
-        try:
-            world = world_scenario(self.base, self.assumptions, values)
-            if self.targets:
-                fit = fit_surrogate(world, self.targets)
-                if fit.worst_miss > 1.0:
-                    return None
-                world = fit.scenario
-            first, second = (expected_strike_days_per_year(s) for s in self.make(world).values())
-        except ScenarioError:
-            return None
-        return (second - first) / first if first > 0 else None
-
-
-def find_corner(judge: _Judge, favour: int, held: set[str]) -> list[float]:
+def find_corner(judge: ExpectedVerdict, favour: int, held: set[str]) -> list[float]:
     """Assumption values of the corner favouring the first policy (``favour`` = +1: the
     second policy's strike days as far above the first's as the ranges allow) or the second
     (-1), the ``held`` paths at their central values."""
@@ -121,14 +83,12 @@ def corners(policies: Sequence[str | Path], settings: RunSettings = ROBUSTNESS_S
     also with staffing assumptions held central (``..._staff_central``); ``note`` says
     where a KPI cannot flip and what the model lacks for it."""
     settings = as_settings(settings)
-    base_path, make = policy_maker(list(policies))
-    base_file = read(base_path)
-    judge = _Judge(base_file.scenario, make, base_file.assumptions, refit)
-    held = {a.path for a in base_file.assumptions if staffing_assumption(a)}
+    judge = ExpectedVerdict.of(policies, refit)
+    held = {a.path for a in judge.assumptions if staffing_assumption(a)}
     found = {(side, version): find_corner(judge, favour, held if version else set())
              for version in (False, True) for side, favour in (("a", 1), ("b", -1))}
     worlds = {key: judge.world(values) for key, values in found.items()}
-    made = {key: make(world) for key, world in worlds.items()}
+    made = {key: judge.make(world) for key, world in worlds.items()}
     names = list(next(iter(made.values())))
     tables = replicate([s for pair in made.values() for s in pair.values()], settings,
                        executor, progress)

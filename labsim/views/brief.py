@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 
 from ..analysis.catalog import BRIEF_KPIS, CATALOG, VERDICT_KPIS
 from ..analysis.robustness import Robustness
+from ..analysis.verdict_map import VerdictMap
 from ..experiments.comparison import Comparison
 from ..files import write_atomically
 from ..i18n import N_, _, display_name, in_sentence
@@ -31,7 +32,9 @@ from ..scenario.items import BOUGHT, items_on
 from ..scenario.parameters import Scenario
 from ..scenario.policy import purchases
 from ..scenario.settings import RunSettings
+from .plots import strike_day_verdict_map
 from .report import (
+    break_even_line,
     comparison_header,
     format_as,
     format_change,
@@ -79,6 +82,11 @@ def figure_png(fig: Figure, dpi: int = 90) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
+
+
+def _png(fig: Figure) -> str:
+    """A figure as base64 PNG text for an <img> in a self-contained page."""
+    return base64.b64encode(figure_png(fig)).decode("ascii")
 
 
 def _kpi_table_parts(comparison: Comparison, kpis: Sequence[str],
@@ -212,6 +220,9 @@ class BriefPage:
     stamp: str = ""
     robustness: Robustness | None = None
     robustness_note: str = ""
+    verdict_map: VerdictMap | None = None
+    """The strike-day verdict over the two levers' effects, for the annex (the shipped one
+    goes with the shipped robustness result)."""
     assumptions: Sequence[Assumption] = ()
     title: str = "Prevention first or resolution first?"
 
@@ -248,7 +259,8 @@ def _footnotes(page: BriefPage) -> list[str]:
 def policy_brief_html(comparison: Comparison, scenarios: Mapping[str, Scenario],
                       figures: Sequence[Figure], page: BriefPage) -> str:
     """The whole brief as one HTML string: headline, the group's recommendation, verdicts,
-    caveats, settings changed, what each policy buys, how sure, KPIs, figures, assumptions."""
+    caveats, settings changed, what each policy buys, how sure, KPIs, figures, the verdict
+    map, assumptions."""
     kpi_header, kpi_rows = _kpi_table_parts(comparison, BRIEF_KPIS)
     purchases_header, purchase_rows, purchases_note = purchases_parts(
         page.base, scenarios, page.increment_usd_per_year)
@@ -272,7 +284,10 @@ def policy_brief_html(comparison: Comparison, scenarios: Mapping[str, Scenario],
         purchases_header=purchases_header, purchases=purchase_rows,
         purchases_note=purchases_note, robustness=Markup(robustness),
         kpi_header=kpi_header, kpi_rows=kpi_rows,
-        figures=[base64.b64encode(figure_png(f)).decode("ascii") for f in figures],
+        figures=[_png(f) for f in figures],
+        verdict_map=None if page.verdict_map is None else _png(
+            strike_day_verdict_map(page.verdict_map)),
+        verdict_map_line="" if page.verdict_map is None else break_even_line(page.verdict_map),
         assumptions_header=[_(h) for h in ASSUMPTIONS_HEADER],
         assumptions=_assumption_rows(page.assumptions), footnotes=_footnotes(page))
 

@@ -24,6 +24,7 @@ from ..experiments.comparison import compare, replicate
 from ..experiments.corners import corners
 from ..experiments.evidence import COLUMNS, evidence
 from ..experiments.executors import ExecutorLike, cores, local_processes
+from ..experiments.expected_verdict import verdict_map
 from ..experiments.identification import consistent_set, identifiability
 from ..experiments.runner import run_to_directory
 from ..experiments.search import sweep
@@ -35,6 +36,7 @@ from ..scenario.io import save_scenario
 from ..scenario.presets import load_assumptions, load_scenario
 from ..scenario.settings import RunSettings
 from .report import (
+    break_even_line,
     format_comparison,
     format_corners,
     format_evidence,
@@ -112,6 +114,9 @@ def _parser() -> argparse.ArgumentParser:
     robust_cmd.add_argument("--cache", help="directory to keep finished replications in "
                             "(a repeated or interrupted check computes only the rest)")
     robust_cmd.add_argument("--all", action="store_true", help="every KPI, not the key ones")
+    robust_cmd.add_argument("--map", metavar="CSV", help="also draw the strike-day verdict "
+                            "over prevention's and resolution's effects (expected values, "
+                            "about 20 s) and write it to this file")
     robust_cmd.add_argument("--corners", action="store_true",
                             help="instead of drawn worlds: the two extreme worlds, one "
                             "favouring each of two policies (also with staffing held central)")
@@ -302,7 +307,10 @@ def _robustness(args: argparse.Namespace) -> None:
     out = check_output_file(args.csv, "--csv") if args.csv is not None else None
     cache = check_output_dir(args.cache, "--cache") if args.cache is not None else None
     saved = check_output_dir(args.save, "--save") if args.save is not None else None
+    vmap = check_output_file(args.map, "--map") if args.map is not None else None
     settings = _settings(args)
+    if vmap is not None:
+        _verdict_map(args, vmap)
     if args.corners:
         _corners(args, settings, out)
         return
@@ -333,6 +341,15 @@ def _robustness(args: argparse.Namespace) -> None:
         print(f"wrote {result.to_csv(out)}")
     if saved is not None:
         print(f"saved the result in {result.save(saved)}")
+
+
+def _verdict_map(args: argparse.Namespace, out: Path) -> None:
+    """``labsim robustness A B --map out.csv``: the strike-day verdict over the two effects."""
+    if len(args.policies) != 2:
+        raise InputError("policies", args.policies, "exactly two policies for --map")
+    found = verdict_map(args.policies, refit=not args.no_refit, progress=sys.stderr.isatty())
+    print(break_even_line(found))
+    print(f"wrote {found.save(out)}")
 
 
 def _corners(args: argparse.Namespace, settings: RunSettings, out: Path | None) -> None:

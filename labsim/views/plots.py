@@ -24,6 +24,7 @@ from matplotlib.ticker import PercentFormatter, StrMethodFormatter
 from ..analysis.catalog import CATALOG, COST_KPIS, PLOT_KPIS
 from ..analysis.kpis import outcome_curve, outcome_day, overloaded_stages, stage_entry_exit
 from ..analysis.results import Results
+from ..analysis.verdict_map import VerdictMap
 from ..experiments.calibration import CalibrationResult
 from ..experiments.comparison import Comparison
 from ..experiments.search import StaffingResult
@@ -654,4 +655,42 @@ def tornado(sensitivity: pd.DataFrame, kpi_label: str = "") -> Figure:
     _title(ax, _("Sensitivity of {kpi} (each parameter -/+{change})").format(
         kpi=_(CATALOG[kpi].short_label).lower(), change=f"{table['change'].iloc[0]:.0%}"))
     ax.legend(fontsize="small")
+    return fig
+
+
+def strike_day_verdict_map(m: VerdictMap) -> Figure:
+    """Which policy has fewer strike days, over how strong prevention's and resolution's
+    effects are: colour and hatching by the winner, the break-even line between them, and
+    the central assumptions marked."""
+    fig, ax = _axes(5.2)
+    x = 100 * np.asarray(m.prevention)
+    y = 100 * np.asarray(m.resolution)
+    z = 100 * np.asarray(m.difference, dtype=float)
+    reach = 10 * np.ceil(max(np.nanmax(np.abs(z)), 1.0) / 10)
+    shaded = ax.contourf(x, y, z, levels=np.linspace(-reach, reach, 21), cmap="PuOr_r")
+    ax.contourf(x, y, z, levels=[-reach, 0.0], colors="none", hatches=["//"])
+    line = ax.contour(x, y, z, levels=[0.0], colors="black", linewidths=2)
+    ax.clabel(line, fmt={0.0: _("break-even")}, fontsize="small")
+    ax.plot(*(100 * np.asarray(m.central)), "o", color="black", markersize=8)
+    ax.annotate(_("central assumptions ({difference:+.0%})").format(difference=m.at_centre()),
+                100 * np.asarray(m.central), textcoords="offset points", xytext=(8, 8),
+                fontsize="small", backgroundcolor="white")
+    first, second = (display_name(name) for name in m.names)
+    for side, where, words in ((1, 0.97, first), (-1, 0.03, second)):
+        if (side * z > 0).any():
+            ax.text(where, 0.04, _("{policy}: fewer strike days").format(policy=words),
+                    transform=ax.transAxes, ha="right" if side > 0 else "left",
+                    fontsize="small", backgroundcolor="white")
+    bar = fig.colorbar(shaded, ax=ax, ticks=np.linspace(-reach, reach, 5),
+                       format=StrMethodFormatter("{x:+.0f}%"))
+    bar.set_label(_fitted(_("Strike days a year, {second} against {first}").format(
+        second=second.lower(), first=first.lower()), 4.5, 10))
+    ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.set_xlabel(_fitted(_("Prevention's effect: the largest share of grievances prevention "
+                            "officers can avert"), 6.0, 10))
+    ax.set_ylabel(_fitted(_("Resolution's effects (0% = none, 100% = each at the top of its "
+                            "range)"), 4.0, 10))
+    _title(ax, _("Which policy has fewer strike days, by how strong each lever's effects "
+                 "are (expected values)"))
     return fig

@@ -16,6 +16,7 @@ from ..analysis.catalog import (
     kpi,
 )
 from ..analysis.robustness import MIN_WORLDS_FOR_DRIVERS
+from ..analysis.verdict_map import VerdictMap
 from ..i18n import N_, _, display_name, in_sentence
 from ..scenario.items import BOUGHT
 from ..scenario.stages import staff_noun, stage_entry
@@ -142,6 +143,29 @@ def format_corners(table: pd.DataFrame) -> str:
         for r in table.to_dict("records")]
     return _table([_("Indicator"), *(_(words) for _c, words in CORNER_COLUMNS)], rows,
                   right=set())
+
+
+def break_even_line(m: VerdictMap) -> str:
+    """The verdict map in one sentence: who wins at the central assumptions, and how small
+    (or large) prevention's effect must be for the other side to win, resolution's effects
+    central."""
+    first, second = (in_sentence(name) for name in m.names)
+    centre = m.at_centre()
+    change = (_("{share} more").format(share=f"{centre:.0%}") if centre > 0 else
+              _("{share} fewer").format(share=f"{-centre:.0%}"))
+    said = _("In expected values at the central assumptions, {second} has {change} strike "
+             "days than {first}.").format(second=second, first=first, change=change)
+    line = [x for x, y in m.break_even() if abs(y - m.central[1]) < 1e-9]
+    if not line:
+        return said + " " + _("With resolution's effects central, no prevention effect in "
+                              "its range reverses that.")
+    words = (_("With resolution's effects central, {winner} has fewer where prevention "
+               "officers can avert at most {share} of grievances (central: {central}).")
+             if line[0] < m.central[0] else
+             _("With resolution's effects central, {winner} has fewer where prevention "
+               "officers can avert at least {share} of grievances (central: {central})."))
+    return said + " " + words.format(winner=second if centre > 0 else first,
+                                     share=f"{line[0]:.0%}", central=f"{m.central[0]:.0%}")
 
 
 def late_lines(late: Mapping[str, Mapping[str, float]]) -> list[str]:

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..analysis.robustness import Robustness, load_result
+from ..analysis.verdict_map import VerdictMap, read_verdict_map
 from ..errors import InputError
 from ..experiments.comparison import Comparison, compare
 from ..experiments.executors import ExecutorLike, Progress
@@ -222,6 +223,20 @@ def shipped_robustness() -> tuple[Robustness, bool]:
     """The shipped result for the default settings, and whether the current code made it."""
     result, code = load_result(SHIPPED_ROBUSTNESS)
     return result, code == code_fingerprint()
+
+
+SHIPPED_VERDICT_MAP = SHIPPED_ROBUSTNESS / "verdict_map.csv"
+"""``labsim robustness ... --map``, made with the shipped result (``make robustness-result``)."""
+
+
+@lru_cache(maxsize=1)
+def shipped_verdict_map() -> VerdictMap | None:
+    """The shipped verdict map, if the current code made it (else None: a stale map would
+    contradict the verdicts beside it)."""
+    if not SHIPPED_VERDICT_MAP.is_file():
+        return None
+    found = read_verdict_map(SHIPPED_VERDICT_MAP)
+    return found if f"code {code_fingerprint()}," in found.stamp else None
 
 
 _IN_PROCESS = threading.Lock()

@@ -68,6 +68,7 @@ from .controls import (
     pair_on,
     setting_changes,
     shipped_robustness,
+    shipped_verdict_map,
     workplace_share_limit,
 )
 
@@ -296,7 +297,9 @@ class HowSure(w.VBox):
 
     def brief_parts(self) -> dict:
         result, note = self.current()
+        shipped = self.controls == PolicyControls() and self.base == SHIPPED_BASE
         return {"robustness": result, "robustness_note": note,
+                "verdict_map": shipped_verdict_map() if shipped else None,
                 "assumptions": assumptions_used(self.base, self.controls or PolicyControls())}
 
 
