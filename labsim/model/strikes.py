@@ -89,17 +89,16 @@ class Strikes:
         entry = rec.collective_conciliation_entry_day[case]
         if np.isnan(entry):
             return segments
-        cc = s.collective_conciliation
         left = ended(rec.collective_conciliation_exit_day[case])
-        deadline = entry + max(rec.conciliation_rounds[case], 1) * (
-            cc.appointment_deadline_days + cc.conciliation_deadline_days)
+        deadline = entry + self.core.calendar.conciliation_days(
+            s.collective_conciliation, max(rec.conciliation_rounds[case], 1))
         segments += [(entry, min(deadline, left), refrain, False),
                      (deadline, left, overdue, False)]
         arb_entry = rec.arbitration_entry_day[case]
         if not np.isnan(arb_entry):
             decided = ended(rec.decision_day[case])
-            arb_deadline = arb_entry + s.calendar.calendar_days(
-                s.arbitration.award_deadline_working_days)
+            arb_deadline = self.core.calendar.deadline(
+                arb_entry, s.arbitration.award_deadline_working_days)
             segments += [(arb_entry, min(arb_deadline, decided), refrain, False),
                          (arb_deadline, decided, overdue, True)]
         return segments

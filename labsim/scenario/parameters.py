@@ -55,6 +55,8 @@ POSITIVE_DAYS = _rule(0.0, LONGEST_DAYS, f"a number of days > 0 and at most {LON
 HOURS_OF_A_DAY = _rule(0.0, 24.0, "a number of hours > 0 and at most 24 (the hours in a day)",
                        low_included=False)
 DAYS_OF_A_WEEK = _rule(1, 7, "a whole number from 1 to 7 (the days in a week)")
+START_YEAR = _rule(2011, 2100, "a year from 2011 (the first in datasets/calendar/"
+                   "cambodia_public_holidays.csv; later years follow its rule) to 2100")
 CV = _rule(0.0, 100.0, "a number from 0 to 100 (a standard deviation up to 100 times the mean: "
            "at 100, nearly half the mean already comes from the top 0.1% of draws)")
 WORKERS = _rule(0, WORLD_WORKERS, f"a whole number from 0 to {WORLD_WORKERS:,} "
@@ -352,6 +354,9 @@ class CollectiveConciliation:
     outcomes: ConciliationOutcomes
     reconciliation_share: float = field(metadata=PROBABILITY)
     """Share of failed first rounds that the parties jointly send to one more round."""
+    reconciliation_request_working_days: float = field(metadata=DAYS)
+    """Working days the parties have to request re-conciliation jointly after a failed round;
+    a second round is appointed when they have passed."""
 
     def problems(self) -> Iterator[Problem]:
         if self.conciliators == 0:
@@ -391,8 +396,11 @@ class Arbitration:
     """Share of awards in interest disputes that bind (prior agreement or a CBA clause)."""
     objection_share: float = field(metadata=PROBABILITY)
     """Share of non-binding awards that a party objects to."""
-    objection_window_working_days: float = field(metadata=DAYS)
-    """Working days a party has to object to a non-binding award."""
+    objection_window_days: float = field(metadata=DAYS)
+    """Days a party has to object to a non-binding award."""
+    objection_window_in_working_days: bool
+    """True: the window counts working days (one reading of the law); false: calendar days
+    (the other)."""
 
     def problems(self) -> Iterator[Problem]:
         if self.arbitrators < self.panel_size:
@@ -439,21 +447,32 @@ class Strikes:
 
 @dataclass(frozen=True)
 class WorkingCalendar:
-    """Rule converting legal deadlines in working days into calendar days."""
+    """The run's calendar: its first date, the ministry's and the factories' weeks, public
+    holidays by date (``calendar.py``: deadlines in working days run on it), and the yearly
+    averages that turn staff hours and working-day durations into calendar time."""
 
     working_days_per_week: int = field(metadata=DAYS_OF_A_WEEK)
-    """Working days in a week (5 for the administration, Monday to Friday)."""
+    """Working days in the ministry's week, from Monday (5: Monday to Friday)."""
     public_holidays_per_year: float = field(metadata=NONNEGATIVE)
-    """Public holidays falling on working days, per year."""
+    """Public holidays falling on the ministry's working days, per year on average (for staff
+    hours and working-day durations; deadlines run on the holidays by date)."""
     working_hours_per_day: float = field(metadata=HOURS_OF_A_DAY)
     """Hours in a working day."""
+    start_year: int = field(metadata=START_YEAR)
+    """Day 0 of a run is 1 January of this year: every day of the run has a date."""
+    factory_working_days_per_week: int = field(metadata=DAYS_OF_A_WEEK)
+    """Working days in a factory's week, from Monday (6 in garment factories, to Saturday)."""
+    holidays_by_date: bool
+    """True: Cambodia's public holidays by date (``datasets/calendar/``) close the ministry
+    and the factories; false: weekends only."""
 
     @property
     def working_days_per_year(self) -> float:
         return YEAR_DAYS * self.working_days_per_week / 7 - self.public_holidays_per_year
 
     def calendar_days(self, working_days: float) -> float:
-        """Calendar days holding ``working_days`` working days, on average over a year."""
+        """Calendar days holding ``working_days`` working days, on average over a year (a
+        legal deadline instead runs on the dates: ``calendar.Calendar``)."""
         return working_days * YEAR_DAYS / self.working_days_per_year
 
     @property

@@ -10,6 +10,7 @@ from typing import Protocol
 import numpy as np
 import simpy
 
+from ...scenario.calendar import Calendar
 from ...scenario.parameters import Duration, Scenario
 from ..records import CaseRecords
 from ..staff_pool import StaffPool
@@ -33,6 +34,8 @@ class CaseSteps(Protocol):
     records: CaseRecords
     pools: dict[str, StaffPool]
     strikes: StrikeSteps
+    calendar: Calendar
+    """The run's dates: weekends and public holidays, for deadlines in working days."""
 
     def uniform(self, name: str, case: int) -> float:
         """Case ``case``'s own uniform draw from stream ``name``."""
