@@ -408,15 +408,20 @@ def _strike_kpis(cases: pd.DataFrame, window: tuple[float, float],
     began = (start >= window[0]) & (start < window[1])
     strikes = float(began.sum())
     lost = float(cases["workdays_lost"].to_numpy()[began].sum())
-    lawful = cases["strike_lawful"].to_numpy()[began]
+
+    def share(column: str) -> float:
+        return float(np.mean(cases[column].to_numpy()[began])) if strikes else np.nan
+
     return {
         "strikes_per_year": strikes / years,
-        "strike_days_per_year": float(cases["strike_days"].to_numpy()[began].sum()) / years,
+        "strike_days_per_year": float(
+            cases["strike_working_days"].to_numpy()[began].sum()) / years,
         "workdays_lost_per_year": lost / years,
         "workdays_per_strike": lost / strikes if strikes else np.nan,
         "workers_per_strike": (float(cases["workers"].to_numpy()[began].mean()) if strikes
                                else np.nan),
-        "share_strikes_unlawful": float(np.mean(~lawful)) if strikes else np.nan,
+        "share_strikes_lawful": share("strike_lawful"),
+        "share_strikes_after_procedure": share("strike_after_procedure"),
         "garment_strikes_per_year": float(
             (began & (cases["sector"] == GARMENT_SECTOR).to_numpy()).sum()) / years,
     }

@@ -423,11 +423,14 @@ class Strikes:
     """Industrial action by collective disputes while they wait, at the workplace or in the
     procedure, and after an objected award.
 
-    A dispute waiting at the workplace may strike outside the procedure (a wildcat strike);
-    during conciliation and before the Council's award deadline the parties must refrain,
-    so the hazard is lower and a strike then is unlawful. Once the Council's deadline has
-    passed without an award (Labour Law art. 320) or an award is objected to (art. 319), a
-    strike is lawful.
+    The right to strike comes only once the procedure is exhausted: an award objected to
+    (Labour Law art. 319) or the Council's deadline passed without one (art. 320). Before
+    that, a strike is unlawful: at the workplace (a wildcat strike), during conciliation
+    (the parties must cease activities related to the dispute, Prakas 074/25) and while the
+    Council is within its deadline (arts. 319-320). Even then it is lawful only when called
+    by a secret ballot (art. 323) with 7 working days' notice to the employer and the
+    ministry (art. 324): a share of strikes follows that rule and starts when the notice has
+    run; the rest start at once.
     """
 
     enabled: bool
@@ -436,13 +439,20 @@ class Strikes:
     """Daily chance that a collective dispute waiting at the workplace turns into a strike."""
     refrain_factor: float = field(metadata=PROBABILITY)
     """Factor on the hazard while the procedure runs within its deadlines (parties must
-    refrain during conciliation, Prakas 074/25)."""
+    cease activities related to the dispute during conciliation, Prakas 074/25, and have no
+    right to strike before the Council's award or deadline, Labour Law arts. 319-320)."""
     overdue_hazard_multiplier: float = field(metadata=NONNEGATIVE)
     """Factor on the hazard once a legal deadline of the procedure has passed."""
     strike_share_after_objection: float = field(metadata=PROBABILITY)
     """Share of objected interest-dispute awards followed by a strike."""
     duration: Duration
     """Length of a strike, calendar days."""
+    notice_working_days: float = field(metadata=DAYS)
+    """Notice a strike needs, to the employer and the ministry, in working days of the
+    ministry's calendar (Labour Law art. 324)."""
+    notice_compliance_share: float = field(metadata=PROBABILITY)
+    """Share of strikes called by a secret ballot with that notice (arts. 323-324): they
+    start when the notice has run, and are lawful once the procedure is exhausted."""
 
 
 @dataclass(frozen=True)
@@ -621,7 +631,8 @@ class KoreaSystem:
     arbitration_after_failed_mediation_share: float = field(metadata=PROBABILITY)
     """Share of failed mediations sent to arbitration by joint request."""
     strike_share_after_failed_mediation: float = field(metadata=PROBABILITY)
-    """Share of failed mediations (not arbitrated) followed by lawful industrial action."""
+    """Share of failed mediations (not arbitrated) followed by industrial action, the
+    procedure exhausted (lawful when called with notice, ``Strikes``)."""
     unfair_dismissal_share: float = field(metadata=PROBABILITY)
     """Share of individual disputes that are unfair-dismissal cases for adjudication."""
     adjudication_panels: int = field(metadata=STAFF)

@@ -20,7 +20,7 @@ class StrikeSteps(Protocol):
     """What the strikes component (``strikes.Strikes``) offers a route."""
 
     def maybe(self, case: int, stream: str, share: float) -> None:
-        """A lawful strike starting now with probability ``share``."""
+        """A strike decided now with probability ``share``, the procedure exhausted."""
 
     def while_waiting(self, case: int, until: float | None = None) -> None:
         """Whether the dispute's wait so far turned into a strike."""
