@@ -101,6 +101,15 @@ def test_a_strike_with_notice_starts_seven_working_days_after_the_objection(base
     assert at_once["strike_after_procedure"].all() and not at_once["strike_lawful"].any()
 
 
+def test_lawful_strikes_never_outnumber_those_after_the_procedure():
+    """Lawful needs the procedure exhausted and a ballot with notice: with half the strikes
+    called that way, some are lawful, and never more than began after the procedure."""
+    half = labsim.with_overrides("cambodia_2014", {"strikes.notice_compliance_share": 0.5})
+    kpis = labsim.replicate([half], RunSettings(years=2, replications=3, seed=2))[0]
+    assert (kpis["share_strikes_lawful"] > 0).all()
+    assert (kpis["share_strikes_lawful"] < kpis["share_strikes_after_procedure"]).all()
+
+
 def test_strike_days_count_the_factories_working_days(baseline):
     cases = labsim.run(baseline, RunSettings(years=2, replications=2, seed=3)).cases
     struck = cases[cases["strike_days"] > 0]
