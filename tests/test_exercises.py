@@ -30,7 +30,7 @@ WRONG = {
          "prevention cuts their number"),
         ({"prevention_officers": 300000}, "the extra budget is US$250,000"),
         ({"training": 250000}, "the target is 15%")],
-    8: [(0.3, "Try a smaller share"), ("30%", "at 30% resolution first has 19% more"),
+    8: [(0.3, "Try a smaller share"), ("30%", "at 30% resolution first has 18% more"),
         (0.9, "outside the plausible range"), ("a lot", "is not a share")],
 }
 

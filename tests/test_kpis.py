@@ -266,14 +266,16 @@ def test_migrant_complaints_never_sit_at_the_workplace():
 
 
 def test_worker_days_per_strike_follow_the_inputs(baseline):
-    """Worker-days lost per strike = mean workers per collective case x mean strike length,
-    as the two are drawn independently (lognormal counts are rounded, so within 10%), when
-    conciliation does not shorten strikes."""
+    """Calendar worker-days per strike = mean workers per collective case x mean strike
+    length, as the two are drawn independently (lognormal counts are rounded, so within 10%);
+    working days lost count the strike's factory working days; conciliation does not shorten
+    strikes here."""
     frequent = labsim.with_overrides(baseline, {"strikes.hazard_per_day": 0.05,
                                                 "strikes.conciliation_cut": 0.0})
     cases = labsim.run(frequent, RunSettings(years=3, replications=6, seed=3)).cases
     struck = cases[cases["strike_days"] > 0]
-    per_strike = struck["workdays_lost"].sum() / len(struck)
+    per_strike = (struck["strike_days"] * struck["workers"]).sum() / len(struck)
     a = baseline.arrivals
     expected = a.workers_per_collective_case_mean * baseline.strikes.duration.mean
     assert per_strike == pytest.approx(expected, rel=0.10)
+    assert (struck["workdays_lost"] == struck["strike_working_days"] * struck["workers"]).all()

@@ -48,6 +48,8 @@ def scenarios(draw, base):
         "arbitration.objection_share": draw(share),
         "courts.dropout_share": draw(share),
         "strikes.hazard_per_day": draw(st.floats(0.0, 0.1)),
+        "strikes.notice_compliance_share": draw(share),
+        "strikes.strike_share_after_objection": draw(share),
         "exponential_durations": draw(st.booleans()),
     })
 
@@ -65,6 +67,10 @@ def test_random_valid_scenarios_run_and_conserve_cases(baseline, no_case_is_lost
     kpis = results.kpis.iloc[0]
     shares = [k for k in kpis.index if CATALOG.get(k) and CATALOG[k].format == "percent"]
     assert all(0.0 <= kpis[k] <= 1.0 for k in shares if not np.isnan(kpis[k]))
+    # a strike is lawful only after the procedure is exhausted (Labour Law arts. 319-320)
+    assert not (cases["strike_lawful"] & ~cases["strike_after_procedure"]).any()
+    if not np.isnan(kpis["share_strikes_lawful"]):
+        assert kpis["share_strikes_lawful"] <= kpis["share_strikes_after_procedure"]
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

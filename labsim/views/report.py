@@ -17,6 +17,7 @@ from ..analysis.catalog import (
 )
 from ..analysis.robustness import MIN_WORLDS_FOR_DRIVERS
 from ..analysis.verdict_map import VerdictMap
+from ..experiments.calibration import Target
 from ..i18n import N_, _, display_name, in_sentence
 from ..scenario.items import BOUGHT
 from ..scenario.stages import staff_noun, stage_entry
@@ -433,20 +434,40 @@ def _tolerance(name: str, tolerance: float) -> str:
 
 
 def format_evidence(table: pd.DataFrame) -> str:
-    """The evidence table: figure | observed | simulated [95% CI] | used in fitting |
-    tolerance | within tolerance | expected miss (reason)."""
+    """The evidence table: figure | observed | simulated [95% CI] | seeds' means | role |
+    tolerance | within tolerance | reason for a miss; then how many held-out figures are
+    within tolerance, and why each is held out."""
     rows = []
     for r in table.to_dict("records"):
         k = r["kpi"]
-        within = ("yes" if r["within_tolerance"] else "no, expected" if r["expected_miss"]
-                  else "no" if r["used_in_fit"] else "NO")
         rows.append((r["figure"], format_value(k, r["observed"]),
                      f"{format_value(k, r['simulated'])} [{format_value(k, r['ci_low'])}, "
                      f"{format_value(k, r['ci_high'])}]",
-                     "yes" if r["used_in_fit"] else "held out",
-                     f"+/- {_tolerance(k, r['tolerance'])}", within, r["expected_miss"]))
-    return _table(("figure", "observed", "simulated [95% CI]", "used in fitting", "tolerance",
-                   "within tolerance", "expected miss (reason)"), rows, right={1})
+                     f"{format_value(k, r['seed_means_low'])} to "
+                     f"{format_value(k, r['seed_means_high'])}",
+                     r["role"], f"+/- {_tolerance(k, r['tolerance'])}", r["within_tolerance"],
+                     r["expected_miss"]))
+    lines = [_table(("figure", "observed", "simulated [95% CI]", "seeds' means", "role",
+                     "tolerance", "within tolerance", "reason for a miss"), rows, right={1})]
+    held = table[table["role"] == "held out"]
+    judged = held["within_tolerance"].value_counts()
+    lines.append(f"\n{len(held)} held-out figures meet the independence rule "
+                 "(datasets/README.md); within tolerance: "
+                 + ", ".join(f"{judged.get(w, 0)} {w}" for w in ("yes", "no", "unclear")))
+    lines += [f"- {r['figure']}: {r['independence']}" for r in held.to_dict("records")]
+    return "\n".join(lines)
+
+
+def format_targets(summary: pd.DataFrame, targets: Sequence[Target]) -> list[str]:
+    """Each figure of the record a scenario was fitted to, beside the simulated KPI."""
+    lines = []
+    for t in targets:
+        s = summary.loc[t.kpi]
+        lines.append(f"{_(CATALOG[t.kpi].label)}: {format_value(t.kpi, s['mean'])} "
+                     f"[{format_value(t.kpi, s['ci_low'])}, {format_value(t.kpi, s['ci_high'])}]"
+                     f" {_(CATALOG[t.kpi].unit)}; observed {format_value(t.kpi, t.observed)} "
+                     f"({t.year}, {t.source})")
+    return lines
 
 
 def _share_range(r: Mapping) -> str:
