@@ -89,10 +89,9 @@ class _Page:
             self.connection.send(message)
 
 
-def _watch_parent() -> None:
-    """In a worker: ignore Ctrl-C (the server's to handle) and exit as soon as the process
-    that forked it is gone, so no worker outlives the room."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def die_with_parent() -> None:
+    """Exit as soon as the process that started this one is gone, so nothing outlives the
+    server (a thread that watches; the room's workers and its kernels call it)."""
     parent = os.getppid()
 
     def watch() -> None:
@@ -101,6 +100,12 @@ def _watch_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+def _worker_start() -> None:
+    """In a worker: Ctrl-C is the server's to handle, and the worker dies with the room."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
 
 
 def _run(payload: bytes) -> Any:
@@ -153,7 +158,7 @@ class RoomPool:
     def _new_pool(self) -> ProcessPoolExecutor:
         """A pool with its workers started now, so the first move does not wait for them."""
         pool = ProcessPoolExecutor(self.workers, mp_context=_context(),
-                                   initializer=_watch_parent)
+                                   initializer=_worker_start)
         for _ in range(self.workers):
             pool.submit(os.getpid)
         return pool
