@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: lab test test-fast bench lint clean dashboard robustness-result
+.PHONY: lab test test-fast bench bench-room lint clean dashboard workshop robustness-result
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,15 @@ lab: $(STAMP)
 	$(BIN)/python -m labsim.workshop.serve lab $(ROOT_FLAG)
 
 # The main dashboard as a web page (no code showing) on http://127.0.0.1:8866/, offline
-# (Voila template jupyter/data/voila/templates/labsim).
-# Idle kernels are culled after 15 minutes: each visit starts a kernel.
+# (Voila template jupyter/data/voila/templates/labsim). One server for the room: every visit's
+# kernel uses the server's simulation workers and result cache (labsim/workshop/serve.py).
 dashboard: $(STAMP)
 	$(BIN)/python -m labsim.workshop.serve
+
+# The same on the laptop's address on the room's network, with a room code: prints the
+# address, its QR code and a warning; the facilitator page is on http://127.0.0.1:8867/.
+workshop: $(STAMP)
+	$(BIN)/python -m labsim.workshop.serve --room
 
 test: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks
