@@ -53,6 +53,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_memory.py
 	$(BIN)/python benchmarks/bench_robustness.py
 
+# A room of 1, 5, 10 and 25 participants in Chromium on 127.0.0.1 (about 20 minutes; README,
+# "Serving the room"): first views, updates, failures, memory, kernels left after closing.
+bench-room: $(STAMP)
+	$(BIN)/python benchmarks/bench_room.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks
 

@@ -91,7 +91,9 @@ def test_the_facilitator_pages_qr_code_opens_the_dashboard(chromium, tmp_path):
         printed = re.search(r"http://127\.0\.0\.2:\d+/\?token=\w+", log.read_text())[0]
         assert "WARNING: anyone on this network" in log.read_text()
         page = chromium.new_page(viewport={"width": 1000, "height": 1100})
-        page.goto(f"http://127.0.0.1:{port + 1}/")
+        facilitator = re.search(r"Facilitator page.*?(http://127\.0\.0\.1:\d+/)",
+                                log.read_text())[1]
+        page.goto(facilitator)
         page.locator("#answers").wait_for()
         OUT.mkdir(exist_ok=True)
         page.screenshot(path=str(OUT / "room_facilitator.png"), full_page=True)

@@ -99,8 +99,8 @@ def page_html(invitation: Invitation, stats: dict[str, Any]) -> str:
 
 def serve_page(invitation: Invitation, stats: Callable[[], dict[str, Any]],
                port: int) -> ThreadingHTTPServer:
-    """Serve the facilitator's page on http://127.0.0.1:``port``/ from a thread; the caller
-    shuts it down."""
+    """Serve the facilitator's page on http://127.0.0.1:``port``/ (another free port if that
+    one is taken) from a thread; the caller shuts it down."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
@@ -122,6 +122,9 @@ def serve_page(invitation: Invitation, stats: Callable[[], dict[str, Any]],
         def log_message(self, *_args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    except OSError:  # taken: any free port (the server says which)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -170,9 +170,8 @@ class Room:
         if not options.nothing_ahead:
             self.processes.append(subprocess.Popen(
                 [sys.executable, "-m", "labsim.workshop.ahead"], cwd=ROOT, env=env))
-        self.page = facilitator.serve_page(
-            self.invitation, self.pool.stats,
-            options.facilitator_port or options.port + 1) if options.room else None
+        self.page = facilitator.serve_page(self.invitation, self.pool.stats,
+                                           options.facilitator_port or options.port + 1)
 
     def wait(self) -> int:
         return self.processes[0].wait()
@@ -187,8 +186,7 @@ class Room:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        if self.page is not None:
-            self.page.shutdown()
+        self.page.shutdown()
         self.pool.stop()
 
 
@@ -204,10 +202,11 @@ def _wait_for(socket_path: Path, process: subprocess.Popen) -> None:
 def announce(room: Room) -> None:
     """Say where the page is; for a room, with its QR code and the warning."""
     url = room.invitation.url
-    if room.page is None:
-        print(f"labsim dashboard on {url} (this laptop only; Ctrl+C to stop)", flush=True)
-        return
     page_port = room.page.server_address[1]
+    if not room.options.room:
+        print(f"labsim dashboard on {url} (this laptop only; Ctrl+C to stop)\n"
+              f"Facilitator page: http://127.0.0.1:{page_port}/", flush=True)
+        return
     print(f"\nlabsim dashboard for the room: participants open\n\n    {url}\n\n"
           f"{room.invitation.qr_text()}\n"
           "WARNING: anyone on this network who has this address can open the dashboard and "
