@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: lab test test-fast bench lint clean dashboard robustness-result
+.PHONY: lab test test-fast bench bench-room lint clean dashboard workshop robustness-result
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,15 @@ lab: $(STAMP)
 	$(BIN)/python -m labsim.workshop.serve lab $(ROOT_FLAG)
 
 # The main dashboard as a web page (no code showing) on http://127.0.0.1:8866/, offline
-# (Voila template jupyter/data/voila/templates/labsim).
-# Idle kernels are culled after 15 minutes: each visit starts a kernel.
+# (Voila template jupyter/data/voila/templates/labsim). One server for the room: every visit's
+# kernel uses the server's simulation workers and result cache (labsim/workshop/serve.py).
 dashboard: $(STAMP)
 	$(BIN)/python -m labsim.workshop.serve
+
+# The same on the laptop's address on the room's network, with a room code: prints the
+# address, its QR code and a warning; the facilitator page is on http://127.0.0.1:8867/.
+workshop: $(STAMP)
+	$(BIN)/python -m labsim.workshop.serve --room
 
 test: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks
@@ -48,6 +53,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_experiments.py
 	$(BIN)/python benchmarks/bench_memory.py
 	$(BIN)/python benchmarks/bench_robustness.py
+
+# A room of 1, 5, 10 and 25 participants in Chromium on 127.0.0.1 (about 20 minutes; README,
+# "Serving the room"): first views, updates, failures, memory, kernels left after closing.
+bench-room: $(STAMP)
+	$(BIN)/python benchmarks/bench_room.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks

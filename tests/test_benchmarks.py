@@ -3,7 +3,10 @@ scenario's current fields and sees the arrivals theory expects."""
 
 import importlib.util
 import math
+import sys
 from pathlib import Path
+
+import pytest
 
 import labsim
 from labsim.scenario.rates import grievances_per_year
@@ -14,6 +17,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 def _module(name: str):
     spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its dataclasses look themselves up there
     spec.loader.exec_module(module)
     return module
 
@@ -32,3 +36,13 @@ def test_robustness_benchmark_runs_at_a_tiny_size():
     tiny = labsim.RunSettings(years=0.5, replications=2, seed=1, warmup_days=30.0)
     assert bench.measure("serial", 2, tiny) > 0
     assert bench.refit_seconds(2, seed=1) > 0
+
+
+@pytest.mark.slow
+def test_the_room_benchmark_runs_two_pages_that_answer_and_leave_no_kernel():
+    pytest.importorskip("served_pages")  # Debian's chromium and Playwright
+    bench = _module("bench_room")
+    row = bench.run(bench.arguments(["--moves=2", "--mode=same", "--after-close=20"]), 2)
+    assert row["failures"] == [] and row["updates"] >= 2
+    assert row["render_p95"] is not None and row["kernels_after_close"] == 0
+    assert 0 < row["pss_per_visit"] < 1024 ** 3
