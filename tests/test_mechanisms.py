@@ -12,8 +12,12 @@ from labsim.scenario.calendar import calendar_for
 from labsim.scenario.capacity import expected_utilisation, staff_capacity
 from labsim.scenario.items import BOUGHT
 from labsim.scenario.policy import policy_with_increment
-from labsim.scenario.presets import load_policy, standard_increment
-from labsim.scenario.strike_flows import expected_strike_days_per_year
+from labsim.scenario.presets import load_policy, load_scenario, standard_increment
+from labsim.scenario.strike_flows import (
+    expected_strike_days_per_year,
+    expected_strike_record,
+    expected_strikes_per_year,
+)
 
 PAIRED = RunSettings(years=3, replications=10, seed=6)
 
@@ -181,3 +185,18 @@ def test_more_conciliators_never_raise_strikes(baseline):
     scarce = labsim.with_overrides(baseline, {"collective_conciliation.conciliators": 2})
     a, b = (labsim.replicate([s], PAIRED)[0]["strikes_per_year"] for s in (baseline, scarce))
     assert (b - a).mean() > 0
+
+
+@pytest.mark.slow  # four presets simulated for 5 years x 10 replications
+@pytest.mark.parametrize("name", ["cambodia_baseline", "cambodia_2014", "korea_inspired",
+                                  "migrant_grievances"])
+def test_expected_strikes_are_within_a_quarter_of_the_simulated_ones(name):
+    """The means (scenario/strike_flows.py) price what money buys and re-fit worlds to the
+    2014 record: they must stay near what the model simulates."""
+    scenario = load_scenario(name)
+    summary = labsim.run(scenario, RunSettings(years=5, replications=10, seed=1)).summary()
+    expected = {"strikes_per_year": expected_strikes_per_year(scenario),
+                "strike_days_per_year": expected_strike_days_per_year(scenario),
+                **expected_strike_record(scenario)}
+    for kpi, value in expected.items():
+        assert value == pytest.approx(summary.loc[kpi, "mean"], rel=0.25), kpi

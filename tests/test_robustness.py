@@ -14,10 +14,13 @@ from labsim.analysis.robustness import rank_correlations
 from labsim.errors import InputError, ScenarioError
 from labsim.experiments.calibration import fit_surrogate, load_targets
 from labsim.experiments.worlds import (
+    STRIKE_FREE,
+    Record,
     calibrated_paths,
     draw_worlds,
     evaluate_worlds,
     robustness,
+    world_scenario,
 )
 from labsim.scenario.assumptions import Assumption
 from labsim.scenario.dotted import get_path
@@ -28,6 +31,7 @@ from labsim.scenario.presets import (
     load_scenario,
     preset_names,
     read,
+    with_overrides,
 )
 from labsim.scenario.settings import RunSettings
 from labsim.version import code_fingerprint
@@ -171,6 +175,49 @@ def test_each_world_is_refitted_to_the_record_and_officers_effect_is_absorbed(ba
     expected = as_shipped * (1 - baseline.prevention.max_grievance_reduction * capacity) / (
         1 - reduction * capacity)
     assert fit.fitted["individual_grievance_scale"] == pytest.approx(expected, rel=1e-3)
+
+
+def test_each_world_keeps_the_strike_record_of_2014(baseline):
+    """A world re-fits its 2014 year (hazard, natural strike length, collective rates) to what
+    the calibrated 2014 preset gives in means and carries the hazard and length: where
+    conciliation cuts strikes more, their natural length must be longer."""
+    from labsim.scenario.strike_flows import expected_strike_record
+    record = Record.of(baseline)
+    assert record.paths == {"strikes.hazard_per_day", "strikes.duration.mean_days"}
+    assumptions = load_assumptions("cambodia_baseline")
+    cut = next(a for a in assumptions if a.path == "strikes.conciliation_cut")
+    lengths = []
+    for value in (cut.low, cut.high):
+        values = [value if a is cut else a.central for a in assumptions]
+        world, worst = record.refit(world_scenario(baseline, assumptions, values),
+                                    assumptions, values)
+        assert worst < 1.0
+        year = with_overrides(world_scenario(record.strike_year, [cut], [value]),
+                              {p: get_path(world, p) for p in record.paths})
+        fit = fit_surrogate(year, record.strike_targets, STRIKE_FREE)
+        for path in record.paths:
+            assert get_path(world, path) == pytest.approx(get_path(fit.scenario, path),
+                                                          rel=0.02)
+        kept = {**expected_flows(fit.scenario), **expected_strike_record(fit.scenario)}
+        for target in record.strike_targets:
+            assert abs(kept[target.kpi] - target.observed) < target.tolerance, target.kpi
+        lengths.append(get_path(world, "strikes.duration.mean_days"))
+    assert lengths[1] > lengths[0] * 1.05
+
+
+def test_a_world_that_cannot_keep_the_strike_record_misses_it(baseline):
+    """A record no hazard and length can meet is a miss above one tolerance: the world is
+    left out and counted, not kept."""
+    import dataclasses
+    record = Record.of(baseline)
+    impossible = dataclasses.replace(record, strike_targets=tuple(
+        dataclasses.replace(t, observed=t.observed * 1000, tolerance=t.tolerance)
+        for t in record.strike_targets))
+    assumptions = load_assumptions("cambodia_baseline")
+    central = [a.central for a in assumptions]
+    _, worst = impossible.refit(world_scenario(baseline, assumptions, central),
+                                assumptions, central)
+    assert worst > 1.0
 
 
 def test_rank_correlations_match_spearman_and_the_residual_definition():
