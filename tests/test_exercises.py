@@ -22,7 +22,7 @@ WRONG = {
     1: [(187, "ministry conciliation"), (2000, "Only collective disputes")],
     2: [("arbitrators", "busy only"), ("the judges", "cannot tell")],
     3: [(8, "the target is 90%"), (11, "but 10 labour inspectors meet it too")],
-    4: [("not clear", "does not include zero is a clear"), ("no", "which policy has more")],
+    4: [("yes", "cannot tell which policy"), ("no", "cannot tell which policy")],
     5: [(("prevention_first", "prevention_first"), "cost per resolved case"),
         (("resolution_first", "resolution_first"), "grievances per year")],
     6: [(1, "the target is 85%"), (4, "but 3 MRC staff meet it too")],

@@ -200,3 +200,16 @@ def test_expected_strikes_are_within_a_quarter_of_the_simulated_ones(name):
                 **expected_strike_record(scenario)}
     for kpi, value in expected.items():
         assert value == pytest.approx(summary.loc[kpi, "mean"], rel=0.25), kpi
+
+
+def test_more_staff_never_empty_a_stage_that_rarely_fails(baseline):
+    """Settlement responds on the log-odds scale: at the top of both responses' ranges,
+    resolution first's 26 trained conciliators still send some collective disputes on to the
+    Council (a gain in points took non-conciliation from 12.9% to none)."""
+    from labsim.scenario.settlement import effective_outcomes
+    strongest = labsim.with_overrides(baseline, {"settlement.log_odds_per_doubling": 0.513,
+                                                 "settlement.training_log_odds": 0.226})
+    world = labsim.apply_policy(load_policy("resolution_first"), strongest)
+    today = baseline.collective_conciliation.outcomes.non_conciliation
+    failing = effective_outcomes(world, "collective_conciliation").non_conciliation
+    assert 0.02 < failing < today / 2

@@ -46,6 +46,7 @@ cases a run leaves open are counted as open."""
 
 PROBABILITY = _rule(0.0, 1.0, "a probability in [0, 1]")
 NONNEGATIVE = _rule(0.0, math.inf, "a number >= 0")
+LOG_ODDS = _rule(0.0, 5.0, "a change in log-odds from 0 to 5 (5 turns a 1% chance into 60%)")
 POSITIVE = _rule(0.0, math.inf, "a number > 0", low_included=False)
 POSITIVE_COUNT = _rule(1, math.inf, "a whole number >= 1")
 DERIVED_HOURS = {**_rule(0.0, math.inf, "a number of hours > 0 (or left out: derived from the "
@@ -378,7 +379,7 @@ class CollectiveConciliation:
     """Share of failed first rounds that the parties jointly send to one more round."""
     trained_conciliator_share: float = field(metadata=PROBABILITY)
     """Share of conciliators trained in conciliation skills (raises the settlement share by
-    ``settlement.training_gain`` at full training: ``scenario/settlement.py``)."""
+    ``settlement.training_log_odds`` at full training: ``scenario/settlement.py``)."""
     reconciliation_request_working_days: float = field(metadata=DAYS)
     """Working days the parties have to request re-conciliation jointly after a failed round;
     a second round is appointed when they have passed."""
@@ -720,16 +721,18 @@ class SettlementResponse:
     """How the share of cases a staffed stage settles responds to the time its staff can give
     each case, and to conciliator training (``scenario/settlement.py``).
 
-    A stage's settlement share moves from its measured value by ``gain_per_doubling`` for
-    each doubling (or halving) of the staff hours available per expected case against
-    today's (at most three doublings either way), plus ``training_gain`` times the share of
-    conciliators trained at collective conciliation; the share it gains comes from the cases
-    that would have failed."""
+    A stage's odds of settling a case (settled against failed; withdrawals stay as measured)
+    move from their measured value by ``log_odds_per_doubling`` for each doubling (or
+    halving) of the staff hours available per expected case against today's (at most three
+    doublings either way), plus ``training_log_odds`` times the share of conciliators trained
+    at collective conciliation. On the log-odds scale the same effort moves a share near 50%
+    most and one near 100% little, and no share reaches 0 or 1."""
 
-    gain_per_doubling: float = field(metadata=PROBABILITY)
-    """Settlement share gained when staff hours per case double (lost when they halve)."""
-    training_gain: float = field(metadata=PROBABILITY)
-    """Collective conciliation's settlement share gained when every conciliator is trained."""
+    log_odds_per_doubling: float = field(metadata=LOG_ODDS)
+    """Log-odds of settling gained when staff hours per case double (lost when they halve)."""
+    training_log_odds: float = field(metadata=LOG_ODDS)
+    """Log-odds of settling at collective conciliation gained when every conciliator is
+    trained."""
 
 
 @dataclass(frozen=True)
