@@ -443,8 +443,9 @@ def _check_design(answer: Any) -> Feedback:
     if words["cut"] >= STRIKE_CUT_TARGET:
         return Feedback(True, _("Strike days fall from {before:.0f} to {after:.0f} a year "
                                 "({cut:.0%} fewer) for US${spent:,.0f} more.").format(**words))
-    hint = (_("Resolution staff shorten waits, but most strike days come from disputes that "
-              "arise at all: prevention cuts their number.")
+    hint = (_("Resolution staff settle more disputes and shorten the strikes they reach, but "
+              "most strike days come from disputes that arise at all: prevention cuts their "
+              "number.")
             if sum(extra.get(entry.name, 0) for entry in BOUGHT if entry.lever == "prevention")
             < spent / 2 else
             _("Spend more of it on prevention officers, whose effect grows fastest at first."))
@@ -547,12 +548,20 @@ def _worlds_said(effect: Assumption) -> str:
         return _("Across the {worlds} plausible worlds of the robustness check, where every "
                  "assumption varies at once, {policy} has fewer strike days in none.").format(
             **words)
-    words["largest"] = shipped.worlds.loc[lost, PREVENTION_EFFECT].max()
+    flip = shipped.break_even("strike_days_per_year", POLICY_NAMES[1])
+    if (flip is None or flip["assumption"] != PREVENTION_EFFECT or flip["value"] is None
+            or flip["flips_when"] != "below"):
+        return _("Across the {worlds} plausible worlds of the robustness check, where every "
+                 "assumption varies at once, {policy} has fewer strike days in {lost}. Other "
+                 "assumptions move the verdict too: notebook 07, section 6, shows which."
+                 ).format(**words)
+    words.update(below=flip["worlds_beyond"], value=flip["value"],
+                 there=flip["reversed_beyond"], elsewhere=len(lost) - flip["reversed_beyond"])
     return _("Across the {worlds} plausible worlds of the robustness check, where every "
-             "assumption varies at once, {policy} has fewer strike days in {lost}, in all of "
-             "which officers avert at most {largest:.0%} of grievances (assumed: "
-             "{central:.0%}). Other assumptions move the verdict too: notebook 07, section 6, "
-             "shows which.").format(**words)
+             "assumption varies at once, {policy} has fewer strike days in {lost}: in {there} "
+             "of the {below} where officers avert under {value:.0%} of grievances (assumed: "
+             "{central:.0%}), and in {elsewhere} others, where other assumptions decide "
+             "(notebook 07, section 6, shows which).").format(**words)
 
 
 CHECKS: dict[int, Callable[[Any], Feedback]] = {
