@@ -41,7 +41,7 @@ test-fast: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks
 	$(BIN)/python -m pytest -m "not slow" tests
 
-# The dashboard's "How sure are we?" result for its default settings (about 90 s); a test
+# The dashboard's "How sure are we?" result for its default settings (about 4 minutes on 2 cores); a test
 # fails when the code that computes results has changed since it was made.
 robustness-result: $(STAMP)
 	$(BIN)/labsim robustness prevention_first resolution_first \
