@@ -524,14 +524,14 @@ def test_robustness_without_a_record_to_refit_to_says_no_refit(tmp_path):
 
 def test_a_unit_cost_changes_what_the_extra_money_buys_never_todays_staff(baseline):
     """Policy files hold dollars; in a world where a conciliator costs 12,600 instead of
-    8,400, prevention first keeps today's 4 and resolution first's extra US$201,600 buys
-    16."""
+    8,400, prevention first keeps today's 4 and resolution first's extra US$184,800 buys
+    14."""
     from labsim.scenario.policy import apply_policy, costed_in
     from labsim.scenario.presets import load_policy, with_overrides
     world = with_overrides(baseline, {"costs.conciliator_usd_per_year": 12_600.0})
     staff = {name: apply_policy(costed_in(load_policy(name), baseline, world), world)
              .collective_conciliation.conciliators for name in POLICIES}
-    assert staff == {"prevention_first": 4, "resolution_first": 4 + 201_600 // 12_600}
+    assert staff == {"prevention_first": 4, "resolution_first": 4 + 184_800 // 12_600}
     assert costed_in(load_policy("balanced"), baseline, baseline) == load_policy("balanced")
 
 

@@ -370,10 +370,11 @@ def _corners(args: argparse.Namespace, settings: RunSettings, out: Path | None) 
         raise InputError("policies", args.policies, "exactly two policies for --corners")
     table = corners(args.policies, settings=settings, executor=_executor(args),
                     refit=not args.no_refit, progress=sys.stderr.isatty())
-    print(f"{' against '.join(map(display_name, args.policies[::-1]))}, relative difference "
-          "in the world that most favours the first (corner a) and the second (corner b); "
-          f"{_said(settings)} per corner, common random numbers")
-    print(format_corners(table))
+    first, second = (display_name(Path(name).stem) for name in args.policies)
+    print(f"{second} against {first} (relative difference; points for a share) in the "
+          f"plausible world that most favours each, also with today's staff counts held "
+          f"central; {_said(settings)} per corner, common random numbers")
+    print(format_corners(table, [Path(name).stem for name in args.policies]))
     for note in table["note"]:
         if note:
             print(note)

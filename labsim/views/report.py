@@ -129,21 +129,22 @@ def overload_lines(overloaded: Mapping[str, Mapping[str, str]]) -> list[str]:
             for name, stages in overloaded.items() for stage, reason in stages.items()]
 
 
-CORNER_COLUMNS = (("corner_a", N_("Favouring the first")),
-                  ("corner_b", N_("Favouring the second")),
-                  ("corner_a_staff_central", N_("First, staffing central")),
-                  ("corner_b_staff_central", N_("Second, staffing central")))
+CORNER_COLUMNS = (("corner_a", N_("World favouring {first}")),
+                  ("corner_b", N_("World favouring {second}")),
+                  ("corner_a_staff_central", N_("Favouring {first}, staff central")),
+                  ("corner_b_staff_central", N_("Favouring {second}, staff central")))
 """The corners table's columns (``experiments.corners``) and their words."""
 
 
-def format_corners(table: pd.DataFrame) -> str:
-    """The verdict KPIs' relative differences in the two extreme worlds, with intervals:
-    '+145% [+118%, +171%]'."""
+def format_corners(table: pd.DataFrame, names: Sequence[str]) -> str:
+    """The verdict KPIs' differences (``names[1]`` against ``names[0]``) in the two extreme
+    worlds, with intervals: '+145% [+118%, +171%]', '+2.9 pts [+2.5, +3.4]'."""
     rows = [[_(CATALOG[r["kpi"]].label)] + [
-        _cell("relative", r[c], r[f"{c}_low"], r[f"{c}_high"]) for c, _words in CORNER_COLUMNS]
+        _cell(r["scale"], r[c], r[f"{c}_low"], r[f"{c}_high"]) for c, _words in CORNER_COLUMNS]
         for r in table.to_dict("records")]
-    return _table([_("Indicator"), *(_(words) for _c, words in CORNER_COLUMNS)], rows,
-                  right=set())
+    first, second = (display_name(name) for name in names)
+    return _table([_("Indicator"), *(_(words).format(first=first, second=second)
+                                     for _c, words in CORNER_COLUMNS)], rows, right=set())
 
 
 def break_even_line(m: VerdictMap) -> str:
