@@ -36,7 +36,8 @@ test: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg tests notebooks exercises
 
-# Unit tests only (no theory, browser or notebooks): about a minute, for while you work.
+# Unit tests only (no theory, browser, notebooks or test of a second or more): about 35 s
+# on 2 cores, for while you work.
 test-fast: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks
 	$(BIN)/python -m pytest -m "not slow" tests

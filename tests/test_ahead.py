@@ -19,6 +19,7 @@ def board():
     return dashboards.prevention_vs_resolution(facilitator=False)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_answers_ahead_are_the_dashboards_own_settings_one_control_moved(board):
     wanted = list(ahead.settings_ahead(board))
     assert len(wanted) == len(set(wanted))

@@ -31,6 +31,7 @@ def test_minimal_reference_model_sees_the_expected_arrivals():
     assert abs(count - expected) < 4 * math.sqrt(expected)  # Poisson: 4 standard deviations
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_robustness_benchmark_runs_at_a_tiny_size():
     bench = _module("bench_robustness")
     tiny = labsim.RunSettings(years=0.5, replications=2, seed=1, warmup_days=30.0)

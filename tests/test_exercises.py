@@ -67,6 +67,7 @@ def test_check_accepts_the_worked_solution(number):
     assert feedback.correct, feedback.message
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 @pytest.mark.parametrize("number", sorted(CHECKS))
 def test_check_rejects_typical_wrong_answers_with_the_right_hint(number):
     for answer, hint in WRONG[number]:
@@ -109,12 +110,14 @@ def test_exercise_notebooks_leave_the_answer_to_fill_in():
         assert "..." in "".join(answer_cell["source"]), path.name
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_prevention_effect_check_quotes_the_model_at_the_answer_and_just_below():
     feedback = check(8, 0.3)
     assert "at 30% resolution first has" in feedback.message
     assert "at 25% resolution first has" in feedback.message
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_prevention_effect_check_accepts_the_flip_and_says_why_with_the_worlds():
     feedback = check(8, _solution_answer(8))
     assert feedback.correct, feedback.message
@@ -122,6 +125,7 @@ def test_prevention_effect_check_accepts_the_flip_and_says_why_with_the_worlds()
     assert "plausible worlds of the robustness check" in feedback.message
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_prevention_effect_check_reads_the_worlds_from_the_shipped_result():
     shipped, _ = shipped_robustness()
     rows = shipped.differences.query("kpi == 'strike_days_per_year' "
@@ -139,6 +143,7 @@ def test_prevention_effect_check_reads_the_worlds_from_the_shipped_result():
                     f"officers avert under {flip['value']:.0%}") in message
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_prevention_effect_check_reads_a_share_a_percentage_or_a_percent_sign_alike():
     assert check(8, 0.3).message == check(8, 30).message == check(8, "30 %").message
 
@@ -151,6 +156,7 @@ def test_prevention_effect_check_refuses_what_is_not_a_share_in_range_in_one_lin
     assert "\n" not in feedback.message and "Traceback" not in feedback.message
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 @pytest.mark.parametrize("number", [3, 6])
 def test_staff_checks_accept_only_the_fewest_that_meets_the_target(number):
     fewest = _solution_answer(number)
@@ -177,6 +183,7 @@ def test_staff_check_refuses_what_is_not_a_whole_number_in_range(answer):
     assert not feedback.correct and "give a whole number of labour inspectors" in feedback.message
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_a_check_that_runs_the_model_says_so_first_and_only_the_first_time(monkeypatch, capsys):
     monkeypatch.setattr(exercises, "_MEANS", {})
     check(6, 3)
@@ -192,6 +199,7 @@ def test_an_answer_that_cannot_be_checked_does_not_run_the_model(monkeypatch, ca
     assert capsys.readouterr().out == "" and exercises._MEANS == {}
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_policy_names_read_as_words():
     for feedback in (check(4, "no"), check(5, ("prevention_first", "prevention_first")),
                      check(5, ...)):

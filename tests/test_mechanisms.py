@@ -22,6 +22,7 @@ from labsim.scenario.strike_flows import (
 PAIRED = RunSettings(years=3, replications=10, seed=6)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_simulated_utilisation_is_the_effort_the_cases_need(baseline):
     """Little's law: busy share of the slots = expected cases x effort / staff hours, up to
     rounding the slots to whole cases."""
@@ -32,6 +33,7 @@ def test_simulated_utilisation_is_the_effort_the_cases_need(baseline):
             expected, rel=0.03 + rounding, abs=0.005), stage
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_halving_labour_inspectors_clearly_worsens_hearings_and_time(baseline):
     half = labsim.with_overrides(baseline, {"individual_conciliation.labour_inspectors": 4})
     rows = labsim.compare({"today": baseline, "half": half}, settings=PAIRED
@@ -41,6 +43,7 @@ def test_halving_labour_inspectors_clearly_worsens_hearings_and_time(baseline):
         assert rows.loc[kpi, "clear"] and rows.loc[kpi, "better"] is False, kpi
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_the_council_reads_its_time_in_working_days(baseline):
     arb = baseline.arbitration
     assert arb.service.working_days
@@ -107,6 +110,7 @@ def test_a_strike_with_notice_starts_seven_working_days_after_the_objection(base
     assert at_once["strike_after_procedure"].all() and not at_once["strike_lawful"].any()
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_lawful_strikes_never_outnumber_those_after_the_procedure():
     """Lawful needs the procedure exhausted and a ballot with notice: with half the strikes
     called that way, some are lawful, and never more than began after the procedure."""
@@ -180,6 +184,7 @@ def test_an_effort_that_cannot_fit_in_the_handling_time_is_refused(baseline):
     assert "0 cases at once" in info.value.allowed
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_more_conciliators_never_raise_strikes(baseline):
     """Faster procedures mean less waiting, so no more strikes (paired)."""
     scarce = labsim.with_overrides(baseline, {"collective_conciliation.conciliators": 2})

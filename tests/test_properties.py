@@ -1,6 +1,7 @@
 """Property-based: any valid scenario runs and conserves its cases."""
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +55,7 @@ def scenarios(draw, base):
     })
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), seed=st.integers(0, 2**32 - 1))
 def test_random_valid_scenarios_run_and_conserve_cases(baseline, no_case_is_lost, data, seed):
@@ -76,6 +78,7 @@ def test_random_valid_scenarios_run_and_conserve_cases(baseline, no_case_is_lost
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(preset=st.sampled_from(["migrant_grievances", "korea_inspired"]),
        staff=st.integers(1, 30), share=share, seed=st.integers(0, 2**32 - 1))
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_optional_routes_run_and_conserve_cases(no_case_is_lost, preset, staff, share, seed):
     scenario = labsim.load_scenario(preset)
     if preset == "migrant_grievances":

@@ -109,6 +109,7 @@ def test_a_bad_range_is_one_error_naming_its_path(tmp_path, entry, words):
     ("prevention.no_such_thing", "an existing key"),
     ("prevention.workplace_delay", "a number or a count"),
 ])
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_an_assumption_must_be_a_number_or_a_count(tmp_path, path, words):
     edited = _baseline_with(tmp_path, {path: {"label": "x"}})
     with pytest.raises(ScenarioError, match=words):
@@ -123,6 +124,7 @@ def test_a_calibrated_parameter_takes_no_range(tmp_path):
                         settings=QUICK, executor="serial", progress=False)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_latin_hypercube_worlds_fill_every_stratum_and_repeat_by_seed(baseline):
     assumptions = [a for a in load_assumptions("cambodia_baseline")  # no joint rule among
                    if not a.path.startswith("prevention.") and not a.whole]  # these; no count
@@ -136,6 +138,7 @@ def test_latin_hypercube_worlds_fill_every_stratum_and_repeat_by_seed(baseline):
     assert not draw_worlds(baseline, assumptions, 12, seed=6)[0].equals(worlds)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_worlds_the_model_forbids_are_redrawn_and_counted(baseline):
     wide = [Assumption("prevention.workplace_resolution_share_individual", "share", 0.5, 0.3,
                        0.6, "test", True),
@@ -243,6 +246,7 @@ def small():
     return robustness(POLICIES, draws=24, settings=QUICK, executor="serial", progress=False)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_robustness_counts_every_world_and_finds_the_planted_mechanism(small):
     summary = small.summary().set_index("kpi")
     assert len(small.worlds) == 24 - len(small.left_out)
@@ -283,6 +287,7 @@ def test_robustness_is_the_same_on_every_executor(small):
     pd.testing.assert_frame_equal(small.summary(), on_dask.summary())
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_robustness_keeps_its_replications_in_a_cache(tmp_path):
     def check(cache):
         return robustness(POLICIES, draws=6, settings=QUICK, executor="serial",
@@ -294,6 +299,7 @@ def test_robustness_keeps_its_replications_in_a_cache(tmp_path):
     assert code_fingerprint() in first.stamp
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_where_a_policy_loses_is_a_box_of_assumption_ranges(small):
     pytest.importorskip("ema_workbench")
     box = small.where_it_loses("strike_days_per_year")
@@ -343,6 +349,7 @@ def test_cli_robustness_bad_arguments_are_one_line(capsys, args, words):
 
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_research_packages_are_imported_only_on_demand():
     """The dashboard and the core run without the research extra."""
     import subprocess
@@ -381,6 +388,7 @@ def test_the_shipped_dashboard_result_is_current():
     assert shipped_verdict_map().names == tuple(POLICIES)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_a_saved_result_reads_back_the_same(small, tmp_path):
     from labsim.analysis.robustness import load_result
     again, code = load_result(small.save(tmp_path / "saved"))
@@ -388,6 +396,7 @@ def test_a_saved_result_reads_back_the_same(small, tmp_path):
     pd.testing.assert_frame_equal(again.summary(), small.summary(), check_dtype=False)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_robustness_checks_queue_on_one_machine_wide_lock():
     import multiprocessing
     import time
@@ -463,6 +472,7 @@ def test_too_few_worlds_name_no_driver():
     assert result.summary().iloc[0]["depends_most_on"] == ""
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_a_central_world_that_cannot_run_is_an_error_not_an_empty_result(baseline):
     def broken(world):
         raise ScenarioError("prevention.x", 1, "a test rule")
@@ -471,6 +481,7 @@ def test_a_central_world_that_cannot_run_is_an_error_not_an_empty_result(baselin
                         settings=QUICK, executor="serial", progress=False)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_worlds_that_break_a_rule_are_left_out_and_said(baseline):
     calls = []
 
@@ -485,6 +496,7 @@ def test_worlds_that_break_a_rule_are_left_out_and_said(baseline):
     assert len(result.worlds) == 3 and "3 of 4 worlds" in result.stamp
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_the_stamp_names_the_assumptions_and_the_presets(small):
     from labsim.analysis.provenance import scenario_hash
     for name in POLICIES:

@@ -64,6 +64,7 @@ def _serial() -> list[pd.DataFrame]:
     return replicate([labsim.load_scenario(name) for name in POLICIES], QUICK, "serial")
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_the_room_gives_the_numbers_of_a_serial_run_and_a_revisit_computes_nothing(
         in_the_room):
     scenarios = [labsim.load_scenario(name) for name in POLICIES]
@@ -78,6 +79,7 @@ def test_the_room_gives_the_numbers_of_a_serial_run_and_a_revisit_computes_nothi
         pd.testing.assert_frame_equal(table, expected)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_the_pool_has_as_many_workers_as_it_was_given(pool):
     assert len(pool.worker_pids()) == pool.workers == 2
 
