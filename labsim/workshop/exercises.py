@@ -467,6 +467,12 @@ def _share(answer: Any) -> float | None:
     return value / 100 if percent or 1 < value <= 100 else value
 
 
+@lru_cache(maxsize=1)
+def _record() -> Record:
+    """The record exercise 8's worlds are re-fitted to, read once per kernel."""
+    return Record.of(_baseline())
+
+
 _WORLDS: dict[float, pd.Series] = {}
 """Exercise 8's comparisons already run in this kernel, by prevention effect."""
 
@@ -478,7 +484,7 @@ def _strikes_in_world(value: float) -> pd.Series:
     central values."""
     if value not in _WORLDS:
         effect = [_prevention_effect()]
-        world, _miss = Record.of(_baseline()).refit(
+        world, _miss = _record().refit(
             world_scenario(_baseline(), effect, [value]), effect, [value])
         pair = {name: apply_policy(load_policy(name), world) for name in POLICY_NAMES}
         _WORLDS[value] = (compare_policies(pair).differences().set_index("kpi")
