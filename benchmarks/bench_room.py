@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -79,7 +80,7 @@ WATCH = """() => {
     const now = document.querySelector('.labsim-status');
     const text = now ? now.textContent : '';
     if (text !== last) {
-      window.__updates.push([performance.now(), text.startsWith('Updated') ? text : '']);
+      window.__updates.push([performance.now(), text]);
     }
     last = text;
   }).observe(document.body, {subtree: true, childList: true, characterData: true});
@@ -92,6 +93,8 @@ class PageResult:
     """Page asked for -> its HTML loaded (the server's part of a first view)."""
     render_s: float | None = None
     updates_s: list[float] = field(default_factory=list)
+    first_s: list[float] = field(default_factory=list)
+    """Value entered -> the first estimate shown (or the answer, when it came first)."""
     server_s: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
@@ -227,7 +230,7 @@ def room_stats(log: Path) -> dict:
 
 
 async def participant(browser, url: str, moves: list[tuple[str, str]], think: tuple[float, float],
-                      seed: int, timeout_s: float) -> PageResult:
+                      seed: int, timeout_s: float, shots: Path | None = None) -> PageResult:
     result = PageResult()
     context = await browser.new_context(viewport={"width": 1280, "height": 2400})
     page = await context.new_page()
@@ -256,19 +259,24 @@ async def participant(browser, url: str, moves: list[tuple[str, str]], think: tu
             await box.press("Enter")
             try:
                 await page.wait_for_function(
-                    f"() => window.__updates.slice({seen}).some(u => u[1])",
+                    f"() => window.__updates.slice({seen}).some(u => u[1].startsWith('Updated'))",
                     timeout=timeout_s * 1000)
             except Exception:  # noqa: BLE001 - any way of not answering is a failure
                 result.failures.append(f"no answer to {label} = {value}")
                 continue
-            at, text = next(u for u in (await page.evaluate("() => window.__updates"))[seen:]
-                            if u[1])
+            changes = (await page.evaluate("() => window.__updates"))[seen:]
+            at, text = next(u for u in changes if u[1].startswith("Updated"))
             result.updates_s.append((at - sent) / 1000)
+            first = next((u[0] for u in changes if "First estimate" in u[1]), at)
+            result.first_s.append((first - sent) / 1000)
             result.server_s.append(float(re.search(r"([\d.]+) s", text)[1]))
         if await page.locator("#labsim-lost").count():
             result.failures.append("the page said to reload")
     except Exception as err:  # noqa: BLE001
         result.failures.append(f"{type(err).__name__}: {str(err).splitlines()[0][:120]}")
+    if result.failures and shots is not None:  # what the participant saw when it failed
+        with contextlib.suppress(Exception):
+            await page.screenshot(path=shots / f"failed-page-{seed}.png", timeout=30_000)
     await page.close(run_before_unload=True)
     await asyncio.sleep(5)  # the closing page's shutdown goes out while its browser lives
     await context.close()
@@ -326,7 +334,8 @@ async def run_room(options: argparse.Namespace, pages: int) -> dict:
             results = await asyncio.wait_for(asyncio.gather(*(
                 participant(browser, f"http://127.0.0.1:{port}/",
                             moves_for(options.mode, n, options.moves), options.think, n,
-                            options.timeout) for n in range(pages))), options.deadline)
+                            options.timeout, options.shots) for n in range(pages))),
+                options.deadline)
             row["cpu_server"] = cpu_seconds(server.process.pid) - cpu["server"]
             row["cpu_browser"] = cpu_seconds(os.getpid()) - cpu["browser"]
             await browser.close()
@@ -340,11 +349,13 @@ async def run_room(options: argparse.Namespace, pages: int) -> dict:
         server.stop()
     renders = [r.render_s for r in results if r.render_s is not None]
     updates = [u for r in results for u in r.updates_s]
+    firsts = [u for r in results for u in r.first_s]
     servers = [s for r in results for s in r.server_s]
     row.update({
         "render_p50": percentile(renders, 0.5), "render_p95": percentile(renders, 0.95),
         "html_p95": percentile([r.html_s for r in results if r.html_s is not None], 0.95),
         "update_p50": percentile(updates, 0.5), "update_p95": percentile(updates, 0.95),
+        "first_p50": percentile(firsts, 0.5), "first_p95": percentile(firsts, 0.95),
         "server_p50": percentile(servers, 0.5), "server_p95": percentile(servers, 0.95),
         "updates": len(updates), "failures": [f for r in results for f in r.failures],
         "pss_per_visit": (row["peak_pss"] - row["before_pss"]) / pages,
@@ -366,6 +377,7 @@ def line(row: dict) -> str:
     cache = (f"{row['room_from_cache']}/{row['room_answers']}" if "room_answers" in row
              else "-")
     return (f"| {row['pages']} | {s(row['render_p50'])} / {s(row['render_p95'])} | "
+            f"{s(row.get('first_p50'))} / {s(row.get('first_p95'))} | "
             f"{s(row['update_p50'])} / {s(row['update_p95'])} | "
             f"{s(row['server_p50'])} / {s(row['server_p95'])} | {cache} | "
             f"{len(row['failures'])} | {row['peak_rss'] / gib:.2f} / {row['peak_pss'] / gib:.2f}"
@@ -374,11 +386,12 @@ def line(row: dict) -> str:
             f"{row['load_before'][0]:.2f} / {row['load_after'][0]:.2f} |")
 
 
-HEADER = ("| pages | first view p50 / p95 (s) | update p50 / p95 (s) | server 'Updated in' "
+HEADER = ("| pages | first view p50 / p95 (s) | first estimate p50 / p95 (s) | "
+          "update p50 / p95 (s) | server 'Updated in' "
           "p50 / p95 (s) | moves from the cache | failures | peak RSS / PSS (GiB) | "
           "PSS per visit (MB) | kernels 60 s after close | CPU s: server / browsers | "
           "load before / after |\n"
-          "|---|---|---|---|---|---|---|---|---|---|---|")
+          "|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 def run(options: argparse.Namespace, pages: int) -> dict:
@@ -407,6 +420,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
                         help="seconds one room may take in all")
     parser.add_argument("--after-close", type=float, default=60.0,
                         help="seconds after the tabs closed to count the kernels still alive")
+    parser.add_argument("--shots", type=Path,
+                        help="save a screenshot of each page that failed in this folder")
     parser.add_argument("--json", type=Path, help="append each room's figures to this file")
     return parser.parse_args(argv)
 

@@ -43,7 +43,9 @@ def test_robustness_benchmark_runs_at_a_tiny_size():
 def test_the_room_benchmark_runs_two_pages_that_answer_and_leave_no_kernel():
     pytest.importorskip("served_pages")  # Debian's chromium and Playwright
     bench = _module("bench_room")
-    row = bench.run(bench.arguments(["--moves=2", "--mode=same", "--after-close=20"]), 2)
+    row = bench.run(bench.arguments(["--moves=2", "--mode=same", "--after-close=10",
+                                     "--think", "0.5", "1"]), 2)
     assert row["failures"] == [] and row["updates"] >= 2
+    assert row["first_p50"] <= row["update_p50"]  # the first estimate, then the answer
     assert row["render_p95"] is not None and row["kernels_after_close"] == 0
     assert 0 < row["pss_per_visit"] < 1024 ** 3

@@ -246,6 +246,31 @@ def test_the_shipped_check_is_shown_only_for_its_own_base_and_runnable_settings(
 
 
 @pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
+def test_a_move_shows_a_marked_first_estimate_while_it_simulates(dashboard, monkeypatch):
+    seen = {}
+    simulate = dashboards.compare_policies
+
+    def watched(pair):
+        seen["verdict"], seen["status"] = dashboard.verdict_html.value, dashboard.status.value
+        seen["stale"] = "labsim-stale" in dashboard.results._dom_classes
+        seen["means"] = {name: labsim.scenario.flows.first_estimate(s) for name, s in pair.items()}
+        return simulate(pair)
+
+    monkeypatch.setattr(dashboards, "compare_policies", watched)
+    _control(dashboard, "Extra money").box.value = "470,000"
+    assert "labsim-first-estimate" in seen["verdict"] and "First estimate" in seen["status"]
+    days = {name: f"{figures['strike_days_per_year']:,.0f}"
+            for name, figures in seen["means"].items()}
+    assert (f"Strike days per year: prevention first about {days['prevention_first']}, "
+            f"resolution first about {days['resolution_first']}") in html.unescape(
+        seen["verdict"])
+    assert seen["stale"], "the last results were not greyed while simulating"
+    assert "labsim-first-estimate" not in dashboard.verdict_html.value
+    assert "labsim-stale" not in dashboard.results._dom_classes
+    assert "Updated" in dashboard.status.value
+
+
 def test_settings_that_cannot_run_hide_the_last_results(monkeypatch):
     board = dashboards.prevention_vs_resolution(facilitator=True)
     panel = _how_sure(board)

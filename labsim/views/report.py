@@ -368,6 +368,21 @@ def verdict(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> li
     return lines
 
 
+FIRST_ESTIMATE = N_("First estimate from average flows, while both policies are simulated "
+                    "(the simulation's answer replaces it):")
+
+
+def first_estimate_lines(estimates: Mapping[str, Mapping[str, float]]) -> list[str]:
+    """One line per figure of the policies' first estimates (``scenario.flows.first_estimate``),
+    e.g. 'Strike days per year: prevention first about 89, resolution first about 105'."""
+    names = list(estimates)
+    kpis = list(estimates[names[0]]) if names else []
+    return [_("{kpi}: {values}").format(kpi=_(CATALOG[k].label), values=", ".join(
+        _("{policy} about {value}").format(policy=in_sentence(name),
+                                           value=format_value(k, estimates[name][k]))
+        for name in names)) for k in kpis]
+
+
 def headline(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> str:
     """One sentence for the top of a brief: on how many indicators each policy is clearly
     better, under the central assumptions (the first compared policy and its reference)."""

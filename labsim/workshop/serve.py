@@ -43,6 +43,10 @@ CULL_IDLE_SECONDS = 120
 """A kernel no page is connected to (its tab closed without saying so, a phone asleep) is
 shut down after this long without activity; a closing tab shuts its kernel down at once."""
 CULL_EVERY_SECONDS = 15
+IOPUB_SECONDS = 300
+"""How long Voila waits for a cell's output after the cell has run. Its default, 4 s, lost
+the dashboard itself under load: with 25 pages opened at once every page came without its
+dashboard and waited forever ("Timeout waiting for IOPub output" in the log)."""
 STOP_SECONDS = 20
 READY_SECONDS = 180
 """How long the process that forks kernels may take to import the dashboard."""
@@ -65,13 +69,15 @@ def voila_command(port: int = PORT, notebook: Path = NOTEBOOK, address: str = "1
                   code: str = "") -> list[str]:
     """The page server's command line (labsim.workshop.pages): one address, the offline
     template, the port it is given or none, a room code if any, kernels forked ready
-    (labsim.workshop.kernels), kernels of closed pages culled."""
+    (labsim.workshop.kernels), kernels of closed pages culled, a cell's output awaited
+    however busy the laptop is."""
     return [sys.executable, "-m", "labsim.workshop.pages", str(notebook), "--no-browser",
             f"--port={port}", "--Voila.port_retries=0", f"--Voila.ip={address}",
             f"--Voila.token={code}", "--template=labsim",
             "--KernelProvisionerFactory.default_provisioner_name=labsim-fork",
             f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
-            f"--MappingKernelManager.cull_interval={CULL_EVERY_SECONDS}"]
+            f"--MappingKernelManager.cull_interval={CULL_EVERY_SECONDS}",
+            f"--VoilaExecutor.iopub_timeout={IOPUB_SECONDS}"]
 
 
 def voila_env(env: dict[str, str] | None = None) -> dict[str, str]:
