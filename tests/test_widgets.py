@@ -246,7 +246,6 @@ def test_the_shipped_check_is_shown_only_for_its_own_base_and_runnable_settings(
 
 
 @pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
-@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_a_move_shows_a_marked_first_estimate_while_it_simulates(dashboard, monkeypatch):
     seen = {}
     simulate = dashboards.compare_policies
