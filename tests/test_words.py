@@ -81,11 +81,28 @@ def test_headline_counts_clear_wins_of_each_policy():
     rows = pd.DataFrame([
         _row("strike_days_per_year", 39.0, 14.0, 63.0, 100.0, better=False),
         _row("grievances_per_year", 20.0, 10.0, 30.0, 100.0, better=False),
-        _row("share_resolved", 0.01, 0.005, 0.015, 0.9, better=True),
+        _row("share_resolved", 0.03, 0.02, 0.04, 0.9, better=True),
         _row("days_to_outcome_median_individual_filed", 1.0, -1.0, 3.0, 10.0, clear=False)])
-    assert headline(rows) == ("Under the central assumptions, prevention first is clearly "
-                              "better on 2 of 4 indicators and resolution first on 1; 1 of 4 "
-                              "show no clear difference.")
+    assert headline(rows) == ("Under the central assumptions, resolution first is clearly "
+                              "better than prevention first on 1 of 4 indicators and clearly "
+                              "worse on 2; on 1, the two are about the same or not clearly "
+                              "different.")
+
+
+def test_a_clear_difference_too_small_to_matter_reads_about_the_same():
+    """0.8% fewer strike days with an interval that excludes zero is not 'clearly better'."""
+    rows = pd.DataFrame([
+        _row("strike_days_per_year", -0.8, -1.2, -0.4, 100.0, better=True),
+        _row("share_resolved", 0.008, 0.005, 0.011, 0.9, better=True),
+        _row("grievances_per_year", -20.0, -30.0, -10.0, 100.0, better=True)])
+    lines = verdict(rows)
+    assert lines[0].startswith("Strike days per year: about the same: resolution first has "
+                               "0.8% fewer than prevention first"), lines[0]
+    assert "less than the 5% that would matter" in lines[0]
+    assert "about the same" in lines[1] and "2 points that would matter" in lines[1]
+    assert "better" not in lines[0].split("(")[0] and lines[2].endswith("; better")
+    assert headline(rows).startswith("Under the central assumptions, resolution first is "
+                                     "clearly better than prevention first on 1 of 3")
 
 
 def test_every_sentence_goes_through_the_translation_function(monkeypatch):

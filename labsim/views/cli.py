@@ -335,7 +335,7 @@ def _robustness(args: argparse.Namespace) -> None:
               "read the spread of differences and the worlds each side wins on average")
     print(format_robustness(summary, kpis))
     print()
-    print("\n".join(robustness_lines(summary, kpis, result.counts_reliable)))
+    print("\n".join(robustness_lines(summary, kpis)))
     print(f"({result.stamp})")
     if out is not None:
         print(f"wrote {result.to_csv(out)}")
