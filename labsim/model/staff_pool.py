@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,10 +69,11 @@ class StaffPool:
             self.env.timeout(booking_days).callbacks.append(lambda _: self._queue(visit))
         else:
             self._queue(visit)
-        if visit.left or not np.isnan(self.started[visit.number]):
+        if visit.left or not math.isnan(self.started[visit.number]):
             return done
         if deadline_day is not None or give_up_day is not None:
-            leave = min(day for day in (deadline_day, give_up_day) if day is not None)
+            leave = (give_up_day if deadline_day is None else deadline_day if give_up_day is None
+                     else min(deadline_day, give_up_day))
             self.env.timeout(max(leave - self.env.now, 0.0)).callbacks.append(
                 lambda _: self._give_up(visit))
         return done
@@ -111,7 +113,7 @@ class StaffPool:
     def _give_up(self, visit: _Visit) -> None:
         """The deadline or the claimant's patience ran out while the case waited: it leaves
         the queue unserved."""
-        if np.isnan(self.started[visit.number]) and not visit.left:
+        if math.isnan(self.started[visit.number]) and not visit.left:
             visit.left = True  # dropped from the queue when its turn comes
             self.ended[visit.number] = self.env.now
             self.in_hand -= 1
