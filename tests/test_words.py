@@ -121,9 +121,10 @@ def test_every_sentence_goes_through_the_translation_function(monkeypatch):
     assert display_name("resolution_first") == "«Resolution first»"
 
 
-def test_use_language_without_a_catalogue_keeps_english():
-    i18n.use_language("km")
-    try:
-        assert i18n._("Strike days per year") == "Strike days per year"
-    finally:
-        i18n.use_language("en")
+def test_use_language_switches_to_khmer_and_back():
+    with i18n.in_language("km"):
+        assert i18n._("Strike days per year") == "ថ្ងៃកូដកម្មក្នុងមួយឆ្នាំ"
+        assert display_name("prevention_first") == "អាទិភាពលើការបង្ការ"
+    assert i18n._("Strike days per year") == "Strike days per year"
+    with pytest.raises(ValueError, match="expected one of en, km"):
+        i18n.use_language("fr")

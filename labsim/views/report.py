@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -72,11 +73,31 @@ def format_estimate(name: str, row: Mapping) -> tuple[str, str]:
 
 
 
+COENG = "\u17d2"
+"""Khmer's sign that puts the next consonant below the one before it (no column of its own)."""
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: combining marks (Khmer vowel signs included) and
+    subscript consonants take none."""
+    width, below = 0, False
+    for ch in text:
+        takes = not (below or ch == COENG or unicodedata.category(ch) in ("Mn", "Mc", "Me",
+                                                                        "Cf"))
+        width += takes
+        below = ch == COENG
+    return width
+
+
 def _table(header: Sequence[str], rows: list[Sequence[str]], right: set[int]) -> str:
-    width = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    width = [max(display_width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def pad(cell: str, columns: int, to_right: bool) -> str:
+        space = " " * (columns - display_width(cell))
+        return space + cell if to_right else cell + space
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
+        return "  ".join(pad(str(c), w, i in right)
                          for i, (c, w) in enumerate(zip(cells, width, strict=True))).rstrip()
 
     return "\n".join([line(header), "-" * (sum(width) + 2 * (len(width) - 1))]
@@ -249,7 +270,8 @@ def _ends(name: str, r: Mapping) -> tuple[str, float, float, float]:
 def _change(name: str, scale: str, value: float) -> str:
     """'39% more', '1.1 points lower', '3.2 cases/year higher'."""
     up, down = _directions(name)
-    return f"{_size(name, scale, value)} {up if value > 0 else down}"
+    return _("{amount} {direction}").format(amount=_size(name, scale, value),
+                                            direction=up if value > 0 else down)
 
 
 def _interval_words(name: str, scale: str, low: float, high: float) -> str:
@@ -262,8 +284,9 @@ def _interval_words(name: str, scale: str, low: float, high: float) -> str:
             near, far = (_finer(name, scale, v) for v in sorted((low, high), key=abs))
         if scale != "relative" and near[:1].isdigit():  # '0.9 to 1.2 points lower'
             near = near.split(" ")[0]
-        return f"{near} {_('to')} {far} {word}"
-    return (f"{_size(name, scale, low)} {down} {_('to')} {_size(name, scale, high)} {up}")
+        return _("{near} to {far} {direction}").format(near=near, far=far, direction=word)
+    return _("{low} {down} to {high} {up}").format(low=_size(name, scale, low), down=down,
+                                                   high=_size(name, scale, high), up=up)
 
 
 def _finer(name: str, scale: str, value: float) -> str:
@@ -287,9 +310,10 @@ def _cell(scale: str, value: float, low: float, high: float) -> str:
     """'+39% [+14%, +63%]', '-2.5 pts [-2.7, -2.2]'; a decimal more when the ends round
     alike."""
     finer = int(_cell_number(scale, low) == _cell_number(scale, high))
-    unit = f" {_('pts')}" if scale == "points" else ""
+    unit = " " + _("pts") if scale == "points" else ""
     if _cell_number(scale, low, finer) == _cell_number(scale, high, finer):
-        return f"{_cell_number(scale, value, finer)}{unit} ({_('the same in every run')})"
+        same = _("the same in every run")
+        return f"{_cell_number(scale, value, finer)}{unit} ({same})"
     return (f"{_cell_number(scale, value, finer)}{unit} [{_cell_number(scale, low, finer)}, "
             f"{_cell_number(scale, high, finer)}]")
 
@@ -352,16 +376,16 @@ def _said_of(name: str, r: Mapping) -> tuple[str, str]:
     cell = _cell(scale, value, low, high)
     words["interval"] = _interval_words(name, scale, low, high)
     if not r["clear"]:
-        return (f"{cell} ({_('not clear')})",
+        return (cell + " (" + _("not clear") + ")",
                 _("{policy} shows no clear difference from {reference} (95% CI "
                   "{interval})").format(**words))
     if about_the_same(name, r):
-        return (f"{cell} ({_('about the same')})",
+        return (cell + " (" + _("about the same") + ")",
                 _("about the same: {subject} {verb} {change} than {reference} (95% CI "
                   "{interval}), less than the {threshold} that would matter").format(
                     threshold=_threshold(name), **words))
     if r["at_least"]:
-        return (f"{_('at least')} {cell} {tag}".rstrip(),
+        return (_("at least {cell}").format(cell=cell) + (f" {tag}" if tag else ""),
                 _("{policy} {verb} at least {change} than {reference} (a time beyond the "
                   "simulated period)").format(**words) + (f"; {tag}" if tag else ""))
     return f"{cell} {tag}".rstrip(), _("{policy} {verb} {change} than {reference} (95% CI "
@@ -638,9 +662,9 @@ def _central_words(r: Mapping) -> str:
     value = r["central_relative"] if scale == "relative" else r["central_difference"]
     change = _change(name, scale, value)
     if not r["central_clear"]:
-        return f"{change} ({_('not clear')})"
+        return change + " (" + _("not clear") + ")"
     small = scale in ("points", "relative") and abs(value) < CATALOG[name].matters
-    return f"{change} ({_('about the same')})" if small else change
+    return change + " (" + _("about the same") + ")" if small else change
 
 
 def format_robustness(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> str:

@@ -393,8 +393,8 @@ def _download_link(page: str, path: Path) -> str:
     saved = path.resolve()
     return (f'<a class="labsim-download" download="{escape(path.name)}" '
             f'href="data:text/html;charset=utf-8;base64,{encoded}">&#11015; '
-            f"{escape(_('Download the brief'))}</a> <span class=\"note\">"
-            f"({escape(_('also saved on the serving laptop as {path}').format(path=saved))})"
+            + escape(_("Download the brief")) + '</a> <span class="note">('
+            + escape(_("also saved on the serving laptop as {path}").format(path=saved)) + ")"
             "</span>")
 
 
