@@ -260,10 +260,16 @@ class _Move:
     arrives: float = 0.0
 
 
+KHMER_ROOM = 1.15
+"""Khmer text is drawn by the browser, in whichever Khmer font it has (Khmer OS is wider than
+the Noto Sans Khmer it is measured with): room to spare for it."""
+
+
 def _text_width(text: str, size: float, bold: bool = False) -> float:
-    """Width in inches of one line of text as matplotlib draws it."""
+    """Width in inches of one line of text as matplotlib draws it (Khmer with room)."""
     font = FontProperties(size=size, weight="bold" if bold else "normal")
-    return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0] * _PT
+    room = KHMER_ROOM if any("\u1780" <= ch <= "\u17ff" for ch in text) else 1.0
+    return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0] * _PT * room
 
 
 def _whole(cases: float) -> str:

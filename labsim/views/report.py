@@ -111,7 +111,7 @@ def format_summary(summary: pd.DataFrame, full: bool = False) -> str:
     for name in names:
         mean, ci = format_estimate(name, summary.loc[name])
         rows.append((label_of(name), mean, ci, unit_of(name)))
-    return _table(("KPI", "mean", "95% CI", "unit"), rows, right={1})
+    return _table((_("KPI"), _("mean"), _("95% CI"), _("unit")), rows, right={1})
 
 
 STAFFING_COLUMNS = (

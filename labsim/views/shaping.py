@@ -35,11 +35,13 @@ FIGURE_RC = {"svg.fonttype": "none", "svg.hashsalt": "labsim"}
 def use_khmer_font_in_figures() -> None:
     """Let matplotlib measure Khmer text with Noto Sans Khmer (after its own default font,
     which has no Khmer, so Latin text looks as before)."""
-    font_manager.fontManager.addfont(str(FONT_DIR / "NotoSansKhmer-Regular.ttf"))
-    families = matplotlib.rcParams["font.sans-serif"]
-    if KHMER_FAMILY not in families:
-        matplotlib.rcParams["font.sans-serif"] = [families[0], KHMER_FAMILY, *families[1:]]
-    matplotlib.rcParams["svg.fonttype"] = "none"
+    for weight in ("Regular", "Bold"):
+        font_manager.fontManager.addfont(str(FONT_DIR / f"NotoSansKhmer-{weight}.ttf"))
+    families = matplotlib.rcParams["font.family"]
+    if families == ["sans-serif"]:  # matplotlib falls back only along font.family
+        matplotlib.rcParams["font.family"] = [matplotlib.rcParams["font.sans-serif"][0],
+                                              KHMER_FAMILY, "sans-serif"]
+    matplotlib.rcParams.update(FIGURE_RC)
 
 
 @cache

@@ -128,6 +128,7 @@ class Dashboard(w.VBox):
         bar = w.Box(top, layout=w.Layout(width="100%", flex_flow="row wrap",
                                          justify_content="space-between"))
         self.title, self.large_text = title, large
+        (self.add_class if language() == "km" else self.remove_class)("labsim-lang-km")
         self.children = [self.style, bar, *children]
 
     def _large_text(self, change) -> None:
@@ -270,8 +271,8 @@ class HowSure(w.VBox):
             width="100%", max_width="30em", visibility="hidden"))
         self.button.on_click(self.run_check)
         body = w.Box([self.body], layout=FULL)
-        super().__init__([w.HTML("<h4>" + escape(_("How sure are we?")) + "</h4>"),
-                          w.HTML(caveats_html()), body,
+        super().__init__([w.HTML("<h4>" + escape(_("How sure are we?")) + "</h4>"), body,
+                          w.HTML(caveats_html()),
                           w.Box([self.button, self.bar], layout=w.Layout(
                               width="100%", flex_flow="row wrap")), self.status], layout=FULL)
 

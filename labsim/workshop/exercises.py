@@ -24,7 +24,7 @@ from IPython import get_ipython
 
 from ..experiments.calibration import fit_surrogate
 from ..experiments.comparison import replicate
-from ..i18n import N_, _, display_name, in_sentence, translations_of
+from ..i18n import N_, _, display_name, in_sentence, translations_of, use_language
 from ..scenario.assumptions import Assumption
 from ..scenario.flows import expected_flows
 from ..scenario.items import BOUGHT, items_on
@@ -157,11 +157,19 @@ class _AnswerWatch:
                 "first, from the top.").format(name=name))
 
 
-def watch_answers() -> None:
+def watch_answers(language: str | None = None) -> None:
     """In a notebook, make a slip in an answer cell read in plain words and never leave a
-    stale answer behind; each exercise's first cell calls it. Outside IPython it does
-    nothing, and calling it again changes nothing."""
+    stale answer behind; each exercise's first cell calls it. ``language`` ("km": the Khmer
+    copies in exercises/km) makes every message and figure speak it, figures drawn as SVG
+    whose Khmer the browser shapes. Outside IPython it only sets the language, and calling it
+    again changes nothing more."""
+    if language is not None:
+        use_language(language)
     shell = get_ipython()
+    if shell is not None and language is not None:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("svg")
     if shell is None or any(isinstance(t, _AnswerWatch)
                             for t in shell.input_transformers_post):
         return
