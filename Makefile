@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: lab test test-fast bench lint clean dashboard robustness-result translations
+.PHONY: lab test test-fast bench bench-room lint clean dashboard workshop robustness-result translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,21 +22,27 @@ lab: $(STAMP)
 	$(BIN)/python -m labsim.workshop.serve lab $(ROOT_FLAG)
 
 # The main dashboard as a web page (no code showing) on http://127.0.0.1:8866/, offline
-# (Voila template jupyter/data/voila/templates/labsim).
-# Idle kernels are culled after 15 minutes: each visit starts a kernel.
+# (Voila template jupyter/data/voila/templates/labsim). One server for the room: every visit's
+# kernel uses the server's simulation workers and result cache (labsim/workshop/serve.py).
 dashboard: $(STAMP)
 	$(BIN)/python -m labsim.workshop.serve
+
+# The same on the laptop's address on the room's network, with a room code: prints the
+# address, its QR code and a warning; the facilitator page is on http://127.0.0.1:8867/.
+workshop: $(STAMP)
+	$(BIN)/python -m labsim.workshop.serve --room
 
 test: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg tests notebooks exercises
 
-# Unit tests only (no theory, browser or notebooks): about a minute, for while you work.
+# Unit tests only (no theory, browser, notebooks or test of a second or more): about 35 s
+# on 2 cores, for while you work.
 test-fast: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks
 	$(BIN)/python -m pytest -m "not slow" tests
 
-# The dashboard's "How sure are we?" result for its default settings (about 90 s); a test
+# The dashboard's "How sure are we?" result for its default settings (about 4 minutes on 2 cores); a test
 # fails when the code that computes results has changed since it was made.
 robustness-result: $(STAMP)
 	$(BIN)/labsim robustness prevention_first resolution_first \
@@ -67,6 +73,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_experiments.py
 	$(BIN)/python benchmarks/bench_memory.py
 	$(BIN)/python benchmarks/bench_robustness.py
+
+# A room of 1, 5, 10 and 25 participants in Chromium on 127.0.0.1 (about 20 minutes; README,
+# "Serving the room"): first views, updates, failures, memory, kernels left after closing.
+bench-room: $(STAMP)
+	$(BIN)/python benchmarks/bench_room.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks

@@ -34,7 +34,8 @@ def minimal_textbook(s: labsim.Scenario, horizon: float, seed: int) -> int:
     conciliators = simpy.Resource(env, capacity["collective_conciliation"])
     panels = simpy.Resource(env, capacity["arbitration"])
     p = s.prevention
-    window = s.calendar.calendar_days(arb.objection_window_working_days)
+    window = s.calendar.calendar_days(arb.objection_window_days)  # working = calendar days here
+    request = s.calendar.calendar_days(cc.reconciliation_request_working_days)
 
     def serve(resource, mean):
         with resource.request() as req:
@@ -64,6 +65,7 @@ def minimal_textbook(s: labsim.Scenario, horizon: float, seed: int) -> int:
                 return
             if round_ == 2 or rng.random() >= cc.reconciliation_share:
                 break
+            yield env.timeout(request)
         yield from serve(panels, arb.service.mean)
         u = rng.random()
         if u < arb.outcomes.settled or u >= arb.outcomes.settled + arb.outcomes.award:

@@ -3,7 +3,10 @@ scenario's current fields and sees the arrivals theory expects."""
 
 import importlib.util
 import math
+import sys
 from pathlib import Path
+
+import pytest
 
 import labsim
 from labsim.scenario.rates import grievances_per_year
@@ -14,6 +17,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 def _module(name: str):
     spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its dataclasses look themselves up there
     spec.loader.exec_module(module)
     return module
 
@@ -27,8 +31,21 @@ def test_minimal_reference_model_sees_the_expected_arrivals():
     assert abs(count - expected) < 4 * math.sqrt(expected)  # Poisson: 4 standard deviations
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_robustness_benchmark_runs_at_a_tiny_size():
     bench = _module("bench_robustness")
     tiny = labsim.RunSettings(years=0.5, replications=2, seed=1, warmup_days=30.0)
     assert bench.measure("serial", 2, tiny) > 0
     assert bench.refit_seconds(2, seed=1) > 0
+
+
+@pytest.mark.slow
+def test_the_room_benchmark_runs_two_pages_that_answer_and_leave_no_kernel():
+    pytest.importorskip("served_pages")  # Debian's chromium and Playwright
+    bench = _module("bench_room")
+    row = bench.run(bench.arguments(["--moves=2", "--mode=same", "--after-close=10",
+                                     "--think", "0.5", "1"]), 2)
+    assert row["failures"] == [] and row["updates"] >= 2
+    assert row["first_p50"] <= row["update_p50"]  # the first estimate, then the answer
+    assert row["render_p95"] is not None and row["kernels_after_close"] == 0
+    assert 0 < row["pss_per_visit"] < 1024 ** 3

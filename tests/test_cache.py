@@ -77,6 +77,7 @@ FORGERIES = {
 }
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 @pytest.mark.parametrize("forgery", FORGERIES)
 def test_an_entry_that_is_not_what_its_key_asks_for_is_named_and_recomputed(
         baseline, tmp_path, counted, forgery):

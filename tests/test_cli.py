@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import tomli_w
 
 from labsim.analysis.catalog import CATALOG
@@ -15,6 +16,7 @@ from labsim.views.cli import main
 SCENARIOS = Path(__file__).resolve().parent.parent / "datasets" / "scenarios"
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_run_prints_kpis_with_confidence_intervals_and_writes_csv(tmp_path, capsys):
     code = main(["run", "cambodia_baseline", "--years", "1", "--reps", "3", "--processes", "1",
                  "--out", str(tmp_path)])
@@ -40,6 +42,7 @@ def test_validate_accepts_a_good_file(capsys):
     assert "valid scenario 'cambodia_baseline'" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_broken_file_gives_one_line_and_nonzero_exit(edited_preset):
     broken = edited_preset("cambodia_baseline", {"arbitration.objection_share": 1.5},
                            "broken.toml")
@@ -63,6 +66,7 @@ def test_unknown_key_in_file_gets_a_suggestion(tmp_path, capsys):
     assert "collective_conciliation.conciliaters" in err and "did you mean 'conciliators'" in err
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_an_overloaded_system_is_said_plainly(edited_preset, capsys):
     """One labour inspector cannot keep up: the run says so."""
     path = edited_preset("cambodia_baseline", {"individual_conciliation.labour_inspectors": 1})

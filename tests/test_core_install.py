@@ -4,6 +4,8 @@ workshop extra: no ipywidgets, IPython, JupyterLab or Voila is imported on the w
 import subprocess
 import sys
 
+import pytest
+
 WORKSHOP_ONLY = ("ipywidgets", "IPython", "jupyterlab", "jupyter_server", "voila", "ipykernel")
 BLOCKER = f"""
 import importlib.abc, sys
@@ -20,6 +22,7 @@ def _python(code: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_labsim_imports_and_runs_without_the_workshop_extra():
     done = _python("import labsim\n"
                    "r = labsim.run('textbook_network', labsim.RunSettings(years=0.2, "
@@ -29,6 +32,7 @@ def test_labsim_imports_and_runs_without_the_workshop_extra():
     assert done.stdout.strip() == "True"
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_the_cli_runs_without_the_workshop_extra():
     done = _python("import sys\nfrom labsim.views.cli import main\n"
                    "sys.exit(main(['validate', 'cambodia_baseline']))")

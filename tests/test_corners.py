@@ -64,8 +64,10 @@ def test_each_policy_wins_the_headline_in_its_own_corner(tmp_path, capsys):
     code = main(["robustness", *POLICIES, "--corners", "--years", "2", "--reps", "6",
                  "--csv", str(out)])
     printed = capsys.readouterr().out
-    assert code == 0 and "Favouring the first" in printed
+    assert code == 0 and "World favouring Prevention first" in printed
     table = pd.read_csv(out, comment="#").set_index("kpi")
+    assert table.loc["share_collective_settled_within_deadlines", "scale"] == "points"
+    assert table.loc["strike_days_per_year", "scale"] == "relative"
     strikes = table.loc["strike_days_per_year"]
     for version in ("", "_staff_central"):
         assert strikes[f"corner_a{version}_low"] > 0, version

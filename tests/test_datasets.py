@@ -80,6 +80,7 @@ def test_calibration_targets_point_at_the_observed_tables():
     assert observed[("ac_settled_share_of_referrals", "2023")] == targets[3].observed
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_shipped_baseline_reproduces_the_observed_record(baseline):
     """Ministry caseload 2023, AC referrals and outcome shares, within stated tolerances."""
     table = fit_table(baseline, load_targets(),
@@ -87,6 +88,7 @@ def test_shipped_baseline_reproduces_the_observed_record(baseline):
     assert table["within_tolerance"].all(), table.to_string()
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_simulated_flows_match_the_expected_flows(baseline):
     """Routing theory: cases reaching each stage equal rate x routing shares."""
     for scenario in (baseline, labsim.load_scenario("prevention_first")):
@@ -116,6 +118,7 @@ def test_calibration_recovers_known_parameters(baseline):
     assert list(result.table["kpi"]) == [t.kpi for t in targets]
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_simulation_refinement_keeps_a_good_fit(baseline):
     result = calibrate(baseline, free=["collective_non_conciliation"], method="simulation",
                        max_evaluations=6, executor="serial",

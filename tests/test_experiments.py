@@ -77,6 +77,7 @@ def test_allocation_must_not_spend_more_than_the_budget(edited_preset):
     assert "budget_usd_per_year" in info.value.allowed
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_staffing_table_spends_each_budget_level_by_the_rules(baseline):
     today = annual_budget_usd(baseline)
     shares = {"prevention_first": 1.0, "resolution_first": 0.0, "balanced": 0.5}
@@ -160,6 +161,7 @@ def test_compare_needs_two_scenarios_and_a_known_reference(baseline):
     assert info.value.path == "reference"
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_sweep_runs_every_grid_point_and_matches_compare(baseline):
     grid = {"arbitration.arbitrators": [9, 25], "collective_conciliation.conciliators": [2, 4]}
     rows = sweep(baseline, grid=grid, executor="serial", progress=False, settings=QUICK)
@@ -173,6 +175,7 @@ def test_sweep_runs_every_grid_point_and_matches_compare(baseline):
             drop=True), check_names=False)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_sweep_cache_skips_finished_points(baseline, tmp_path, monkeypatch):
     grid = {"arbitration.arbitrators": [9, 25]}
     first = sweep(baseline, grid=grid, executor="serial", cache_dir=tmp_path, progress=False,
@@ -217,6 +220,7 @@ def test_sweep_on_a_dask_local_cluster_equals_the_serial_run(baseline):
         pd.testing.assert_frame_equal(serial, other)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_local_processes_equal_the_serial_run(baseline):
     grid = {"individual_conciliation.labour_inspectors": [6, 10]}
     serial = sweep(baseline, grid=grid, executor="serial", progress=False, settings=QUICK)
@@ -225,6 +229,7 @@ def test_local_processes_equal_the_serial_run(baseline):
     pd.testing.assert_frame_equal(serial, local)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_smallest_staff_meets_the_target_and_one_less_does_not(baseline):
     result = smallest_staff(baseline, "individual_conciliation.labour_inspectors",
                             "share_individual_heard_within_deadline", 0.9, low=1, high=12,
@@ -241,6 +246,7 @@ def test_smallest_staff_meets_the_target_and_one_less_does_not(baseline):
     assert "labour_inspectors" in result.describe()
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_smallest_extra_budget_spent_by_the_resolution_rule(baseline):
     # half the conciliators today: the resolution rule's money buys (trained) conciliators
     short = labsim.with_overrides(baseline, {"collective_conciliation.conciliators": 2})

@@ -66,11 +66,18 @@ def _sweep_command(out: Path, grid: Path, *extra: str) -> list[str]:
             *extra]
 
 
+def _as_from_a_terminal() -> None:
+    """In the child before it runs: Ctrl-C acts, as in a terminal (a shell's background job
+    starts with it ignored, and Python then keeps it ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_sweep(tmp_path: Path) -> tuple[subprocess.Popen, list[int]]:
     grid = tmp_path / "grid.toml"
     grid.write_text(GRID)
     process = subprocess.Popen(_sweep_command(tmp_path / "out", grid),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_as_from_a_terminal)
     deadline = time.monotonic() + 60
     workers: list[int] = []
     while len(workers) < 2 and time.monotonic() < deadline:
@@ -246,7 +253,8 @@ def test_ctrl_c_stops_a_serial_sweep_at_once_keeping_what_finished(tmp_path):
     grid.write_text(SERIAL_GRID)
     out = tmp_path / "out"
     process = subprocess.Popen(_serial_sweep(out, grid, "--executor", "serial"),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_as_from_a_terminal)
     _wait_for_entries(out, 3, process)
     process.send_signal(signal.SIGINT)
     asked = time.monotonic()

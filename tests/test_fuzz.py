@@ -238,6 +238,7 @@ def test_every_field_of_the_schema_is_in_a_preset_and_so_is_mutated():
     assert schema_fields(Scenario) | schema_fields(Policy) <= mutated
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_each_field_broken_each_way_is_named_with_its_value(tmp_path):
     ms = [m for field in one_per_schema_field() for m in mutations(field)]
     assert misnamed(ms, tmp_path) == []

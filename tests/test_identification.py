@@ -23,6 +23,7 @@ def profile(baseline):
     return identifiability(baseline, assumptions=wanted).set_index("parameter")
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_the_record_pins_the_fitted_rates(profile):
     for name in ("individual_grievance_scale", "collective_grievance_scale"):
         row = profile.loc[name]
@@ -32,12 +33,14 @@ def test_the_record_pins_the_fitted_rates(profile):
         assert row["consistent_high"] / row["value"] == pytest.approx(1.05, abs=0.03)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_the_record_cannot_tell_the_prevention_effect(profile):
     row = profile.loc[EFFECT]
     assert row["verdict"] == "not constrained by the record"
     assert (row["consistent_low"], row["consistent_high"]) == (row["low"], row["high"])
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_a_consistent_set_reproduces_the_record_in_every_row(baseline):
     assumptions = load_assumptions("cambodia_baseline")
     table = consistent_set(baseline, assumptions, draws=12, seed=2)

@@ -89,6 +89,7 @@ def _paired(scenario):
     return labsim.experiments.comparison.replicate([scenario], PAIRED)[0]
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_fewer_inspectors_delay_every_case_and_never_flatter_a_kpi(baseline, baseline_kpis):
     half = labsim.with_overrides(baseline, {"individual_conciliation.labour_inspectors": 4})
     a = simulate(baseline, seed=4, replication=0, horizon_days=3 * 365).cases
@@ -107,6 +108,7 @@ def test_fewer_inspectors_delay_every_case_and_never_flatter_a_kpi(baseline, bas
         assert (worse[kpi] - baseline_kpis[kpi]).mean() < 0, kpi
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_claimants_who_give_up_on_fewer_inspectors_never_flatter_a_kpi(baseline):
     """The give-up mechanism is off in the presets (no source supports it); switched on, a
     claimant who gives up is a failure of service: more of them, never a better KPI."""
@@ -125,6 +127,7 @@ def test_claimants_who_give_up_on_fewer_inspectors_never_flatter_a_kpi(baseline)
             - before["days_to_outcome_median_individual_filed"]).mean() > 0
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_more_grievances_on_top_of_the_same_cases_never_shrink_a_backlog(baseline):
     extra = dataclasses.replace(baseline.arrivals.sectors[0], name="extra", workers=300_000,
                                 enterprises=300)
@@ -147,6 +150,7 @@ def test_more_grievances_on_top_of_the_same_cases_never_shrink_a_backlog(baselin
 
 @pytest.mark.parametrize("stage", ["individual_conciliation", "collective_conciliation",
                                    "arbitration"])
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_a_service_time_of_a_century_never_raises_share_resolved(baseline, baseline_kpis,
                                                                    stage):
     stuck = labsim.with_overrides(baseline, {f"{stage}.service": {"family": "exponential",
@@ -156,6 +160,7 @@ def test_a_service_time_of_a_century_never_raises_share_resolved(baseline, basel
     assert never["share_resolved"].mean() < baseline_kpis["share_resolved"].mean()
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_an_overloaded_stage_is_flagged_and_never_looks_healthy(baseline, baseline_kpis):
     one = labsim.with_overrides(baseline, {"individual_conciliation.labour_inspectors": 1})
     results = labsim.run(one, RunSettings(years=3, replications=10, seed=4))
@@ -167,6 +172,7 @@ def test_an_overloaded_stage_is_flagged_and_never_looks_healthy(baseline, baseli
     assert summary.loc["days_to_outcome_median_individual_filed", "beyond_run"] == 1.0
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_comparison_names_the_overloaded_policy(baseline):
     one = labsim.with_overrides(baseline, {"collective_conciliation.conciliators": 1})
     comparison = labsim.compare({"today": baseline, "one conciliator": one},
@@ -208,6 +214,7 @@ def test_disputes_still_waiting_at_the_end_strike_as_the_hazard_says(baseline):
     assert abs(observed - expected) < 4 * np.sqrt(expected)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_share_resolved_does_not_depend_on_run_length(baseline):
     """Independent seeds, so the two runs' means differ only by chance."""
     short, long = (labsim.replicate([baseline], RunSettings(years=years, replications=10,
@@ -230,6 +237,7 @@ CUTS = [
 
 @pytest.mark.parametrize(("preset", "staff", "fewer"), CUTS,
                          ids=[f"{p}:{s.split('.')[-1]}={n}" for p, s, n in CUTS])
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_cutting_staff_never_makes_a_judged_kpi_clearly_better(preset, staff, fewer):
     """Every KPI the catalog judges (better lower or higher), except what the staff cost,
     must not come out clearly better with fewer staff, paired over 10 replications. Some
@@ -266,14 +274,16 @@ def test_migrant_complaints_never_sit_at_the_workplace():
 
 
 def test_worker_days_per_strike_follow_the_inputs(baseline):
-    """Worker-days lost per strike = mean workers per collective case x mean strike length,
-    as the two are drawn independently (lognormal counts are rounded, so within 10%), when
-    conciliation does not shorten strikes."""
+    """Calendar worker-days per strike = mean workers per collective case x mean strike
+    length, as the two are drawn independently (lognormal counts are rounded, so within 10%);
+    working days lost count the strike's factory working days; conciliation does not shorten
+    strikes here."""
     frequent = labsim.with_overrides(baseline, {"strikes.hazard_per_day": 0.05,
                                                 "strikes.conciliation_cut": 0.0})
     cases = labsim.run(frequent, RunSettings(years=3, replications=6, seed=3)).cases
     struck = cases[cases["strike_days"] > 0]
-    per_strike = struck["workdays_lost"].sum() / len(struck)
+    per_strike = (struck["strike_days"] * struck["workers"]).sum() / len(struck)
     a = baseline.arrivals
     expected = a.workers_per_collective_case_mean * baseline.strikes.duration.mean
     assert per_strike == pytest.approx(expected, rel=0.10)
+    assert (struck["workdays_lost"] == struck["strike_working_days"] * struck["workers"]).all()

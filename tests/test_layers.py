@@ -6,6 +6,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "labsim"
 
@@ -110,6 +112,7 @@ def test_every_module_has_a_documented_layer_in_its_folder():
     assert set(modules()) == set(documented_layers())
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_no_module_imports_a_higher_layer_or_the_package():
     assert upward_imports(graph(), documented_layers()) == []
 

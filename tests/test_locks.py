@@ -6,6 +6,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from labsim.locks import KeyLock
 
 
@@ -22,6 +24,7 @@ def test_one_holder_at_a_time_and_no_file_left_after(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_a_lock_held_by_a_killed_process_is_free_at_once(tmp_path):
     holder = subprocess.Popen(
         [sys.executable, "-c", "import time; from labsim.locks import KeyLock; "

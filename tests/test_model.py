@@ -72,6 +72,7 @@ def test_same_seed_gives_identical_tables(baseline):
     pd.testing.assert_frame_equal(a.visits, b.visits)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_serial_and_parallel_runs_are_identical(baseline):
     serial = labsim.run(baseline, RunSettings(years=1, replications=3, seed=9), executor="serial")
     parallel = labsim.run(baseline, RunSettings(years=1, replications=3, seed=9))
@@ -119,6 +120,7 @@ def test_exponential_switch_keeps_means_and_changes_shapes(baseline):
     assert d.mean == pytest.approx(baseline.collective_conciliation.service.mean)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_fewer_inspectors_busier_inspectors(baseline):
     """Utilisation = arrival rate x mean service / capacity: 8 -> 7 inspectors raises it by 8/7."""
     understaffed = labsim.with_overrides(baseline,

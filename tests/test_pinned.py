@@ -47,6 +47,7 @@ def fingerprints(name: str) -> dict[str, str]:
             "kpis": _fingerprint(kpis[sorted(kpis.columns)])}
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_tables_match_their_pins(name):
     pinned = json.loads(PINS.read_text(encoding="utf-8"))[name]

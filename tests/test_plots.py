@@ -121,6 +121,7 @@ def test_flow_diagram_conserves_cases(results):
     assert plots.flow_diagram(results).axes[0].get_title().startswith("Where cases go")
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 @pytest.mark.parametrize("preset", PRESETS)
 def test_flow_diagram_labels_are_clear_of_each_other_and_of_every_arrow(preset):
     fig = plots.flow_diagram(labsim.run(preset, SHORT))
@@ -128,6 +129,7 @@ def test_flow_diagram_labels_are_clear_of_each_other_and_of_every_arrow(preset):
     assert _outside(fig) == []
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 @pytest.mark.parametrize("preset", PRESETS)
 def test_flow_diagram_prints_every_stage_and_arrow_count_legibly(preset):
     results = labsim.run(preset, SHORT)
@@ -157,6 +159,7 @@ def test_a_clash_is_found_where_a_label_lies_on_an_arrow_a_box_or_a_label():
                                      "'unresolved' lies on a Rectangle"]
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_comparison_plots_are_labelled(results, comparison):
     for fig in (plots.kpi_comparison(comparison), plots.cost_per_resolved_case(comparison)):
         _labelled(fig)
@@ -205,6 +208,7 @@ def test_plots_draw_only_okabe_ito_colours(results, comparison):
         assert _colours(fig) <= allowed, fig.axes[0].get_title()
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_staffing_curve_marks_the_target():
     result = smallest_staff("cambodia_baseline", "arbitration.arbitrators",
                             "share_collective_settled_within_deadlines", 0.5, low=3, high=30,

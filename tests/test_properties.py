@@ -1,6 +1,7 @@
 """Property-based: any valid scenario runs and conserves its cases."""
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,10 +49,13 @@ def scenarios(draw, base):
         "arbitration.objection_share": draw(share),
         "courts.dropout_share": draw(share),
         "strikes.hazard_per_day": draw(st.floats(0.0, 0.1)),
+        "strikes.notice_compliance_share": draw(share),
+        "strikes.strike_share_after_objection": draw(share),
         "exponential_durations": draw(st.booleans()),
     })
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), seed=st.integers(0, 2**32 - 1))
 def test_random_valid_scenarios_run_and_conserve_cases(baseline, no_case_is_lost, data, seed):
@@ -65,11 +69,16 @@ def test_random_valid_scenarios_run_and_conserve_cases(baseline, no_case_is_lost
     kpis = results.kpis.iloc[0]
     shares = [k for k in kpis.index if CATALOG.get(k) and CATALOG[k].format == "percent"]
     assert all(0.0 <= kpis[k] <= 1.0 for k in shares if not np.isnan(kpis[k]))
+    # a strike is lawful only after the procedure is exhausted (Labour Law arts. 319-320)
+    assert not (cases["strike_lawful"] & ~cases["strike_after_procedure"]).any()
+    if not np.isnan(kpis["share_strikes_lawful"]):
+        assert kpis["share_strikes_lawful"] <= kpis["share_strikes_after_procedure"]
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(preset=st.sampled_from(["migrant_grievances", "korea_inspired"]),
        staff=st.integers(1, 30), share=share, seed=st.integers(0, 2**32 - 1))
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_optional_routes_run_and_conserve_cases(no_case_is_lost, preset, staff, share, seed):
     scenario = labsim.load_scenario(preset)
     if preset == "migrant_grievances":

@@ -14,10 +14,13 @@ from labsim.analysis.robustness import rank_correlations
 from labsim.errors import InputError, ScenarioError
 from labsim.experiments.calibration import fit_surrogate, load_targets
 from labsim.experiments.worlds import (
+    STRIKE_FREE,
+    Record,
     calibrated_paths,
     draw_worlds,
     evaluate_worlds,
     robustness,
+    world_scenario,
 )
 from labsim.scenario.assumptions import Assumption
 from labsim.scenario.dotted import get_path
@@ -28,6 +31,7 @@ from labsim.scenario.presets import (
     load_scenario,
     preset_names,
     read,
+    with_overrides,
 )
 from labsim.scenario.settings import RunSettings
 from labsim.version import code_fingerprint
@@ -105,6 +109,7 @@ def test_a_bad_range_is_one_error_naming_its_path(tmp_path, entry, words):
     ("prevention.no_such_thing", "an existing key"),
     ("prevention.workplace_delay", "a number or a count"),
 ])
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_an_assumption_must_be_a_number_or_a_count(tmp_path, path, words):
     edited = _baseline_with(tmp_path, {path: {"label": "x"}})
     with pytest.raises(ScenarioError, match=words):
@@ -119,6 +124,7 @@ def test_a_calibrated_parameter_takes_no_range(tmp_path):
                         settings=QUICK, executor="serial", progress=False)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_latin_hypercube_worlds_fill_every_stratum_and_repeat_by_seed(baseline):
     assumptions = [a for a in load_assumptions("cambodia_baseline")  # no joint rule among
                    if not a.path.startswith("prevention.") and not a.whole]  # these; no count
@@ -132,6 +138,7 @@ def test_latin_hypercube_worlds_fill_every_stratum_and_repeat_by_seed(baseline):
     assert not draw_worlds(baseline, assumptions, 12, seed=6)[0].equals(worlds)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_worlds_the_model_forbids_are_redrawn_and_counted(baseline):
     wide = [Assumption("prevention.workplace_resolution_share_individual", "share", 0.5, 0.3,
                        0.6, "test", True),
@@ -173,6 +180,49 @@ def test_each_world_is_refitted_to_the_record_and_officers_effect_is_absorbed(ba
     assert fit.fitted["individual_grievance_scale"] == pytest.approx(expected, rel=1e-3)
 
 
+def test_each_world_keeps_the_strike_record_of_2014(baseline):
+    """A world re-fits its 2014 year (hazard, natural strike length, collective rates) to what
+    the calibrated 2014 preset gives in means and carries the hazard and length: where
+    conciliation cuts strikes more, their natural length must be longer."""
+    from labsim.scenario.strike_flows import expected_strike_record
+    record = Record.of(baseline)
+    assert record.paths == {"strikes.hazard_per_day", "strikes.duration.mean_days"}
+    assumptions = load_assumptions("cambodia_baseline")
+    cut = next(a for a in assumptions if a.path == "strikes.conciliation_cut")
+    lengths = []
+    for value in (cut.low, cut.high):
+        values = [value if a is cut else a.central for a in assumptions]
+        world, worst = record.refit(world_scenario(baseline, assumptions, values),
+                                    assumptions, values)
+        assert worst < 1.0
+        year = with_overrides(world_scenario(record.strike_year, [cut], [value]),
+                              {p: get_path(world, p) for p in record.paths})
+        fit = fit_surrogate(year, record.strike_targets, STRIKE_FREE)
+        for path in record.paths:
+            assert get_path(world, path) == pytest.approx(get_path(fit.scenario, path),
+                                                          rel=0.02)
+        kept = {**expected_flows(fit.scenario), **expected_strike_record(fit.scenario)}
+        for target in record.strike_targets:
+            assert abs(kept[target.kpi] - target.observed) < target.tolerance, target.kpi
+        lengths.append(get_path(world, "strikes.duration.mean_days"))
+    assert lengths[1] > lengths[0] * 1.05
+
+
+def test_a_world_that_cannot_keep_the_strike_record_misses_it(baseline):
+    """A record no hazard and length can meet is a miss above one tolerance: the world is
+    left out and counted, not kept."""
+    import dataclasses
+    record = Record.of(baseline)
+    impossible = dataclasses.replace(record, strike_targets=tuple(
+        dataclasses.replace(t, observed=t.observed * 1000, tolerance=t.tolerance)
+        for t in record.strike_targets))
+    assumptions = load_assumptions("cambodia_baseline")
+    central = [a.central for a in assumptions]
+    _, worst = impossible.refit(world_scenario(baseline, assumptions, central),
+                                assumptions, central)
+    assert worst > 1.0
+
+
 def test_rank_correlations_match_spearman_and_the_residual_definition():
     rng = np.random.default_rng(2)
     x = rng.uniform(size=(80, 4))
@@ -196,6 +246,7 @@ def small():
     return robustness(POLICIES, draws=24, settings=QUICK, executor="serial", progress=False)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_robustness_counts_every_world_and_finds_the_planted_mechanism(small):
     summary = small.summary().set_index("kpi")
     assert len(small.worlds) == 24 - len(small.left_out)
@@ -236,6 +287,7 @@ def test_robustness_is_the_same_on_every_executor(small):
     pd.testing.assert_frame_equal(small.summary(), on_dask.summary())
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_robustness_keeps_its_replications_in_a_cache(tmp_path):
     def check(cache):
         return robustness(POLICIES, draws=6, settings=QUICK, executor="serial",
@@ -247,6 +299,7 @@ def test_robustness_keeps_its_replications_in_a_cache(tmp_path):
     assert code_fingerprint() in first.stamp
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_where_a_policy_loses_is_a_box_of_assumption_ranges(small):
     pytest.importorskip("ema_workbench")
     box = small.where_it_loses("strike_days_per_year")
@@ -296,6 +349,7 @@ def test_cli_robustness_bad_arguments_are_one_line(capsys, args, words):
 
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_research_packages_are_imported_only_on_demand():
     """The dashboard and the core run without the research extra."""
     import subprocess
@@ -334,6 +388,7 @@ def test_the_shipped_dashboard_result_is_current():
     assert shipped_verdict_map().names == tuple(POLICIES)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_a_saved_result_reads_back_the_same(small, tmp_path):
     from labsim.analysis.robustness import load_result
     again, code = load_result(small.save(tmp_path / "saved"))
@@ -341,6 +396,7 @@ def test_a_saved_result_reads_back_the_same(small, tmp_path):
     pd.testing.assert_frame_equal(again.summary(), small.summary(), check_dtype=False)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_robustness_checks_queue_on_one_machine_wide_lock():
     import multiprocessing
     import time
@@ -415,6 +471,7 @@ def test_too_few_worlds_name_no_driver():
     assert result.summary().iloc[0]["depends_most_on"] == ""
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_a_central_world_that_cannot_run_is_an_error_not_an_empty_result(baseline):
     def broken(world):
         raise ScenarioError("prevention.x", 1, "a test rule")
@@ -423,6 +480,7 @@ def test_a_central_world_that_cannot_run_is_an_error_not_an_empty_result(baselin
                         settings=QUICK, executor="serial", progress=False)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_worlds_that_break_a_rule_are_left_out_and_said(baseline):
     calls = []
 
@@ -437,6 +495,7 @@ def test_worlds_that_break_a_rule_are_left_out_and_said(baseline):
     assert len(result.worlds) == 3 and "3 of 4 worlds" in result.stamp
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_the_stamp_names_the_assumptions_and_the_presets(small):
     from labsim.analysis.provenance import scenario_hash
     for name in POLICIES:
@@ -476,14 +535,14 @@ def test_robustness_without_a_record_to_refit_to_says_no_refit(tmp_path):
 
 def test_a_unit_cost_changes_what_the_extra_money_buys_never_todays_staff(baseline):
     """Policy files hold dollars; in a world where a conciliator costs 12,600 instead of
-    8,400, prevention first keeps today's 4 and resolution first's extra US$201,600 buys
-    16."""
+    8,400, prevention first keeps today's 4 and resolution first's extra US$184,800 buys
+    14."""
     from labsim.scenario.policy import apply_policy, costed_in
     from labsim.scenario.presets import load_policy, with_overrides
     world = with_overrides(baseline, {"costs.conciliator_usd_per_year": 12_600.0})
     staff = {name: apply_policy(costed_in(load_policy(name), baseline, world), world)
              .collective_conciliation.conciliators for name in POLICIES}
-    assert staff == {"prevention_first": 4, "resolution_first": 4 + 201_600 // 12_600}
+    assert staff == {"prevention_first": 4, "resolution_first": 4 + 184_800 // 12_600}
     assert costed_in(load_policy("balanced"), baseline, baseline) == load_policy("balanced")
 
 

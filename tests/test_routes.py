@@ -26,6 +26,7 @@ def korea_run(korea):
     return labsim.run(korea, RunSettings(years=4, replications=10, seed=3))
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_each_route_conserves_cases(migrant, korea_run, no_case_is_lost):
     migrant_run = labsim.run(migrant, RunSettings(years=3, replications=3, seed=2))
     for results, kind in ((migrant_run, "migrant"), (korea_run, "collective")):
@@ -69,6 +70,7 @@ def test_migrant_route_tends_to_no_queue_with_many_staff(migrant):
     assert stay.mean() == pytest.approx(expected, rel=0.08)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_scarce_mrc_staff_make_complaints_wait(migrant):
     scarce = labsim.with_overrides(migrant, {"migrant_route.mrc_staff": 1})
     ample = labsim.run(migrant, RunSettings(years=2, replications=3, seed=1)).summary()
@@ -88,6 +90,7 @@ def test_migrant_route_reports_its_kpis(migrant):
     assert summary.loc["share_migrant_abandoned", "mean"] > 0
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_korea_routing_sends_the_expected_flows_to_mediation_and_adjudication(korea,
                                                                                korea_run):
     """Routing theory: interest disputes leaving the workplace go to mediation; rights disputes
@@ -109,6 +112,7 @@ def test_korea_routing_sends_the_expected_flows_to_mediation_and_adjudication(ko
         assert row["ci_low"] <= value <= row["ci_high"], (kpi, value, row.to_dict())
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_korea_mediation_never_runs_past_its_window(korea, korea_run):
     c = korea_run.cases
     mediated = c[c["mediation_exit_day"].notna()]

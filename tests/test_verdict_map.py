@@ -56,6 +56,7 @@ def test_the_sentence_names_the_winner_and_the_break_even():
     assert "no prevention effect in its range reverses that" in break_even_line(flat)
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_stronger_prevention_never_favours_resolution_first():
     """By mechanism: officers avert more grievances, prevention first has fewer strikes to
     begin with, so resolution first's relative difference rises along every row."""

@@ -45,6 +45,7 @@ def test_dashboard_shows_both_policies_with_confidence_intervals(dashboard):
     assert "<svg" in figure.value and "<text" in figure.value  # text the browser shapes
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_moving_a_slider_updates_table_report_and_plot(dashboard):
     table = [h for h in _find(dashboard, dashboards.w.HTML) if "labsim-kpi-table" in h.value][0]
     before_table, before_report = table.value, dashboard.report
@@ -57,6 +58,7 @@ def test_moving_a_slider_updates_table_report_and_plot(dashboard):
     assert not control.disabled
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_a_typed_percentage_is_a_percentage_and_a_clamped_value_is_said(dashboard):
     share = _control(dashboard, "Resolution first: share")
     share.box.value = "30"
@@ -112,6 +114,7 @@ def _export(board, tmp_path) -> str:
     return written[-1].read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_export_writes_a_self_contained_brief_a_director_can_sign(tmp_path):
     board = dashboards.prevention_vs_resolution(brief_dir=tmp_path)
     _find(board, dashboards.w.Text, "Group name")[0].value = 'Group 3 <script>alert("x")</script>'
@@ -166,6 +169,7 @@ def test_export_writes_a_self_contained_brief_a_director_can_sign(tmp_path):
     assert len(list(tmp_path.glob("policy_brief_*.html"))) == 2  # never overwritten
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_staffing_explorer_follows_the_chosen_stage():
     board = dashboards.staffing_explorer()
     assert "8 labour inspectors" in board.report
@@ -218,6 +222,7 @@ def test_how_sure_shows_the_shipped_check_for_the_default_settings(dashboard):
         "".join(c.value for c in panel.children if isinstance(c, dashboards.w.HTML)))
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_other_settings_are_not_called_checked_and_only_a_facilitator_may_run_one():
     board = dashboards.prevention_vs_resolution(facilitator=False)
     panel = _how_sure(board)
@@ -231,6 +236,7 @@ def test_other_settings_are_not_called_checked_and_only_a_facilitator_may_run_on
     assert "Press the button to check them" in _how_sure(open_board).body.value
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_a_facilitators_check_runs_with_progress_and_lands_in_the_brief(tmp_path, monkeypatch):
     from labsim.workshop import controls
     monkeypatch.setattr(controls, "CHECK_DRAWS", 4)
@@ -250,6 +256,7 @@ def test_a_facilitators_check_runs_with_progress_and_lands_in_the_brief(tmp_path
     assert html.escape("Largest share of grievances prevention officers can avert") in page
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_the_shipped_check_is_shown_only_for_its_own_base_and_runnable_settings():
     other = _how_sure(dashboards.prevention_vs_resolution(base="cambodia_2014", facilitator=False))
     assert "Not checked yet" in other.body.value
@@ -260,6 +267,32 @@ def test_the_shipped_check_is_shown_only_for_its_own_base_and_runnable_settings(
     assert workplace.value == 60 and "the most allowed is 60" in workplace.note.value
     workplace.box.value = "50"
     assert "Computed ahead" in panel.body.value
+
+
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
+def test_a_move_shows_a_marked_first_estimate_while_it_simulates(dashboard, monkeypatch):
+    seen = {}
+    simulate = dashboards.compare_policies
+
+    def watched(pair):
+        seen["verdict"], seen["status"] = dashboard.verdict_html.value, dashboard.status.value
+        seen["stale"] = "labsim-stale" in dashboard.results._dom_classes
+        seen["means"] = {name: labsim.scenario.flows.first_estimate(s) for name, s in pair.items()}
+        return simulate(pair)
+
+    monkeypatch.setattr(dashboards, "compare_policies", watched)
+    _control(dashboard, "Extra money").box.value = "470,000"
+    assert "labsim-first-estimate" in seen["verdict"] and "First estimate" in seen["status"]
+    days = {name: f"{figures['strike_days_per_year']:,.0f}"
+            for name, figures in seen["means"].items()}
+    assert (f"Strike days per year: prevention first about {days['prevention_first']}, "
+            f"resolution first about {days['resolution_first']}") in html.unescape(
+        seen["verdict"])
+    assert seen["stale"], "the last results were not greyed while simulating"
+    assert "labsim-first-estimate" not in dashboard.verdict_html.value
+    assert "labsim-stale" not in dashboard.results._dom_classes
+    assert "Updated" in dashboard.status.value
 
 
 def test_settings_that_cannot_run_hide_the_last_results(monkeypatch):
@@ -282,6 +315,7 @@ def test_settings_that_cannot_run_hide_the_last_results(monkeypatch):
     assert not [c for c in _find(board, dashboards.w.VBox) if c.layout.display == "none"]
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_a_check_leaves_out_what_the_settings_fix_and_worlds_they_break(monkeypatch):
     from labsim.workshop import controls
     monkeypatch.setattr(controls, "CHECK_DRAWS", 6)
@@ -296,6 +330,7 @@ def test_a_check_leaves_out_what_the_settings_fix_and_worlds_they_break(monkeypa
     assert all("rule of the model" in why for why in result.left_out.values())
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_a_check_that_fails_says_why_on_the_panel(monkeypatch):
     """The button passes itself to its handler: the error branch must still show the reason
     (it once raised TypeError, the handler's argument shadowing the translation function)."""

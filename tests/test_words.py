@@ -63,7 +63,7 @@ def test_an_interval_from_less_than_a_tenth_keeps_its_words():
 def test_a_missing_relative_interval_falls_back_to_the_unit_not_nan():
     row = _row("strike_days_per_year", 5.0, 2.0, 8.0, reference_mean=0.0, better=False)
     line = verdict(pd.DataFrame([row]), ["strike_days_per_year"])[0]
-    assert "nan" not in line and "strike days/year" in line
+    assert "nan" not in line and "factory working days/year" in line
 
 
 def test_a_count_shows_no_negative_bound_and_a_share_none_above_100():

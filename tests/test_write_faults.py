@@ -72,6 +72,7 @@ def test_a_file_that_cannot_be_put_in_place_leaves_nothing_behind(tmp_path, monk
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.csv"]
 
 
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 @pytest.mark.parametrize("umask", [0o022, 0o027])
 def test_every_file_labsim_writes_has_the_mode_of_any_other_file(tmp_path, umask, capsys):
     grid = tmp_path / "grid.toml"

@@ -22,15 +22,18 @@ from scipy import stats
 
 from ..errors import InputError, is_number
 from ..i18n import _
+from ..scenario.calendar import Calendar, calendar_for
 from ..scenario.costs import annual_budget_usd, resolution_budget_usd
 from ..scenario.parameters import YEAR_DAYS, Scenario
 from ..scenario.stages import STAFFED_STAGES, STAGE_NAMES, active_stages, staffing, stage_kpi
+from ..scenario.strike_flows import GARMENT_SECTOR
 from .catalog import CATALOG, RESOLUTION_LOOKAHEAD_DAYS, censored_flag, is_flag
 
 H = RESOLUTION_LOOKAHEAD_DAYS
 AC_LOOKAHEAD_DAYS = 60.0
 """Cases registered at the Council this long before the end are old enough to have been
-decided within 20 working days (28 calendar days) if they were going to be."""
+decided within 20 working days (at most about 35 calendar days, over Khmer New Year) if they
+were going to be."""
 
 
 def stage_entry_exit(cases: pd.DataFrame, stage: str) -> tuple[np.ndarray, np.ndarray]:
@@ -102,27 +105,37 @@ def backlog_trend_per_year(cases: pd.DataFrame, stage: str,
     return float(np.polyfit(days, backlog, 1)[0] * YEAR_DAYS)
 
 
-def legal_procedure_days(scenario: Scenario) -> float:
-    """Calendar days the longest lawful collective procedure may take: two conciliation
-    rounds, the Council's award deadline and the objection window."""
-    cc, arb, calendar = (scenario.collective_conciliation, scenario.arbitration,
-                         scenario.calendar)
-    return (2 * (cc.appointment_deadline_days + cc.conciliation_deadline_days)
-            + calendar.calendar_days(arb.award_deadline_working_days
-                                     + arb.objection_window_working_days))
+def legal_procedure_days(scenario: Scenario, calendar: Calendar) -> float:
+    """Calendar days the longest lawful collective procedure may take on ``calendar``: two
+    conciliation rounds, the Council's award deadline and the objection window."""
+    arb, ministry = scenario.arbitration, calendar.ministry
+    objection = (ministry.longest(arb.objection_window_days)
+                 if arb.objection_window_in_working_days else arb.objection_window_days)
+    return (calendar.conciliation_days(scenario.collective_conciliation, 2)
+            + ministry.longest(arb.award_deadline_working_days) + objection)
 
 
-def legal_deadline_met(cases: pd.DataFrame, scenario: Scenario) -> pd.Series:
-    """Whether each collective case met the conciliation and award deadlines it was under
-    (a case still in a stage has not met that stage's deadline)."""
-    cc = scenario.collective_conciliation
-    per_round = cc.appointment_deadline_days + cc.conciliation_deadline_days
+def council_working_days(cases: pd.DataFrame, calendar: Calendar,
+                         until: float = np.nan) -> np.ndarray:
+    """Working days of the ministry's calendar from registration at the Arbitration Council
+    to its decision (or to ``until`` for a case not decided)."""
+    decided = cases["decision_day"].to_numpy()
+    return calendar.ministry.between(cases["arbitration_entry_day"].to_numpy(),
+                                     np.where(np.isnan(decided), until, decided))
+
+
+def legal_deadline_met(cases: pd.DataFrame, scenario: Scenario,
+                       calendar: Calendar) -> pd.Series:
+    """Whether each collective case met the conciliation and award deadlines it was under,
+    the award's in working days on ``calendar`` (a case still in a stage has not met that
+    stage's deadline)."""
     conciliation_ok = (cases["collective_conciliation_exit_day"]
                        - cases["collective_conciliation_entry_day"]
-                       <= cases["conciliation_rounds"] * per_round)
-    award_limit = scenario.calendar.calendar_days(scenario.arbitration.award_deadline_working_days)
+                       <= calendar.conciliation_days(scenario.collective_conciliation,
+                                                     cases["conciliation_rounds"]))
     award_ok = (cases["arbitration_entry_day"].isna()
-                | (cases["decision_day"] - cases["arbitration_entry_day"] <= award_limit))
+                | (council_working_days(cases, calendar)
+                   <= scenario.arbitration.award_deadline_working_days))
     return conciliation_ok & award_ok
 
 
@@ -297,6 +310,7 @@ def _filed(cases: pd.DataFrame, kind: str) -> np.ndarray:
 def _deadline_kpis(cases: pd.DataFrame, scenario: Scenario, stages: tuple[str, ...],
                    window: tuple[float, float]) -> dict[str, float]:
     kpi: dict[str, float] = {}
+    calendar = calendar_for(scenario.calendar, window[1])
     deadline = scenario.individual_conciliation.hearing_deadline_days
     entry = cases["individual_conciliation_entry_day"].to_numpy()
     heard = cases["individual_conciliation_start_day"].to_numpy() - entry <= deadline
@@ -308,8 +322,8 @@ def _deadline_kpis(cases: pd.DataFrame, scenario: Scenario, stages: tuple[str, .
     kpi["share_individual_abandoned"] = _share(abandoned[year])
     if "collective_conciliation" in stages:
         entry = cases["collective_conciliation_entry_day"].to_numpy()
-        formal = cases[_cohort(entry, window, legal_procedure_days(scenario))]
-        met = (legal_deadline_met(formal, scenario) & (formal["status"] == "resolved")
+        formal = cases[_cohort(entry, window, legal_procedure_days(scenario, calendar))]
+        met = (legal_deadline_met(formal, scenario, calendar) & (formal["status"] == "resolved")
                & formal["court_entry_day"].isna())
         kpi["share_collective_settled_within_deadlines"] = _share(met)
         year = _cohort(entry, window, H)
@@ -324,19 +338,16 @@ def _deadline_kpis(cases: pd.DataFrame, scenario: Scenario, stages: tuple[str, .
                 resolved & (ended == "arbitration"))
     if "arbitration" in stages:
         entry = cases["arbitration_entry_day"].to_numpy()
-        decided_in = cases["decision_day"].to_numpy() - entry
+        working = council_working_days(cases, calendar, until=window[1])
+        undecided = cases["decision_day"].isna().to_numpy()
         recent = _cohort(entry, window, AC_LOOKAHEAD_DAYS)
         year = _cohort(entry, window, H)  # a year is enough for any case a Council decides
-        undecided = np.isnan(decided_in[year])
-        so_far = np.where(undecided, window[1] - entry[year], decided_in[year])
-        kpi["arbitration_mean_working_days"] = (
-            float(so_far.mean()) / scenario.calendar.calendar_days(1.0) if len(so_far)
-            else np.nan)
-        kpi[censored_flag("arbitration_mean_working_days")] = float(undecided.any())
+        kpi["arbitration_mean_working_days"] = (float(working[year].mean()) if year.any()
+                                                else np.nan)
+        kpi[censored_flag("arbitration_mean_working_days")] = float(undecided[year].any())
         for working_days in (15, 20):
-            limit = scenario.calendar.calendar_days(working_days)
             kpi[f"arbitration_share_within_{working_days}_working_days"] = _share(
-                decided_in[recent] <= limit)
+                ~undecided[recent] & (working[recent] <= working_days))
         registered = (entry >= window[0]) & (entry < window[1])
         kpi["workers_per_arbitration_case"] = (
             float(cases["workers"].to_numpy()[registered].mean()) if registered.any() else np.nan)
@@ -424,25 +435,26 @@ def _cost_kpis(cases: pd.DataFrame, scenario: Scenario, window: tuple[float, flo
     }
 
 
-GARMENT_SECTOR = "garment_footwear"
-"""The sector whose strikes the public record counts (GMAC)."""
-
-
 def _strike_kpis(cases: pd.DataFrame, window: tuple[float, float],
                  years: float) -> dict[str, float]:
     start = cases["strike_start_day"].to_numpy()
     began = (start >= window[0]) & (start < window[1])
     strikes = float(began.sum())
     lost = float(cases["workdays_lost"].to_numpy()[began].sum())
-    lawful = cases["strike_lawful"].to_numpy()[began]
+
+    def share(column: str) -> float:
+        return float(np.mean(cases[column].to_numpy()[began])) if strikes else np.nan
+
     return {
         "strikes_per_year": strikes / years,
-        "strike_days_per_year": float(cases["strike_days"].to_numpy()[began].sum()) / years,
+        "strike_days_per_year": float(
+            cases["strike_working_days"].to_numpy()[began].sum()) / years,
         "workdays_lost_per_year": lost / years,
         "workdays_per_strike": lost / strikes if strikes else np.nan,
         "workers_per_strike": (float(cases["workers"].to_numpy()[began].mean()) if strikes
                                else np.nan),
-        "share_strikes_unlawful": float(np.mean(~lawful)) if strikes else np.nan,
+        "share_strikes_lawful": share("strike_lawful"),
+        "share_strikes_after_procedure": share("strike_after_procedure"),
         "garment_strikes_per_year": float(
             (began & (cases["sector"] == GARMENT_SECTOR).to_numpy()).sum()) / years,
     }

@@ -66,8 +66,11 @@ def textbook_predictions(scenario: Scenario) -> pd.DataFrame:
     rounds = conciliation_rounds(cc)
     to_arbitration = to_conciliation * share_to_arbitration(cc)
     # A non-binding award keeps its case at the Council until the objection window closes.
-    objection_wait = (arb.outcomes.award * (1 - binding_share(s))
-                      * s.calendar.calendar_days(arb.objection_window_working_days))
+    day = s.calendar.calendar_days(1.0)  # a working day, in calendar days on average
+    objection_wait = (arb.outcomes.award * (1 - binding_share(s)) * arb.objection_window_days
+                      * (day if arb.objection_window_in_working_days else 1.0))
+    # A second round waits for the parties' joint request.
+    request_wait = (rounds - 1) * cc.reconciliation_request_working_days * day
     servers = staff_capacity(s)
     stations = {  # metrics, service days, delay before each visit, visits per case, delay after
         "individual_conciliation": (
@@ -76,7 +79,7 @@ def textbook_predictions(scenario: Scenario) -> pd.DataFrame:
         "collective_conciliation": (
             erlang_c(to_conciliation * rounds, 1 / cc.service.mean,
                      servers["collective_conciliation"]),
-            cc.service.mean, cc.appointment_delay.mean, rounds, 0.0),
+            cc.service.mean, cc.appointment_delay.mean, rounds, request_wait),
         "arbitration": (
             erlang_c(to_arbitration, 1 / arb.service.mean, servers["arbitration"]),
             arb.service.mean, 0.0, 1.0, objection_wait),

@@ -27,7 +27,7 @@ from ..files import read_text, write_atomically
 PREVENTION_EFFECT = "prevention.max_grievance_reduction"
 """Prevention's decisive effect: across its range it moves the strike-day verdict ten times
 as far as any other prevention assumption (measured in means, the others central)."""
-RESOLUTION_EFFECTS = ("settlement.gain_per_doubling", "settlement.training_gain",
+RESOLUTION_EFFECTS = ("settlement.log_odds_per_doubling", "settlement.training_log_odds",
                       "strikes.conciliation_cut")
 """Resolution's effects, of similar size each, so moved together: 0 = every one at the low
 end of its range (staff only add servers and hearing dates), 1 = every one at the high end."""

@@ -9,7 +9,7 @@ a fresh simulation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from ..scenario.presets import SCENARIO_DIR, ScenarioLike, as_scenario, with_ove
 from ..scenario.rates import rate_scaling_overrides
 from ..scenario.settings import DEFAULT_SETTINGS, RunSettings
 from ..scenario.settlement import as_today
+from ..scenario.strike_flows import STRIKE_RECORD_KPIS, expected_strike_record
 from .comparison import replicate
 from .executors import ExecutorLike
 
@@ -212,6 +213,15 @@ def _builder(base: Scenario, params: Sequence[FreeParameter]) -> Callable[[np.nd
     return build
 
 
+def surrogate_kpis(s: Scenario, wanted: Iterable[str] = ()) -> dict[str, float]:
+    """What the surrogate gives: the expected flows, and the expected strike record when a
+    ``wanted`` KPI is one of its figures (``strike_flows.expected_strike_record``)."""
+    kpis = expected_flows(s)
+    if set(wanted) & set(STRIKE_RECORD_KPIS):
+        kpis |= expected_strike_record(s)
+    return kpis
+
+
 def _residuals(kpis: Mapping[str, float], targets: Sequence[Target]) -> np.ndarray:
     return np.array([(kpis[t.kpi] - t.observed) / t.tolerance for t in targets])
 
@@ -219,7 +229,8 @@ def _residuals(kpis: Mapping[str, float], targets: Sequence[Target]) -> np.ndarr
 def record_miss(scenario: Scenario, targets: Sequence[Target]) -> float:
     """The largest |expected - observed| / tolerance over the targets: above 1, the
     scenario's expected flows do not reproduce the record."""
-    return float(np.max(np.abs(_residuals(expected_flows(scenario), targets))))
+    kpis = surrogate_kpis(scenario, [t.kpi for t in targets])
+    return float(np.max(np.abs(_residuals(kpis, targets))))
 
 
 def _fit_flows(base: Scenario, params: Sequence[FreeParameter],
@@ -227,25 +238,29 @@ def _fit_flows(base: Scenario, params: Sequence[FreeParameter],
     """Least squares on the expected flows, from the base's own values."""
     build = _builder(base, params)
     z = np.array([_to_unit(_starting_value(base, p), p) for p in params])
-    found = optimize.least_squares(lambda z: _residuals(expected_flows(build(z)), targets),
-                                   z, x_scale=1.0, xtol=1e-10, ftol=1e-12)
+    wanted = [t.kpi for t in targets]
+    found = optimize.least_squares(
+        lambda z: _residuals(surrogate_kpis(build(z), wanted), targets), z, x_scale=1.0,
+        xtol=1e-10, ftol=1e-12)
     return found.x, int(found.nfev)
 
 
 def fit_surrogate(base: ScenarioLike, targets: Sequence[Target] | None = None,
                   free: Sequence[str] = DEFAULT_FREE) -> SurrogateFit:
-    """Re-fit ``free`` to ``targets`` on the expected flows only: what robustness checks do
-    in every drawn world so that each still reproduces the observed record."""
+    """Re-fit ``free`` to ``targets`` on the expected flows only (strike figures in means,
+    ``surrogate_kpis``): what robustness checks do in every drawn world so that each still
+    reproduces the observed record."""
     base = as_scenario(base)
     targets = _targets_for(base, targets)
     params = _parameters(free)
-    unknown = [t.kpi for t in targets if t.kpi not in expected_flows(base)]
+    wanted = [t.kpi for t in targets]
+    known = surrogate_kpis(base, wanted)
+    unknown = [kpi for kpi in wanted if kpi not in known]
     if unknown:
-        raise InputError("targets", unknown, "KPIs the expected flows give "
-                         f"({', '.join(expected_flows(base))})")
+        raise InputError("targets", unknown, f"KPIs the expected flows give ({', '.join(known)})")
     z, evaluations = _fit_flows(base, params, targets)
     scenario = _builder(base, params)(z)
-    misses = _residuals(expected_flows(scenario), targets)
+    misses = _residuals(surrogate_kpis(scenario, wanted), targets)
     fitted = {p.name: _from_unit(v, p) for v, p in zip(z, params, strict=True)}
     return SurrogateFit(scenario, fitted, float(np.sum(misses ** 2)),
                         float(np.max(np.abs(misses))), evaluations)
@@ -278,11 +293,11 @@ def calibrate(base: ScenarioLike, targets: Sequence[Target] | None = None,
     if method not in ("surrogate", "simulation"):
         raise InputError("method", method, "'surrogate' or 'simulation'")
     build = _builder(base, params)
-    surrogate_kpis = expected_flows(base)
-    known = [t for t in targets if t.kpi in surrogate_kpis]
+    flows = expected_flows(base)  # strike figures in means are biased: simulation fits them
+    known = [t for t in targets if t.kpi in flows]
     if method == "surrogate" and len(known) < len(targets):
         raise InputError("targets", [t.kpi for t in targets if t not in known],
-                         f"KPIs the surrogate knows ({', '.join(surrogate_kpis)}), or "
+                         f"KPIs the surrogate knows ({', '.join(flows)}), or "
                          "method='simulation'")
     z = np.array([_to_unit(_starting_value(base, p), p) for p in params])
     evaluations = 0

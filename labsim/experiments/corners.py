@@ -78,8 +78,9 @@ def find_corner(judge: ExpectedVerdict, favour: int, held: set[str]) -> list[flo
 def corners(policies: Sequence[str | Path], settings: RunSettings = ROBUSTNESS_SETTINGS,
             executor: ExecutorLike = "processes", refit: bool = True,
             progress: Progress = False, level: float = 0.95) -> pd.DataFrame:
-    """Each verdict KPI's relative difference (second policy against the first) in the
-    corner favouring the first (``corner_a``) and the second (``corner_b``), with 95% CIs,
+    """Each verdict KPI's difference (second policy against the first; in points for a
+    share, relative otherwise: ``scale``) in the corner favouring the first (``corner_a``)
+    and the second (``corner_b``), with 95% CIs,
     also with staffing assumptions held central (``..._staff_central``); ``note`` says
     where a KPI cannot flip and what the model lacks for it."""
     settings = as_settings(settings)
@@ -98,12 +99,21 @@ def corners(policies: Sequence[str | Path], settings: RunSettings = ROBUSTNESS_S
         diff = Comparison(names[0], pair, level).differences().set_index("kpi")
         column = f"corner_{side}" + ("_staff_central" if version else "")
         for kpi in VERDICT_KPIS:
-            r = diff.loc[kpi]
-            rows[kpi].update({column: r["relative"], f"{column}_low": r["relative_ci_low"],
-                              f"{column}_high": r["relative_ci_high"]})
+            r, scale = diff.loc[kpi], corner_scale(kpi)
+            ends = (("difference", "ci_low", "ci_high") if scale == "points" else
+                    ("relative", "relative_ci_low", "relative_ci_high"))
+            rows[kpi].update({"scale": scale, **dict(zip(
+                (column, f"{column}_low", f"{column}_high"), (r[c] for c in ends),
+                strict=True))})
     table = pd.DataFrame(list(rows.values()))
     table["note"] = [_note(row, names) for row in table.to_dict("records")]
     return table
+
+
+def corner_scale(kpi: str) -> str:
+    """How a corner's difference is given: 'points' for a share (a relative change of a
+    share near zero reads as thousands of per cent), 'relative' otherwise."""
+    return "points" if CATALOG[kpi].format == "percent" else "relative"
 
 
 def _note(row: dict, names: list[str]) -> str:

@@ -25,8 +25,7 @@ from ..scenario.assumptions import Assumption
 from ..scenario.parameters import Scenario
 from ..scenario.presets import read
 from ..scenario.strike_flows import expected_strike_days_per_year
-from .calibration import fit_surrogate
-from .worlds import WorldMaker, policy_maker, refit_targets, world_scenario
+from .worlds import Record, WorldMaker, policy_maker, world_scenario
 
 WORST_MISS = 1.0
 """A re-fitted world that misses any target by more than this (in the fit's own scale of
@@ -40,7 +39,7 @@ class ExpectedVerdict:
     def __init__(self, base: Scenario, make: WorldMaker, assumptions: Sequence[Assumption],
                  refit: bool = True):
         self.base, self.make, self.assumptions = base, make, list(assumptions)
-        self.targets = refit_targets(base) if refit else []
+        self.record = Record.of(base) if refit else None
         self.seen: dict[tuple[float, ...], float | None] = {}
 
     @classmethod
@@ -59,7 +58,9 @@ class ExpectedVerdict:
     def world(self, values: Sequence[float]) -> Scenario:
         """The base with these assumption values, re-fitted to the record."""
         world = world_scenario(self.base, self.assumptions, values)
-        return fit_surrogate(world, self.targets).scenario if self.targets else world
+        if self.record is None:
+            return world
+        return self.record.refit(world, self.assumptions, values)[0]
 
     def __call__(self, values: Sequence[float]) -> float | None:
         """The difference, or None where the world breaks a rule or misses the record."""
@@ -71,11 +72,10 @@ class ExpectedVerdict:
     def _judge(self, values: Sequence[float]) -> float | None:
         try:
             world = world_scenario(self.base, self.assumptions, values)
-            if self.targets:
-                fit = fit_surrogate(world, self.targets)
-                if fit.worst_miss > WORST_MISS:
+            if self.record is not None:
+                world, miss = self.record.refit(world, self.assumptions, values)
+                if miss > WORST_MISS:
                     return None
-                world = fit.scenario
             first, second = (expected_strike_days_per_year(s) for s in self.make(world).values())
         except ScenarioError:
             return None

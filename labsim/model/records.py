@@ -140,6 +140,9 @@ class CaseRecords:
             setattr(self, name, np.full(n, np.nan))
         self.strike_days = np.zeros(n)
         self.strike_lawful = np.zeros(n, dtype=bool)
+        self.strike_after_procedure = np.zeros(n, dtype=bool)
+        self.strike_working_days = np.zeros(n)
+        """Factory working days on strike (Monday to Saturday, no public holidays)."""
         self.conciliation_rounds = np.zeros(n, dtype=np.int64)
         self.stage = np.zeros(n, dtype=np.int8)
         self.outcome = np.zeros(n, dtype=np.int8)
@@ -181,7 +184,9 @@ class CaseRecords:
             "status": status,
             "strike_days": self.strike_days,
             "strike_lawful": self.strike_lawful,
-            "workdays_lost": self.strike_days * self.workers,
+            "strike_after_procedure": self.strike_after_procedure,
+            "strike_working_days": self.strike_working_days,
+            "workdays_lost": self.strike_working_days * self.workers,
             "lodged_by": pd.Categorical.from_codes(self.lodged_by, LODGED_BY),
             "migrant_case_type": pd.Categorical.from_codes(self.migrant_case_type,
                                                            MIGRANT_CASE_TYPES),

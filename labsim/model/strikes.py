@@ -3,11 +3,14 @@ disputes while they wait (at the workplace, in conciliation, at the Council) and
 objected award or a failed mediation.
 
 A waiting dispute's strike hazard changes over its waiting segments (``Segment``): full at
-the workplace (a wildcat strike, unlawful), lowered while the procedure runs within its
-deadlines (the parties must refrain, unlawful), raised past them; a strike is lawful only
-once the Council's award is overdue (Labour Law art. 320) or after an objected award
-(art. 319). The onset is read off the cumulative hazard with one Exp(1) draw per dispute,
-so no daily events are needed. It works on the core's declared steps (``routes.CaseSteps``).
+the workplace (a wildcat strike), lowered while the procedure runs within its deadlines
+(the parties must refrain: Prakas 074/25 in conciliation, Labour Law arts. 319-320 at the
+Council), raised past them. The procedure is exhausted, and a strike may be lawful, only
+once the Council's award is overdue (art. 320) or after an objected award (art. 319); it is
+lawful only if called by a secret ballot with 7 working days' notice (arts. 323-324), which
+a share of strikes are: they start when the notice has run, the rest at once. The decision
+to strike is read off the cumulative hazard with one Exp(1) draw per dispute, so no daily
+events are needed. It works on the core's declared steps (``routes.CaseSteps``).
 """
 
 from __future__ import annotations
@@ -21,12 +24,12 @@ STAGE = "collective_conciliation"
 """The stage whose conciliators reach strikes."""
 
 Segment = tuple[float, float, float, bool]
-"""(start day, end day, strike hazard per day, whether a strike then is lawful)."""
+"""(start day, end day, strike hazard per day, whether the procedure is exhausted then)."""
 
 
 def strike_onset(exp_draw: float, segments: list[Segment]) -> tuple[float, bool] | None:
-    """Day at which the cumulative strike hazard reaches ``exp_draw``, and whether the
-    strike is lawful then; None when it never does.
+    """Day at which the cumulative strike hazard reaches ``exp_draw`` (the decision to
+    strike), and whether the procedure is exhausted then; None when it never does.
 
     ``segments`` are the pieces of the time a dispute waits, in order; sampling the onset
     this way needs no daily events.
@@ -84,17 +87,31 @@ class Strikes:
                  + self.core.booking_days(STAGE, start_day))
         return min(days, reach) + (1 - cut) * max(days - reach, 0.0)
 
+    def begin(self, case: int, decided: float, after_procedure: bool, stream: str) -> None:
+        """A strike of case ``case`` decided on day ``decided``: called by a secret ballot
+        with notice (a share ``notice_compliance_share`` of strikes, arts. 323-324), it
+        starts when the notice has run on the ministry's calendar and is lawful if the
+        procedure was exhausted (``after_procedure``, arts. 319-320); otherwise it starts at
+        once, unlawful."""
+        rules, rec = self.core.scenario.strikes, self.core.records
+        noticed = self.core.uniform("strikes.notice", case) < rules.notice_compliance_share
+        start_day = (self.core.calendar.deadline(decided, rules.notice_working_days) if noticed
+                     else decided)
+        if np.isnan(rec.strike_start_day[case]):
+            rec.strike_after_procedure[case] = after_procedure
+        self.start(case, start_day, after_procedure and noticed, stream)
+
     def maybe(self, case: int, stream: str, share: float) -> None:
-        """A lawful strike starting now with probability ``share`` (after an objected award
-        or a failed mediation), when strikes are enabled."""
+        """A strike decided now with probability ``share``, the procedure exhausted (after
+        an objected award or a failed mediation), when strikes are enabled."""
         if self.core.scenario.strikes.enabled and self.core.uniform(stream, case) < share:
-            self.start(case, self.core.env.now, True, f"{stream}.duration")
+            self.begin(case, self.core.env.now, True, f"{stream}.duration")
 
     def waiting_segments(self, case: int, until: float) -> list[Segment]:
         """The time a collective dispute has waited, piece by piece, with its hazard:
         at the workplace (a wildcat strike), in conciliation and at the Council within the
-        deadlines (parties must refrain: lower hazard, unlawful), and past them (higher
-        hazard; lawful only once the Council's award is overdue, art. 320)."""
+        deadlines (parties must refrain: lower hazard), and past them (higher hazard; the
+        procedure is exhausted only once the Council's award is overdue, art. 320)."""
         s, rec = self.core.scenario, self.core.records
         hazard = s.strikes.hazard_per_day
         refrain, overdue = hazard * s.strikes.refrain_factor, hazard * (
@@ -107,17 +124,16 @@ class Strikes:
         entry = rec.collective_conciliation_entry_day[case]
         if np.isnan(entry):
             return segments
-        cc = s.collective_conciliation
         left = ended(rec.collective_conciliation_exit_day[case])
-        deadline = entry + max(rec.conciliation_rounds[case], 1) * (
-            cc.appointment_deadline_days + cc.conciliation_deadline_days)
+        deadline = entry + self.core.calendar.conciliation_days(
+            s.collective_conciliation, max(rec.conciliation_rounds[case], 1))
         segments += [(entry, min(deadline, left), refrain, False),
                      (deadline, left, overdue, False)]
         arb_entry = rec.arbitration_entry_day[case]
         if not np.isnan(arb_entry):
             decided = ended(rec.decision_day[case])
-            arb_deadline = arb_entry + s.calendar.calendar_days(
-                s.arbitration.award_deadline_working_days)
+            arb_deadline = self.core.calendar.deadline(
+                arb_entry, s.arbitration.award_deadline_working_days)
             segments += [(arb_entry, min(arb_deadline, decided), refrain, False),
                          (arb_deadline, decided, overdue, True)]
         return segments
@@ -131,12 +147,12 @@ class Strikes:
         segments = self.waiting_segments(case, self.core.env.now if until is None else until)
         onset = strike_onset(-np.log1p(-self.core.uniform("strikes.onset", case)), segments)
         if onset is not None:
-            self.start(case, *onset, "strikes.duration")
+            self.begin(case, *onset, "strikes.duration")
 
     def at_the_end(self, horizon: float) -> None:
-        """At the end of the run: disputes still in the procedure count their exposure, and
+        """At the end of the run: disputes still in the procedure count their exposure,
         disputes that never left the workplace (settled there, or still there) their
-        wildcat strikes."""
+        wildcat strikes, and every strike its factory working days."""
         rec = self.core.records
         if not self.core.scenario.strikes.enabled:
             return
@@ -154,4 +170,14 @@ class Strikes:
                                   self.core.scenario.strikes.hazard_per_day)
         for case, onset in zip(stayed[~np.isnan(onsets)], onsets[~np.isnan(onsets)],
                                strict=True):
-            self.start(int(case), float(onset), False, "strikes.duration")
+            self.begin(int(case), float(onset), False, "strikes.duration")
+        self._working_days_lost()
+
+    def _working_days_lost(self) -> None:
+        """Each case's strike days in factory working days (Monday to Saturday, no public
+        holidays), counted from its first strike's start."""
+        rec = self.core.records
+        struck = ~np.isnan(rec.strike_start_day)
+        start = rec.strike_start_day[struck]
+        rec.strike_working_days[struck] = self.core.calendar.factories.between(
+            start, start + rec.strike_days[struck])

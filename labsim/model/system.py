@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from ..scenario.calendar import calendar_for
 from ..scenario.capacity import booking_days_per_case, booking_days_today, staff_capacity
 from ..scenario.parameters import Duration, Scenario
 from ..scenario.settlement import effective_outcomes
@@ -53,6 +54,7 @@ class DisputeSystem:
         self.scenario, self.horizon = scenario, horizon_days
         self.replication = replication
         self.env = simpy.Environment()
+        self.calendar = calendar_for(scenario.calendar, horizon_days)
         self.streams = Streams(seed, replication)
         self.pools = {stage: StaffPool(self.env, stage, capacity)
                       for stage, capacity in staff_capacity(scenario).items()}
@@ -252,6 +254,8 @@ class DisputeSystem:
                     or self.uniform("collective_conciliation.reconciliation", case)
                     >= cc.reconciliation_share):
                 break
+            requested = self.calendar.deadline(env.now, cc.reconciliation_request_working_days)
+            yield env.timeout(requested - env.now)
         self.leave(case, "collective_conciliation")
         if u < outcomes.agreement + outcomes.withdrawal:
             self.strikes.while_waiting(case)
@@ -278,7 +282,9 @@ class DisputeSystem:
         if self.uniform("arbitration.binding", case) < binding:
             self.leave(case, "arbitration", "binding_award")
             return
-        yield env.timeout(self.scenario.calendar.calendar_days(arb.objection_window_working_days))
+        window_closes = self.calendar.deadline(env.now, arb.objection_window_days,
+                                               arb.objection_window_in_working_days)
+        yield env.timeout(window_closes - env.now)
         if self.uniform("arbitration.objection", case) >= arb.objection_share:
             self.leave(case, "arbitration", "award_accepted")
             return

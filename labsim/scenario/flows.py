@@ -19,6 +19,10 @@ from .rates import (
     share_to_arbitration,
 )
 from .settlement import effective_outcomes
+from .strike_flows import expected_strike_days_per_year, expected_strikes_per_year
+
+FIRST_ESTIMATE_KPIS = ("strike_days_per_year", "strikes_per_year", "grievances_per_year")
+"""What ``first_estimate`` gives, as the catalog names the simulated figures."""
 
 
 def expected_flows(s: Scenario) -> dict[str, float]:
@@ -41,3 +45,19 @@ def expected_flows(s: Scenario) -> dict[str, float]:
         "arbitration_settled_share": o.settled,
         "resolved_share_at_arbitration": o.settled + o.award * resolved_award_share(s),
     }
+
+
+def first_estimate(s: Scenario) -> dict[str, float]:
+    """Strike days, strikes and grievances a year in means (``FIRST_ESTIMATE_KPIS``): the
+    dashboard's first answer to a move, in a millisecond, while the simulation runs. Any
+    route counts (unlike ``expected_flows``); means stand in for distributions, so it is an
+    approximation (strikes within a quarter of the simulated figure at the presets).
+
+    >>> from labsim.scenario.presets import load_scenario
+    >>> figures = first_estimate(load_scenario("cambodia_baseline"))
+    >>> list(figures) == list(FIRST_ESTIMATE_KPIS), figures["grievances_per_year"] > 0
+    (True, True)
+    """
+    return dict(zip(FIRST_ESTIMATE_KPIS, (
+        expected_strike_days_per_year(s), expected_strikes_per_year(s),
+        sum(grievances_per_year(s, kind) for kind in KINDS_AT_WORKPLACE)), strict=True))

@@ -46,6 +46,7 @@ cases a run leaves open are counted as open."""
 
 PROBABILITY = _rule(0.0, 1.0, "a probability in [0, 1]")
 NONNEGATIVE = _rule(0.0, math.inf, "a number >= 0")
+LOG_ODDS = _rule(0.0, 5.0, "a change in log-odds from 0 to 5 (5 turns a 1% chance into 60%)")
 POSITIVE = _rule(0.0, math.inf, "a number > 0", low_included=False)
 POSITIVE_COUNT = _rule(1, math.inf, "a whole number >= 1")
 DERIVED_HOURS = {**_rule(0.0, math.inf, "a number of hours > 0 (or left out: derived from the "
@@ -63,6 +64,8 @@ POSITIVE_DAYS = _rule(0.0, LONGEST_DAYS, f"a number of days > 0 and at most {LON
 HOURS_OF_A_DAY = _rule(0.0, 24.0, "a number of hours > 0 and at most 24 (the hours in a day)",
                        low_included=False)
 DAYS_OF_A_WEEK = _rule(1, 7, "a whole number from 1 to 7 (the days in a week)")
+START_YEAR = _rule(2011, 2100, "a year from 2011 (the first in datasets/calendar/"
+                   "cambodia_public_holidays.csv; later years follow its rule) to 2100")
 CV = _rule(0.0, 100.0, "a number from 0 to 100 (a standard deviation up to 100 times the mean: "
            "at 100, nearly half the mean already comes from the top 0.1% of draws)")
 WORKERS = _rule(0, WORLD_WORKERS, f"a whole number from 0 to {WORLD_WORKERS:,} "
@@ -376,7 +379,10 @@ class CollectiveConciliation:
     """Share of failed first rounds that the parties jointly send to one more round."""
     trained_conciliator_share: float = field(metadata=PROBABILITY)
     """Share of conciliators trained in conciliation skills (raises the settlement share by
-    ``settlement.training_gain`` at full training: ``scenario/settlement.py``)."""
+    ``settlement.training_log_odds`` at full training: ``scenario/settlement.py``)."""
+    reconciliation_request_working_days: float = field(metadata=DAYS)
+    """Working days the parties have to request re-conciliation jointly after a failed round;
+    a second round is appointed when they have passed."""
 
     def problems(self) -> Iterator[Problem]:
         if self.conciliators == 0:
@@ -416,8 +422,11 @@ class Arbitration:
     """Share of awards in interest disputes that bind (prior agreement or a CBA clause)."""
     objection_share: float = field(metadata=PROBABILITY)
     """Share of non-binding awards that a party objects to."""
-    objection_window_working_days: float = field(metadata=DAYS)
-    """Working days a party has to object to a non-binding award."""
+    objection_window_days: float = field(metadata=DAYS)
+    """Days a party has to object to a non-binding award."""
+    objection_window_in_working_days: bool
+    """True: the window counts working days (one reading of the law); false: calendar days
+    (the other)."""
 
     def problems(self) -> Iterator[Problem]:
         if self.arbitrators < self.panel_size:
@@ -440,11 +449,14 @@ class Strikes:
     """Industrial action by collective disputes while they wait, at the workplace or in the
     procedure, and after an objected award.
 
-    A dispute waiting at the workplace may strike outside the procedure (a wildcat strike);
-    during conciliation and before the Council's award deadline the parties must refrain,
-    so the hazard is lower and a strike then is unlawful. Once the Council's deadline has
-    passed without an award (Labour Law art. 320) or an award is objected to (art. 319), a
-    strike is lawful.
+    The right to strike comes only once the procedure is exhausted: an award objected to
+    (Labour Law art. 319) or the Council's deadline passed without one (art. 320). Before
+    that, a strike is unlawful: at the workplace (a wildcat strike), during conciliation
+    (the parties must cease activities related to the dispute, Prakas 074/25) and while the
+    Council is within its deadline (arts. 319-320). Even then it is lawful only when called
+    by a secret ballot (art. 323) with 7 working days' notice to the employer and the
+    ministry (art. 324): a share of strikes follows that rule and starts when the notice has
+    run; the rest start at once.
     """
 
     enabled: bool
@@ -453,7 +465,8 @@ class Strikes:
     """Daily chance that a collective dispute waiting at the workplace turns into a strike."""
     refrain_factor: float = field(metadata=PROBABILITY)
     """Factor on the hazard while the procedure runs within its deadlines (parties must
-    refrain during conciliation, Prakas 074/25)."""
+    cease activities related to the dispute during conciliation, Prakas 074/25, and have no
+    right to strike before the Council's award or deadline, Labour Law arts. 319-320)."""
     overdue_hazard_multiplier: float = field(metadata=NONNEGATIVE)
     """Factor on the hazard once a legal deadline of the procedure has passed."""
     strike_share_after_objection: float = field(metadata=PROBABILITY)
@@ -464,25 +477,42 @@ class Strikes:
     """Share of a strike's remaining days that ministry conciliation removes once it reaches
     the strike (after a conciliator's appointment and the diary's booking wait): more
     conciliators reach strikes sooner. 0: conciliation never shortens a strike."""
+    notice_working_days: float = field(metadata=DAYS)
+    """Notice a strike needs, to the employer and the ministry, in working days of the
+    ministry's calendar (Labour Law art. 324)."""
+    notice_compliance_share: float = field(metadata=PROBABILITY)
+    """Share of strikes called by a secret ballot with that notice (arts. 323-324): they
+    start when the notice has run, and are lawful once the procedure is exhausted."""
 
 
 @dataclass(frozen=True)
 class WorkingCalendar:
-    """Rule converting legal deadlines in working days into calendar days."""
+    """The run's calendar: its first date, the ministry's and the factories' weeks, public
+    holidays by date (``calendar.py``: deadlines in working days run on it), and the yearly
+    averages that turn staff hours and working-day durations into calendar time."""
 
     working_days_per_week: int = field(metadata=DAYS_OF_A_WEEK)
-    """Working days in a week (5 for the administration, Monday to Friday)."""
+    """Working days in the ministry's week, from Monday (5: Monday to Friday)."""
     public_holidays_per_year: float = field(metadata=NONNEGATIVE)
-    """Public holidays falling on working days, per year."""
+    """Public holidays falling on the ministry's working days, per year on average (for staff
+    hours and working-day durations; deadlines run on the holidays by date)."""
     working_hours_per_day: float = field(metadata=HOURS_OF_A_DAY)
     """Hours in a working day."""
+    start_year: int = field(metadata=START_YEAR)
+    """Day 0 of a run is 1 January of this year: every day of the run has a date."""
+    factory_working_days_per_week: int = field(metadata=DAYS_OF_A_WEEK)
+    """Working days in a factory's week, from Monday (6 in garment factories, to Saturday)."""
+    holidays_by_date: bool
+    """True: Cambodia's public holidays by date (``datasets/calendar/``) close the ministry
+    and the factories; false: weekends only."""
 
     @property
     def working_days_per_year(self) -> float:
         return YEAR_DAYS * self.working_days_per_week / 7 - self.public_holidays_per_year
 
     def calendar_days(self, working_days: float) -> float:
-        """Calendar days holding ``working_days`` working days, on average over a year."""
+        """Calendar days holding ``working_days`` working days, on average over a year (a
+        legal deadline instead runs on the dates: ``calendar.Calendar``)."""
         return working_days * YEAR_DAYS / self.working_days_per_year
 
     @property
@@ -631,7 +661,8 @@ class KoreaSystem:
     arbitration_after_failed_mediation_share: float = field(metadata=PROBABILITY)
     """Share of failed mediations sent to arbitration by joint request."""
     strike_share_after_failed_mediation: float = field(metadata=PROBABILITY)
-    """Share of failed mediations (not arbitrated) followed by lawful industrial action."""
+    """Share of failed mediations (not arbitrated) followed by industrial action, the
+    procedure exhausted (lawful when called with notice, ``Strikes``)."""
     unfair_dismissal_share: float = field(metadata=PROBABILITY)
     """Share of individual disputes that are unfair-dismissal cases for adjudication."""
     adjudication_panels: int = field(metadata=STAFF)
@@ -690,16 +721,18 @@ class SettlementResponse:
     """How the share of cases a staffed stage settles responds to the time its staff can give
     each case, and to conciliator training (``scenario/settlement.py``).
 
-    A stage's settlement share moves from its measured value by ``gain_per_doubling`` for
-    each doubling (or halving) of the staff hours available per expected case against
-    today's (at most three doublings either way), plus ``training_gain`` times the share of
-    conciliators trained at collective conciliation; the share it gains comes from the cases
-    that would have failed."""
+    A stage's odds of settling a case (settled against failed; withdrawals stay as measured)
+    move from their measured value by ``log_odds_per_doubling`` for each doubling (or
+    halving) of the staff hours available per expected case against today's (at most three
+    doublings either way), plus ``training_log_odds`` times the share of conciliators trained
+    at collective conciliation. On the log-odds scale the same effort moves a share near 50%
+    most and one near 100% little, and no share reaches 0 or 1."""
 
-    gain_per_doubling: float = field(metadata=PROBABILITY)
-    """Settlement share gained when staff hours per case double (lost when they halve)."""
-    training_gain: float = field(metadata=PROBABILITY)
-    """Collective conciliation's settlement share gained when every conciliator is trained."""
+    log_odds_per_doubling: float = field(metadata=LOG_ODDS)
+    """Log-odds of settling gained when staff hours per case double (lost when they halve)."""
+    training_log_odds: float = field(metadata=LOG_ODDS)
+    """Log-odds of settling at collective conciliation gained when every conciliator is
+    trained."""
 
 
 @dataclass(frozen=True)

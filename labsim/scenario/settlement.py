@@ -3,12 +3,14 @@
 A scenario's outcome shares are today's, measured with today's staff and caseload. Staff
 hours available per expected case (``hours_per_case``: staff x share of their time on
 disputes x working hours a year / expected cases a year) change when a policy adds staff,
-an override cuts them or grievances rise. The share a stage settles then moves by
-``settlement.gain_per_doubling`` for each doubling (or halving) of those hours against
-today's (at most three either way), plus, at collective conciliation, the training gain for
-the share of conciliators trained; what it gains comes from the cases that would have
-failed (the registry's ``settles`` pair). Staff hours today are kept in each stage's effort
-(``StaffEffort.hours_per_case_today``), derived when a file is read (``as_today``).
+an override cuts them or grievances rise. A stage's odds of settling a case then move by
+``settlement.log_odds_per_doubling`` for each doubling (or halving) of those hours against
+today's (at most three either way), plus, at collective conciliation, the training log-odds
+for the share of conciliators trained: on the log-odds scale a share near 100% moves little
+and none reaches 0 or 1 (a fixed gain in points would empty a stage that rarely fails). What
+a stage gains comes from the cases that would have failed (the registry's ``settles``
+pair). Staff hours today are kept in each stage's effort (``StaffEffort.hours_per_case_today``),
+derived when a file is read (``as_today``).
 
 >>> from labsim.scenario.presets import load_scenario
 >>> today = load_scenario("cambodia_baseline")
@@ -44,21 +46,24 @@ def hours_per_case(s: Scenario, stage: str) -> float | None:
 
 def settlement_shift(s: Scenario, stage: str) -> float:
     """How far ``stage``'s settled share moves from its measured value: up with more staff
-    hours per case than today, down with fewer, up with trained conciliators; kept so that
-    no share leaves [0, 1]."""
+    hours per case than today, down with fewer, up with trained conciliators, by the log-odds
+    of settling against failing (withdrawals stay as measured)."""
     staff = staffing(stage)
     if staff.settles is None:
         return 0.0
-    shift = 0.0
+    log_odds = 0.0
     today, now = effort(s, stage).hours_per_case_today, hours_per_case(s, stage)
     if today is not None and now is not None and today > 0:
         doublings = math.log2(now / today) if now > 0 else -MOST_DOUBLINGS
-        shift += s.settlement.gain_per_doubling * min(max(doublings, -MOST_DOUBLINGS),
-                                                      MOST_DOUBLINGS)
+        log_odds += s.settlement.log_odds_per_doubling * min(max(doublings, -MOST_DOUBLINGS),
+                                                             MOST_DOUBLINGS)
     if staff.training is not None:
-        shift += s.settlement.training_gain * get_path(s, staff.training.path)
+        log_odds += s.settlement.training_log_odds * get_path(s, staff.training.path)
     settled, failed = (get_path(s, path) for path in staff.settles)
-    return min(max(shift, -settled), failed)
+    if log_odds == 0.0 or settled <= 0.0 or failed <= 0.0:
+        return 0.0
+    odds = settled / failed * math.exp(log_odds)
+    return (settled + failed) * odds / (1.0 + odds) - settled
 
 
 def effective_outcomes(s: Scenario, stage: str) -> object:

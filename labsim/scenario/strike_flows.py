@@ -4,9 +4,10 @@ The model's strike mechanism (``model/strikes.py``) in means: a collective dispu
 hazard acts over its expected waiting time at the workplace, in conciliation and at the
 Arbitration Council (lowered within the legal deadlines, raised past them), a share of
 objected interest awards is followed by a strike, and a strike lasts its natural length,
-shortened once conciliation reaches it. Means stand in for distributions, so this is an
-approximation (within a quarter of the simulated figure at the presets:
-``tests/test_strike_flows.py``); it prices what money buys (``allocation.py``) and re-fits
+shortened once conciliation reaches it, counted in the factories' working days. Means stand
+in for distributions, so this is an approximation (within a quarter of the simulated figure
+at the presets: ``tests/test_mechanisms.py``); it prices what money buys
+(``allocation.py``) and re-fits
 plausible worlds to the strike record.
 
 >>> from labsim.scenario.presets import load_scenario
@@ -21,12 +22,23 @@ import math
 
 from scipy import stats
 
+from .calendar import calendar_for
 from .capacity import slot_days
-from .parameters import Duration, Scenario
-from .rates import conciliation_rounds, filed_per_year, grievances_per_year, share_to_arbitration
+from .parameters import YEAR_DAYS, Duration, Scenario
+from .rates import (
+    conciliation_rounds,
+    filed_per_year,
+    grievances_per_year,
+    sector_grievances_per_year,
+    share_to_arbitration,
+)
 from .settlement import effective_outcomes, expected_booking_days
 
 CONCILIATION, COUNCIL = "collective_conciliation", "arbitration"
+GARMENT_SECTOR = "garment_footwear"
+"""The sector whose strikes the public record counts (GMAC)."""
+STRIKE_RECORD_KPIS = ("garment_strikes_per_year", "workdays_per_strike")
+"""The strike figures of the public record that ``expected_strike_record`` gives."""
 
 
 def _overdue(spent: float, deadline: float) -> tuple[float, float]:
@@ -98,6 +110,25 @@ def expected_strikes_per_year(s: Scenario) -> float:
     return sum(expected_strikes(s))
 
 
+def strike_working_days(s: Scenario) -> float:
+    """Mean length of a strike in factory working days (as the KPIs count strike days)."""
+    return strike_length_days(s) * calendar_for(s.calendar, YEAR_DAYS).factories.rate
+
+
 def expected_strike_days_per_year(s: Scenario) -> float:
-    """Expected strike days a year: expected strikes times their mean length."""
-    return expected_strikes_per_year(s) * strike_length_days(s)
+    """Expected strike days a year, in factory working days: expected strikes times their
+    mean length."""
+    return expected_strikes_per_year(s) * strike_working_days(s)
+
+
+def expected_strike_record(s: Scenario) -> dict[str, float]:
+    """The strike figures the public record counts, in means (KPI names of the catalog):
+    strikes a year in garment and footwear (their share of collective grievances), and
+    working days lost per strike (workers per dispute x its factory working days)."""
+    garment = sum(sector_grievances_per_year(sector, "collective")
+                  for sector in s.arrivals.sectors if sector.name == GARMENT_SECTOR)
+    every = sum(sector_grievances_per_year(sector, "collective") for sector in s.arrivals.sectors)
+    strikes = expected_strikes_per_year(s)
+    return {"garment_strikes_per_year": strikes * garment / every if every else 0.0,
+            "workdays_per_strike": s.arrivals.workers_per_collective_case_mean
+            * strike_working_days(s)}

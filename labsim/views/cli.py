@@ -22,7 +22,7 @@ from ..experiments.cache import prune
 from ..experiments.calibration import DEFAULT_FREE, calibrate, load_targets
 from ..experiments.comparison import compare, replicate
 from ..experiments.corners import corners
-from ..experiments.evidence import COLUMNS, evidence
+from ..experiments.evidence import COLUMNS, JUDGED_SEEDS, evidence
 from ..experiments.executors import ExecutorLike, cores, local_processes
 from ..experiments.expected_verdict import verdict_map
 from ..experiments.identification import consistent_set, identifiability
@@ -43,6 +43,7 @@ from .report import (
     format_identifiability,
     format_robustness,
     format_summary,
+    format_targets,
     headline,
     late_lines,
     overload_lines,
@@ -101,6 +102,9 @@ def _parser() -> argparse.ArgumentParser:
     evidence_cmd.add_argument("scenario", help="scenario TOML file, or a preset name")
     evidence_cmd.add_argument("--csv", help="also write the table to this CSV file")
     _add_run_options(evidence_cmd, years=5.0, reps=10)
+    evidence_cmd.add_argument("--seeds", type=int, default=JUDGED_SEEDS,
+                              help=f"seeds whose replications are pooled, from --seed on "
+                                   f"(default {JUDGED_SEEDS})")
 
     robust_cmd = commands.add_parser(
         "robustness", help="how sure a comparison is: the policies in many plausible worlds "
@@ -197,6 +201,11 @@ def _run(args: argparse.Namespace) -> None:
     summary = summarise(kpis)
     print(f"{display_name(scenario.name)}: {_said(settings)}")
     print(format_summary(summary, full=args.all))
+    fitted = load_targets(scenario=scenario.name)
+    if fitted:
+        print("\n" + _("The record it was fitted to "
+                        "(datasets/observed/calibration_targets.csv):"))
+        print("\n".join(format_targets(summary, fitted)))
     for line in (overload_lines({scenario.name: overloaded_stages(summary)})
                  + late_lines({scenario.name: late_stages(summary)})):
         print(line)
@@ -300,9 +309,13 @@ def _calibrate(args: argparse.Namespace) -> None:
 
 def _evidence(args: argparse.Namespace) -> None:
     out = check_output_file(args.csv, "--csv") if args.csv is not None else None
+    if args.seeds < 1:
+        raise InputError("--seeds", args.seeds, "a whole number >= 1")
     scenario, settings = load_scenario(args.scenario), _settings(args)
-    table = evidence(scenario, settings, _executor(args))
-    print(f"{args.scenario}: {_said(settings)}; observed figures from datasets/observed/")
+    table = evidence(scenario, settings, _executor(args), seeds=args.seeds)
+    print(f"{args.scenario}: {_said(settings)}, pooled over {args.seeds} seeds "
+          f"({settings.seed} to {settings.seed + args.seeds - 1}); observed figures from "
+          "datasets/observed/")
     print(format_evidence(table))
     print(f"({stamp(scenario, settings)})")
     if out is not None:
@@ -367,10 +380,11 @@ def _corners(args: argparse.Namespace, settings: RunSettings, out: Path | None) 
         raise InputError("policies", args.policies, "exactly two policies for --corners")
     table = corners(args.policies, settings=settings, executor=_executor(args),
                     refit=not args.no_refit, progress=sys.stderr.isatty())
-    print(f"{' against '.join(map(display_name, args.policies[::-1]))}, relative difference "
-          "in the world that most favours the first (corner a) and the second (corner b); "
-          f"{_said(settings)} per corner, common random numbers")
-    print(format_corners(table))
+    first, second = (display_name(Path(name).stem) for name in args.policies)
+    print(f"{second} against {first} (relative difference; points for a share) in the "
+          f"plausible world that most favours each, also with today's staff counts held "
+          f"central; {_said(settings)} per corner, common random numbers")
+    print(format_corners(table, [Path(name).stem for name in args.policies]))
     for note in table["note"]:
         if note:
             print(note)

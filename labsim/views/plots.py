@@ -696,11 +696,14 @@ def strike_day_verdict_map(m: VerdictMap) -> Figure:
                 100 * np.asarray(m.central), textcoords="offset points", xytext=(8, 8),
                 fontsize="small", backgroundcolor="white")
     first, second = (display_name(name) for name in m.names)
-    for side, where, words in ((1, 0.97, first), (-1, 0.03, second)):
+    for side, words in ((1, first), (-1, second)):  # each name where it wins most
         if (side * z > 0).any():
-            ax.text(where, 0.04, _("{policy}: fewer strike days").format(policy=words),
-                    transform=ax.transAxes, ha="right" if side > 0 else "left",
-                    fontsize="small", backgroundcolor="white")
+            row, column = np.unravel_index(np.nanargmax(side * z), z.shape)
+            ax.annotate(_("{policy}: fewer strike days").format(policy=words),
+                        (x[column], y[row]), textcoords="offset points", xytext=(0, 0),
+                        ha="right" if x[column] > x.mean() else "left",
+                        va="top" if y[row] > y.mean() else "bottom",
+                        fontsize="small", backgroundcolor="white")
     bar = fig.colorbar(shaded, ax=ax, ticks=np.linspace(-reach, reach, 5),
                        format=StrMethodFormatter("{x:+.0f}%"))
     bar.set_label(_fitted(_("Strike days a year, {second} against {first}").format(

@@ -24,6 +24,7 @@ from ..analysis.catalog import (
 from ..analysis.kpis import t_interval
 from ..analysis.robustness import MIN_WORLDS_FOR_DRIVERS
 from ..analysis.verdict_map import VerdictMap
+from ..experiments.calibration import Target
 from ..experiments.comparison import Comparison
 from ..i18n import N_, _, display_name, in_sentence, ngettext
 from ..scenario.items import BOUGHT
@@ -156,21 +157,22 @@ def overload_lines(overloaded: Mapping[str, Mapping[str, str]]) -> list[str]:
             for name, stages in overloaded.items() for stage, reason in stages.items()]
 
 
-CORNER_COLUMNS = (("corner_a", N_("Favouring the first")),
-                  ("corner_b", N_("Favouring the second")),
-                  ("corner_a_staff_central", N_("First, staffing central")),
-                  ("corner_b_staff_central", N_("Second, staffing central")))
+CORNER_COLUMNS = (("corner_a", N_("World favouring {first}")),
+                  ("corner_b", N_("World favouring {second}")),
+                  ("corner_a_staff_central", N_("Favouring {first}, staff central")),
+                  ("corner_b_staff_central", N_("Favouring {second}, staff central")))
 """The corners table's columns (``experiments.corners``) and their words."""
 
 
-def format_corners(table: pd.DataFrame) -> str:
-    """The verdict KPIs' relative differences in the two extreme worlds, with intervals:
-    '+145% [+118%, +171%]'."""
+def format_corners(table: pd.DataFrame, names: Sequence[str]) -> str:
+    """The verdict KPIs' differences (``names[1]`` against ``names[0]``) in the two extreme
+    worlds, with intervals: '+145% [+118%, +171%]', '+2.9 pts [+2.5, +3.4]'."""
     rows = [[label_of(r["kpi"])] + [
-        _cell("relative", r[c], r[f"{c}_low"], r[f"{c}_high"]) for c, _words in CORNER_COLUMNS]
+        _cell(r["scale"], r[c], r[f"{c}_low"], r[f"{c}_high"]) for c, _words in CORNER_COLUMNS]
         for r in table.to_dict("records")]
-    return _table([_("Indicator"), *(_(words) for _c, words in CORNER_COLUMNS)], rows,
-                  right=set())
+    first, second = (display_name(name) for name in names)
+    return _table([_("Indicator"), *(_(words).format(first=first, second=second)
+                                     for _c, words in CORNER_COLUMNS)], rows, right=set())
 
 
 def break_even_line(m: VerdictMap) -> str:
@@ -461,6 +463,21 @@ def judged(r: Mapping) -> bool | None:
     return None if about_the_same(r["kpi"], r) else bool(r["better"])
 
 
+FIRST_ESTIMATE = N_("First estimate from average flows, while both policies are simulated "
+                    "(the simulation's answer replaces it):")
+
+
+def first_estimate_lines(estimates: Mapping[str, Mapping[str, float]]) -> list[str]:
+    """One line per figure of the policies' first estimates (``scenario.flows.first_estimate``),
+    e.g. 'Strike days per year: prevention first about 89, resolution first about 105'."""
+    names = list(estimates)
+    kpis = list(estimates[names[0]]) if names else []
+    return [_("{kpi}: {values}").format(kpi=label_of(k), values=", ".join(
+        _("{policy} about {value}").format(policy=in_sentence(name),
+                                           value=format_value(k, estimates[name][k]))
+        for name in names)) for k in kpis]
+
+
 def headline(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> str:
     """One sentence above the verdict lines, from the compared policy's side: on how many
     indicators it is clearly better and worse than the other, under the central assumptions
@@ -527,20 +544,42 @@ def _tolerance(name: str, tolerance: float) -> str:
 
 
 def format_evidence(table: pd.DataFrame) -> str:
-    """The evidence table: figure | observed | simulated [95% CI] | used in fitting |
-    tolerance | within tolerance | expected miss (reason)."""
+    """The evidence table: figure | observed | simulated [95% CI] | seeds' means | role |
+    tolerance | within tolerance | reason for a miss; then how many held-out figures are
+    within tolerance, and why each is held out."""
     rows = []
     for r in table.to_dict("records"):
         k = r["kpi"]
-        within = ("yes" if r["within_tolerance"] else "no, expected" if r["expected_miss"]
-                  else "no" if r["used_in_fit"] else "NO")
         rows.append((r["figure"], format_value(k, r["observed"]),
                      f"{format_value(k, r['simulated'])} [{format_value(k, r['ci_low'])}, "
                      f"{format_value(k, r['ci_high'])}]",
-                     "yes" if r["used_in_fit"] else "held out",
-                     f"+/- {_tolerance(k, r['tolerance'])}", within, r["expected_miss"]))
-    return _table(("figure", "observed", "simulated [95% CI]", "used in fitting", "tolerance",
-                   "within tolerance", "expected miss (reason)"), rows, right={1})
+                     f"{format_value(k, r['seed_means_low'])} to "
+                     f"{format_value(k, r['seed_means_high'])}",
+                     r["role"], f"+/- {_tolerance(k, r['tolerance'])}", r["within_tolerance"],
+                     r["expected_miss"]))
+    lines = [_table(("figure", "observed", "simulated [95% CI]", "seeds' means", "role",
+                     "tolerance", "within tolerance", "reason for a miss"), rows, right={1})]
+    held = table[table["role"] == "held out"]
+    counts = held["within_tolerance"].value_counts()
+    lines.append(f"\n{len(held)} held-out figures meet the independence rule "
+                 "(datasets/README.md); within tolerance: "
+                 + ", ".join(f"{counts.get(w, 0)} {w}" for w in ("yes", "no", "unclear")))
+    lines += [f"- {r['figure']}: {r['independence']}" for r in held.to_dict("records")]
+    return "\n".join(lines)
+
+
+def format_targets(summary: pd.DataFrame, targets: Sequence[Target]) -> list[str]:
+    """Each figure of the record a scenario was fitted to, beside the simulated KPI."""
+    lines = []
+    for t in targets:
+        s = summary.loc[t.kpi]
+        lines.append(_("{kpi}: {mean} [{low}, {high}] {unit}; observed {observed} ({year}, "
+                       "{source})").format(
+            kpi=label_of(t.kpi), mean=format_value(t.kpi, s["mean"]),
+            low=format_value(t.kpi, s["ci_low"]), high=format_value(t.kpi, s["ci_high"]),
+            unit=unit_of(t.kpi), observed=format_value(t.kpi, t.observed), year=t.year,
+            source=t.source))
+    return lines
 
 
 def _share_range(r: Mapping) -> str:

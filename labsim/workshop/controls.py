@@ -2,7 +2,9 @@
 
 A dashboard's controls become a base scenario and two policies; the policies are compared
 with common random numbers. Results are remembered by scenario content, so returning to
-a slider position answers at once.
+a slider position answers at once; in a room (``labsim.workshop.serve``) they are computed
+by the room's shared workers and kept in its shared cache, so a setting any page has seen
+answers at once on every page.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import math
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -21,7 +24,7 @@ from pathlib import Path
 from ..analysis.robustness import Robustness, load_result
 from ..analysis.verdict_map import VerdictMap, read_verdict_map
 from ..errors import InputError
-from ..experiments.comparison import Comparison, compare
+from ..experiments.comparison import Comparison, replicate
 from ..experiments.executors import ExecutorLike, Progress
 from ..experiments.worlds import evaluate_worlds
 from ..i18n import N_, _
@@ -40,6 +43,7 @@ from ..scenario.rates import rate_scaling_overrides
 from ..scenario.settings import RunSettings
 from ..scenario.stages import STAFFED_BY_ROUTE, staff_count, staffing
 from ..version import code_fingerprint
+from . import room
 
 PREVIEW = RunSettings(years=3.0, replications=10, seed=1, warmup_days=180.0)
 """Run settings of the dashboards and exercise checks: about half a second on 2 cores
@@ -196,14 +200,20 @@ def policy_pair(base: ScenarioLike, controls: PolicyControls) -> dict[str, Scena
 
 @lru_cache(maxsize=128)
 def _compare_cached(first: Scenario, second: Scenario, settings: RunSettings,
-                    executor: ExecutorLike) -> Comparison:
-    return compare(dict(zip(POLICY_NAMES, (first, second), strict=True)), settings=settings,
-                   executor=executor)
+                    executor: ExecutorLike | None) -> Comparison:
+    sent = room.tasks_sent()
+    started = time.perf_counter()
+    tables = replicate([first, second], settings,
+                       executor or room.executor() or "processes",
+                       cache_dir=room.cache_directory())
+    room.report_answer(time.perf_counter() - started, computed=room.tasks_sent() > sent)
+    return Comparison(POLICY_NAMES[0], dict(zip(POLICY_NAMES, tables, strict=True)))
 
 
 def compare_policies(pair: dict[str, Scenario], settings: RunSettings = PREVIEW,
-                     executor: ExecutorLike = "processes") -> Comparison:
-    """Compare the pair (preview settings unless given); repeated calls hit the cache."""
+                     executor: ExecutorLike | None = None) -> Comparison:
+    """Compare the pair (preview settings unless given) on ``executor`` (default: the room's
+    workers and cache in a room, else local processes); repeated calls hit the cache."""
     return _compare_cached(*(pair[name] for name in POLICY_NAMES), settings, executor)
 
 
@@ -269,11 +279,12 @@ def one_check_at_a_time(waiting: Callable[[], None] | None = None) -> Iterator[N
 
 def check_robustness(base: str, controls: PolicyControls, progress: Progress = False,
                      waiting: Callable[[], None] | None = None,
-                     executor: ExecutorLike = "processes") -> Robustness:
+                     executor: ExecutorLike | None = None) -> Robustness:
     """How sure the dashboard's verdict is at these settings: the two policies (as budgets
     fixed at the central assumptions) in ``CHECK_DRAWS`` plausible worlds, each re-fitted to
     the record before the dashboard's changes are applied. An assumption a control sets is
-    not drawn; a world where the settings break a rule of the model is left out (and said)."""
+    not drawn; a world where the settings break a rule of the model is left out (and said).
+    In a room it runs on the room's workers behind the participants' moves."""
     scenario = as_scenario(base)
     fixed = set(control_changes(scenario, controls))
     assumptions = [a for a in load_assumptions(base) if a.path not in fixed]
@@ -287,7 +298,8 @@ def check_robustness(base: str, controls: PolicyControls, progress: Progress = F
 
     with one_check_at_a_time(waiting):
         return evaluate_worlds(scenario, make, assumptions, CHECK_DRAWS, CHECK_SETTINGS,
-                               executor, progress=progress)
+                               executor or room.executor(room.Priority.CHECK) or "processes",
+                               progress=progress)
 
 
 def facilitator_mode() -> bool:

@@ -31,6 +31,7 @@ from ..analysis.robustness import Robustness
 from ..errors import RunError
 from ..experiments.comparison import Comparison, replicate
 from ..i18n import LANGUAGES, _, display_name, language, use_language
+from ..scenario.flows import first_estimate
 from ..scenario.parameters import Scenario
 from ..scenario.presets import as_scenario, with_overrides
 from ..scenario.stages import staff_count, staff_words, staffing, stage_entry, stage_kpi
@@ -49,6 +50,8 @@ from ..views.brief import (
     warnings_html,
 )
 from ..views.report import (
+    FIRST_ESTIMATE,
+    first_estimate_lines,
     format_comparison,
     format_summary,
     headline,
@@ -533,6 +536,7 @@ class PolicyDashboard(Dashboard):
         try:
             adjusted = adjusted_base(self.scenario, chosen)
             pair = pair_on(adjusted, chosen)
+            self._first_estimate(pair)
             self.shown = shown = Shown(chosen, adjusted, pair, compare_policies(pair))
         except ValueError as err:  # an InputError from an impossible combination
             self.shown = None
@@ -543,6 +547,7 @@ class PolicyDashboard(Dashboard):
             self.how_sure.cannot_run()
             return
         self.results.layout.display = None
+        self.results.remove_class("labsim-stale")
         comparison = seen_from(shown.comparison, self.subject())
         differences = comparison.differences()
         alarms = overload_lines(comparison.overloaded()) + late_lines(comparison.late())
@@ -563,6 +568,20 @@ class PolicyDashboard(Dashboard):
                                  headline(differences), *alarms, *lines])
         _busy(self.status, self.inputs, False, _("Updated in {seconds:.1f} s").format(
             seconds=time.perf_counter() - started))
+
+    def _first_estimate(self, pair: dict[str, Scenario]) -> None:
+        """Show the policies' yearly figures in means at once, marked as a first estimate,
+        and grey the last results while the simulation runs (a move answered from the cache
+        replaces it within a blink); the policy the verdicts speak of comes first."""
+        names = sorted(POLICY_NAMES, key=lambda name: name != self.subject())
+        lines = first_estimate_lines({name: first_estimate(pair[name]) for name in names})
+        self.verdict_html.value = (
+            f'<p class="labsim-first-estimate">{escape(_(FIRST_ESTIMATE))}</p>'
+            '<ul class="labsim-verdict">' + "".join(f"<li>{escape(x)}</li>" for x in lines)
+            + "</ul>")
+        self.results.add_class("labsim-stale")
+        _busy(self.status, self.inputs, True, _("First estimate shown; simulating both "
+                                                "policies..."))
 
     def _draw_plot(self) -> None:
         self.image.value = figure_html(plots.kpi_comparison(self.shown.comparison,

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 import numpy as np
 import simpy
 
+from ...scenario.calendar import Calendar
 from ...scenario.parameters import Duration, Scenario
 from ..records import CaseRecords
 from ..staff_pool import StaffPool
@@ -19,7 +20,7 @@ class StrikeSteps(Protocol):
     """What the strikes component (``strikes.Strikes``) offers a route."""
 
     def maybe(self, case: int, stream: str, share: float) -> None:
-        """A lawful strike starting now with probability ``share``."""
+        """A strike decided now with probability ``share``, the procedure exhausted."""
 
     def while_waiting(self, case: int, until: float | None = None) -> None:
         """Whether the dispute's wait so far turned into a strike."""
@@ -35,6 +36,8 @@ class CaseSteps(Protocol):
     strikes: StrikeSteps
     outcomes: dict[str, Any]
     """Each staffed stage's outcome shares as drawn (settlement moved by staff time)."""
+    calendar: Calendar
+    """The run's dates: weekends and public holidays, for deadlines in working days."""
 
     def uniform(self, name: str, case: int) -> float:
         """Case ``case``'s own uniform draw from stream ``name``."""

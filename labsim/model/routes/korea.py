@@ -36,8 +36,8 @@ class LabourRelationsCommission:
 
     def _mediation(self, case: int) -> Generator:
         """Mediation committee within the legal window, counted from the application: a
-        mediation not finished by then, still queuing or under way, fails, and lawful
-        industrial action may follow."""
+        mediation not finished by then, still queuing or under way, fails, and industrial
+        action may follow, the procedure exhausted."""
         core, k = self.core, self.params
         public = core.uniform("korea.public_service", case) < k.public_service_share
         window = k.public_mediation_window_days if public else k.mediation_window_days

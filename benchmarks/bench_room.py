@@ -1,0 +1,448 @@
+"""A room of participants: `python benchmarks/bench_room.py` (`make bench-room`), about 20 min.
+
+For each N (1, 5, 10, 25 by default) it starts the dashboard's server on a free port of
+127.0.0.1, opens N pages together in Debian's chromium (one browser context each, as N
+participants' browsers), and each page moves controls like a participant: it types a value
+into a control's box, waits for the redrawn verdict ("Updated in ... s"), reads for a few
+seconds, and moves again. Then every page is closed as a tab closes.
+
+Reported per N: first view (page asked for -> verdict shown) and update (value entered ->
+redrawn verdict) p50/p95 in the browser, the server's own "Updated in" p50/p95, moves the
+room answered from its cache (where the server says), failures (a page or a move that did not
+answer in time, an error in the page, the page's "reload" notice), memory (RSS and PSS of the
+server and all its descendants: before the pages, at the peak, per visit = (peak - before) / N),
+the kernels still alive a minute after the tabs closed, and the CPU seconds the server and the
+browsers used: the browsers share the server's cores here, where participants' own devices
+would carry them.
+
+Moves (``--moves``, cumulative, seeded): ``same`` -- every page makes the same moves (the
+workshop following one exercise card; the 0.7.0 measurement moved every page's extra money to
+the same three values); ``own`` -- each page its own moves, mostly settings no one computed
+before. ``--ahead`` first lets the room compute its answers ahead, as a facilitator who starts
+the server before the workshop would. ``--baseline TREE`` measures an older labsim checked
+out at TREE (its own server, on its own terms) with the same pages and moves.
+
+Every request goes to 127.0.0.1; every run is bounded in time (``--deadline``) and every
+process it starts is stopped by its process number, descendants included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from playwright.async_api import async_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CONTROLS = {  # a control's label on the page, and the values a participant types into it
+    "Extra money for each policy": [f"{v:,}" for v in range(0, 1_000_001, 50_000)],
+    "Resolution first: share of the extra money on prevention": [str(v) for v in range(0, 101, 10)],
+    "Prevention first: share of the extra money on prevention": [str(v) for v in range(0, 101, 10)],
+    "Arbitrators today": [str(v) for v in range(15, 41, 5)],
+    "Labour inspectors today": [str(v) for v in range(4, 15, 2)],
+    "Grievances arising (times today's rate)": ["0.8", "1.2", "1.5", "2.0"],
+}
+SAME_MOVES = [("Extra money for each policy", "500,000"),
+              ("Resolution first: share of the extra money on prevention", "50"),
+              ("Extra money for each policy", "1,000,000"),
+              ("Arbitrators today", "30")]
+LOW_MEMORY = 3 * 1024 ** 3
+"""Below this much available memory the room is stopped (and said so), not the machine."""
+OLD_SERVER = ("import signal, sys\nfrom labsim.workshop.serve import start\n"
+              "server = start(int(sys.argv[1]))\n"
+              "signal.signal(signal.SIGTERM, lambda *_: server.terminate())\n"
+              "sys.exit(server.wait())\n")
+WATCH = """() => {
+  const status = document.querySelector('.labsim-status');
+  window.__updates = window.__updates || [];
+  if (window.__watching) return;
+  window.__watching = true;
+  let last = status ? status.textContent : '';
+  new MutationObserver(() => {
+    const now = document.querySelector('.labsim-status');
+    const text = now ? now.textContent : '';
+    if (text !== last) {
+      window.__updates.push([performance.now(), text]);
+    }
+    last = text;
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+@dataclass
+class PageResult:
+    html_s: float | None = None
+    """Page asked for -> its HTML loaded (the server's part of a first view)."""
+    render_s: float | None = None
+    updates_s: list[float] = field(default_factory=list)
+    first_s: list[float] = field(default_factory=list)
+    """Value entered -> the first estimate shown (or the answer, when it came first)."""
+    server_s: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                children = [int(c) for c in task.read_text().split()]
+            except OSError:
+                continue
+            found += children
+            todo += children
+    return found
+
+
+def memory(pid: int) -> tuple[int, int]:
+    """RSS and PSS in bytes of ``pid`` and all its descendants."""
+    rss = pss = 0
+    for process in [pid, *descendants(pid)]:
+        try:
+            for line in Path(f"/proc/{process}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return rss, pss
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by ``pid`` and its live descendants."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for process in [pid, *descendants(pid)]:
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / tick
+    return total
+
+
+def kernels(pid: int) -> int:
+    """Kernels among ``pid``'s descendants (forked ones by name; others by command, not
+    counting the workers a kernel forked, which carry its command)."""
+    found = set()
+    for process in descendants(pid):
+        try:
+            name = Path(f"/proc/{process}/comm").read_text().strip()
+            command = Path(f"/proc/{process}/cmdline").read_bytes()
+            parent = int(Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError):
+            continue
+        if name == "labsim-kernel" or b"ipykernel_launcher" in command:
+            found.add((process, parent))
+    return sum(parent not in {p for p, _ in found} for _, parent in found)
+
+
+def moves_for(mode: str, page: int, count: int) -> list[tuple[str, str]]:
+    if mode == "same":
+        return (SAME_MOVES * count)[:count]
+    chance = random.Random(1000 + page)
+    return [(label, chance.choice(CONTROLS[label]))
+            for label in (chance.choice(list(CONTROLS)) for _ in range(count))]
+
+
+class Server:
+    """The dashboard's server, started here and stopped by process number."""
+
+    def __init__(self, port: int, baseline: Path | None, cache: Path, ahead: bool, log: Path):
+        self.port = port
+        out = open(log, "w")  # noqa: SIM115 - closed by stop()
+        if baseline is None:
+            command = [sys.executable, "-m", "labsim.workshop.serve", f"--port={port}",
+                       f"--cache={cache}", *([] if ahead else ["--nothing-ahead"])]
+            env, cwd = dict(os.environ), ROOT
+        else:
+            command = [sys.executable, "-c", OLD_SERVER, str(port)]
+            env, cwd = dict(os.environ, PYTHONPATH=str(baseline)), baseline
+        self.out = out
+        self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=out,
+                                        start_new_session=True)
+
+    def wait_listening(self, seconds: float = 180) -> None:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.5)
+
+    def stop(self) -> None:
+        if self.out.closed:
+            return
+        everyone = [self.process.pid, *descendants(self.process.pid)]
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        for pid in everyone:  # anything left behind, by its number
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.out.close()
+
+
+def room_stats(log: Path) -> dict:
+    """The room's own figures, from its facilitator page (servers that have one)."""
+    found = re.search(r"Facilitator page.*?http://127\.0\.0\.1:(\d+)/", log.read_text())
+    if found is None:
+        return {}
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{found[1]}/status.json", timeout=5) as r:
+            return json.loads(r.read())["stats"]
+    except OSError:
+        return {}
+
+
+async def participant(browser, url: str, moves: list[tuple[str, str]], think: tuple[float, float],
+                      seed: int, timeout_s: float, shots: Path | None = None) -> PageResult:
+    result = PageResult()
+    context = await browser.new_context(viewport={"width": 1280, "height": 2400})
+    page = await context.new_page()
+    page.on("pageerror", lambda error: result.failures.append(f"page error: {error}"))
+    chance = random.Random(seed)
+    try:
+        started = time.monotonic()
+        await page.goto(url, timeout=timeout_s * 1000)
+        result.html_s = time.monotonic() - started
+        await page.locator(".labsim-kpi-table").first.wait_for(state="attached",
+                                                               timeout=timeout_s * 1000)
+        await page.locator(".labsim-status", has_text="Updated").wait_for(
+            timeout=timeout_s * 1000)
+        result.render_s = time.monotonic() - started
+        await page.evaluate(WATCH)
+        for label, value in moves:
+            await asyncio.sleep(chance.uniform(*think))
+            control = page.locator(".widget-vbox", has=page.locator(
+                ".labsim-control-label", has_text=re.compile(f"^{re.escape(label)}$"))).last
+            box = control.locator("input[type=text]")
+            if await box.input_value() == value:
+                continue
+            seen = await page.evaluate("() => window.__updates.length")
+            await box.fill(value)
+            sent = await page.evaluate("() => performance.now()")
+            await box.press("Enter")
+            try:
+                await page.wait_for_function(
+                    f"() => window.__updates.slice({seen}).some(u => u[1].startsWith('Updated'))",
+                    timeout=timeout_s * 1000)
+            except Exception:  # noqa: BLE001 - any way of not answering is a failure
+                result.failures.append(f"no answer to {label} = {value}")
+                continue
+            changes = (await page.evaluate("() => window.__updates"))[seen:]
+            at, text = next(u for u in changes if u[1].startswith("Updated"))
+            result.updates_s.append((at - sent) / 1000)
+            first = next((u[0] for u in changes if "First estimate" in u[1]), at)
+            result.first_s.append((first - sent) / 1000)
+            result.server_s.append(float(re.search(r"([\d.]+) s", text)[1]))
+        if await page.locator("#labsim-lost").count():
+            result.failures.append("the page said to reload")
+    except Exception as err:  # noqa: BLE001
+        result.failures.append(f"{type(err).__name__}: {str(err).splitlines()[0][:120]}")
+    if result.failures and shots is not None:  # what the participant saw when it failed
+        with contextlib.suppress(Exception):
+            await page.screenshot(path=shots / f"failed-page-{seed}.png", timeout=30_000)
+    await page.close(run_before_unload=True)
+    await asyncio.sleep(5)  # the closing page's shutdown goes out while its browser lives
+    await context.close()
+    return result
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """The nearest-rank percentile (None for no values)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)] if ordered else None
+
+
+def available_memory() -> int:
+    """Bytes the machine can still give (MemAvailable)."""
+    for text in Path("/proc/meminfo").read_text().splitlines():
+        if text.startswith("MemAvailable:"):
+            return int(text.split()[1]) * 1024
+    return 0
+
+
+async def run_room(options: argparse.Namespace, pages: int) -> dict:
+    port = free_port()
+    work = Path(tempfile.mkdtemp(prefix="labsim-bench-room-"))
+    cache = options.cache or work / "cache"
+    log = work / "server.log"
+    server = Server(port, options.baseline, cache, options.ahead, log)
+    row: dict = {"pages": pages, "moves": options.moves, "mode": options.mode,
+                 "code": "baseline" if options.baseline else "this", "ahead": options.ahead}
+    try:
+        server.wait_listening()
+        if options.ahead and options.baseline is None:
+            while (ahead := room_stats(log).get("ahead") or {}).get("done", 0) < max(
+                    ahead.get("total", 1), 1):
+                await asyncio.sleep(5)
+        await asyncio.sleep(3)
+        row["before_rss"], row["before_pss"] = memory(server.process.pid)
+        row["load_before"] = os.getloadavg()
+        before = room_stats(log)
+        peak = [0, 0]
+
+        async def sample() -> None:
+            while True:
+                rss, pss = memory(server.process.pid)
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+                if available_memory() < LOW_MEMORY:  # other people work on this machine
+                    row["stopped"] = "the machine ran low on memory: the server was stopped"
+                    server.stop()
+                    return
+                await asyncio.sleep(1.0)
+
+        sampler = asyncio.create_task(sample())
+        cpu = {"server": cpu_seconds(server.process.pid), "browser": cpu_seconds(os.getpid())}
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            results = await asyncio.wait_for(asyncio.gather(*(
+                participant(browser, f"http://127.0.0.1:{port}/",
+                            moves_for(options.mode, n, options.moves), options.think, n,
+                            options.timeout, options.shots) for n in range(pages))),
+                options.deadline)
+            row["cpu_server"] = cpu_seconds(server.process.pid) - cpu["server"]
+            row["cpu_browser"] = cpu_seconds(os.getpid()) - cpu["browser"]
+            await browser.close()
+        sampler.cancel()
+        row["load_after"] = os.getloadavg()
+        after = room_stats(log)
+        await asyncio.sleep(options.after_close)
+        row["kernels_after_close"] = kernels(server.process.pid)
+        row["peak_rss"], row["peak_pss"] = peak
+    finally:
+        server.stop()
+    renders = [r.render_s for r in results if r.render_s is not None]
+    updates = [u for r in results for u in r.updates_s]
+    firsts = [u for r in results for u in r.first_s]
+    servers = [s for r in results for s in r.server_s]
+    row.update({
+        "render_p50": percentile(renders, 0.5), "render_p95": percentile(renders, 0.95),
+        "html_p95": percentile([r.html_s for r in results if r.html_s is not None], 0.95),
+        "update_p50": percentile(updates, 0.5), "update_p95": percentile(updates, 0.95),
+        "first_p50": percentile(firsts, 0.5), "first_p95": percentile(firsts, 0.95),
+        "server_p50": percentile(servers, 0.5), "server_p95": percentile(servers, 0.95),
+        "updates": len(updates), "failures": [f for r in results for f in r.failures],
+        "pss_per_visit": (row["peak_pss"] - row["before_pss"]) / pages,
+    })
+    if after:
+        answers = after["answers"] - before.get("answers", 0)
+        cached = after["answers_from_cache"] - before.get("answers_from_cache", 0)
+        row["room_answers"], row["room_from_cache"] = answers, cached
+    row["pages_detail"] = [asdict(r) for r in results]
+    return row
+
+
+def line(row: dict) -> str:
+    gib = 1024 ** 3
+
+    def s(value: float | None) -> str:
+        return "-" if value is None else f"{value:.1f}"
+
+    cache = (f"{row['room_from_cache']}/{row['room_answers']}" if "room_answers" in row
+             else "-")
+    return (f"| {row['pages']} | {s(row['render_p50'])} / {s(row['render_p95'])} | "
+            f"{s(row.get('first_p50'))} / {s(row.get('first_p95'))} | "
+            f"{s(row['update_p50'])} / {s(row['update_p95'])} | "
+            f"{s(row['server_p50'])} / {s(row['server_p95'])} | {cache} | "
+            f"{len(row['failures'])} | {row['peak_rss'] / gib:.2f} / {row['peak_pss'] / gib:.2f}"
+            f" | {row['pss_per_visit'] / 2**20:.0f} | {row['kernels_after_close']} | "
+            f"{row['cpu_server']:.0f} / {row['cpu_browser']:.0f} | "
+            f"{row['load_before'][0]:.2f} / {row['load_after'][0]:.2f} |")
+
+
+HEADER = ("| pages | first view p50 / p95 (s) | first estimate p50 / p95 (s) | "
+          "update p50 / p95 (s) | server 'Updated in' "
+          "p50 / p95 (s) | moves from the cache | failures | peak RSS / PSS (GiB) | "
+          "PSS per visit (MB) | kernels 60 s after close | CPU s: server / browsers | "
+          "load before / after |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|")
+
+
+def run(options: argparse.Namespace, pages: int) -> dict:
+    """One room of ``pages`` participants (see the module)."""
+    return asyncio.run(run_room(options, pages))
+
+
+def _interrupted(_signal: int, _frame: object) -> None:
+    """SIGTERM ends a run as Ctrl-C does: the server it started is stopped."""
+    raise KeyboardInterrupt
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, nargs="+", default=[1, 5, 10, 25])
+    parser.add_argument("--moves", type=int, default=4)
+    parser.add_argument("--mode", choices=("same", "own"), default="own")
+    parser.add_argument("--think", type=float, nargs=2, default=(2.0, 6.0),
+                        help="seconds a participant reads between moves (uniform)")
+    parser.add_argument("--ahead", action="store_true")
+    parser.add_argument("--baseline", type=Path)
+    parser.add_argument("--cache", type=Path, help="the room's cache (default: a new one)")
+    parser.add_argument("--timeout", type=float, default=240.0,
+                        help="seconds a page or a move may take before it counts as failed")
+    parser.add_argument("--deadline", type=float, default=1500.0,
+                        help="seconds one room may take in all")
+    parser.add_argument("--after-close", type=float, default=60.0,
+                        help="seconds after the tabs closed to count the kernels still alive")
+    parser.add_argument("--shots", type=Path,
+                        help="save a screenshot of each page that failed in this folder")
+    parser.add_argument("--json", type=Path, help="append each room's figures to this file")
+    return parser.parse_args(argv)
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, _interrupted)
+    options = arguments()
+    print(f"{options.mode} moves x {options.moves}, "
+          f"{'baseline ' + str(options.baseline) if options.baseline else 'this code'}"
+          f"{', answers computed ahead' if options.ahead else ''}; "
+          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}\n{HEADER}", flush=True)
+    for pages in options.pages:
+        row = run(options, pages)
+        print(line(row), flush=True)
+        for failure in sorted(set(row["failures"]))[:5]:
+            print(f"    failure: {failure}", flush=True)
+        if options.json:
+            with open(options.json, "a") as out:
+                out.write(json.dumps(row) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""The dashboard page server: Voila serving one notebook and nothing else, safe to open to a
+room's network.
+
+Voila as it comes answers any path with the notebook (starting a kernel), serves files
+beside it, and lets anyone who knows a kernel's number use or stop it. Here:
+
+- the page is served at the server's root only; every other path is 404, and no file of the
+  laptop is served (the brief downloads from the page itself);
+- each visit's kernel belongs to the browser that opened the page (a random cookie): another
+  browser gets 404 for its API, its websocket and its shutdown, even with its number;
+- kernels are never listed, and a kernel is never deleted through the API;
+- the page gets its ``_xsrf`` cookie, so the shutdown it sends when the tab closes is
+  accepted and the kernel ends at once (Voila's page sends it without one, and is refused);
+- a participant's page still cannot execute code: Voila passes only widget messages on;
+- with a room code, a browser without it is asked for the code on a page of its own, which
+  cannot set a password on the laptop (Jupyter's login page can).
+
+``python -m labsim.workshop.pages NOTEBOOK [Voila options]`` runs it (``serve`` does).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import secrets
+import sys
+
+from jupyter_core.utils import ensure_async
+from jupyter_server.services.kernels.handlers import KernelHandler
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from markupsafe import escape
+from tornado import web
+from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHandler
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+from voila.voila_identity_provider import VoilaLoginHandler
+
+from ..i18n import _
+
+VISITOR_COOKIE = "labsim_visitor"
+_VISITOR: contextvars.ContextVar[str] = contextvars.ContextVar("labsim_visitor")
+"""The browser whose page request is starting a kernel."""
+
+
+class OwnedKernels(AsyncMappingKernelManager):
+    """Kernels, each remembering the browser whose visit started it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.owners: dict[str, str] = {}
+
+    async def start_kernel(self, *args, **kwargs) -> str:
+        kernel_id = await super().start_kernel(*args, **kwargs)
+        self.owners[kernel_id] = _VISITOR.get("")
+        return kernel_id
+
+    def remove_kernel(self, kernel_id: str):
+        self.owners.pop(kernel_id, None)
+        return super().remove_kernel(kernel_id)
+
+    def belongs_to(self, kernel_id: str, visitor: str | None) -> bool:
+        """Whether ``kernel_id`` is a live kernel started by ``visitor``'s page."""
+        owner = self.owners.get(kernel_id)
+        return bool(owner) and kernel_id in self and secrets.compare_digest(
+            owner, visitor or "")
+
+
+class _OwnKernelOnly:
+    """For handlers of one kernel: a browser reaches only the kernels its pages started;
+    any other kernel, live or not, is 404 to it."""
+
+    def check_owner(self, kernel_id: str) -> None:
+        if not self.kernel_manager.belongs_to(kernel_id, self.get_cookie(VISITOR_COOKIE)):
+            raise web.HTTPError(404)
+
+
+class DashboardPage(TornadoVoilaHandler):
+    """The dashboard, at the server's root: its kernel belongs to the browser that asked."""
+
+    async def prepare(self) -> None:
+        await ensure_async(super().prepare())
+        self.xsrf_token  # noqa: B018 - sets the _xsrf cookie the closing page sends back
+        visitor = self.get_cookie(VISITOR_COOKIE) or secrets.token_urlsafe(24)
+        self.set_cookie(VISITOR_COOKIE, visitor, httponly=True, samesite="Strict")
+        _VISITOR.set(visitor)
+
+
+class OwnKernel(_OwnKernelOnly, KernelHandler):
+    """A kernel's state, for its own page (which asks on reconnecting); never deleted."""
+
+    async def get(self, kernel_id: str) -> None:
+        self.check_owner(kernel_id)
+        await super().get(kernel_id)
+
+    async def delete(self, kernel_id: str) -> None:
+        raise web.HTTPError(405)
+
+
+class OwnKernelChannels(_OwnKernelOnly, VoilaKernelWebsocketHandler):
+    """A kernel's websocket, for its own page only."""
+
+    async def pre_get(self) -> None:
+        await super().pre_get()
+        self.check_owner(self.kernel_id)
+
+
+class OwnKernelShutdown(_OwnKernelOnly, VoilaShutdownKernelHandler):
+    """The shutdown a page sends as its tab closes, for its own kernel only."""
+
+    async def post(self, kernel_id: str) -> None:
+        self.check_owner(kernel_id)
+        await super().post(kernel_id)
+
+
+class TemplateFiles(TemplateStaticFileHandler):
+    """Voila's template files; a path of another shape is 404 (Voila's own fails with 500)."""
+
+    def parse_url_path(self, path: str) -> str:
+        if path.count("/") < 2 or path.split("/", 2)[1] != "static":
+            raise web.HTTPError(404)
+        return super().parse_url_path(path)
+
+    @classmethod
+    def get_absolute_path(cls, root: str, path: str) -> str:
+        try:
+            return super().get_absolute_path(root, path)
+        except (AssertionError, ValueError):  # a path that climbs out of the template
+            raise web.HTTPError(404) from None
+
+
+class RoomCodeLogin(VoilaLoginHandler):
+    """Asks a browser without the room code for it (the QR code's address carries it)."""
+
+    def _render(self, message: dict | None = None) -> None:
+        wrong = f'<p class="wrong">{escape(_("That is not the room code."))}</p>' if message else ""
+        self.write(f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(_("Room code"))}</title><style>
+body {{ font-family: sans-serif; margin: 2em auto; max-width: 28em; padding: 0 1em; }}
+input, button {{ font-size: 1.3em; padding: 0.3em; margin: 0.3em 0; }}
+.wrong {{ color: #8a1c00; }}</style></head><body>
+<h1>{escape(_("Room code"))}</h1>
+<p>{escape(_("Type the room code the facilitator shows (or scan the QR code)."))}</p>{wrong}
+<form method="post" action="{escape(self.request.uri)}">{self.xsrf_form_html()}
+<input name="password" autocomplete="off" autocapitalize="none" autofocus
+ aria-label="{escape(_("Room code"))}">
+<button type="submit">{escape(_("Open the dashboard"))}</button></form></body></html>""")
+
+
+REPLACED = {KernelHandler: OwnKernel, VoilaKernelWebsocketHandler: OwnKernelChannels,
+            VoilaShutdownKernelHandler: OwnKernelShutdown,
+            TemplateStaticFileHandler: TemplateFiles}
+"""Voila's handlers and the ones that take their place."""
+DROPPED = (AllowListFileHandler,)
+"""Files beside the notebook: nothing of the laptop's is served."""
+
+
+class DashboardServer(Voila):
+    """Voila with the routes above (see the module)."""
+
+    def init_settings(self) -> dict:
+        self.voila_configuration.multi_kernel_manager_class = OwnedKernels
+        settings = super().init_settings()
+        self.identity_provider.login_handler_class = RoomCodeLogin
+        self.identity_provider.allow_password_change = False
+        return settings
+
+    def init_handlers(self) -> list:
+        handlers = []
+        for pattern, handler, *options in super().init_handlers():
+            if handler in DROPPED:
+                continue
+            if handler is TornadoVoilaHandler:
+                pattern, handler = self.server_url.rstrip("/") + "/()", DashboardPage
+            handlers.append((pattern, REPLACED.get(handler, handler), *options))
+        return handlers
+
+
+if __name__ == "__main__":
+    sys.exit(DashboardServer.launch_instance())

@@ -1,0 +1,107 @@
+"""The room's pages in a real Chromium: a closed tab's kernel ends at once and its memory
+goes with it; a page whose kernel died or was shut down says to reload, never freezes
+silently; the facilitator page's QR code reads as the page's address, which opens the
+dashboard (on 127.0.0.2, a second loopback address). Screenshots go to out/."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from served_pages import kernels, served_room
+
+pytestmark = pytest.mark.slow
+
+OUT = Path(__file__).resolve().parent.parent / "out"
+LOST = "#labsim-lost"
+
+
+def _open(browser, url: str):
+    """The dashboard in a tab of its own browser context (a page opened by
+    ``browser.new_page`` takes its context with it as it closes, and so the request its
+    page sends as it closes, which a real browser sends)."""
+    page = browser.new_context(viewport={"width": 1000, "height": 1400}).new_page()
+    page.goto(url, timeout=120_000)
+    page.locator(".labsim-kpi-table").first.wait_for(state="attached", timeout=120_000)
+    page.locator(".labsim-status", has_text="Updated").wait_for(timeout=60_000)
+    return page
+
+
+def _within(seconds: float, condition) -> float:
+    """How long ``condition()`` took to hold (fails after ``seconds``)."""
+    start = time.monotonic()
+    while not condition():
+        assert time.monotonic() - start < seconds, "not within the time allowed"
+        time.sleep(0.25)
+    return time.monotonic() - start
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    with served_room(tmp_path_factory.mktemp("room") / "serve.log") as (port, server):
+        yield f"http://127.0.0.1:{port}/", server
+
+
+def test_a_closed_tab_shuts_its_kernel_down_within_a_minute(room, chromium):
+    url, server = room
+    page = _open(chromium, url)
+    assert len(kernels(server)) == 1
+    page.close(run_before_unload=True)
+    _within(60, lambda: kernels(server) == [])
+    page.context.close()
+
+
+def test_a_page_whose_kernel_died_says_to_reload(room, chromium):
+    url, server = room
+    page = _open(chromium, url)
+    (kernel,) = kernels(server)
+    os.kill(kernel, signal.SIGKILL)
+    notice = page.locator(LOST)
+    notice.wait_for(timeout=60_000)
+    assert "Reload the page" in notice.inner_text()
+    OUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUT / "dashboard_kernel_lost.png"))
+    page.get_by_role("button", name="Reload the page").click()
+    page.locator(".labsim-kpi-table").first.wait_for(state="attached", timeout=120_000)
+    assert page.locator(LOST).count() == 0
+    page.context.close()
+
+
+def test_a_page_whose_kernel_was_shut_down_says_to_reload(room, chromium):
+    url, server = room
+    page = _open(chromium, url)
+    kernel = re.search(r'"kernelId": "([\w-]+)"', page.content())[1]
+    xsrf = next(c["value"] for c in page.context.cookies() if c["name"] == "_xsrf")
+    # what the culler does to a kernel left idle: shut it down on the server
+    response = page.request.post(f"{url}voila/api/shutdown/{kernel}", form={"_xsrf": xsrf})
+    assert response.status == 204
+    page.locator(LOST).wait_for(timeout=60_000)
+    assert "Reload the page" in page.inner_text(LOST)
+    page.context.close()
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbar-tools is not installed")
+def test_the_facilitator_pages_qr_code_opens_the_dashboard(chromium, tmp_path):
+    log = tmp_path / "serve.log"
+    with served_room(log, "--room", "--address=127.0.0.2", host="127.0.0.2") as (port, _s):
+        printed = re.search(r"http://127\.0\.0\.2:\d+/\?token=\w+", log.read_text())[0]
+        assert "WARNING: anyone on this network" in log.read_text()
+        page = chromium.new_page(viewport={"width": 1000, "height": 1100})
+        facilitator = re.search(r"Facilitator page.*?(http://127\.0\.0\.1:\d+/)",
+                                log.read_text())[1]
+        page.goto(facilitator)
+        page.locator("#answers").wait_for()
+        OUT.mkdir(exist_ok=True)
+        page.screenshot(path=str(OUT / "room_facilitator.png"), full_page=True)
+        scanned = subprocess.run(["zbarimg", "--quiet", "--raw", str(OUT / "room_facilitator.png")],
+                                 capture_output=True, text=True).stdout.strip()
+        assert scanned == printed
+        page.close()
+        phone = chromium.new_page(viewport={"width": 390, "height": 3000})
+        phone.goto(scanned, timeout=120_000)
+        phone.locator(".labsim-kpi-table").first.wait_for(state="attached", timeout=120_000)
+        phone.close(run_before_unload=True)
