@@ -250,7 +250,8 @@ def _check_flow(answer: Any) -> Feedback:
 def _names_of(stage: str) -> set[str]:
     """Words that name a staffed stage in a typed answer, in every language labsim speaks:
     the registry's answer words, and the stage's names and its staff's as each catalogue
-    translates them (a Khmer answer such as "អធិការការងារ" names the labour inspectors)."""
+    translates them (a Khmer answer such as "អធិការការងារ" names the staff of individual
+    conciliation)."""
     entry, staff = stage_entry(stage), staffing(stage)
     names = {entry.label, entry.short_label, entry.in_sentence, staff.noun, staff.item_label}
     translated = set().union(*(translations_of(name) for name in names)) - names
