@@ -7,8 +7,16 @@ import pytest
 
 from labsim import i18n
 from labsim.analysis.kpis import summarise
+from labsim.experiments.calibration import Target
 from labsim.i18n import display_name, in_sentence
-from labsim.views.report import format_estimate, headline, overload_lines, verdict
+from labsim.views.report import (
+    first_estimate_lines,
+    format_estimate,
+    format_targets,
+    headline,
+    overload_lines,
+    verdict,
+)
 
 
 def _row(kpi, difference, low, high, reference_mean=1.0, clear=None, better=None, **extra):
@@ -114,8 +122,14 @@ def test_every_sentence_goes_through_the_translation_function(monkeypatch):
 
     monkeypatch.setattr(i18n, "_translation", Marked())
     rows = pd.DataFrame([_row("strike_days_per_year", 39.0, 14.0, 63.0, 100.0, better=False)])
+    fitted = pd.DataFrame({"mean": [110.0], "ci_low": [100.0], "ci_high": [120.0]},
+                          index=["strikes_per_year"])
+    target = Target("strikes_per_year", 108.0, 20.0, "GMAC", "2014")
     for line in [*verdict(rows), headline(rows),
-                 *overload_lines({"resolution_first": {"arbitration": "busy"}})]:
+                 *overload_lines({"resolution_first": {"arbitration": "busy"}}),
+                 *first_estimate_lines({"prevention_first": {"strike_days_per_year": 89.0},
+                                        "resolution_first": {"strike_days_per_year": 105.0}}),
+                 *format_targets(fitted, [target])]:
         assert line.startswith("«"), line
     assert "«Strike days per year»" in verdict(rows)[0]  # catalog labels too
     assert display_name("resolution_first") == "«Resolution first»"
