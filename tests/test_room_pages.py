@@ -55,6 +55,29 @@ def test_a_closed_tab_shuts_its_kernel_down_within_a_minute(room, chromium):
     page.context.close()
 
 
+def test_a_page_waits_for_a_busy_laptop_to_send_its_widgets(room, chromium):
+    """The widget manager gives up on the kernel's answer after 4 s (and 18 of 25 pages of a
+    loaded room then stayed blank); the page waits longer: here its kernel is stopped for
+    8 s just as the page asks for its widgets, and the dashboard still arrives."""
+    url, server = room
+    page = chromium.new_context(viewport={"width": 1000, "height": 1400}).new_page()
+    said = []
+    page.on("console", lambda message: said.append(message.text))
+    page.goto(url, timeout=120_000)
+    (kernel,) = kernels(server)
+    os.kill(kernel, signal.SIGSTOP)
+    try:
+        time.sleep(8)
+    finally:
+        os.kill(kernel, signal.SIGCONT)
+    page.locator(".labsim-status", has_text="Updated").wait_for(timeout=120_000)
+    assert any("widgets' states may take up to" in text for text in said)
+    assert page.locator(LOST).count() == 0
+    page.close(run_before_unload=True)
+    _within(60, lambda: kernels(server) == [])
+    page.context.close()
+
+
 def test_a_page_whose_kernel_died_says_to_reload(room, chromium):
     url, server = room
     page = _open(chromium, url)
