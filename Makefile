@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: lab test test-fast bench bench-room lint clean dashboard workshop robustness-result
+.PHONY: lab test test-fast bench bench-room lint clean dashboard workshop robustness-result translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,25 @@ robustness-result: $(STAMP)
 	$(BIN)/labsim robustness prevention_first resolution_first \
 		--save datasets/robustness/prevention_vs_resolution \
 		--map datasets/robustness/prevention_vs_resolution/verdict_map.csv
+
+# The Khmer catalogue (labsim/locale/km/LC_MESSAGES/labsim.po): extract every message the
+# package, its templates and the scenario files' assumptions hold (babel.cfg), add the new ones
+# to labsim.po (a changed one keeps its old translation marked fuzzy: a test counts it as
+# missing), compile labsim.mo (babel's own compile refuses "95% confidence" as a %-format).
+# Then translate the entries tests/test_translations.py names, and run it again.
+LOCALE := labsim/locale
+translations: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location \
+		--sort-output --project labsim --copyright-holder "labsim developers" \
+		-o $(LOCALE)/labsim.pot .
+	sed -i -e 's/, python-format//' -e '/^#, python-format$$/d' $(LOCALE)/labsim.pot
+	$(BIN)/pybabel -q update -i $(LOCALE)/labsim.pot -d $(LOCALE) -D labsim -l km \
+		--ignore-obsolete
+	$(BIN)/python -c "from babel.messages import pofile, mofile; \
+		po = pofile.read_po(open('$(LOCALE)/km/LC_MESSAGES/labsim.po', 'rb')); \
+		mofile.write_mo(open('$(LOCALE)/km/LC_MESSAGES/labsim.mo', 'wb'), po); \
+		done = sum(bool(m.id) and not m.fuzzy and all(m.string if isinstance(m.string, tuple) else [m.string]) for m in po); \
+		print(f'labsim.mo: {done} of {len(po)} messages translated (fuzzy ones left out)')"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py

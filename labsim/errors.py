@@ -7,6 +7,8 @@ import math
 import numbers
 from pathlib import Path
 
+from .i18n import N_, _
+
 
 class InputError(ValueError):
     """Bad input: names the parameter path, the value found and what is allowed."""
@@ -14,8 +16,8 @@ class InputError(ValueError):
     def __init__(self, path: str, value: object, allowed: str, source: str = ""):
         self.path, self.value, self.allowed, self.source = path, value, allowed, source
         where = f"{_one_line(source)}: " if source else ""
-        super().__init__(f"{where}{_one_line(path) or '<scenario>'} = {value!r}: expected "
-                         f"{_one_line(allowed)}")
+        super().__init__(where + _("{path} = {value}: expected {allowed}").format(
+            path=_one_line(path) or "<scenario>", value=repr(value), allowed=_one_line(allowed)))
 
 
 def _one_line(text: object) -> str:
@@ -34,15 +36,15 @@ class RunError(RuntimeError):
 
 
 WHAT_TO_DO = {
-    errno.ENOSPC: "the disk is full: free some space, or write to another disk",
-    errno.EDQUOT: "your disk quota is used up: free some space, or write to another disk",
-    errno.EFBIG: "the file would be larger than this system allows (ulimit -f, or a FAT32 "
-                 "disk's 4 GB): run fewer years or replications, or write to another disk",
-    errno.EROFS: "the disk is read-only: write to another folder",
-    errno.EACCES: "permission denied: write to a folder you may write to",
-    errno.EPERM: "permission denied: write to a folder you may write to",
-    errno.EISDIR: "a directory is in the way: remove it, or write to another folder",
-    errno.ENOTDIR: "a file is in the way of a folder: remove it, or write to another folder",
+    errno.ENOSPC: N_("the disk is full: free some space, or write to another disk"),
+    errno.EDQUOT: N_("your disk quota is used up: free some space, or write to another disk"),
+    errno.EFBIG: N_("the file would be larger than this system allows (ulimit -f, or a FAT32 "
+                 "disk's 4 GB): run fewer years or replications, or write to another disk"),
+    errno.EROFS: N_("the disk is read-only: write to another folder"),
+    errno.EACCES: N_("permission denied: write to a folder you may write to"),
+    errno.EPERM: N_("permission denied: write to a folder you may write to"),
+    errno.EISDIR: N_("a directory is in the way: remove it, or write to another folder"),
+    errno.ENOTDIR: N_("a file is in the way of a folder: remove it, or write to another folder"),
 }
 """What a user can do about each error the operating system gives while writing."""
 
@@ -53,9 +55,10 @@ class WriteError(RunError):
 
     def __init__(self, path: str | Path, error: OSError):
         self.path, self.errno = Path(path), error.errno
-        advice = WHAT_TO_DO.get(error.errno, f"{error.strerror or error}: write to another "
-                                "folder")
-        super().__init__(f"could not write {_one_line(path)}: {advice}")
+        advice = (_(WHAT_TO_DO[error.errno]) if error.errno in WHAT_TO_DO else
+                  _("{reason}: write to another folder").format(reason=error.strerror or error))
+        super().__init__(_("could not write {path}: {advice}").format(path=_one_line(path),
+                                                                     advice=advice))
 
 
 def is_whole(value: object) -> bool:

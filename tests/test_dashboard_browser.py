@@ -46,7 +46,7 @@ def _open(browser, url: str, width: int, height: int):
                             accept_downloads=True)
     page.goto(url, timeout=120_000)
     page.locator(".labsim-kpi-table").first.wait_for(state="attached", timeout=120_000)
-    page.locator(".labsim-dashboard img").first.wait_for(timeout=60_000)
+    page.locator(".labsim-dashboard .labsim-figure svg").first.wait_for(timeout=60_000)
     return page
 
 
@@ -106,11 +106,11 @@ def test_dashboard_page_reacts_fits_and_exports(dashboard_url, chromium):
     sync_api.expect(_control(page, "Labour inspectors today").locator(
         ".labsim-control-note")).to_contain_text("is not a number", timeout=10_000)
 
-    image = page.locator(".labsim-dashboard img").first
-    current = image.get_attribute("src")
+    figure = page.locator(".labsim-dashboard .labsim-figure").first  # SVG the browser shapes
+    current = figure.inner_html()
     page.locator(".widget-dropdown select").first.select_option(
         label=CATALOG["grievances_per_year"].label)
-    _wait_for_change(lambda: image.get_attribute("src"), current)
+    _wait_for_change(figure.inner_html, current)
     assert "Resolution first" in page.inner_text(".labsim-purchases")
 
     # the brief: the group's own words (escaped), downloaded through the page's link

@@ -20,8 +20,8 @@ from labsim.workshop.serve import start_lab
 pytestmark = pytest.mark.slow
 
 NEWS = "official Jupyter news"
-PLOT_SHOWN = """() => [...document.querySelectorAll(".labsim-dashboard img")].some(
-    img => img.complete && img.naturalWidth > 0)"""
+PLOT_SHOWN = """() => [...document.querySelectorAll(".labsim-dashboard .labsim-figure svg")].some(
+    svg => svg.getBoundingClientRect().width > 0)"""
 # The icon font of ipywidgets buttons (icon="download"), loaded from the serving host.
 ICON_FONT_LOADED = """() => [...document.fonts].some(f =>
     f.family.replace(/["']/g, "") === "Font Awesome 5 Free" && f.status === "loaded")"""

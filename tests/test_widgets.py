@@ -41,8 +41,8 @@ def test_dashboard_shows_both_policies_with_confidence_intervals(dashboard):
     assert CATALOG["strike_days_per_year"].label in dashboard.report
     table = [h for h in _find(dashboard, dashboards.w.HTML) if "labsim-kpi-table" in h.value][0]
     assert re.search(r"\[\d", table.value)
-    image = _find(dashboard, dashboards.w.Image)[0]
-    assert image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    figure = _figure(dashboard)
+    assert "<svg" in figure.value and "<text" in figure.value  # text the browser shapes
 
 
 @pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
@@ -96,8 +96,12 @@ def test_large_text_switch_marks_the_dashboard(dashboard):
     assert "labsim-large" not in dashboard._dom_classes
 
 
+def _figure(board):
+    return [h for h in _find(board, dashboards.w.HTML) if "labsim-figure" in h.value][0]
+
+
 def test_dropdown_changes_only_the_plot(dashboard):
-    image = _find(dashboard, dashboards.w.Image)[0]
+    image = _figure(dashboard)
     before_image, before_report = image.value, dashboard.report
     _find(dashboard, dashboards.w.Dropdown, "Plot")[0].value = "grievances_per_year"
     assert image.value != before_image
@@ -114,18 +118,29 @@ def _export(board, tmp_path) -> str:
 def test_export_writes_a_self_contained_brief_a_director_can_sign(tmp_path):
     board = dashboards.prevention_vs_resolution(brief_dir=tmp_path)
     _find(board, dashboards.w.Text, "Group name")[0].value = 'Group 3 <script>alert("x")</script>'
-    _find(board, dashboards.w.Textarea, "Our recommendation")[0].value = (
+    _find(board, dashboards.w.Dropdown, "We recommend")[0].value = "prevention_first"
+    _find(board, dashboards.w.Textarea, "Our reasons")[0].value = (
         "Fund prevention first.\n\nReview after a year & report.\n- then decide")
     _control(board, "Grievances arising").slider.value = 2.0
     _control(board, "Individual grievances settled").box.value = "0"
     page = _export(board, tmp_path)
     assert page.startswith("<!DOCTYPE html>")
-    assert "data:image/png;base64," in page and not re.search(r'src="http', page)
+    assert "<svg" in page and not re.search(r'(src|href)="http', page)
+    assert "@font-face { font-family: 'Noto Sans Khmer'" in page  # travels with the brief
     assert "<script>" not in page and "Group 3 &lt;script&gt;" in page
     assert "<p>Fund prevention first.</p>" in page
     assert "<p>Review after a year &amp; report.<br>- then decide</p>" in page
-    assert re.search(r"Under the central assumptions, \w+ first is clearly better on \d of 7", page)
-    assert re.search(r"<b>Date:</b> \d\d \w+ 20\d\d", page)
+    first_page = page.split('class="new-page"')[0]
+    assert "Group 3 &lt;script&gt;&lt;/script&gt; recommends prevention first" in first_page or (
+        "recommends prevention first" in first_page)
+    assert re.search(r"Under the central assumptions, prevention first is clearly better than "
+                     r"resolution first on \d of 7", page)
+    yearly = first_page.split('class="labsim-yearly"')[1].split("</table>")[0]
+    for said in ("Strike days per year", "Strikes per year", "Grievances arising per year",
+                 "Grievances resolved within a year of arising"):
+        assert re.search(re.escape(said) + r"</th><td>[\d.,]+ (more|fewer)</td><td>[^<]+ (more|"
+                         r"fewer)</td>", yearly), said
+    assert re.search(r"<b>Date:</b> \d{1,2} \w+ 20\d\d", page)
     settings = page.split('class="labsim-settings"')[1].split("</table>")[0]
     assert "Grievances arising (times today&#39;s rate)" in settings and "2.0 times" in settings
     assert "Individual grievances settled at the workplace" in settings and ">0%<" in settings
@@ -137,7 +152,7 @@ def test_export_writes_a_self_contained_brief_a_director_can_sign(tmp_path):
     assert "Labour inspectors" in purchases and not re.search(r"\d\.\d{3}<", purchases)
     assert "What this does and does not show" in page
     assert html.escape(CATALOG["cost_usd_per_resolved_filed_case"].label) in page
-    words = re.sub(r'data:[^"]+', "", page.split("<footer>")[0])  # images may hold "p90"
+    words = re.sub(r'data:[^"]+|<svg.*?</svg>', "", page.split("<footer>")[0], flags=re.S)
     for jargon in ("p90", "common random numbers", "_first"):
         assert jargon not in words, jargon
     assert re.search(r"random seed 1", page.split("<footer>")[1])
@@ -193,9 +208,16 @@ def _how_sure(board):
 
 
 def test_how_sure_shows_the_shipped_check_for_the_default_settings(dashboard):
-    panel = _how_sure(dashboards.prevention_vs_resolution(facilitator=False))
+    board = dashboards.prevention_vs_resolution(facilitator=False)
+    panel = _how_sure(board)
     assert "Computed ahead for the default settings" in panel.body.value
     assert "plausible worlds" in panel.body.value and "labsim-robustness" in panel.body.value
+    opening = re.search(r'<p class="labsim-sure">([^<]+)</p>', panel.body.value).group(1)
+    assert re.fullmatch(r"In \d+ of \d+ plausible worlds \(each a different guess at what "
+                        r"nobody has measured\), prevention first does better than resolution "
+                        r"first on strike days per year; in \d+, worse\.", opening)
+    _find(board, dashboards.w.Dropdown, "We recommend")[0].value = "resolution_first"
+    assert "resolution first does better than prevention first" in panel.body.value
     assert "What this does and does not show" in html.unescape(
         "".join(c.value for c in panel.children if isinstance(c, dashboards.w.HTML)))
 
@@ -205,11 +227,13 @@ def test_other_settings_are_not_called_checked_and_only_a_facilitator_may_run_on
     board = dashboards.prevention_vs_resolution(facilitator=False)
     panel = _how_sure(board)
     _control(board, "Grievances arising").slider.value = 1.5
-    assert "have not been checked" in panel.body.value
-    assert "Ask the facilitator" in panel.body.value and panel.button.disabled
+    assert "Not checked yet" in panel.body.value
+    assert "The facilitator can let groups check other settings" in panel.body.value
+    assert panel.button.disabled and panel.button.layout.display == "none"
     open_board = dashboards.prevention_vs_resolution(facilitator=True)
     _control(open_board, "Grievances arising").slider.value = 1.5
     assert not _how_sure(open_board).button.disabled
+    assert "Press the button to check them" in _how_sure(open_board).body.value
 
 
 @pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
@@ -235,7 +259,7 @@ def test_a_facilitators_check_runs_with_progress_and_lands_in_the_brief(tmp_path
 @pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
 def test_the_shipped_check_is_shown_only_for_its_own_base_and_runnable_settings():
     other = _how_sure(dashboards.prevention_vs_resolution(base="cambodia_2014", facilitator=False))
-    assert "have not been checked" in other.body.value
+    assert "Not checked yet" in other.body.value
     board = dashboards.prevention_vs_resolution(facilitator=True)
     panel = _how_sure(board)
     workplace = _control(board, "Individual grievances settled")

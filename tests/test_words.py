@@ -7,8 +7,16 @@ import pytest
 
 from labsim import i18n
 from labsim.analysis.kpis import summarise
+from labsim.experiments.calibration import Target
 from labsim.i18n import display_name, in_sentence
-from labsim.views.report import format_estimate, headline, overload_lines, verdict
+from labsim.views.report import (
+    first_estimate_lines,
+    format_estimate,
+    format_targets,
+    headline,
+    overload_lines,
+    verdict,
+)
 
 
 def _row(kpi, difference, low, high, reference_mean=1.0, clear=None, better=None, **extra):
@@ -81,11 +89,28 @@ def test_headline_counts_clear_wins_of_each_policy():
     rows = pd.DataFrame([
         _row("strike_days_per_year", 39.0, 14.0, 63.0, 100.0, better=False),
         _row("grievances_per_year", 20.0, 10.0, 30.0, 100.0, better=False),
-        _row("share_resolved", 0.01, 0.005, 0.015, 0.9, better=True),
+        _row("share_resolved", 0.03, 0.02, 0.04, 0.9, better=True),
         _row("days_to_outcome_median_individual_filed", 1.0, -1.0, 3.0, 10.0, clear=False)])
-    assert headline(rows) == ("Under the central assumptions, prevention first is clearly "
-                              "better on 2 of 4 indicators and resolution first on 1; 1 of 4 "
-                              "show no clear difference.")
+    assert headline(rows) == ("Under the central assumptions, resolution first is clearly "
+                              "better than prevention first on 1 of 4 indicators and clearly "
+                              "worse on 2; on 1, the two are about the same or not clearly "
+                              "different.")
+
+
+def test_a_clear_difference_too_small_to_matter_reads_about_the_same():
+    """0.8% fewer strike days with an interval that excludes zero is not 'clearly better'."""
+    rows = pd.DataFrame([
+        _row("strike_days_per_year", -0.8, -1.2, -0.4, 100.0, better=True),
+        _row("share_resolved", 0.008, 0.005, 0.011, 0.9, better=True),
+        _row("grievances_per_year", -20.0, -30.0, -10.0, 100.0, better=True)])
+    lines = verdict(rows)
+    assert lines[0].startswith("Strike days per year: about the same: resolution first has "
+                               "0.8% fewer than prevention first"), lines[0]
+    assert "less than the 5% that would matter" in lines[0]
+    assert "about the same" in lines[1] and "2 points that would matter" in lines[1]
+    assert "better" not in lines[0].split("(")[0] and lines[2].endswith("; better")
+    assert headline(rows).startswith("Under the central assumptions, resolution first is "
+                                     "clearly better than prevention first on 1 of 3")
 
 
 def test_every_sentence_goes_through_the_translation_function(monkeypatch):
@@ -97,16 +122,23 @@ def test_every_sentence_goes_through_the_translation_function(monkeypatch):
 
     monkeypatch.setattr(i18n, "_translation", Marked())
     rows = pd.DataFrame([_row("strike_days_per_year", 39.0, 14.0, 63.0, 100.0, better=False)])
+    fitted = pd.DataFrame({"mean": [110.0], "ci_low": [100.0], "ci_high": [120.0]},
+                          index=["strikes_per_year"])
+    target = Target("strikes_per_year", 108.0, 20.0, "GMAC", "2014")
     for line in [*verdict(rows), headline(rows),
-                 *overload_lines({"resolution_first": {"arbitration": "busy"}})]:
+                 *overload_lines({"resolution_first": {"arbitration": "busy"}}),
+                 *first_estimate_lines({"prevention_first": {"strike_days_per_year": 89.0},
+                                        "resolution_first": {"strike_days_per_year": 105.0}}),
+                 *format_targets(fitted, [target])]:
         assert line.startswith("«"), line
     assert "«Strike days per year»" in verdict(rows)[0]  # catalog labels too
     assert display_name("resolution_first") == "«Resolution first»"
 
 
-def test_use_language_without_a_catalogue_keeps_english():
-    i18n.use_language("km")
-    try:
-        assert i18n._("Strike days per year") == "Strike days per year"
-    finally:
-        i18n.use_language("en")
+def test_use_language_switches_to_khmer_and_back():
+    with i18n.in_language("km"):
+        assert i18n._("Strike days per year") == "ថ្ងៃកូដកម្មក្នុងមួយឆ្នាំ"
+        assert display_name("prevention_first") == "អាទិភាពលើការបង្ការ"
+    assert i18n._("Strike days per year") == "Strike days per year"
+    with pytest.raises(ValueError, match="expected one of en, km"):
+        i18n.use_language("fr")

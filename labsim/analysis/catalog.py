@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import N_, _
 from ..scenario.stages import STAFFED_STAGES, STAGE_NAMES, staffing, stage_entry, stage_kpi
 
 RESOLUTION_LOOKAHEAD_DAYS = 365.0
@@ -17,6 +18,10 @@ grievances that arose at least this long before the end of the run: run length t
 not change them, and a case still open counts against the system, never for it."""
 
 FORMATS = ("percent", "count", "days", "usd", "number")
+SMALLEST_THAT_MATTERS = {"percent": 0.02, "count": 0.05, "days": 0.05, "usd": 0.05,
+                         "number": 0.05}
+"""A KPI's ``matters`` unless it says otherwise: 2 points of a share; 5% of a count, a time
+or an amount (a workshop would not move money for less)."""
 """percent: a share shown as 0-100%; count: whole numbers (cases, staff, strikes);
 days: days with no decimals; usd: US dollars; number: one decimal."""
 
@@ -41,6 +46,15 @@ class KPI:
     """True for quantiles read off a Kaplan-Meier curve, which may lie beyond the run."""
     signed: bool = False
     """True when the value can be negative (a shrinking backlog); all others are >= 0."""
+    matters: float | None = None
+    """The smallest difference a participant would act on: for a share, in points (0.02 = 2
+    percentage points); for any other KPI, relative to the policy compared with (0.05 = 5%).
+    A verdict calls a smaller difference "about the same", even when its interval excludes
+    zero. None: ``SMALLEST_THAT_MATTERS`` for the KPI's format."""
+
+    def __post_init__(self) -> None:
+        if self.matters is None:
+            object.__setattr__(self, "matters", SMALLEST_THAT_MATTERS[self.format])
 
     @property
     def lower_is_better(self) -> bool | None:
@@ -100,11 +114,11 @@ claimant who gives up waiting leaves the queue, so a starved stage can have fewe
 cases."""
 
 _TIMED = {
-    "individual": ("individual grievances", "from the grievance"),
-    "collective": ("collective grievances", "from the grievance"),
-    "migrant": ("migrant complaints", "from lodging"),
-    "individual_filed": ("individual disputes filed beyond the workplace", "from filing"),
-    "collective_filed": ("collective disputes filed beyond the workplace", "from filing"),
+    "individual": (N_("individual grievances"), N_("from the grievance")),
+    "collective": (N_("collective grievances"), N_("from the grievance")),
+    "migrant": (N_("migrant complaints"), N_("from lodging")),
+    "individual_filed": (N_("individual disputes filed beyond the workplace"), N_("from filing")),
+    "collective_filed": (N_("collective disputes filed beyond the workplace"), N_("from filing")),
 }
 """Populations with a time-to-outcome curve: (what, plural; measured from)."""
 
@@ -112,163 +126,187 @@ _TIMED = {
 def _fixed() -> list[KPI]:
     k = KPI
     kpis = [
-        k("grievances_per_year", "Grievances arising per year", "Grievances", "cases/year",
-          "count", "lower", "grievances"),
-        k("individual_cases_per_year", "Individual grievances per year", "Individual grievances",
-          "cases/year", "count", "lower", "individual"),
-        k("collective_cases_per_year", "Collective grievances per year", "Collective grievances",
-          "cases/year", "count", "lower", "collective"),
-        k("migrant_cases_per_year", "Migrant workers' complaints per year", "Migrant complaints",
-          "cases/year", "count", "neither", "migrant"),
-        k("share_resolved", "Grievances resolved within a year", "Resolved within a year",
-          "share", "percent", "higher", "grievances_a_year_before_end"),
-        k("share_dropped", "Grievances dropped within a year (withdrawn, lapsed, abandoned)",
-          "Dropped within a year", "share", "percent", "neither",
+        k("grievances_per_year", N_("Grievances arising per year"), N_("Grievances"),
+          N_("cases/year"), "count", "lower", "grievances"),
+        k("individual_cases_per_year", N_("Individual grievances per year"),
+          N_("Individual grievances"), N_("cases/year"), "count", "lower", "individual"),
+        k("collective_cases_per_year", N_("Collective grievances per year"),
+          N_("Collective grievances"), N_("cases/year"), "count", "lower", "collective"),
+        k("migrant_cases_per_year", N_("Migrant workers' complaints per year"),
+          N_("Migrant complaints"), N_("cases/year"), "count", "neither", "migrant"),
+        k("share_resolved", N_("Grievances resolved within a year"), N_("Resolved within a year"),
+          N_("share"), "percent", "higher", "grievances_a_year_before_end"),
+        k("share_dropped", N_("Grievances dropped within a year (withdrawn, lapsed, abandoned)"),
+          N_("Dropped within a year"), N_("share"), "percent", "neither",
           "grievances_a_year_before_end"),
-        k("share_unresolved", "Grievances closed unresolved within a year",
-          "Unresolved within a year", "share", "percent", "neither",
+        k("share_unresolved", N_("Grievances closed unresolved within a year"),
+          N_("Unresolved within a year"), N_("share"), "percent", "neither",
           "grievances_a_year_before_end"),
-        k("share_open_after_a_year", "Grievances still open after a year", "Open after a year",
-          "share", "percent", "neither", "grievances_a_year_before_end"),
+        k("share_open_after_a_year", N_("Grievances still open after a year"),
+          N_("Open after a year"),
+          N_("share"), "percent", "neither", "grievances_a_year_before_end"),
         k("share_individual_abandoned",
-          "Individual disputes abandoned while waiting for a hearing (within a year)",
-          "Abandoned before a hearing", "share", "percent", "lower", "individual_year"),
+          N_("Individual disputes abandoned while waiting for a hearing (within a year)"),
+          N_("Abandoned before a hearing"), N_("share"), "percent", "lower", "individual_year"),
         k("share_individual_heard_within_deadline",
-          "Individual disputes heard within the 3-week deadline", "Heard within 3 weeks",
-          "share", "percent", "higher", "individual_heard"),
+          N_("Individual disputes heard within the 3-week deadline"), N_("Heard within 3 weeks"),
+          N_("share"), "percent", "higher", "individual_heard"),
         k("share_collective_settled_within_deadlines",
-          "Collective disputes settled within the legal deadlines",
-          "Collective settled in time", "share", "percent", "higher", "collective_deadlines"),
+          N_("Collective disputes settled within the legal deadlines"),
+          N_("Collective settled in time"), N_("share"), "percent", "higher",
+          "collective_deadlines"),
         k("share_collective_solved_at_ministry",
-          "Collective disputes solved by ministry conciliation", "Solved at the ministry",
-          "share", "percent", "higher", "collective_year"),
+          N_("Collective disputes solved by ministry conciliation"), N_("Solved at the ministry"),
+          N_("share"), "percent", "higher", "collective_year"),
         k("share_collective_resolved_at_arbitration",
-          "Collective disputes resolved at the Arbitration Council",
-          "Resolved at the Council", "share", "percent", "neither", "collective_year"),
+          N_("Collective disputes resolved at the Arbitration Council"),
+          N_("Resolved at the Council"), N_("share"), "percent", "neither", "collective_year"),
         k("arbitration_settled_share",
-          "Arbitration Council cases settled before an award (within a year of registration)",
-          "Council cases settled", "share", "percent", "neither", "arbitration_year"),
+          N_("Arbitration Council cases settled before an award (within a year of registration)"),
+          N_("Council cases settled"), N_("share"), "percent", "neither", "arbitration_year"),
         k("arbitration_share_within_15_working_days",
-          "Arbitration Council cases decided within 15 working days",
-          "Council within 15 working days", "share", "percent", "higher", "arbitration"),
+          N_("Arbitration Council cases decided within 15 working days"),
+          N_("Council within 15 working days"), N_("share"), "percent", "higher", "arbitration"),
         k("arbitration_share_within_20_working_days",
-          "Arbitration Council cases decided within 20 working days",
-          "Council within 20 working days", "share", "percent", "higher", "arbitration"),
+          N_("Arbitration Council cases decided within 20 working days"),
+          N_("Council within 20 working days"), N_("share"), "percent", "higher", "arbitration"),
         k("arbitration_mean_working_days",
-          "Working days from registration to decision at the Arbitration Council (mean)",
-          "Council: working days to decide", "working days", "days", "lower",
+          N_("Working days from registration to decision at the Arbitration Council (mean)"),
+          N_("Council: working days to decide"), N_("working days"), "days", "lower",
           "arbitration_year", censored=True),
-        k("budget_usd_per_year", "Yearly budget of staff and training", "Budget", "US$/year",
-          "usd", "neither", "spending"),
-        k("cost_usd_per_resolved_grievance", "Cost per grievance resolved (all grievances)",
-          "Cost per resolved grievance", "US$/case", "usd", "lower", "resolved"),
+        k("budget_usd_per_year", N_("Yearly budget of staff and training"), N_("Budget"),
+          N_("US$/year"), "usd", "neither", "spending"),
+        k("cost_usd_per_resolved_grievance", N_("Cost per grievance resolved (all grievances)"),
+          N_("Cost per resolved grievance"), N_("US$/case"), "usd", "lower", "resolved"),
         k("cost_usd_per_arbitration_case",
-          "What one Arbitration Council case costs (allowances, secretariat, roster)",
-          "Council cost per case", "US$/case", "usd", "neither", "arbitration_registered"),
+          N_("What one Arbitration Council case costs (allowances, secretariat, roster)"),
+          N_("Council cost per case"), N_("US$/case"), "usd", "neither", "arbitration_registered"),
         k("cost_usd_per_resolved_filed_case",
-          "Cost of resolution staff per dispute resolved after filing beyond the workplace",
-          "Cost per resolved filed dispute", "US$/case", "usd", "lower", "resolved_filed"),
-        k("strikes_per_year", "Strikes per year", "Strikes", "strikes/year", "count", "lower",
-          "strikes"),
-        k("garment_strikes_per_year", "Strikes per year in garment and footwear",
-          "Garment strikes", "strikes/year", "count", "lower", "strikes"),
+          N_("Cost of resolution staff per dispute resolved after filing beyond the workplace"),
+          N_("Cost per resolved filed dispute"), N_("US$/case"), "usd", "lower", "resolved_filed"),
+        k("strikes_per_year", N_("Strikes per year"), N_("Strikes"), N_("strikes/year"), "count",
+          "lower", "strikes"),
+        k("garment_strikes_per_year", N_("Strikes per year in garment and footwear"),
+          N_("Garment strikes"), N_("strikes/year"), "count", "lower", "strikes"),
         k("share_strikes_after_procedure",  # an award objected to, or the Council overdue
-          "Strikes that begin after the procedure is exhausted",
-          "Strikes after the procedure", "share of strikes", "percent", "neither", "strikes"),
+          N_("Strikes that begin after the procedure is exhausted"),
+          N_("Strikes after the procedure"), N_("share of strikes"), "percent", "neither",
+          "strikes"),
         k("share_strikes_lawful",  # arts. 319-320, 323-324
-          "Strikes that are lawful (after the procedure, with a ballot and notice)",
-          "Lawful strikes", "share of strikes", "percent", "neither", "strikes"),
-        k("workdays_per_strike", "Working days lost per strike", "Days lost per strike",
-          "worker-days/strike", "count", "neither", "strikes"),
-        k("workers_per_strike", "Workers per strike", "Workers per strike", "workers/strike",
-          "count", "neither", "strikes"),
-        k("workers_per_arbitration_case", "Workers per Arbitration Council case",
-          "Workers per Council case", "workers/case", "count", "neither",
+          N_("Strikes that are lawful (after the procedure, with a ballot and notice)"),
+          N_("Lawful strikes"), N_("share of strikes"), "percent", "neither", "strikes"),
+        k("workdays_per_strike", N_("Working days lost per strike"), N_("Days lost per strike"),
+          N_("worker-days/strike"), "count", "neither", "strikes"),
+        k("workers_per_strike", N_("Workers per strike"), N_("Workers per strike"),
+          N_("workers/strike"), "count", "neither", "strikes"),
+        k("workers_per_arbitration_case", N_("Workers per Arbitration Council case"),
+          N_("Workers per Council case"), N_("workers/case"), "count", "neither",
           "arbitration_registered"),
-        k("strike_days_per_year", "Strike days per year", "Strike days",
-          "factory working days/year", "count", "lower", "strikes"),
-        k("workdays_lost_per_year", "Working days lost to strikes per year",
-          "Working days lost", "worker-days/year", "count", "lower", "strikes"),
-        k("migrant_workers_per_year", "Migrant workers behind complaints per year",
-          "Migrant workers", "workers/year", "count", "neither", "migrant"),
-        k("share_migrant_resolved_at_mrc", "Migrant complaints settled at the MRC within a year",
-          "Settled at the MRC", "share", "percent", "higher", "migrant_year"),
-        k("share_migrant_abandoned", "Migrant complaints abandoned within a year",
-          "Abandoned", "share", "percent", "neither", "migrant_year"),
-        k("share_migrant_resolved", "Migrant complaints resolved within a year",
-          "Migrant complaints resolved", "share", "percent", "higher", "migrant_year"),
+        k("strike_days_per_year", N_("Strike days per year"), N_("Strike days"),
+          N_("factory working days/year"), "count", "lower", "strikes"),
+        k("workdays_lost_per_year", N_("Working days lost to strikes per year"),
+          N_("Working days lost"), N_("worker-days/year"), "count", "lower", "strikes"),
+        k("migrant_workers_per_year", N_("Migrant workers behind complaints per year"),
+          N_("Migrant workers"), N_("workers/year"), "count", "neither", "migrant"),
+        k("share_migrant_resolved_at_mrc",
+          N_("Migrant complaints settled at the MRC within a year"),
+          N_("Settled at the MRC"), N_("share"), "percent", "higher", "migrant_year"),
+        k("share_migrant_abandoned", N_("Migrant complaints abandoned within a year"),
+          N_("Abandoned"), N_("share"), "percent", "neither", "migrant_year"),
+        k("share_migrant_resolved", N_("Migrant complaints resolved within a year"),
+          N_("Migrant complaints resolved"), N_("share"), "percent", "higher", "migrant_year"),
         k("share_migrant_acted_on_within_deadline",
-          "Migrant complaints acted on within the 10-day deadline", "Acted on in time",
-          "share", "percent", "higher", "migrant_acted"),
-        k("compensation_usd_per_year", "Compensation recovered for migrant workers per year",
-          "Compensation", "US$/year", "usd", "higher", "settled_migrant"),
-        k("compensation_usd_per_settled_complaint", "Compensation per settled migrant complaint",
-          "Compensation per complaint", "US$", "usd", "higher", "settled_migrant"),
-        k("share_settled_at_adjudication", "Adjudication cases settled within a year",
-          "Settled at adjudication", "share", "percent", "neither", "adjudication"),
-        k("share_withdrawn_at_adjudication", "Adjudication cases withdrawn within a year",
-          "Withdrawn at adjudication", "share", "percent", "neither", "adjudication"),
-        k("share_decided_at_adjudication", "Adjudication cases decided within a year",
-          "Decided at adjudication", "share", "percent", "neither", "adjudication"),
-        k("share_adjudication_reviewed", "Adjudication cases taken to national review",
-          "Reviewed", "share", "percent", "neither", "adjudication"),
-        k("share_adjudication_to_court", "Adjudication cases taken to court",
-          "To court", "share", "percent", "neither", "adjudication"),
-        k("mediation_success_share", "Mediations that succeed", "Mediation success", "share",
-          "percent", "higher", "mediation"),
+          N_("Migrant complaints acted on within the 10-day deadline"), N_("Acted on in time"),
+          N_("share"), "percent", "higher", "migrant_acted"),
+        k("compensation_usd_per_year", N_("Compensation recovered for migrant workers per year"),
+          N_("Compensation"), N_("US$/year"), "usd", "higher", "settled_migrant"),
+        k("compensation_usd_per_settled_complaint",
+          N_("Compensation per settled migrant complaint"),
+          N_("Compensation per complaint"), N_("US$"), "usd", "higher", "settled_migrant"),
+        k("share_settled_at_adjudication", N_("Adjudication cases settled within a year"),
+          N_("Settled at adjudication"), N_("share"), "percent", "neither", "adjudication"),
+        k("share_withdrawn_at_adjudication", N_("Adjudication cases withdrawn within a year"),
+          N_("Withdrawn at adjudication"), N_("share"), "percent", "neither", "adjudication"),
+        k("share_decided_at_adjudication", N_("Adjudication cases decided within a year"),
+          N_("Decided at adjudication"), N_("share"), "percent", "neither", "adjudication"),
+        k("share_adjudication_reviewed", N_("Adjudication cases taken to national review"),
+          N_("Reviewed"), N_("share"), "percent", "neither", "adjudication"),
+        k("share_adjudication_to_court", N_("Adjudication cases taken to court"),
+          N_("To court"), N_("share"), "percent", "neither", "adjudication"),
+        k("mediation_success_share", N_("Mediations that succeed"), N_("Mediation success"),
+          N_("share"), "percent", "higher", "mediation"),
     ]
     for population, (what, origin) in _TIMED.items():
-        for stat, share in (("median", "half"), ("p90", "9 in 10")):
-            kpis.append(k(
+        for stat, share in (("median", N_("half")), ("p90", N_("9 in 10"))):
+            kpis.append(_worded(
                 f"days_to_outcome_{stat}_{population}",
-                f"Days until {share} of {what} have an outcome ({origin})",
-                f"Days until {share} have an outcome", "days", "days", "lower", population,
-                censored=True))
+                N_("Days until {share} of {what} have an outcome ({origin})"),
+                N_("Days until {share} have an outcome"), N_("days"), "days", "lower",
+                population, {"share": share, "what": what, "origin": origin}, censored=True))
     return kpis
+
+
+_WORDS: dict[str, tuple[str, str, dict[str, str]]] = {}
+"""KPIs whose words are made from a template: (label, short label, the placeholders'
+messages), so a catalogue translates the template and each word in it."""
+
+
+def _worded(name: str, label: str, short: str, unit: str, style: str, better: str,
+            population: str, words: dict[str, str], **options) -> KPI:
+    """A KPI whose label and short label fill templates with words (each one a message)."""
+    _WORDS[name] = (label, short, words)
+    return KPI(name, label.format(**words), short.format(**words), unit, style, better,
+               population, **options)
 
 
 def _stage_family(name: str) -> list[KPI]:
     """The KPIs of one stage's family (stage_kpi names them); staffed stages have more."""
     entry = stage_entry(name)
-    label, short = entry.in_sentence, entry.short_label
-    population = f"cases that reached {label}"
+    words = {"stage": entry.in_sentence, "short": entry.short_label}
+    population = f"cases that reached {entry.in_sentence}"
     kpis = [
-        KPI(stage_kpi("share_ended", name), f"Grievances ending at {label} within a year",
-            f"Ended at {short}", "share", "percent", "neither", "grievances_a_year_before_end"),
-        KPI(stage_kpi("resolved_share", name),
-            f"Cases reaching {label} resolved there within a year", f"Resolved at {short}",
-            "share", "percent", "higher",
-            f"{population}, at least a year before the end of the run"),
-        KPI(stage_kpi("backlog_end", name), f"Open cases at {label} on the last day of the run",
-            f"Open at {short}", "open cases", "count", "neither", "open_at_end"),
+        _worded(stage_kpi("share_ended", name), N_("Grievances ending at {stage} within a year"),
+                N_("Ended at {short}"), N_("share"), "percent", "neither",
+                "grievances_a_year_before_end", words),
+        _worded(stage_kpi("resolved_share", name),
+                N_("Cases reaching {stage} resolved there within a year"),
+                N_("Resolved at {short}"), N_("share"), "percent", "higher",
+                f"{population}, at least a year before the end of the run", words),
+        _worded(stage_kpi("backlog_end", name),
+                N_("Open cases at {stage} on the last day of the run"), N_("Open at {short}"),
+                N_("open cases"), "count", "neither", "open_at_end", words),
     ]
     if name != "workplace":
-        kpis.append(KPI(stage_kpi("cases_per_year", name), f"Cases reaching {label} per year",
-                        f"Cases at {short}", "cases/year", "count", "neither",
-                        f"{population} after the warm-up"))
+        kpis.append(_worded(stage_kpi("cases_per_year", name),
+                            N_("Cases reaching {stage} per year"), N_("Cases at {short}"),
+                            N_("cases/year"), "count", "neither",
+                            f"{population} after the warm-up", words))
     if entry.staffing is not None:
-        staff = entry.staffing.noun
+        words = {**words, "staff": entry.staffing.noun}
         kpis += [
-            KPI(stage_kpi("utilisation", name), f"Share of time {staff} are busy",
-                f"{short}: staff busy", "share of staff time", "percent", "neither",
-                "staff_time"),
-            KPI(stage_kpi("backlog_trend", name), f"Growth of open cases at {label} per year",
-                f"{short}: backlog growth", "cases/year", "number", "neither", "backlog_days",
-                signed=True),
-            KPI(stage_kpi("waiting_end", name),
-                f"Cases waiting for {staff} on the last day of the run",
-                f"{short}: waiting at the end", "open cases", "count", "neither",
-                "open_at_end"),
+            _worded(stage_kpi("utilisation", name), N_("Share of time {staff} are busy"),
+                    N_("{short}: staff busy"), N_("share of staff time"), "percent", "neither",
+                    "staff_time", words),
+            _worded(stage_kpi("backlog_trend", name),
+                    N_("Growth of open cases at {stage} per year"), N_("{short}: backlog growth"),
+                    N_("cases/year"), "number", "neither",
+                    "backlog_days", words, signed=True),
+            _worded(stage_kpi("waiting_end", name),
+                    N_("Cases waiting for {staff} on the last day of the run"),
+                    N_("{short}: waiting at the end"), N_("open cases"), "count", "neither",
+                    "open_at_end", words),
         ]
         if entry.staffing.deadline is not None:
             deadline = f"{population} at least its deadline before the end of the run"
             kpis += [
-                KPI(stage_kpi("late_waiting", name),
-                    f"Cases at {label} past their deadline because they waited for {staff}",
-                    f"{short}: late from waiting", "share", "percent", "lower", deadline),
-                KPI(stage_kpi("late_handling", name),
-                    f"Cases at {label} past their deadline even without waiting for staff",
-                    f"{short}: late in handling", "share", "percent", "neither", deadline),
+                _worded(stage_kpi("late_waiting", name),
+                        N_("Cases at {stage} past their deadline because they waited for {staff}"),
+                        N_("{short}: late from waiting"), N_("share"), "percent", "lower",
+                        deadline, words),
+                _worded(stage_kpi("late_handling", name),
+                        N_("Cases at {stage} past their deadline even without waiting for staff"),
+                        N_("{short}: late in handling"), N_("share"), "percent", "neither",
+                        deadline, words),
             ]
     return kpis
 
@@ -328,6 +366,15 @@ or swamped system resolves more cases on a fixed budget); the tables keep it. No
 KPI may come out clearly better when staff are cut or grievances double
 (``tests/test_starvation.py``)."""
 
+YEARLY_KPIS = ("strike_days_per_year", "strikes_per_year", "grievances_per_year")
+"""The counts a director weighs, shown on the brief's first page as yearly differences for
+the same money (with grievances resolved within a year, ``RESOLVED_A_YEAR``)."""
+RESOLVED_A_YEAR = ("share_resolved", "grievances_per_year")
+"""Grievances resolved within a year of arising, a year: each replication's share resolved
+within a year times its grievances a year (the share counts grievances that arose at least a
+year before the end of the run)."""
+RESOLVED_A_YEAR_LABEL = N_("Grievances resolved within a year of arising")
+
 PLOT_KPIS = (
     "strike_days_per_year",
     "days_to_outcome_median_collective_filed",
@@ -340,6 +387,29 @@ PLOT_KPIS = (
     "workdays_lost_per_year",
 )
 """KPIs a dashboard offers to plot."""
+
+
+def label_of(name: str) -> str:
+    """KPI ``name``'s label in the language in use."""
+    return _words_of(name, 0)
+
+
+def short_label_of(name: str) -> str:
+    """KPI ``name``'s short label in the language in use."""
+    return _words_of(name, 1)
+
+
+def unit_of(name: str) -> str:
+    """KPI ``name``'s unit in the language in use."""
+    return _(kpi(name).unit)
+
+
+def _words_of(name: str, which: int) -> str:
+    if name in _WORDS:
+        template, words = _WORDS[name][which], _WORDS[name][2]
+        return _(template).format(**{key: _(word) for key, word in words.items()})
+    entry = kpi(name)
+    return _(entry.short_label if which else entry.label)
 
 
 def kpi(name: str) -> KPI:

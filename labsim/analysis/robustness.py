@@ -238,6 +238,34 @@ class Robustness:
             "range_low": flip.get("low"), "range_high": flip.get("high"),
         }
 
+    def seen_from(self, subject: str) -> Robustness:
+        """The same result read from ``subject``'s side when it is the reference of two
+        policies (each world's paired differences negated and divided by the other side's
+        mean; the summary's counts swapped, its spreads re-read from the flipped worlds), so
+        a panel speaks of the policy a group recommends. Unchanged otherwise."""
+        if subject != self.reference or len(self.names) != 2:
+            return self
+        other = self.names[1]
+        differences, central = _flipped(self.differences), _flipped(self.central)
+        summary = self.summary().copy()
+        swap = {"policy": "reference", "worlds_policy_better": "worlds_reference_better",
+                "worlds_clearly_policy_better": "worlds_clearly_reference_better",
+                "difference_p05": "difference_p95"}
+        for a, b in swap.items():
+            summary[a], summary[b] = summary[b].to_numpy(), summary[a].to_numpy()
+        for column in ("central_difference", "median_difference", "difference_p05",
+                       "difference_p95"):
+            summary[column] = -summary[column]
+        relative = central.set_index("kpi")["relative"]
+        summary["central_relative"] = summary["kpi"].map(relative)
+        per_kpi = differences.groupby("kpi")["relative"]
+        for column, quantile in (("median_relative", 0.5), ("relative_p05", 0.05),
+                                 ("relative_p95", 0.95)):
+            summary[column] = summary["kpi"].map(per_kpi.quantile(quantile))
+        return dataclasses.replace(self, reference=other, names=[other, subject],
+                                   differences=differences, central=central,
+                                   saved_summary=summary)
+
     def where_it_loses(self, kpi: str, policy: str | None = None,
                        threshold: float = 0.8) -> pd.DataFrame:
         """Scenario discovery (PRIM, from the EMA workbench): the box of assumption ranges in
@@ -295,6 +323,27 @@ class Robustness:
     def to_csv(self, path: str | Path) -> Path:
         """The summary as CSV, its first line the stamp (read with ``comment="#"``)."""
         return write_atomically(path, f"# {self.stamp}\n" + self.summary().to_csv(index=False))
+
+
+def _flipped(rows: pd.DataFrame) -> pd.DataFrame:
+    """Paired differences read from the other side: scenario and reference swap, the
+    difference and its interval change sign, relative ones divide by the other mean."""
+    out = rows.copy()
+    out["scenario"], out["reference"] = rows["reference"], rows["scenario"]
+    out["mean"], out["reference_mean"] = rows["reference_mean"], rows["mean"]
+    out["difference"] = -rows["difference"]
+    out["ci_low"], out["ci_high"] = -rows["ci_high"], -rows["ci_low"]
+    base = out["reference_mean"].where(out["reference_mean"] != 0)
+    for column, source in (("relative", "difference"), ("relative_ci_low", "ci_low"),
+                           ("relative_ci_high", "ci_high")):
+        out[column] = out[source] / base
+    out["better"] = rows["better"].map(lambda b: b if pd.isna(b) or b == "" else not _true(b))
+    return out
+
+
+def _true(value: object) -> bool:
+    """A flag as a CSV reads it back (True, "True") or as computed."""
+    return value is True or str(value) == "True"
 
 
 def rank_correlations(x: np.ndarray, y: np.ndarray, partial: bool) -> np.ndarray:

@@ -30,7 +30,7 @@ from ..experiments.runner import run_to_directory
 from ..experiments.search import sweep
 from ..experiments.worlds import ROBUSTNESS_SETTINGS, can_check, robustness
 from ..files import check_output_dir, check_output_file, read_toml, write_atomically
-from ..i18n import display_name
+from ..i18n import LANGUAGES, _, display_name, use_language
 from ..scenario.flows import expected_flows
 from ..scenario.io import save_scenario
 from ..scenario.presets import load_assumptions, load_scenario
@@ -44,6 +44,7 @@ from .report import (
     format_robustness,
     format_summary,
     format_targets,
+    headline,
     late_lines,
     overload_lines,
     robustness_lines,
@@ -54,6 +55,8 @@ from .report import (
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="labsim", description="Simulate labour dispute prevention and resolution.")
+    parser.add_argument("--lang", choices=list(LANGUAGES), help="language of tables, verdicts "
+                        "and errors (default: LABSIM_LANG, else English)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     run_cmd = commands.add_parser("run", help="run a scenario and print its KPIs")
@@ -143,6 +146,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_run_options(parser: argparse.ArgumentParser, years: float, reps: int,
                      warmup: float = 365.0) -> None:
+    parser.add_argument("--lang", choices=list(LANGUAGES), default=argparse.SUPPRESS,
+                        help="language of tables, verdicts and errors (also before the command)")
     parser.add_argument("--years", type=float, default=years,
                         help=f"simulated years (default {years:g})")
     parser.add_argument("--reps", type=int, default=reps,
@@ -179,8 +184,9 @@ def _executor(args: argparse.Namespace) -> ExecutorLike:
 
 
 def _said(settings: RunSettings) -> str:
-    return (f"{settings.years:g} years x {settings.replications} replications, seed "
-            f"{settings.seed}, warm-up {settings.warmup_days:g} days")
+    return _("{years:g} years x {replications} replications, seed {seed}, warm-up {warmup:g} "
+             "days").format(years=settings.years, replications=settings.replications,
+                            seed=settings.seed, warmup=settings.warmup_days)
 
 
 def _run(args: argparse.Namespace) -> None:
@@ -193,18 +199,20 @@ def _run(args: argparse.Namespace) -> None:
         kpis = replicate([scenario], settings, _executor(args),
                          progress=sys.stderr.isatty())[0]
     summary = summarise(kpis)
-    print(f"{scenario.name}: {_said(settings)}")
+    print(f"{display_name(scenario.name)}: {_said(settings)}")
     print(format_summary(summary, full=args.all))
     fitted = load_targets(scenario=scenario.name)
     if fitted:
-        print("\nThe record it was fitted to (datasets/observed/calibration_targets.csv):")
+        print("\n" + _("The record it was fitted to "
+                        "(datasets/observed/calibration_targets.csv):"))
         print("\n".join(format_targets(summary, fitted)))
     for line in (overload_lines({scenario.name: overloaded_stages(summary)})
                  + late_lines({scenario.name: late_stages(summary)})):
         print(line)
     print(f"({stamp(scenario, settings)})")
     if args.out is not None:
-        print(f"wrote {', '.join(sorted(p.name for p in out.glob('*.csv')))} to {out}")
+        print(_("wrote {files} to {folder}").format(
+            files=", ".join(sorted(p.name for p in out.glob("*.csv"))), folder=out))
 
 
 def _compare(args: argparse.Namespace) -> None:
@@ -213,15 +221,16 @@ def _compare(args: argparse.Namespace) -> None:
     comparison = compare(scenarios, reference=args.reference, settings=settings,
                          executor=_executor(args), progress=sys.stderr.isatty())
     differences = comparison.differences()
-    print(f"{', '.join(map(display_name, comparison.names))}: {_said(settings)}, the same "
-          "grievances for each (common random numbers)")
+    print(_("{names}: {settings}, the same grievances for each (common random "
+            "numbers)").format(names=", ".join(map(display_name, comparison.names)),
+                               settings=_said(settings)))
     print(format_comparison(comparison.kpis(), differences, full=args.all))
     print()
     print("\n".join(overload_lines(comparison.overloaded()) + late_lines(comparison.late())
-                    + verdict(differences)))
+                    + [headline(differences)] + verdict(differences)))
     if can_check(args.scenarios):
-        print("How far these hold across the assumptions' plausible ranges: labsim robustness "
-              f"{' '.join(args.scenarios)}")
+        print(_("How far these hold across the assumptions' plausible ranges: {command}").format(
+            command=f"labsim robustness {' '.join(args.scenarios)}"))
     print(f"({stamp({s.name: s for s in scenarios}, settings)})")
 
 
@@ -331,10 +340,11 @@ def _robustness(args: argparse.Namespace) -> None:
                         progress=sys.stderr.isatty(), cache_dir=cache)
     summary = result.summary()
     kpis = list(summary["kpi"].unique()) if args.all else VERDICT_KPIS
-    print(f"{', '.join(result.names)}: {len(result.worlds)} plausible worlds "
-          f"({len(result.assumptions)} assumptions drawn from their ranges"
-          f"{', calibrated parameters re-fitted in each' if not args.no_refit else ''}); "
-          f"{_said(settings)} per world, common random numbers")
+    print(_("{names}: {worlds} plausible worlds ({assumptions} assumptions drawn from their "
+            "ranges{refit}); {settings} per world, common random numbers").format(
+        names=", ".join(map(display_name, result.names)), worlds=len(result.worlds),
+        assumptions=len(result.assumptions), settings=_said(settings),
+        refit="" if args.no_refit else _(", calibrated parameters re-fitted in each")))
     if result.refused_draws:
         print(f"{result.refused_draws} drawn worlds broke a rule of the model (e.g. the "
               "workplace settling more than every grievance) and were redrawn")
@@ -347,7 +357,7 @@ def _robustness(args: argparse.Namespace) -> None:
               "read the spread of differences and the worlds each side wins on average")
     print(format_robustness(summary, kpis))
     print()
-    print("\n".join(robustness_lines(summary, kpis, result.counts_reliable)))
+    print("\n".join(robustness_lines(summary, kpis)))
     print(f"({result.stamp})")
     if out is not None:
         print(f"wrote {result.to_csv(out)}")
@@ -417,30 +427,32 @@ def _show_warning(show_otherwise: Callable[..., None], message: Warning | str,
                   category: type[Warning], *where: Any) -> None:
     """labsim's own warnings as one line; other libraries' as Python shows them."""
     if category.__module__.startswith("labsim"):
-        print(f"labsim: warning: {message}", file=sys.stderr)
+        print(_("labsim: warning: {message}").format(message=message), file=sys.stderr)
     else:
         show_otherwise(message, category, *where)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.lang:
+        use_language(args.lang)
     try:
         with warnings.catch_warnings():
             warnings.showwarning = functools.partial(_show_warning, warnings.showwarning)
             COMMANDS[args.command](args)
     except InputError as err:
-        print(f"labsim: error: {_in_one_line(err)}", file=sys.stderr)
+        print(_("labsim: error: {message}").format(message=_in_one_line(err)), file=sys.stderr)
         return 2
     except RunError as err:
-        print(f"labsim: error: {_in_one_line(err)}", file=sys.stderr)
+        print(_("labsim: error: {message}").format(message=_in_one_line(err)), file=sys.stderr)
         return 1
     except MemoryError:
-        print("labsim: error: out of memory: run fewer years or replications (the size check "
-              "was skipped with --force)", file=sys.stderr)
+        print(_("labsim: error: out of memory: run fewer years or replications (the size check "
+                "was skipped with --force)"), file=sys.stderr)
         return 1
     except KeyboardInterrupt as err:
-        print(f"labsim: interrupted: {_in_one_line(err) or 'nothing was written'}",
-              file=sys.stderr)
+        print(_("labsim: interrupted: {message}").format(
+            message=_in_one_line(err) or _("nothing was written")), file=sys.stderr)
         return 130
     return 0
 

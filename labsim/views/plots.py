@@ -21,15 +21,23 @@ from matplotlib.path import Path
 from matplotlib.textpath import text_to_path
 from matplotlib.ticker import PercentFormatter, StrMethodFormatter
 
-from ..analysis.catalog import CATALOG, COST_KPIS, PLOT_KPIS
+from ..analysis.catalog import (
+    CATALOG,
+    COST_KPIS,
+    PLOT_KPIS,
+    label_of,
+    short_label_of,
+    unit_of,
+)
 from ..analysis.kpis import outcome_curve, outcome_day, overloaded_stages, stage_entry_exit
 from ..analysis.results import Results
 from ..analysis.verdict_map import VerdictMap
 from ..experiments.calibration import CalibrationResult
 from ..experiments.comparison import Comparison
 from ..experiments.search import StaffingResult
-from ..i18n import _, display_name
+from ..i18n import N_, _, display_name
 from ..scenario.stages import STAFFED_STAGES, STAGES, active_stages, stage_entry, stage_kpi
+from .shaping import use_khmer_font_in_figures
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442",
              "#999999")
@@ -39,9 +47,12 @@ BLUE, ORANGE, GREEN, VERMILLION, GREY = (OKABE_ITO[i] for i in (0, 1, 2, 3, 7))
 STATUS_COLOURS = {"resolved": GREEN, "dropped": ORANGE, "unresolved": VERMILLION, "open": GREY}
 STATUS_HATCHES = {"resolved": "", "dropped": "..", "unresolved": "//", "open": "xx"}
 """The second cue of a status in bar charts, for those who cannot tell its colour."""
-STATUS_WORDS = {"resolved": "resolved", "dropped": "dropped", "unresolved": "unresolved",
-                "open": "still open"}
+STATUS_WORDS = {"resolved": N_("resolved"), "dropped": N_("dropped"),
+                "unresolved": N_("unresolved"), "open": N_("still open")}
 """How a final status reads (through ``_()``)."""
+KIND_WORDS = {"individual": N_("individual"), "collective": N_("collective")}
+"""A dispute's kind inside a phrase (through ``_()``)."""
+use_khmer_font_in_figures()  # Khmer text measured right; the browser shapes it (shaping.py)
 
 
 def _fitted(text: str, width_in: float, size_pt: float = 12) -> str:
@@ -143,7 +154,8 @@ def time_to_outcome(results: Results) -> Figure:
     for kind in ("individual", "collective"):
         origin = cases["arrival_day"].where(cases["kind"] == kind)
         days, share = _curve_of(cases, origin, results.window)
-        ax.step(days, share, where="post", label=_("{kind} grievances").format(kind=_(kind)))
+        ax.step(days, share, where="post", label=_("{kind} grievances").format(
+            kind=_(KIND_WORDS[kind])))
     ax.set_xscale("symlog", linthresh=30)
     ax.set_ylim(0, 1)
     ax.set_xlabel(_("Days since the grievance (calendar days; log scale beyond 30)"))
@@ -248,10 +260,16 @@ class _Move:
     arrives: float = 0.0
 
 
+KHMER_ROOM = 1.15
+"""Khmer text is drawn by the browser, in whichever Khmer font it has (Khmer OS is wider than
+the Noto Sans Khmer it is measured with): room to spare for it."""
+
+
 def _text_width(text: str, size: float, bold: bool = False) -> float:
-    """Width in inches of one line of text as matplotlib draws it."""
+    """Width in inches of one line of text as matplotlib draws it (Khmer with room)."""
     font = FontProperties(size=size, weight="bold" if bold else "normal")
-    return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0] * _PT
+    room = KHMER_ROOM if any("\u1780" <= ch <= "\u17ff" for ch in text) else 1.0
+    return text_to_path.get_text_width_height_descent(text, font, ismath=False)[0] * _PT * room
 
 
 def _whole(cases: float) -> str:
@@ -492,8 +510,10 @@ def time_to_outcome_compared(results: Mapping[str, Results],
     ax.set_xscale("symlog", linthresh=30)
     ax.set_ylim(0, 1)
     ax.set_xlabel(_("Days since filing with the ministry (calendar days; log scale beyond 30)"))
-    ax.set_ylabel(_("Share of {kind} disputes with an outcome").format(kind=_(kind)))
-    _title(ax, _("How soon {kind} disputes filed with the ministry end").format(kind=_(kind)))
+    ax.set_ylabel(_("Share of {kind} disputes with an outcome").format(
+        kind=_(KIND_WORDS[kind])))
+    _title(ax, _("How soon {kind} disputes filed with the ministry end").format(
+        kind=_(KIND_WORDS[kind])))
     ax.legend(title=_("Scenario"))
     ax.grid(alpha=0.3)
     return fig
@@ -520,12 +540,12 @@ def kpi_comparison(comparison: Comparison, kpis: Sequence[str] = PLOT_KPIS[:6]) 
             if beyond > 0:  # a lower bound: the curve went beyond the simulated period
                 ax.annotate(_("more than\nthe run shows"), (bar.get_x() + bar.get_width() / 2,
                             bar.get_height()), ha="center", va="bottom", fontsize=7)
-        ax.set_title(_fitted(_(CATALOG[kpi].label), width / cols - 0.8, 9), fontsize=9)
+        ax.set_title(_fitted(label_of(kpi), width / cols - 0.8, 9), fontsize=9)
         if CATALOG[kpi].format == "percent":  # shares read as 0-100%
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
             ax.set_ylabel("%")
         else:
-            ax.set_ylabel(_(CATALOG[kpi].unit))
+            ax.set_ylabel(unit_of(kpi))
         if np.nanmax(np.abs(means), initial=0) >= 10_000:  # 500,000 rather than 500000
             ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         ax.tick_params(axis="x", labelrotation=20, labelsize=8)
@@ -560,7 +580,7 @@ def staffing_curve(result: StaffingResult) -> Figure:
                    label=_("meets with 95% confidence: {level:g}")
                    .format(level=result.level_for_confidence))
     ax.set_xlabel(_parameter(result.parameter))
-    ax.set_ylabel(f"{_(CATALOG[result.kpi].label)} ({_(CATALOG[result.kpi].unit)})")
+    ax.set_ylabel(f"{label_of(result.kpi)} ({unit_of(result.kpi)})")
     _title(ax, _("Staffing against performance (levels evaluated by the search)"))
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
@@ -585,8 +605,8 @@ def calibration_fit(result: CalibrationResult) -> Figure:
                     label=_("simulated (95% CI)") if row.within_tolerance
                     else _("simulated (95% CI): outside the tolerance"))
         ax.set_xticks([])
-        ax.set_title(_fitted(_(CATALOG[row.kpi].short_label), 3.2, 9), fontsize=9)
-        ax.set_ylabel(_(CATALOG[row.kpi].unit))
+        ax.set_title(_fitted(short_label_of(row.kpi), 3.2, 9), fontsize=9)
+        ax.set_ylabel(unit_of(row.kpi))
     axes[0].legend(fontsize="x-small")
     fig.suptitle(_fitted(_("Calibration of {scenario}: observed vs simulated (fit error "
                            "{error:.2f})").format(scenario=display_name(result.scenario.name),
@@ -651,9 +671,9 @@ def tornado(sensitivity: pd.DataFrame, kpi_label: str = "") -> Figure:
             label=_("parameter raised"))
     ax.axvline(base, color="black")
     kpi = table["kpi"].iloc[0]
-    ax.set_xlabel(kpi_label or f"{_(CATALOG[kpi].label)} ({_(CATALOG[kpi].unit)})")
+    ax.set_xlabel(kpi_label or f"{label_of(kpi)} ({unit_of(kpi)})")
     _title(ax, _("Sensitivity of {kpi} (each parameter -/+{change})").format(
-        kpi=_(CATALOG[kpi].short_label).lower(), change=f"{table['change'].iloc[0]:.0%}"))
+        kpi=short_label_of(kpi).lower(), change=f"{table['change'].iloc[0]:.0%}"))
     ax.legend(fontsize="small")
     return fig
 

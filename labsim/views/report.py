@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -12,13 +14,19 @@ from ..analysis.catalog import (
     CATALOG,
     COST_KPIS,
     KEY_KPIS,
+    RESOLVED_A_YEAR,
+    RESOLVED_A_YEAR_LABEL,
     VERDICT_KPIS,
-    kpi,
+    YEARLY_KPIS,
+    label_of,
+    unit_of,
 )
+from ..analysis.kpis import t_interval
 from ..analysis.robustness import MIN_WORLDS_FOR_DRIVERS
 from ..analysis.verdict_map import VerdictMap
 from ..experiments.calibration import Target
-from ..i18n import N_, _, display_name, in_sentence
+from ..experiments.comparison import Comparison
+from ..i18n import N_, _, display_name, in_sentence, ngettext
 from ..scenario.items import BOUGHT
 from ..scenario.stages import staff_noun, stage_entry
 
@@ -66,11 +74,31 @@ def format_estimate(name: str, row: Mapping) -> tuple[str, str]:
 
 
 
+COENG = "\u17d2"
+"""Khmer's sign that puts the next consonant below the one before it (no column of its own)."""
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: combining marks (Khmer vowel signs included) and
+    subscript consonants take none."""
+    width, below = 0, False
+    for ch in text:
+        takes = not (below or ch == COENG or unicodedata.category(ch) in ("Mn", "Mc", "Me",
+                                                                        "Cf"))
+        width += takes
+        below = ch == COENG
+    return width
+
+
 def _table(header: Sequence[str], rows: list[Sequence[str]], right: set[int]) -> str:
-    width = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    width = [max(display_width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def pad(cell: str, columns: int, to_right: bool) -> str:
+        space = " " * (columns - display_width(cell))
+        return space + cell if to_right else cell + space
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
+        return "  ".join(pad(str(c), w, i in right)
                          for i, (c, w) in enumerate(zip(cells, width, strict=True))).rstrip()
 
     return "\n".join([line(header), "-" * (sum(width) + 2 * (len(width) - 1))]
@@ -83,8 +111,8 @@ def format_summary(summary: pd.DataFrame, full: bool = False) -> str:
     rows = []
     for name in names:
         mean, ci = format_estimate(name, summary.loc[name])
-        rows.append((_(CATALOG[name].label), mean, ci, _(CATALOG[name].unit)))
-    return _table(("KPI", "mean", "95% CI", "unit"), rows, right={1})
+        rows.append((label_of(name), mean, ci, unit_of(name)))
+    return _table((_("KPI"), _("mean"), _("95% CI"), _("unit")), rows, right={1})
 
 
 STAFFING_COLUMNS = (
@@ -139,7 +167,7 @@ CORNER_COLUMNS = (("corner_a", N_("World favouring {first}")),
 def format_corners(table: pd.DataFrame, names: Sequence[str]) -> str:
     """The verdict KPIs' differences (``names[1]`` against ``names[0]``) in the two extreme
     worlds, with intervals: '+145% [+118%, +171%]', '+2.9 pts [+2.5, +3.4]'."""
-    rows = [[_(CATALOG[r["kpi"]].label)] + [
+    rows = [[label_of(r["kpi"])] + [
         _cell(r["scale"], r[c], r[f"{c}_low"], r[f"{c}_high"]) for c, _words in CORNER_COLUMNS]
         for r in table.to_dict("records")]
     first, second = (display_name(name) for name in names)
@@ -228,7 +256,7 @@ def _size(name: str, scale: str, value: float) -> str:
         return _points(value)
     if scale == "relative":
         return _percent(value)
-    return f"{format_value(name, abs(value))} {_(CATALOG[name].unit)}"
+    return f"{format_value(name, abs(value))} {unit_of(name)}"
 
 
 def _ends(name: str, r: Mapping) -> tuple[str, float, float, float]:
@@ -244,7 +272,8 @@ def _ends(name: str, r: Mapping) -> tuple[str, float, float, float]:
 def _change(name: str, scale: str, value: float) -> str:
     """'39% more', '1.1 points lower', '3.2 cases/year higher'."""
     up, down = _directions(name)
-    return f"{_size(name, scale, value)} {up if value > 0 else down}"
+    return _("{amount} {direction}").format(amount=_size(name, scale, value),
+                                            direction=up if value > 0 else down)
 
 
 def _interval_words(name: str, scale: str, low: float, high: float) -> str:
@@ -257,8 +286,9 @@ def _interval_words(name: str, scale: str, low: float, high: float) -> str:
             near, far = (_finer(name, scale, v) for v in sorted((low, high), key=abs))
         if scale != "relative" and near[:1].isdigit():  # '0.9 to 1.2 points lower'
             near = near.split(" ")[0]
-        return f"{near} {_('to')} {far} {word}"
-    return (f"{_size(name, scale, low)} {down} {_('to')} {_size(name, scale, high)} {up}")
+        return _("{near} to {far} {direction}").format(near=near, far=far, direction=word)
+    return _("{low} {down} to {high} {up}").format(low=_size(name, scale, low), down=down,
+                                                   high=_size(name, scale, high), up=up)
 
 
 def _finer(name: str, scale: str, value: float) -> str:
@@ -267,7 +297,7 @@ def _finer(name: str, scale: str, value: float) -> str:
         return f"{abs(value) * 100:.1f}%"
     if scale == "points":
         return _("{amount} points").format(amount=f"{abs(value) * 100:.1f}")
-    return f"{abs(value):,.1f} {_(CATALOG[name].unit)}"
+    return f"{abs(value):,.1f} {unit_of(name)}"
 
 
 def _cell_number(scale: str, value: float, finer: int = 0) -> str:
@@ -282,9 +312,10 @@ def _cell(scale: str, value: float, low: float, high: float) -> str:
     """'+39% [+14%, +63%]', '-2.5 pts [-2.7, -2.2]'; a decimal more when the ends round
     alike."""
     finer = int(_cell_number(scale, low) == _cell_number(scale, high))
-    unit = f" {_('pts')}" if scale == "points" else ""
+    unit = " " + _("pts") if scale == "points" else ""
     if _cell_number(scale, low, finer) == _cell_number(scale, high, finer):
-        return f"{_cell_number(scale, value, finer)}{unit} ({_('the same in every run')})"
+        same = _("the same in every run")
+        return f"{_cell_number(scale, value, finer)}{unit} ({same})"
     return (f"{_cell_number(scale, value, finer)}{unit} [{_cell_number(scale, low, finer)}, "
             f"{_cell_number(scale, high, finer)}]")
 
@@ -293,16 +324,31 @@ def _same(name: str, r: Mapping) -> str | None:
     """'both are 100%' when every run gives both sides the same value, else None."""
     if r["difference"] == 0 and r["ci_low"] == 0 and r["ci_high"] == 0:
         mean = r.get("reference_mean")
-        unit = "" if CATALOG[name].format == "percent" else f" {_(CATALOG[name].unit)}"
+        unit = "" if CATALOG[name].format == "percent" else f" {unit_of(name)}"
         return (_("no difference (both are {value})").format(
             value=format_value(name, mean) + unit) if not _missing(mean)
                 else _("no difference in any run"))
     return None
 
 
+def about_the_same(name: str, r: Mapping) -> bool:
+    """Whether a clear difference is smaller than the least the catalog says matters for
+    KPI ``name`` (``KPI.matters``): then it reads "about the same"."""
+    if not r["clear"] or _missing(r["difference"]) or _missing(r["ci_low"]):
+        return False
+    scale, value, _low, _high = _ends(name, r)
+    return scale in ("points", "relative") and abs(value) < CATALOG[name].matters
+
+
+def _threshold(name: str) -> str:
+    """The least difference that matters for KPI ``name``, in words: '5%', '2 points'."""
+    matters = CATALOG[name].matters
+    return _points(matters) if CATALOG[name].format == "percent" else _percent(matters)
+
+
 def _said_of(name: str, r: Mapping) -> tuple[str, str]:
     """What can be said of one paired difference: (short text for a table cell, words for a
-    verdict line, after the policy's name). Never prints nan, -0 or a zero-width interval."""
+    verdict line, after the KPI's label). Never prints nan, -0 or a zero-width interval."""
     tag = "" if r["better"] is None else (_("better") if r["better"] else _("worse"))
     reference = in_sentence(r["reference"])
     policy = display_name(r["scenario"])
@@ -322,50 +368,99 @@ def _said_of(name: str, r: Mapping) -> tuple[str, str]:
         return same, same
     scale, value, low, high = _ends(name, r)
     change = _change(name, scale, value)
-    policy = display_name(r["scenario"])
     verb = _("has") if CATALOG[name].format == "count" and not CATALOG[name].signed else _("is")
+    words = {"policy": policy, "verb": verb, "change": change, "reference": reference,
+             "subject": in_sentence(r["scenario"])}
     if low == high:  # every run differs by the same amount (whole staff, fixed budgets)
-        said = _("{policy} {verb} {change} than {reference} in every run").format(
-            policy=policy, verb=verb, change=change, reference=reference)
+        said = _("{policy} {verb} {change} than {reference} in every run").format(**words)
         return _("{change} in every run").format(change=change), said + (f"; {tag}" if tag
                                                                            else "")
     cell = _cell(scale, value, low, high)
+    words["interval"] = _interval_words(name, scale, low, high)
     if not r["clear"]:
-        return (f"{cell} ({_('not clear')})",
+        return (cell + " (" + _("not clear") + ")",
                 _("{policy} shows no clear difference from {reference} (95% CI "
-                  "{interval})").format(policy=policy, reference=reference,
-                                        interval=_interval_words(name, scale, low, high)))
+                  "{interval})").format(**words))
+    if about_the_same(name, r):
+        return (cell + " (" + _("about the same") + ")",
+                _("about the same: {subject} {verb} {change} than {reference} (95% CI "
+                  "{interval}), less than the {threshold} that would matter").format(
+                    threshold=_threshold(name), **words))
     if r["at_least"]:
-        return (f"{_('at least')} {cell} {tag}".rstrip(),
+        return (_("at least {cell}").format(cell=cell) + (f" {tag}" if tag else ""),
                 _("{policy} {verb} at least {change} than {reference} (a time beyond the "
-                  "simulated period)").format(policy=policy, verb=verb, change=change,
-                                              reference=reference)
-                + (f"; {tag}" if tag else ""))
-    interval = _interval_words(name, scale, low, high)
+                  "simulated period)").format(**words) + (f"; {tag}" if tag else ""))
     return f"{cell} {tag}".rstrip(), _("{policy} {verb} {change} than {reference} (95% CI "
                                        "{interval}){tag}").format(
-        policy=policy, verb=verb, change=change, reference=reference, interval=interval,
-        tag=f"; {tag}" if tag else "")
+        tag=f"; {tag}" if tag else "", **words)
 
 
-CENTRAL = "under the central assumptions"
-"""Every verdict's condition: its interval reflects simulation noise, not the assumptions."""
+def seen_from(comparison: Comparison, subject: str | None) -> Comparison:
+    """A comparison of two policies read from ``subject``'s side (the other becomes the
+    reference), so every verdict line speaks of it; unchanged otherwise."""
+    names = comparison.names
+    if subject not in names or len(names) != 2 or comparison.reference != subject:
+        return comparison
+    return dataclasses.replace(comparison, reference=next(n for n in names if n != subject))
+
+
+def _amount_words(up: str, down: str, value: float) -> str:
+    """'42 fewer', '4.2 more', 'no difference'."""
+    amount = format_as("count", abs(value))
+    if amount in ("0", "0.0"):
+        return _("no difference")
+    return (up if value > 0 else down).format(amount=amount)
+
+
+def yearly_differences(comparison: Comparison) -> list[tuple[str, str, str]]:
+    """What the compared policy changes each year against the other, in whole numbers with
+    their 95% intervals: strike days, strikes, grievances and grievances resolved within a
+    year, e.g. ('Strike days per year', '42 fewer', '30 to 55 fewer')."""
+    (name,) = [n for n in comparison.names if n != comparison.reference][:1]
+    table, other = comparison.per_replication[name], comparison.per_replication[
+        comparison.reference]
+    wanted = [(label_of(k), table[k] - other[k]) for k in YEARLY_KPIS if k in table]
+    share, count = RESOLVED_A_YEAR
+    if {share, count} <= set(table.columns):
+        resolved = [t[share] * t[count] for t in (table, other)]
+        wanted.append((_(RESOLVED_A_YEAR_LABEL), resolved[0] - resolved[1]))
+    up, down = _("{amount} more"), _("{amount} fewer")
+    rows = []
+    for label, differences in wanted:
+        mean, low, high = t_interval(differences.to_numpy(dtype=float), comparison.level)
+        if _missing(low):
+            interval = _("(one replication: no CI)")
+        elif (low >= 0) == (high >= 0) or low == 0 or high == 0:
+            near, far = sorted((low, high), key=abs)
+            interval = _("{near} to {far}").format(
+                near=format_as("count", abs(near)),
+                far=_amount_words(up, down, far if far else near))
+        else:
+            interval = _("{low} to {high}").format(low=_amount_words(up, down, low),
+                                                   high=_amount_words(up, down, high))
+        rows.append((label, _amount_words(up, down, mean), interval))
+    return rows
 
 
 def verdict(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> list[str]:
-    """Plain-language lines, e.g. 'Strike days per year: Resolution first has 39% more than
-    prevention first (95% CI 14% to 63% more); worse, under the central assumptions'."""
+    """Plain-language lines, the compared policy their subject, e.g. 'Strike days per year:
+    Resolution first has 39% more than prevention first (95% CI 14% to 63% more); worse'.
+    All hold under the central assumptions, which the headline above them says once."""
     lines = []
     for _name, rows in differences.groupby("scenario", sort=False):
         rows = rows.set_index("kpi")
         for k in kpis:
             if k in rows.index:
-                r = rows.loc[k]
-                measured = not (_missing(r["difference"]) or _missing(r["ci_low"]))
-                lines.append(_("{kpi}: {said}").format(kpi=_(kpi(k).label),
-                                                       said=_said_of(k, r)[1])
-                    + (f", {_(CENTRAL)}" if measured else ""))
+                lines.append(_("{kpi}: {said}").format(kpi=label_of(k),
+                                                       said=_said_of(k, rows.loc[k])[1]))
     return lines
+
+
+def judged(r: Mapping) -> bool | None:
+    """Whether a verdict line calls the policy better (True), worse (False) or neither."""
+    if r["better"] is None or (isinstance(r["better"], float) and math.isnan(r["better"])):
+        return None
+    return None if about_the_same(r["kpi"], r) else bool(r["better"])
 
 
 FIRST_ESTIMATE = N_("First estimate from average flows, while both policies are simulated "
@@ -377,34 +472,33 @@ def first_estimate_lines(estimates: Mapping[str, Mapping[str, float]]) -> list[s
     e.g. 'Strike days per year: prevention first about 89, resolution first about 105'."""
     names = list(estimates)
     kpis = list(estimates[names[0]]) if names else []
-    return [_("{kpi}: {values}").format(kpi=_(CATALOG[k].label), values=", ".join(
+    return [_("{kpi}: {values}").format(kpi=label_of(k), values=", ".join(
         _("{policy} about {value}").format(policy=in_sentence(name),
                                            value=format_value(k, estimates[name][k]))
         for name in names)) for k in kpis]
 
 
 def headline(differences: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> str:
-    """One sentence for the top of a brief: on how many indicators each policy is clearly
-    better, under the central assumptions (the first compared policy and its reference)."""
+    """One sentence above the verdict lines, from the compared policy's side: on how many
+    indicators it is clearly better and worse than the other, under the central assumptions
+    (said here once for every line below). A clear difference too small to matter
+    (``about_the_same``) counts as neither."""
     rows = differences[differences["kpi"].isin(kpis)]
     if rows.empty:
         return _("Nothing was compared.")
     name, reference = rows["scenario"].iloc[0], rows["reference"].iloc[0]
-    judged = rows[(rows["scenario"] == name)
-                  & rows["kpi"].map(lambda k: CATALOG[k].better != "neither")]
-    wins = int((judged["better"] == True).sum())  # noqa: E712 (None: not clear)
-    losses = int((judged["better"] == False).sum())  # noqa: E712
+    compared = rows[(rows["scenario"] == name)
+                    & rows["kpi"].map(lambda k: CATALOG[k].better != "neither")]
+    said = [judged(r) for r in compared.to_dict("records")]
     if (rows.loc[rows["scenario"] == name, ["difference", "ci_low", "ci_high"]] == 0
             ).all(axis=None):
         return _("The two policies give the same result on every indicator: they buy the "
                  "same.")
-    (first, more), (second, fewer) = sorted(((reference, losses), (name, wins)),
-                                            key=lambda x: -x[1])
-    return _("Under the central assumptions, {first} is clearly better on {more} of {total} "
-             "indicators and {second} on {fewer}; {rest} of {total} show no clear "
-             "difference.").format(first=in_sentence(first), second=in_sentence(second),
-                                   more=more, fewer=fewer, total=len(judged),
-                                   rest=len(judged) - wins - losses)
+    return _("Under the central assumptions, {policy} is clearly better than {reference} on "
+             "{better} of {total} indicators and clearly worse on {worse}; on {rest}, the two "
+             "are about the same or not clearly different.").format(
+        policy=in_sentence(name), reference=in_sentence(reference), total=len(compared),
+        better=said.count(True), worse=said.count(False), rest=said.count(None))
 
 
 def format_change(name: str, r: Mapping) -> str:
@@ -437,7 +531,7 @@ def format_comparison(kpis: pd.DataFrame, differences: pd.DataFrame, full: bool 
     reference = differences["reference"].iloc[0] if len(differences) else None
     others = [n for n in names if n != reference]
     header = comparison_header(names, reference)
-    rows = [[f"{_(CATALOG[k].label)} ({_(CATALOG[k].unit)})"]
+    rows = [[f"{label_of(k)} ({unit_of(k)})"]
             + [cell.get((n, k), "-") for n in names]
             + [change.get((n, k), "-") for n in others if reference] for k in wanted]
     return _table(header, rows, right=set())
@@ -466,10 +560,10 @@ def format_evidence(table: pd.DataFrame) -> str:
     lines = [_table(("figure", "observed", "simulated [95% CI]", "seeds' means", "role",
                      "tolerance", "within tolerance", "reason for a miss"), rows, right={1})]
     held = table[table["role"] == "held out"]
-    judged = held["within_tolerance"].value_counts()
+    counts = held["within_tolerance"].value_counts()
     lines.append(f"\n{len(held)} held-out figures meet the independence rule "
                  "(datasets/README.md); within tolerance: "
-                 + ", ".join(f"{judged.get(w, 0)} {w}" for w in ("yes", "no", "unclear")))
+                 + ", ".join(f"{counts.get(w, 0)} {w}" for w in ("yes", "no", "unclear")))
     lines += [f"- {r['figure']}: {r['independence']}" for r in held.to_dict("records")]
     return "\n".join(lines)
 
@@ -479,10 +573,12 @@ def format_targets(summary: pd.DataFrame, targets: Sequence[Target]) -> list[str
     lines = []
     for t in targets:
         s = summary.loc[t.kpi]
-        lines.append(f"{_(CATALOG[t.kpi].label)}: {format_value(t.kpi, s['mean'])} "
-                     f"[{format_value(t.kpi, s['ci_low'])}, {format_value(t.kpi, s['ci_high'])}]"
-                     f" {_(CATALOG[t.kpi].unit)}; observed {format_value(t.kpi, t.observed)} "
-                     f"({t.year}, {t.source})")
+        lines.append(_("{kpi}: {mean} [{low}, {high}] {unit}; observed {observed} ({year}, "
+                       "{source})").format(
+            kpi=label_of(t.kpi), mean=format_value(t.kpi, s["mean"]),
+            low=format_value(t.kpi, s["ci_low"]), high=format_value(t.kpi, s["ci_high"]),
+            unit=unit_of(t.kpi), observed=format_value(t.kpi, t.observed), year=t.year,
+            source=t.source))
     return lines
 
 
@@ -516,62 +612,82 @@ def format_number(value: float) -> str:
 
 
 def _worlds(n: int) -> str:
-    return f"{n} world{'' if n == 1 else 's'}"
+    return ngettext("{count} world", "{count} worlds", n).format(count=n)
 
 
-def _flip_words(r: Mapping) -> str:
-    """Whether, and where, the worlds reverse the central verdict."""
+def _assumption_words(label: object) -> str:
+    """An assumption's label (as a robustness summary keeps it, in English) inside a
+    sentence, in the language in use."""
+    return _in_sentence(_(str(label)))
+
+
+def _turns_words(r: Mapping) -> str:
+    """Whether, and where, the worlds turn the verdict found under the central assumptions,
+    in one sentence (empty when there was no clear verdict to turn)."""
     if _missing(r["worlds_reversed"]):
         return ""
     reversed_, worlds = int(r["worlds_reversed"]), int(r["worlds"])
     if reversed_ == 0:
-        return "; the central verdict holds in every world"
-    label = _in_sentence(str(r["depends_most_on"]))
+        return _("The verdict holds in every world.")
+    label = _assumption_words(r["depends_most_on"])
     if _missing(r["break_even_value"]):
-        return (f"; the central verdict reverses in {_worlds(reversed_)}, not gathered at "
-                f"either end of {label}")
+        return _("The verdict turns in {worlds}, spread over the range of {label}.").format(
+            worlds=_worlds(reversed_), label=label)
     beyond, inside = int(r["worlds_beyond"]), int(r["worlds_reversed_beyond"])
-    return (f"; the central verdict reverses in {inside} of the {_worlds(beyond)} where {label} "
-            f"is {r['flips_when']} {format_number(r['break_even_value'])} (range "
-            f"{format_number(r['range_low'])} to {format_number(r['range_high'])}), and in "
-            f"{reversed_ - inside} of the other {worlds - beyond}")
+    words = {"inside": inside, "beyond": beyond, "label": label,
+             "value": format_number(r["break_even_value"]),
+             "low": format_number(r["range_low"]), "high": format_number(r["range_high"]),
+             "outside": reversed_ - inside, "rest": worlds - beyond}
+    return (_("The verdict turns in {inside} of the {beyond} worlds where {label} is below "
+              "{value} (its range: {low} to {high}), and in {outside} of the other {rest}.")
+            if r["flips_when"] == "below" else
+            _("The verdict turns in {inside} of the {beyond} worlds where {label} is above "
+              "{value} (its range: {low} to {high}), and in {outside} of the other {rest}.")
+            ).format(**words)
 
 
-def robustness_lines(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS,
-                     counts_reliable: bool = True) -> list[str]:
-    """How sure each verdict is, in words: e.g. 'Strike days per year (resolution first
-    against prevention first): across 64 plausible worlds it is better in 2 and worse in
-    61 ...'."""
+def robustness_lines(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> list[str]:
+    """How sure each verdict is, in plain words, the compared policy the subject: e.g.
+    'Strike days per year: prevention first is better in 61 of 64 plausible worlds and
+    worse in 3; in the middle 90% of them, 3% to 47% fewer. It depends most on ...'."""
     lines = []
     for r in summary.to_dict("records"):
         if r["kpi"] not in kpis:
             continue
-        head = _("{kpi} ({policy} against {reference})").format(
-            kpi=_(CATALOG[r["kpi"]].label), policy=in_sentence(r["policy"]),
-            reference=in_sentence(r["reference"]))
         if not r["worlds"]:
-            lines.append(head + ": " + _("not measured (the run is too short for it)."))
+            lines.append(_("{kpi}: not measured (the run is too short for it).").format(
+                kpi=label_of(r["kpi"])))
             continue
-        text = head + ": " + _("across {worlds} plausible worlds it is better in {better} and "
-                               "worse in {worse}").format(
-            worlds=r["worlds"], better=r["worlds_policy_better"],
-            worse=r["worlds_reference_better"])
-        if counts_reliable:
-            text += " " + _("(clearly better in {better:.0f}, clearly worse in {worse:.0f}, "
-                            "not clearly different in {unclear:.0f})").format(
-                better=r["worlds_clearly_policy_better"],
-                worse=r["worlds_clearly_reference_better"], unclear=r["worlds_not_clear"])
-        text += "; " + _("the middle 90% of worlds: {range}").format(range=_share_range(r))
+        text = _("{kpi}: {policy} is better in {better} of {worlds} plausible worlds and "
+                 "worse in {worse}; in the middle 90% of them, {range}.").format(
+            kpi=label_of(r["kpi"]), policy=in_sentence(r["policy"]), worlds=r["worlds"],
+            better=r["worlds_policy_better"], worse=r["worlds_reference_better"],
+            range=_share_range(r))
         if r["worlds"] < MIN_WORLDS_FOR_DRIVERS:
-            text += "; " + _("with only {worlds}, too few to say which assumption drives "
-                             "it").format(worlds=_worlds(r["worlds"]))
+            text += " " + _("With only {worlds}, too few to say which assumption drives "
+                            "it.").format(worlds=_worlds(r["worlds"]))
         elif r["depends_most_on"]:
-            text += "; " + _("it depends most on {label}").format(
-                label=_in_sentence(str(r["depends_most_on"])))
+            text += " " + _("It depends most on {label}.").format(
+                label=_assumption_words(r["depends_most_on"]))
         else:
-            text += "; " + _("no single assumption clearly drives it")
-        lines.append(f"{text}{_flip_words(r)}.")
+            text += " " + _("No single assumption clearly drives it.")
+        lines.append(" ".join(part for part in (text, _turns_words(r)) if part))
     return lines
+
+
+def robustness_sentence(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> str:
+    """The "How sure are we?" panel (and the brief) in one plain sentence: in how many
+    plausible worlds the compared policy does better on the first verdict KPI measured."""
+    rows = summary[summary["kpi"].isin(kpis) & (summary["worlds"] > 0)]
+    if rows.empty:
+        return _("The plausible worlds measured none of the verdict's indicators.")
+    r = rows.set_index("kpi").loc[[k for k in kpis if k in set(rows["kpi"])][0]]
+    return _("In {better} of {worlds} plausible worlds (each a different guess at what nobody "
+             "has measured), {policy} does better than {reference} on {what}; in {worse}, "
+             "worse.").format(
+        better=r["worlds_policy_better"], worlds=r["worlds"], worse=r["worlds_reference_better"],
+        policy=in_sentence(r["policy"]), reference=in_sentence(r["reference"]),
+        what=_in_sentence(label_of(r.name)))
 
 
 def _central_words(r: Mapping) -> str:
@@ -582,9 +698,12 @@ def _central_words(r: Mapping) -> str:
     name = r["kpi"]
     scale = _scale(name, {"relative": r["central_relative"], "relative_ci_low": 0.0,
                           "relative_ci_high": 0.0})
-    change = _change(name, scale, r["central_relative"] if scale == "relative"
-                     else r["central_difference"])
-    return change if r["central_clear"] else f"{change} ({_('not clear')})"
+    value = r["central_relative"] if scale == "relative" else r["central_difference"]
+    change = _change(name, scale, value)
+    if not r["central_clear"]:
+        return change + " (" + _("not clear") + ")"
+    small = scale in ("points", "relative") and abs(value) < CATALOG[name].matters
+    return change + " (" + _("about the same") + ")" if small else change
 
 
 def format_robustness(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_KPIS) -> str:
@@ -606,17 +725,19 @@ def format_robustness_rows(summary: pd.DataFrame, kpis: Sequence[str] = VERDICT_
         compared = (_("{policy} against {reference}").format(
             policy=display_name(r["policy"]), reference=in_sentence(r["reference"])),
         ) if several else ()
-        rows.append((_(CATALOG[r["kpi"]].label), *compared,
+        rows.append((label_of(r["kpi"]), *compared,
                      _central_words(r), _share_range(r) if measured else "-",
-                     f"{r['worlds_policy_better']} of {r['worlds']}" if measured else "-",
-                     f"{r['worlds_reference_better']} of {r['worlds']}" if measured else "-",
-                     str(r["depends_most_on"]) or "-"))
+                     _("{count} of {worlds}").format(count=r["worlds_policy_better"],
+                                                     worlds=r["worlds"]) if measured else "-",
+                     _("{count} of {worlds}").format(count=r["worlds_reference_better"],
+                                                     worlds=r["worlds"]) if measured else "-",
+                     _(str(r["depends_most_on"])) if r["depends_most_on"] else "-"))
     if several:
-        return ((_("Indicator"), _("compared"), _("central assumptions"),
+        return ((_("Indicator"), _("compared"), _("under the central assumptions"),
                  _("middle 90% of worlds"), _("better in"), _("worse in"),
                  _("depends most on")), rows)
     first = summary.iloc[0] if len(summary) else {"policy": "policy", "reference": "reference"}
-    return ((_("Indicator"), _("central assumptions"), _("middle 90% of worlds"),
+    return ((_("Indicator"), _("under the central assumptions"), _("middle 90% of worlds"),
              _("{policy} better than {reference} in").format(
                  policy=display_name(first["policy"]), reference=in_sentence(first["reference"])),
              _("worse in"), _("depends most on")), rows)

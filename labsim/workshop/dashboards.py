@@ -19,13 +19,18 @@ import ipywidgets as w
 import traitlets
 from markupsafe import escape as _escape
 
-from ..analysis.catalog import CATALOG, DEADLINE_KPI_OF_STAGE, PLOT_KPIS, STAFFING_COST_KPIS
+from ..analysis.catalog import (
+    DEADLINE_KPI_OF_STAGE,
+    PLOT_KPIS,
+    STAFFING_COST_KPIS,
+    label_of,
+)
 from ..analysis.kpis import late_stages, overloaded_stages, summarise
 from ..analysis.provenance import stamp
 from ..analysis.robustness import Robustness
 from ..errors import RunError
 from ..experiments.comparison import Comparison, replicate
-from ..i18n import _
+from ..i18n import LANGUAGES, _, display_name, language, use_language
 from ..scenario.flows import first_estimate
 from ..scenario.parameters import Scenario
 from ..scenario.presets import as_scenario, with_overrides
@@ -35,7 +40,6 @@ from ..views.brief import (
     BriefPage,
     brief_file_name,
     caveats_html,
-    figure_png,
     kpi_table_html,
     policy_brief_html,
     purchases_html,
@@ -53,8 +57,10 @@ from ..views.report import (
     headline,
     late_lines,
     overload_lines,
+    seen_from,
     verdict,
 )
+from ..views.shaping import figure_svg, font_face_css
 from .controls import (
     CHECK_DRAWS,
     CONTROLLED_STAGES,
@@ -88,25 +94,57 @@ FULL = w.Layout(width="100%")
 
 
 def _style() -> w.HTML:
-    return w.HTML(f"<style>{stylesheet('dashboard.css')}</style>")
+    """The dashboards' stylesheet, with the Khmer font itself (nothing fetched elsewhere)."""
+    return w.HTML(f"<style>{font_face_css()}\n{stylesheet('dashboard.css')}</style>")
+
+
+def figure_html(fig) -> str:
+    """A figure for an HTML widget: SVG whose text the browser shapes (Khmer included)."""
+    return f'<div class="labsim-figure">{figure_svg(fig)}</div>'
 
 
 class Dashboard(w.VBox):
-    """A dashboard container that also keeps a plain-text report of what it shows."""
+    """A dashboard container that also keeps a plain-text report of what it shows; a
+    language switch (``switch=True``) rebuilds it in the language chosen."""
 
-    def __init__(self, title: str, children: list[w.Widget]):
-        large = w.ToggleButton(value=False, description=_("Large text (projector)"),
-                               icon="search-plus",
-                               layout=w.Layout(width="auto", align_self="flex-start"))
-        large.observe(self._large_text, names="value")
-        super().__init__([_style(), large, *children], layout=FULL)
-        self.title = title
-        self.report = ""
-        self.large_text = large
+    def __init__(self, title: str, children: list[w.Widget], switch: bool = False):
+        super().__init__(layout=FULL)
+        self.style, self.report, self.switch = _style(), "", switch
         self.add_class("labsim-dashboard")
+        self.show(title, children)
+
+    def show(self, title: str, children: list[w.Widget]) -> None:
+        """Show ``children`` under the language switch and the large-text button, their
+        words in the language in use (the large-text choice is kept)."""
+        large = w.ToggleButton(value="labsim-large" in self._dom_classes,
+                               description=_("Large text (projector)"), icon="search-plus",
+                               layout=w.Layout(width="auto"))
+        large.observe(self._large_text, names="value")
+        top = [large]
+        if self.switch:
+            chooser = w.ToggleButtons(options=[(name, code) for code, name in LANGUAGES.items()],
+                                      value=language(), tooltips=["English", "ភាសាខ្មែរ"],
+                                      style={"button_width": "auto"})
+            chooser.add_class("labsim-language")
+            chooser.observe(self._language_chosen, names="value")
+            top.insert(0, chooser)
+        bar = w.Box(top, layout=w.Layout(width="100%", flex_flow="row wrap",
+                                         justify_content="space-between"))
+        self.title, self.large_text = title, large
+        (self.add_class if language() == "km" else self.remove_class)("labsim-lang-km")
+        self.children = [self.style, bar, *children]
 
     def _large_text(self, change) -> None:
         (self.add_class if change["new"] else self.remove_class)("labsim-large")
+
+    def _language_chosen(self, change) -> None:
+        use_language(change["new"])
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Show the dashboard again in the language in use (a dashboard with a language
+        switch says how)."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return f"<labsim dashboard: {self.title}>"
@@ -220,20 +258,24 @@ class HowSure(w.VBox):
     """The "How sure are we?" panel: the shipped robustness result for the default settings,
     and for other settings a check a facilitator can let participants run (queued)."""
 
-    def __init__(self, base: str, facilitator: bool):
+    def __init__(self, base: str, facilitator: bool,
+                 results: dict[PolicyControls, Robustness] | None = None):
         self.base, self.facilitator = base, facilitator
-        self.results: dict[PolicyControls, Robustness] = {}
+        self.results: dict[PolicyControls, Robustness] = {} if results is None else results
+        """Checks run in this visit, kept when the dashboard changes language."""
         self.controls: PolicyControls | None = PolicyControls()
+        self.subject: str | None = None
         self.body, self.status = w.HTML(), w.HTML()
         self.button = w.Button(description=_("Check these settings (about 20 s)"),
                                icon="question-circle", disabled=True,
-                               layout=w.Layout(width="auto"))
+                               layout=w.Layout(width="auto",
+                                               display=None if facilitator else "none"))
         self.bar = w.IntProgress(min=0, max=1, value=0, layout=w.Layout(
             width="100%", max_width="30em", visibility="hidden"))
         self.button.on_click(self.run_check)
         body = w.Box([self.body], layout=FULL)
-        super().__init__([w.HTML("<h4>" + escape(_("How sure are we?")) + "</h4>"),
-                          w.HTML(caveats_html()), body,
+        super().__init__([w.HTML("<h4>" + escape(_("How sure are we?")) + "</h4>"), body,
+                          w.HTML(caveats_html()),
                           w.Box([self.button, self.bar], layout=w.Layout(
                               width="100%", flex_flow="row wrap")), self.status], layout=FULL)
 
@@ -257,18 +299,23 @@ class HowSure(w.VBox):
                                             "to check.")) + "</p>")
         self.button.disabled, self.status.value = True, ""
 
-    def show(self, controls: PolicyControls) -> None:
-        self.controls = controls
+    def show(self, controls: PolicyControls, subject: str | None = None) -> None:
+        """Show how sure the verdicts at ``controls`` are, from ``subject``'s side."""
+        self.controls, self.subject = controls, subject
         result, note = self.current()
         if result is not None:
-            self.body.value = robustness_html(result, note=note)
+            self.body.value = robustness_html(result, note=note, subject=subject)
             self.button.disabled = True
         else:
-            ask = (_("Press the button to check them.") if self.facilitator else
-                   _("Ask the facilitator to check them."))
-            self.body.value = "<p>" + escape(_(
-                "These settings differ from the default and have not been checked: the "
-                "verdicts above hold under the central assumptions only.") + " " + ask) + "</p>"
+            what = (_("Press the button to check them: about 20 seconds, while the other "
+                      "groups wait.") if self.facilitator else
+                    _("The facilitator can let groups check other settings on this server "
+                      "(the facilitator guide says how, before the day); until then, compare "
+                      "your settings with the default ones, which are checked."))
+            self.body.value = ('<p class="labsim-sure">' + escape(_(
+                "Not checked yet: these settings differ from the default ones, so the "
+                "verdicts above hold under the central assumptions only.")) + "</p><p>"
+                + escape(what) + "</p>")
             self.button.disabled = not self.facilitator
         self.status.value = ""
 
@@ -296,7 +343,7 @@ class HowSure(w.VBox):
         finally:
             self.bar.layout.visibility = "hidden"
         if controls == self.controls:
-            self.show(controls)
+            self.show(controls, self.subject)
 
     def brief_parts(self) -> dict:
         result, note = self.current()
@@ -320,15 +367,27 @@ def _percent_control(label: str, share: float, most: float = 1.0) -> NumberContr
                          unit="%")
 
 
-def _brief_fields() -> tuple[w.Text, w.Textarea]:
-    group = w.Text(placeholder=_("e.g. Group 3, Phnom Penh workshop"),
+def _brief_fields(kept: dict) -> tuple[w.Text, w.Textarea, w.Dropdown, w.Dropdown]:
+    """The brief's fields: group name, the policy it recommends, its reasons and, in Khmer,
+    the digits of the brief."""
+    group = w.Text(value=kept.get("group", ""), placeholder=_("e.g. Group 3, Phnom Penh "
+                                                             "workshop"),
                    description=_("Group name"), style=WIDE)
+    recommended = w.Dropdown(options=[(_("(not chosen yet)"), ""), *(
+        (display_name(name), name) for name in POLICY_NAMES)],
+        value=kept.get("recommended", ""), description=_("We recommend"), style=WIDE)
     recommendation = w.Textarea(
+        value=kept.get("recommendation", ""),
         placeholder=_("What your group recommends, and why (printed in the brief)"),
-        description=_("Our recommendation"), style=WIDE, layout=w.Layout(height="7em"))
-    for field in (group, recommendation):
+        description=_("Our reasons"), style=WIDE, layout=w.Layout(height="7em"))
+    digits = w.Dropdown(options=[(_("Khmer digits (១២៣)"), "khmer"),
+                                 (_("Western digits (123)"), "western")],
+                        value=kept.get("digits", "khmer"), description=_("Numbers in the brief"),
+                        style=WIDE, layout=w.Layout(display=None if language() == "km"
+                                                    else "none"))
+    for field in (group, recommended, recommendation, digits):
         field.add_class("labsim-full")
-    return group, recommendation
+    return group, recommended, recommendation, digits
 
 
 def _download_link(page: str, path: Path) -> str:
@@ -338,8 +397,8 @@ def _download_link(page: str, path: Path) -> str:
     saved = path.resolve()
     return (f'<a class="labsim-download" download="{escape(path.name)}" '
             f'href="data:text/html;charset=utf-8;base64,{encoded}">&#11015; '
-            f"{escape(_('Download the brief'))}</a> <span class=\"note\">"
-            f"({escape(_('also saved on the serving laptop as {path}').format(path=saved))})"
+            + escape(_("Download the brief")) + '</a> <span class="note">('
+            + escape(_("also saved on the serving laptop as {path}").format(path=saved)) + ")"
             "</span>")
 
 
@@ -362,15 +421,35 @@ class Shown:
 
 class PolicyDashboard(Dashboard):
     """The main dashboard: two ways of spending the same extra money, side by side, with a
-    verdict, what each buys, how sure the verdict is, all indicators, a plot and a brief.
+    verdict, what each buys, how sure the verdict is, all indicators, a plot and a brief, in
+    English or Khmer (a switch at the top rebuilds it in the other language, every setting
+    and text typed kept).
 
     Every control move simulates both policies again (``recompute``); the last results are
-    hidden when the settings cannot run, never left looking current."""
+    hidden when the settings cannot run, never left looking current. Verdicts speak of the
+    policy the group recommends, or prevention first until it chooses."""
 
     def __init__(self, base: str, brief_dir: str | Path, facilitator: bool):
         self.scenario, self.brief_dir = as_scenario(base), Path(brief_dir)
+        self.base, self.facilitator, self.checked = base, facilitator, {}
         self.shown: Shown | None = None
-        scenario, self.defaults = self.scenario, PolicyControls()
+        self.defaults = PolicyControls()
+        super().__init__(_("Prevention first or resolution first?"), [], switch=True)
+        self.build({})
+
+    def kept(self) -> dict:
+        """What a rebuild keeps: every control's value, the plot chosen and the brief's text."""
+        return {"values": [control.value for control in self.controls],
+                "plotted": self.plotted.value, "group": self.group.value,
+                "recommended": self.recommended.value,
+                "recommendation": self.recommendation.value, "digits": self.digits.value}
+
+    def rebuild(self) -> None:
+        self.build(self.kept())
+
+    def build(self, kept: dict) -> None:
+        """Make every widget in the language in use, at the values ``kept`` (else today's)."""
+        scenario = self.scenario
         self.increment = NumberControl(_("Extra money for each policy"),
                                        round(self.defaults.increment_usd_per_year), 0,
                                        1_000_000, 10_000, unit=_("US$ a year"))
@@ -385,19 +464,22 @@ class PolicyDashboard(Dashboard):
             _(SETTING_WORDS["workplace_resolution_share_individual"]),
             scenario.prevention.workplace_resolution_share_individual,
             workplace_share_limit(scenario))
-        self.plotted = w.Dropdown(options=[(_(CATALOG[k].label), k) for k in PLOT_KPIS],
-                                  value=PLOT_KPIS[0], description=_("Plot"), style=WIDE)
+        self.controls = [self.increment, self.share_a, self.share_b, *self.staff.values(),
+                         self.grievances, self.workplace]
+        for control, value in zip(self.controls, kept.get("values", ()), strict=False):
+            control.slider.value = value
+        self.plotted = w.Dropdown(options=[(label_of(k), k) for k in PLOT_KPIS],
+                                  value=kept.get("plotted", PLOT_KPIS[0]),
+                                  description=_("Plot"), style=WIDE)
         self.plotted.add_class("labsim-full")
         self.status, self.warnings, self.verdict_html = w.HTML(), w.HTML(), w.HTML()
         self.buys_html, self.table_html = w.HTML(layout=FULL), w.HTML(layout=FULL)
-        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="46em"))
-        self.group, self.recommendation = _brief_fields()
+        self.image = w.HTML(layout=w.Layout(width="100%", max_width="46em"))
+        self.group, self.recommended, self.recommendation, self.digits = _brief_fields(kept)
         self.export = w.Button(description=_("Export policy brief"), icon="download",
                                button_style="success", layout=w.Layout(width="auto"))
         self.download = w.HTML()
-        self.how_sure = HowSure(base, facilitator)
-        self.controls = [self.increment, self.share_a, self.share_b, *self.staff.values(),
-                         self.grievances, self.workplace]
+        self.how_sure = HowSure(self.base, self.facilitator, self.checked)
         self.inputs = [*self.controls, self.plotted, self.export]
         all_indicators = w.Accordion(
             [self.table_html], titles=(_("All indicators, with 95% confidence intervals"),),
@@ -406,15 +488,15 @@ class PolicyDashboard(Dashboard):
             self.verdict_html, w.HTML("<h4>" + escape(_("What each policy buys")) + "</h4>"),
             self.buys_html, self.how_sure, all_indicators, self.plotted, self.image,
             w.HTML("<h4>" + escape(_("Your policy brief")) + "</h4>"), self.group,
-            self.recommendation, w.HBox([self.export], layout=FULL), self.download],
-            layout=FULL)
+            self.recommended, self.recommendation, self.digits,
+            w.HBox([self.export], layout=FULL), self.download], layout=FULL)
         row = w.Box([_group_box(_("The extra money"),
                                 [self.increment, self.share_a, self.share_b]),
                      _group_box(_("Today's system (both policies)"),
                                 [*self.staff.values(), self.grievances, self.workplace])],
                     layout=FULL)
         row.add_class("labsim-row")
-        super().__init__(_("Prevention first or resolution first?"), [
+        self.show(_("Prevention first or resolution first?"), [
             w.HTML("<h3>" + escape(_("Prevention first or resolution first?")) + "</h3><p>"
                    + escape(_("Both policies get the same extra money. Move a slider or type "
                               "a number, and both are simulated again with the same "
@@ -423,8 +505,13 @@ class PolicyDashboard(Dashboard):
         for control in self.controls:
             control.observe(self.recompute, names="value")
         self.plotted.observe(self.replot, names="value")
+        self.recommended.observe(self.recompute, names="value")
         self.export.on_click(self.export_once)
         self.recompute()
+
+    def subject(self) -> str:
+        """The policy every verdict speaks of: the one the group recommends, or the first."""
+        return self.recommended.value or POLICY_NAMES[0]
 
     def current_controls(self) -> PolicyControls:
         """The controls as PolicyControls; one left at today's value counts as unchanged."""
@@ -461,7 +548,7 @@ class PolicyDashboard(Dashboard):
             return
         self.results.layout.display = None
         self.results.remove_class("labsim-stale")
-        comparison = shown.comparison
+        comparison = seen_from(shown.comparison, self.subject())
         differences = comparison.differences()
         alarms = overload_lines(comparison.overloaded()) + late_lines(comparison.late())
         if chosen.prevention_first_share < chosen.resolution_first_share:
@@ -475,7 +562,7 @@ class PolicyDashboard(Dashboard):
             + "</ul>")
         self.buys_html.value = purchases_html(adjusted, pair, chosen.increment_usd_per_year)
         self.table_html.value = kpi_table_html(comparison)
-        self.how_sure.show(chosen)
+        self.how_sure.show(chosen, self.subject())
         self._draw_plot()
         self.report = "\n".join([format_comparison(comparison.kpis(), differences), "",
                                  headline(differences), *alarms, *lines])
@@ -485,8 +572,9 @@ class PolicyDashboard(Dashboard):
     def _first_estimate(self, pair: dict[str, Scenario]) -> None:
         """Show the policies' yearly figures in means at once, marked as a first estimate,
         and grey the last results while the simulation runs (a move answered from the cache
-        replaces it within a blink)."""
-        lines = first_estimate_lines({name: first_estimate(pair[name]) for name in POLICY_NAMES})
+        replaces it within a blink); the policy the verdicts speak of comes first."""
+        names = sorted(POLICY_NAMES, key=lambda name: name != self.subject())
+        lines = first_estimate_lines({name: first_estimate(pair[name]) for name in names})
         self.verdict_html.value = (
             f'<p class="labsim-first-estimate">{escape(_(FIRST_ESTIMATE))}</p>'
             '<ul class="labsim-verdict">' + "".join(f"<li>{escape(x)}</li>" for x in lines)
@@ -496,8 +584,8 @@ class PolicyDashboard(Dashboard):
                                                 "policies..."))
 
     def _draw_plot(self) -> None:
-        self.image.value = figure_png(plots.kpi_comparison(self.shown.comparison,
-                                                           [self.plotted.value]))
+        self.image.value = figure_html(plots.kpi_comparison(self.shown.comparison,
+                                                            [self.plotted.value]))
 
     def replot(self, _change: dict | None = None) -> None:
         """Draw the KPI the dropdown names, for the results shown."""
@@ -505,18 +593,22 @@ class PolicyDashboard(Dashboard):
             self._draw_plot()
 
     def write_brief(self) -> Path:
-        """Write the policy brief of the results shown and offer it for download."""
+        """Write the policy brief of the results shown, in the language shown, and offer it
+        for download."""
         shown, made_at = self.shown, datetime.now()
         chosen = shown.controls
         page = policy_brief_html(
-            shown.comparison, shown.pair, [plots.kpi_comparison(shown.comparison)],
+            shown.comparison, shown.pair, [plots.kpi_comparison(seen_from(
+                shown.comparison, self.subject()))],
             BriefPage(base=shown.adjusted, increment_usd_per_year=chosen.increment_usd_per_year,
                       settings=PREVIEW, changes=setting_changes(self.scenario, chosen),
                       prevention_shares=dict(zip(POLICY_NAMES, (
                           chosen.prevention_first_share, chosen.resolution_first_share),
                           strict=True)),
                       group=self.group.value, recommendation=self.recommendation.value,
-                      made_at=made_at, stamp=stamp(shown.pair, PREVIEW),
+                      recommended=self.recommended.value or None, made_at=made_at,
+                      stamp=stamp(shown.pair, PREVIEW),
+                      western_digits=self.digits.value == "western",
                       **self.how_sure.brief_parts()))
         path = save_brief(self.brief_dir, brief_file_name(self.group.value, made_at), page)
         self.download.value = _download_link(page, path)
@@ -550,7 +642,7 @@ def staffing_explorer(base: str = "cambodia_baseline") -> Dashboard:
                        description=_("Who"), style=WIDE, layout=FULL)
     holder = w.VBox(layout=FULL)
     status, table_html = w.HTML(), w.HTML()
-    image = w.Image(format="png", layout=w.Layout(width="100%", max_width="46em"))
+    image = w.HTML(layout=w.Layout(width="100%", max_width="46em"))
     dashboard = Dashboard(_("Staffing and deadlines"), [
         w.HTML("<h3>" + escape(_("Staffing and deadlines")) + "</h3><p>" + escape(_(
             "Choose who to staff and how many; 10 runs of 3 years show whether the legal "
@@ -573,7 +665,7 @@ def staffing_explorer(base: str = "cambodia_baseline") -> Dashboard:
         warnings = (overload_lines({changed.name: overloaded_stages(full)})
                     + late_lines({changed.name: late_stages(full)}))
         table_html.value = warnings_html(warnings) + summary_table_html(summary)
-        image.value = figure_png(plots.utilisation_bars(full))
+        image.value = figure_html(plots.utilisation_bars(full))
         dashboard.report = "\n".join([staff_words(staffed, int(staff.value)), *warnings,
                                       format_summary(summary, full=True)])
         _busy(status, [stage, staff], False, _("Updated"))

@@ -13,6 +13,7 @@ import ast
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -23,7 +24,7 @@ from IPython import get_ipython
 
 from ..experiments.comparison import replicate
 from ..experiments.worlds import Record, world_scenario
-from ..i18n import N_, _, display_name, in_sentence
+from ..i18n import N_, _, display_name, in_sentence, translations_of, use_language
 from ..scenario.assumptions import Assumption
 from ..scenario.flows import expected_flows
 from ..scenario.items import BOUGHT, items_on
@@ -43,6 +44,7 @@ from ..scenario.stages import (
     staff_noun,
     staff_words,
     staffing,
+    stage_entry,
     stage_held_to,
     stage_kpi,
 )
@@ -155,11 +157,19 @@ class _AnswerWatch:
                 "first, from the top.").format(name=name))
 
 
-def watch_answers() -> None:
+def watch_answers(language: str | None = None) -> None:
     """In a notebook, make a slip in an answer cell read in plain words and never leave a
-    stale answer behind; each exercise's first cell calls it. Outside IPython it does
-    nothing, and calling it again changes nothing."""
+    stale answer behind; each exercise's first cell calls it. ``language`` ("km": the Khmer
+    copies in exercises/km) makes every message and figure speak it, figures drawn as SVG
+    whose Khmer the browser shapes. Outside IPython it only sets the language, and calling it
+    again changes nothing more."""
+    if language is not None:
+        use_language(language)
     shell = get_ipython()
+    if shell is not None and language is not None:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("svg")
     if shell is None or any(isinstance(t, _AnswerWatch)
                             for t in shell.input_transformers_post):
         return
@@ -237,12 +247,33 @@ def _check_flow(answer: Any) -> Feedback:
     return Feedback(False, wrong.format(value=value))
 
 
+def _names_of(stage: str) -> set[str]:
+    """Words that name a staffed stage in a typed answer, in every language labsim speaks:
+    the registry's answer words, and the stage's names and its staff's as each catalogue
+    translates them (a Khmer answer such as "អធិការការងារ" names the staff of individual
+    conciliation)."""
+    entry, staff = stage_entry(stage), staffing(stage)
+    names = {entry.label, entry.short_label, entry.in_sentence, staff.noun, staff.item_label}
+    translated = set().union(*(translations_of(name) for name in names)) - names
+    return set(staff.answer_words) | {_plain(word) for word in translated}
+
+
+def _plain(text: str) -> str:
+    """Text as a typed answer is compared: lower case, without spaces or zero-width marks."""
+    return re.sub(r"[\s\u200b\u200c\u200d]+", "", unicodedata.normalize("NFC", text.lower()))
+
+
 def _stage_named(answer: str) -> str | None:
-    """The staffed stage a typed answer names (by the registry's answer words), if exactly
-    one."""
+    """The staffed stage a typed answer names (by its words in any language), if exactly
+    one; an answer inside one stage's Khmer name (a part of it, as typed) counts too."""
     text = answer.lower()
+    plain = _plain(answer)
     matches = [name for name in STAFFED_STAGES
-               if any(word in text for word in staffing(name).answer_words)]
+               if any(word in text or word in plain for word in _names_of(name))]
+    if not matches and len(plain) >= 3:
+        matches = [name for name in STAFFED_STAGES
+                   if any(plain in word for word in _names_of(name) - set(
+                       staffing(name).answer_words))]
     return matches[0] if len(matches) == 1 else None
 
 

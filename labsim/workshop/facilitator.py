@@ -24,7 +24,7 @@ STATUS_LABELS = {
     "answer_p50": N_("Half the answers within"),
     "answer_p95": N_("95% of the answers within"),
     "ahead": N_("Answers computed ahead"),
-    "replaced_workers": N_("Workers replaced"),
+    "replaced_workers": N_("Simulation processes replaced"),
 }
 """What the status table shows, in this order."""
 
