@@ -73,3 +73,26 @@ def test_an_overloaded_system_is_said_plainly(edited_preset, capsys):
     assert main(["run", str(path), "--years", "2", "--reps", "4", "--processes", "1"]) == 0
     warnings = [x for x in capsys.readouterr().out.splitlines() if "cannot keep up" in x]
     assert len(warnings) == 1 and staff_noun("individual_conciliation") in warnings[0]
+
+
+@pytest.mark.slow  # a second or more: make test runs it, make test-fast does not
+def test_labsim_lang_km_prints_tables_and_verdicts_in_khmer(tmp_path):
+    """LABSIM_LANG=km: every line of a comparison is in Khmer script but the provenance stamp
+    and the command to type; the numbers stay Western in tables (as the program reads them)."""
+    import os
+    import re
+    proc = subprocess.run(
+        [sys.executable, "-m", "labsim.views.cli", "compare", "prevention_first",
+         "resolution_first", "--years", "1", "--reps", "3"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env={**os.environ, "LABSIM_LANG": "km"})
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    english = [line for line in lines if not re.search("[\u1780-\u17ff]", line)
+               and not set(line) <= set("-| ")]
+    assert [line[:12] for line in english] == ["(labsim 0.7."], english
+    latin_words = {word for line in lines if not line.startswith("(labsim")
+                   for word in re.findall(r"[A-Za-z]{3,}", line)}
+    assert latin_words <= {"labsim", "robustness", "prevention_first", "resolution_first",
+                           "prevention", "first", "resolution",  # the command to type
+                           "warm"}, latin_words  # "(warm-up)" after the Khmer term it glosses

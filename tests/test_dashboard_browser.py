@@ -143,12 +143,12 @@ def test_dashboard_page_reacts_fits_and_exports(dashboard_url, chromium):
     _print_brief(chromium, saved)
 
 
-def _print_brief(browser, saved: Path) -> None:
+def _print_brief(browser, saved: Path, name: str = "brief") -> None:
     """The brief printed to A4 by Chromium: a few pages, each A4, and a picture of it."""
     page = browser.new_page(viewport={"width": 900, "height": 1200})
     page.goto(saved.as_uri())
-    page.screenshot(path=str(OUT / "brief.png"), full_page=True)
-    pdf = page.pdf(path=str(OUT / "brief.pdf"), prefer_css_page_size=True,
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+    pdf = page.pdf(path=str(OUT / f"{name}.pdf"), prefer_css_page_size=True,
                    print_background=True)
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert 2 <= len(boxes) <= 6, f"{len(boxes)} pages"
@@ -164,3 +164,75 @@ def test_dashboard_fits_a_phone(dashboard_url, chromium):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
     page.screenshot(path=str(OUT / "dashboard_phone.png"), full_page=True)
     page.close()
+
+
+KHMER = re.compile("[\u1780-\u17ff]")
+KHMER_DIGITS = re.compile("[\u17e0-\u17e9]")
+
+
+def _in_khmer(page) -> None:
+    """Switch the page to Khmer and wait until the dashboard is drawn again in it."""
+    page.locator(".labsim-language button", has_text="ខ្មែរ").click()
+    page.locator(".labsim-dashboard.labsim-lang-km .labsim-kpi-table").first.wait_for(
+        state="attached", timeout=120_000)
+    page.locator(".labsim-dashboard .labsim-figure svg").first.wait_for(timeout=60_000)
+
+
+def _khmer(text: str) -> str:
+    """``text`` as the Khmer catalogue has it."""
+    from labsim import i18n
+    i18n.use_language("km")
+    try:
+        return i18n._(text)
+    finally:
+        i18n.use_language("en")
+
+
+def test_the_dashboard_in_khmer_reacts_fits_and_exports_a_khmer_brief(dashboard_url, chromium):
+    """The same page in Khmer: its words in Khmer script, a move answered, nothing cut off on
+    a desktop, a projector or a phone, and a brief in Khmer with Khmer digits printed to A4.
+    Screenshots: dashboard_km.png, dashboard_km_projector.png, dashboard_km_phone.png,
+    brief_km.png and brief_km.pdf."""
+    page = _open(chromium, dashboard_url, 1280, 4400)
+    _in_khmer(page)
+    shown = page.inner_text(".labsim-dashboard")
+    assert len(KHMER.findall(shown)) > 0.5 * len(re.findall(r"[A-Za-z\u1780-\u17ff]", shown))
+    assert page.evaluate(DOES_NOT_FIT) == []
+    table = page.locator(".labsim-kpi-table").first
+    before = table.inner_text()
+    box = page.locator(".labsim-dashboard input[type=text]").first
+    box.fill("500,000")
+    box.press("Enter")
+    _wait_for_change(table.inner_text, before)
+    updated = _khmer("Updated in {seconds:.1f} s").split("{")[0].strip()
+    page.locator(".labsim-status", has_text=updated).wait_for(timeout=90_000)
+    assert page.evaluate(DOES_NOT_FIT) == []
+
+    page.locator(".labsim-dashboard textarea").first.fill("ក្រុមទី ៣")
+    page.get_by_role("button", name=_khmer("Export policy brief")).click()
+    link = page.locator("a.labsim-download")
+    link.wait_for(timeout=60_000)
+    with page.expect_download() as download:
+        link.click()
+    OUT.mkdir(exist_ok=True)
+    saved = OUT / "brief_km.html"
+    download.value.save_as(saved)
+    brief = saved.read_text(encoding="utf-8")
+    assert 'lang="km"' in brief and KHMER_DIGITS.search(brief) and "ក្រុមទី ៣" in brief
+    page.screenshot(path=str(OUT / "dashboard_km.png"), full_page=True)
+
+    page.get_by_role("button", name=_khmer("Large text (projector)")).click()
+    page.wait_for_timeout(500)
+    assert page.evaluate(DOES_NOT_FIT) == []
+    page.set_viewport_size({"width": 1024, "height": 5200})
+    page.screenshot(path=str(OUT / "dashboard_km_projector.png"), full_page=True)
+    page.close()
+    _print_brief(chromium, saved, "brief_km")
+
+    phone = _open(chromium, dashboard_url, 390, 9000)
+    _in_khmer(phone)
+    assert phone.evaluate(DOES_NOT_FIT) == []
+    assert phone.evaluate(BEYOND_THE_SCREEN) == []
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
+    phone.screenshot(path=str(OUT / "dashboard_km_phone.png"), full_page=True)
+    phone.close()
