@@ -42,6 +42,14 @@ def pool(tmp_path_factory):
     pool.stop()
 
 
+@pytest.fixture(autouse=True)
+def a_new_room(request):
+    """Each test's work as a new room's: its tests count the tasks they compute (the pool
+    keeps the latest results in memory, which a test's fresh cache folder does not clear)."""
+    if "pool" in request.fixturenames:
+        request.getfixturevalue("pool")._recent.clear()
+
+
 @pytest.fixture
 def in_the_room(pool, monkeypatch, tmp_path):
     """This process as one of the room's kernels, with a fresh cache."""
@@ -138,3 +146,15 @@ def _finish_order(pool: RoomPool) -> list[str]:
 def test_a_move_goes_before_answers_computed_ahead(in_the_room):
     finished = _finish_order(in_the_room)
     assert finished.index("move") <= 2, finished  # after the two already running at most
+
+
+def test_a_task_asked_for_just_after_it_ended_is_not_computed_again(in_the_room):
+    """Single flight also covers the moment between a task's end and its result reaching
+    the cache: a kernel asking then gets the result the room has just sent to another."""
+    import math
+    executor = room.executor()
+    before = in_the_room.tasks_run
+    first = executor.submit(math.factorial, 20).result(timeout=60)
+    again = executor.submit(math.factorial, 20).result(timeout=60)
+    assert first == again == math.factorial(20)
+    assert in_the_room.tasks_run - before == 1

@@ -49,6 +49,9 @@ CACHE_ENV = "LABSIM_ROOM_CACHE"
 ATTEMPTS = 2
 """Runs of a task whose worker died before it is given up as the cause."""
 ANSWERS_KEPT = 10_000
+RESULTS_KEPT = 64
+"""Results of the latest tasks kept in memory, for a kernel asking just after a task ended
+and before the kernel that asked first has written it to the cache (single flight)."""
 
 
 class Priority(IntEnum):
@@ -139,6 +142,8 @@ class RoomPool:
         self._arrivals = itertools.count()
         self._pages: set[_Page] = set()
         self._answers: list[tuple[float, bool]] = []
+        self._recent: dict[str, Any] = {}
+        """The latest tasks' results by digest, oldest first."""
         self.replaced_workers = 0
         self.tasks_run = 0
         """Tasks sent to a worker (each computation once, however many asked for it)."""
@@ -205,16 +210,22 @@ class RoomPool:
         digest = hashlib.sha256(payload).hexdigest()
         rank = (int(priority), float(asked_at), next(self._arrivals))
         with self._lock:
-            task = self._tasks.get(digest)
-            if task is None:
-                task = self._tasks[digest] = _Task(rank, digest, payload)
-                heapq.heappush(self._queue, task)
-            elif rank < task.rank and not task.running:  # asked again, more urgently
-                task.rank = rank
-                heapq.heapify(self._queue)
-            task.waiting.append((page, number))
-            page.tasks[number] = digest
-            self._lock.notify_all()
+            done = digest in self._recent
+            if done:
+                result = self._recent[digest]
+            else:
+                task = self._tasks.get(digest)
+                if task is None:
+                    task = self._tasks[digest] = _Task(rank, digest, payload)
+                    heapq.heappush(self._queue, task)
+                elif rank < task.rank and not task.running:  # asked again, more urgently
+                    task.rank = rank
+                    heapq.heapify(self._queue)
+                task.waiting.append((page, number))
+                page.tasks[number] = digest
+                self._lock.notify_all()
+        if done:  # computed a moment ago, for another page
+            page.send(("done", number, result))
 
     def _cancel(self, page: _Page, number: int) -> None:
         with self._lock:
@@ -269,6 +280,10 @@ class RoomPool:
         with self._lock:
             self._running -= 1
             del self._tasks[task.digest]
+            if outcome[0] == "done":
+                self._recent[task.digest] = outcome[1]
+                for old in list(self._recent)[:-RESULTS_KEPT]:
+                    del self._recent[old]
             waiting = task.waiting
             self._lock.notify_all()
         for page, number in waiting:
