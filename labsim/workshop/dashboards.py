@@ -353,6 +353,12 @@ class HowSure(w.VBox):
                 "assumptions": assumptions_used(self.base, self.controls or PolicyControls())}
 
 
+def _verdict_block(kind: str, heading: str, lines: list[str]) -> str:
+    """A heading of class ``kind`` over the verdict's lines, as the page shows them."""
+    return (f'<p class="{kind}">{escape(heading)}</p><ul class="labsim-verdict">'
+            + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>")
+
+
 def _staff_control(scenario: Scenario, stage: str, label: str = "") -> NumberControl:
     """A control of a staffed stage's staff, in the registry's range and words, set to the
     scenario's staff."""
@@ -556,10 +562,7 @@ class PolicyDashboard(Dashboard):
                             "extra money into prevention than resolution first does."))
         lines = verdict(differences)
         self.warnings.value = warnings_html(alarms)
-        self.verdict_html.value = (
-            f'<p class="labsim-headline">{escape(headline(differences))}</p>'
-            '<ul class="labsim-verdict">' + "".join(f"<li>{escape(x)}</li>" for x in lines)
-            + "</ul>")
+        self.verdict_html.value = _verdict_block("labsim-headline", headline(differences), lines)
         self.buys_html.value = purchases_html(adjusted, pair, chosen.increment_usd_per_year)
         self.table_html.value = kpi_table_html(comparison)
         self.how_sure.show(chosen, self.subject())
@@ -575,10 +578,7 @@ class PolicyDashboard(Dashboard):
         replaces it within a blink); the policy the verdicts speak of comes first."""
         names = sorted(POLICY_NAMES, key=lambda name: name != self.subject())
         lines = first_estimate_lines({name: first_estimate(pair[name]) for name in names})
-        self.verdict_html.value = (
-            f'<p class="labsim-first-estimate">{escape(_(FIRST_ESTIMATE))}</p>'
-            '<ul class="labsim-verdict">' + "".join(f"<li>{escape(x)}</li>" for x in lines)
-            + "</ul>")
+        self.verdict_html.value = _verdict_block("labsim-first-estimate", _(FIRST_ESTIMATE), lines)
         self.results.add_class("labsim-stale")
         _busy(self.status, self.inputs, True, _("First estimate shown; simulating both "
                                                 "policies..."))
