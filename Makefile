@@ -34,7 +34,7 @@ workshop: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check labsim tests benchmarks
-	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg tests notebooks exercises
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg tests notebooks exercises facilitator
 
 # Unit tests only (no theory, browser, notebooks or test of a second or more): about 35 s
 # on 2 cores, for while you work.

@@ -18,6 +18,7 @@ from labsim.workshop.controls import PREVIEW, shipped_robustness
 from labsim.workshop.exercises import ANSWER_DID_NOT_RUN, CHECKS, check, watch_answers
 
 ROOT = Path(__file__).resolve().parent.parent / "exercises"
+FACILITATOR = ROOT.parent / "facilitator"
 
 WRONG = {
     1: [(187, "ministry conciliation"), (2000, "Only collective disputes")],
@@ -46,7 +47,7 @@ def _answer_cell(path: Path) -> dict:
 
 
 def _solution_answer(number: int):
-    path = next((ROOT / "solutions").glob(f"{number:02d}_*.ipynb"))
+    path = next((FACILITATOR / "solutions").glob(f"{number:02d}_*.ipynb"))
     cell = _answer_cell(path)
     namespace: dict = {}
     exec("".join(cell["source"]), namespace)
@@ -56,7 +57,7 @@ def _solution_answer(number: int):
 def test_there_are_eight_exercises_each_with_a_solution():
     assert sorted(CHECKS) == list(range(1, 9))
     exercises = sorted(p.name for p in ROOT.glob("*.ipynb"))
-    solutions = sorted(p.name for p in (ROOT / "solutions").glob("*.ipynb"))
+    solutions = sorted(p.name for p in (FACILITATOR / "solutions").glob("*.ipynb"))
     assert exercises == solutions and len(exercises) == 8
 
 
@@ -287,7 +288,8 @@ def test_a_name_error_elsewhere_still_shows_its_traceback(shell, capsys):
 
 
 def test_every_exercise_watches_its_answer_cell_and_checks_answer():
-    for path in sorted(ROOT.glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb")):
+    solutions = sorted((FACILITATOR / "solutions").glob("*.ipynb"))
+    for path in sorted(ROOT.glob("*.ipynb")) + solutions:
         cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
                  if c["cell_type"] == "code"]
         assert "watch_answers()" in "".join(cells[0]["source"]), path.name
@@ -302,5 +304,5 @@ def test_exercises_send_participants_to_the_facilitator_not_to_the_solutions():
         text = "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
                        if c["cell_type"] == "markdown")
         assert "solutions/" not in text and "Ask the facilitator" in text, path.name
-    guide = (ROOT / "FACILITATOR.md").read_text(encoding="utf-8")
+    guide = (FACILITATOR / "FACILITATOR.md").read_text(encoding="utf-8")
     assert "Hand a group the solution" in guide
