@@ -1,35 +1,48 @@
-# labsim: `make lab` opens JupyterLab at START_HERE.ipynb, `make test` runs every test. Both build .venv first.
+# labsim: `make lab` opens JupyterLab at START_HERE.ipynb, `make test` runs every test. Both build .venv first:
+# `make lab`, `make dashboard` and `make workshop` install what a workshop needs (about 670 MB);
+# `make test` and the other targets add the test and research tools (about 1.1 GB in all).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+VERSION := $(shell cksum pyproject.toml | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-test-$(VERSION)
+WORKSHOP := $(VENV)/.installed-workshop-$(VERSION)
 
 .PHONY: lab test test-fast bench bench-room lint clean dashboard workshop robustness-result translations
 
-$(STAMP): pyproject.toml
+# setuptools' note on editable installs is for developers; PYTHONWARNINGS keeps it off a
+# participant's screen.
+define install
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e ".[$(1)]"
+	rm -f $(VENV)/.installed-$(1)-*
+	touch $@
+endef
+
+$(WORKSHOP): pyproject.toml
+	$(call install,workshop)
+
+$(STAMP): pyproject.toml
+	$(call install,test)
 
 # Root (containers, CI) must say --allow-root; JupyterLab refuses to start otherwise.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # JupyterLab as configured in jupyter/config (labsim/workshop/serve.py): it asks for nothing from the
 # internet (no news question, no update check, no PyPI).
-lab: $(STAMP)
+lab: $(WORKSHOP)
 	$(BIN)/python -m labsim.workshop.serve lab $(ROOT_FLAG)
 
 # The main dashboard as a web page (no code showing) on http://127.0.0.1:8866/, offline
 # (Voila template jupyter/data/voila/templates/labsim). One server for the room: every visit's
 # kernel uses the server's simulation workers and result cache (labsim/workshop/serve.py).
-dashboard: $(STAMP)
+dashboard: $(WORKSHOP)
 	$(BIN)/python -m labsim.workshop.serve
 
 # The same on the laptop's address on the room's network, with a room code: prints the
 # address, its QR code and a warning; the facilitator page is on http://127.0.0.1:8867/.
-workshop: $(STAMP)
+workshop: $(WORKSHOP)
 	$(BIN)/python -m labsim.workshop.serve --room
 
 test: $(STAMP)

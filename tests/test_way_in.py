@@ -2,7 +2,13 @@
 material (guide, worked solutions) is not in the folders participants open (issue 24, item 7)."""
 import json
 import re
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINK = re.compile(r"\]\(([^)#]+)\)")
@@ -26,3 +32,34 @@ def test_participants_folders_hold_no_solution_and_no_facilitator_guide():
         names = [p.name for p in (ROOT / folder).iterdir()]
         assert "solutions" not in names and "FACILITATOR.md" not in names, folder
     assert len(list((ROOT / "facilitator" / "solutions").glob("*.ipynb"))) == 8
+
+
+def test_make_lab_installs_the_workshop_not_the_test_tools(tmp_path):
+    plan = subprocess.run(["make", "-n", "lab", f"VENV={tmp_path / 'venv'}"], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+    assert '-e ".[workshop]"' in plan and "[test]" not in plan
+    assert "PYTHONWARNINGS=ignore" in plan  # setuptools' box about editable installs
+
+
+@pytest.mark.slow  # starts JupyterLab (a few seconds)
+def test_jupyterlab_prints_its_address_last_and_no_warning():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    lab = subprocess.Popen([sys.executable, "-m", "labsim.workshop.serve", "lab", "--no-browser",
+                            f"--port={port}", "--allow-root"], cwd=ROOT, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any("/lab?token=" in x for x in lines):
+            lines.append(lab.stdout.readline())
+        time.sleep(3)  # what it would print after the address (extensions still loading)
+    finally:
+        lab.terminate()
+        rest = lab.communicate(timeout=30)[0]
+    text = "".join(lines)
+    assert f"http://127.0.0.1:{port}/lab?token=" in lines[-1], text
+    assert "second terminal" in lines[0], text
+    assert "Warning" not in text and "[I " not in text, text
+    assert "Warning" not in rest and "[I " not in rest.split("received signal")[0], rest

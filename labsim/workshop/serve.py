@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,11 +99,15 @@ def start(port: int = PORT, *options: str, **popen) -> subprocess.Popen:
 
 
 def lab_command(*extra: str, notebook: Path = START_HERE) -> list[str]:
-    """The JupyterLab command line, on this laptop only (`extra` appended); its settings are
-    in lab_env()."""
-    chosen = any(option.startswith(("--ip", "--ServerApp.ip")) for option in extra)
+    """The JupyterLab command line, on this laptop only (`extra` appended), quiet but for
+    warnings, so the address to open is the last thing it prints; settings in lab_env()."""
+    def unless_given(option: str, *names: str) -> list[str]:
+        return [] if any(given.startswith(names) for given in extra) else [option]
+
     return [sys.executable, "-m", "jupyterlab", str(notebook.relative_to(ROOT)),
-            *([] if chosen else ["--ServerApp.ip=127.0.0.1"]), *extra]
+            *unless_given("--ServerApp.ip=127.0.0.1", "--ip", "--ServerApp.ip"),
+            *unless_given("--ServerApp.log_level=WARN", "--log-level", "--ServerApp.log_level"),
+            *unless_given("--LabApp.log_level=WARN", "--LabApp.log_level"), *extra]
 
 
 def lab_env(env: dict[str, str] | None = None) -> dict[str, str]:
@@ -224,12 +229,25 @@ def announce(room: Room) -> None:
           flush=True)
 
 
+def _jupyterlab(extra: list[str]) -> int:
+    """JupyterLab as lab_command() starts it, run in this process with its packages' notes to
+    each other about deprecated settings left unprinted (Voila's import turns them back on)."""
+    print("labsim: JupyterLab, on this laptop only, at START_HERE.ipynb (Ctrl+C to stop). For the "
+          "dashboard as a web page, run `make dashboard` in a second terminal.", flush=True)
+    os.chdir(ROOT)
+    os.environ.update(lab_env())
+    import voila  # noqa: F401
+    from jupyterlab.labapp import main as jupyterlab
+
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    return jupyterlab(lab_command(*extra)[3:]) or 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Serve the dashboard until interrupted (see the module)."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["lab"]:  # JupyterLab in this process, so Ctrl+C behaves as usual
-        os.chdir(ROOT)
-        os.execve(sys.executable, lab_command(*argv[1:]), lab_env())
+        return _jupyterlab(argv[1:])
     room = Room(arguments(argv))
     room.start()
     # `kill` stops the pages, their kernels and the workers too, not only this process
