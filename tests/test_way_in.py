@@ -8,7 +8,11 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbformat.sign import NotebookNotary
+
+from labsim.workshop.serve import trust_shipped_notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 LINK = re.compile(r"\]\(([^)#]+)\)")
@@ -63,3 +67,23 @@ def test_jupyterlab_prints_its_address_last_and_no_warning():
     assert "second terminal" in lines[0], text
     assert "Warning" not in text and "[I " not in text, text
     assert "Warning" not in rest and "[I " not in rest.split("received signal")[0], rest
+
+
+def test_the_projects_notebooks_are_trusted_so_the_stored_dashboard_shows(tmp_path):
+    project, notary = tmp_path / "project", NotebookNotary(data_dir=str(tmp_path))
+    notebooks = {name: nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(name)])
+                 for name in ("shipped", "changed", "stranger")}
+    project.mkdir()
+    for name, notebook in notebooks.items():
+        nbformat.write(notebook, project / f"{name}.ipynb")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(project)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "shipped.ipynb", "changed.ipynb"], check=True)
+    subprocess.run([*git, "commit", "-qm", "notebooks"], check=True)
+    notebooks["changed"].cells.append(nbformat.v4.new_code_cell("import os"))
+    nbformat.write(notebooks["changed"], project / "changed.ipynb")
+
+    assert trust_shipped_notebooks(notary, root=project) == 1
+    assert [name for name, notebook in notebooks.items()
+            if notary.check_signature(notebook)] == ["shipped"]
+    assert trust_shipped_notebooks(notary, root=tmp_path / "not a repository") == 0

@@ -147,7 +147,7 @@ class Dashboard(w.VBox):
         raise NotImplementedError
 
     def __repr__(self) -> str:
-        return f"<labsim dashboard: {self.title}>"
+        return f"<labsim dashboard: {self.title}. Run this cell (Shift+Enter) to use it>"
 
 
 THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")

@@ -229,6 +229,29 @@ def announce(room: Room) -> None:
           flush=True)
 
 
+def trust_shipped_notebooks(notary=None, root: Path = ROOT) -> int:
+    """Mark the project's notebooks, as git holds them, trusted (JupyterLab's signature), so
+    their stored dashboards and figures show before a cell runs; a notebook changed outside
+    JupyterLab, or not the project's, stays untrusted. Returns how many were marked; 0 when
+    git cannot say. Example: ``trust_shipped_notebooks()`` before JupyterLab starts."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    def git(*args: str) -> list[str]:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                              check=True).stdout.splitlines()
+
+    try:
+        changed = {line[3:] for line in git("status", "--porcelain", "--untracked-files=all")}
+        shipped = [name for name in git("ls-files", "*.ipynb") if name not in changed]
+    except (OSError, subprocess.CalledProcessError):
+        return 0
+    notary = notary or NotebookNotary()
+    for name in shipped:
+        notary.sign(nbformat.read(root / name, as_version=4))
+    return len(shipped)
+
+
 def _jupyterlab(extra: list[str]) -> int:
     """JupyterLab as lab_command() starts it, run in this process with its packages' notes to
     each other about deprecated settings left unprinted (Voila's import turns them back on)."""
@@ -236,6 +259,7 @@ def _jupyterlab(extra: list[str]) -> int:
           "dashboard as a web page, run `make dashboard` in a second terminal.", flush=True)
     os.chdir(ROOT)
     os.environ.update(lab_env())
+    trust_shipped_notebooks()
     import voila  # noqa: F401
     from jupyterlab.labapp import main as jupyterlab
 
