@@ -107,7 +107,9 @@ def lab_command(*extra: str, notebook: Path = START_HERE) -> list[str]:
     return [sys.executable, "-m", "jupyterlab", str(notebook.relative_to(ROOT)),
             *unless_given("--ServerApp.ip=127.0.0.1", "--ip", "--ServerApp.ip"),
             *unless_given("--ServerApp.log_level=WARN", "--log-level", "--ServerApp.log_level"),
-            *unless_given("--LabApp.log_level=WARN", "--LabApp.log_level"), *extra]
+            *unless_given("--LabApp.log_level=WARN", "--LabApp.log_level"),
+            # kernels over local sockets, not TCP ports (ipykernel warns about plain TCP)
+            "--KernelManager.transport=ipc", *extra]
 
 
 def lab_env(env: dict[str, str] | None = None) -> dict[str, str]:
