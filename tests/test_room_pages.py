@@ -81,6 +81,9 @@ def test_a_page_waits_for_a_busy_laptop_to_send_its_widgets(room, chromium):
 def test_a_page_whose_kernel_died_says_to_reload(room, chromium):
     url, server = room
     page = _open(chromium, url)
+    # the notebook's "run the cell below" is for JupyterLab: the page never shows it
+    assert page.locator(".labsim-lab-only").count() == 2
+    assert not page.locator(".labsim-lab-only").first.is_visible()
     (kernel,) = kernels(server)
     os.kill(kernel, signal.SIGKILL)
     notice = page.locator(LOST)
@@ -94,16 +97,22 @@ def test_a_page_whose_kernel_died_says_to_reload(room, chromium):
     page.context.close()
 
 
-def test_a_page_whose_kernel_was_shut_down_says_to_reload(room, chromium):
+def test_a_page_whose_kernel_was_shut_down_says_to_reload_in_its_language(room, chromium):
     url, server = room
     page = _open(chromium, url)
+    page.locator(".labsim-language button", has_text="ខ្មែរ").click()
+    page.locator(".labsim-dashboard.labsim-lang-km .labsim-kpi-table").first.wait_for(
+        state="attached", timeout=60_000)
     kernel = re.search(r'"kernelId": "([\w-]+)"', page.content())[1]
     xsrf = next(c["value"] for c in page.context.cookies() if c["name"] == "_xsrf")
     # what the culler does to a kernel left idle: shut it down on the server
     response = page.request.post(f"{url}voila/api/shutdown/{kernel}", form={"_xsrf": xsrf})
     assert response.status == 204
     page.locator(LOST).wait_for(timeout=60_000)
-    assert "Reload the page" in page.inner_text(LOST)
+    assert page.get_by_role("button", name="ផ្ទុកទំព័រឡើងវិញ").count() == 1
+    assert "ទំព័រនេះបានបាត់ការក្លែងធ្វើ" in page.inner_text(LOST)
+    OUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUT / "dashboard_km_kernel_lost.png"))
     page.context.close()
 
 
