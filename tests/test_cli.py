@@ -96,3 +96,15 @@ def test_labsim_lang_km_prints_tables_and_verdicts_in_khmer(tmp_path):
     assert latin_words <= {"labsim", "robustness", "prevention_first", "resolution_first",
                            "prevention", "first", "resolution",  # the command to type
                            "warm"}, latin_words  # "(warm-up)" after the Khmer term it glosses
+
+
+def test_an_unknown_scenario_is_named_in_khmer_with_the_presets(capsys):
+    """--lang km: the commonest slip, a scenario name that is no preset, reads in Khmer but for
+    the names a user types."""
+    from labsim.i18n import in_language
+
+    with in_language("en"):  # English again after it, for the tests that follow
+        assert main(["--lang", "km", "run", "no_such_preset"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "ឯកសារ TOML ដែលមានស្រាប់ ឬសេណារីយ៉ូដែលបានកំណត់ជាមុន" in line
+    assert "no_such_preset" in line and "cambodia_baseline" in line and "expected" not in line

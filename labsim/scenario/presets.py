@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import InputError, ScenarioError
 from ..files import read_toml
+from ..i18n import _
 from .assumptions import Assumption, assumptions_from_table
 from .io import apply_overrides, scenario_from_dict
 from .parameters import Scenario
@@ -34,14 +35,16 @@ def preset_names() -> list[str]:
 def resolve_path(name_or_path: str | Path) -> Path:
     """A path as given, or the preset of that name in ``datasets/scenarios``."""
     if not isinstance(name_or_path, str | Path) or str(name_or_path).strip() == "":
-        raise ScenarioError("scenario", name_or_path, "a preset name "
-                            f"({', '.join(preset_names())}) or the path of a .toml file")
+        raise ScenarioError("scenario", name_or_path, _(
+            "a preset name ({presets}) or the path of a .toml file").format(
+                presets=", ".join(preset_names())))
     path = Path(name_or_path)
     if path.suffix != ".toml" and not path.exists():
         path = SCENARIO_DIR / f"{path.name}.toml"
     if not path.is_file():
-        raise ScenarioError("file", str(path),
-                            f"an existing TOML file or a preset ({', '.join(preset_names())})")
+        raise ScenarioError("file", str(path), _(
+            "an existing TOML file or a preset ({presets})").format(
+                presets=", ".join(preset_names())))
     return path
 
 
