@@ -40,6 +40,12 @@ BEYOND_THE_SCREEN = """() => Array.from(document.querySelectorAll(
             + `ends at ${Math.round(e.getBoundingClientRect().right)}`)"""
 """Text outside a scrolling table that runs past the right edge of the screen."""
 
+FIGURES_CUT = """() => Array.from(document.querySelectorAll('.labsim-figure svg'))
+  .filter(e => e.getBoundingClientRect().width > e.parentElement.clientWidth + 1)
+  .map(e => `a figure ${Math.round(e.getBoundingClientRect().width)} px wide in `
+            + `${e.parentElement.clientWidth} px`)"""
+"""Figures wider than their box (a phone would see only part of them)."""
+
 
 def _open(browser, url: str, width: int, height: int):
     page = browser.new_page(viewport={"width": width, "height": height},
@@ -119,6 +125,8 @@ def test_dashboard_page_reacts_fits_and_exports(dashboard_url, chromium):
     page.get_by_role("button", name="Export policy brief").click()
     link = page.locator("a.labsim-download")
     link.wait_for(timeout=60_000)
+    note = page.locator(".labsim-download + .note").inner_text()
+    assert "policy_brief_" in note and "/" not in note  # the file's name, not the server's path
     with page.expect_download() as download:
         link.click()
     saved = OUT / "brief.html"
@@ -161,6 +169,7 @@ def test_dashboard_fits_a_phone(dashboard_url, chromium):
     page = _open(chromium, dashboard_url, 390, 9000)
     assert page.evaluate(DOES_NOT_FIT) == []
     assert page.evaluate(BEYOND_THE_SCREEN) == []
+    assert page.evaluate(FIGURES_CUT) == []
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
     page.screenshot(path=str(OUT / "dashboard_phone.png"), full_page=True)
     page.close()
@@ -232,7 +241,7 @@ def test_the_dashboard_in_khmer_reacts_fits_and_exports_a_khmer_brief(dashboard_
     phone = _open(chromium, dashboard_url, 390, 9000)
     _in_khmer(phone)
     assert phone.evaluate(DOES_NOT_FIT) == []
-    assert phone.evaluate(BEYOND_THE_SCREEN) == []
+    assert phone.evaluate(BEYOND_THE_SCREEN) == [] and phone.evaluate(FIGURES_CUT) == []
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
     phone.screenshot(path=str(OUT / "dashboard_km_phone.png"), full_page=True)
     phone.close()

@@ -400,11 +400,11 @@ def _download_link(page: str, path: Path) -> str:
     """A link that carries the brief itself (a data link), so it downloads on any device
     that shows the dashboard, not only on the machine that serves it."""
     encoded = base64.b64encode(page.encode("utf-8")).decode("ascii")
-    saved = path.resolve()
     return (f'<a class="labsim-download" download="{escape(path.name)}" '
             f'href="data:text/html;charset=utf-8;base64,{encoded}">&#11015; '
             + escape(_("Download the brief")) + '</a> <span class="note">('
-            + escape(_("also saved on the serving laptop as {path}").format(path=saved)) + ")"
+            # the file's name only: where the server keeps it is none of a participant's concern
+            + escape(_("also saved on the serving laptop as {path}").format(path=path.name)) + ")"
             "</span>")
 
 
