@@ -137,3 +137,15 @@ def test_the_facilitator_pages_qr_code_opens_the_dashboard(chromium, tmp_path):
         phone.goto(scanned, timeout=120_000)
         phone.locator(".labsim-kpi-table").first.wait_for(state="attached", timeout=120_000)
         phone.close(run_before_unload=True)
+
+
+def test_the_facilitators_terminal_stays_quiet_as_participants_visit(chromium, tmp_path):
+    """What the server prints stays the address (and in a room, its QR code): a visit adds no
+    line (Voila's notes, ipykernel's about TCP or Ctrl-C once per kernel buried them)."""
+    log = tmp_path / "serve.log"
+    with served_room(log):
+        printed = log.read_text()
+        _open(chromium, re.search(r"http://127\.0\.0\.1:\d+/", printed)[0]).context.close()
+        after = log.read_text()
+    assert after.startswith(printed) and after[len(printed):].strip() == "", after
+    assert printed.splitlines()[0].startswith("labsim dashboard on http://127.0.0.1:")

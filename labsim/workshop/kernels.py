@@ -73,6 +73,9 @@ def _become_kernel(request: dict[str, Any]) -> None:
         argv = request["argv"][request["argv"].index(LAUNCHER) + 1:]
         sys.argv = [LAUNCHER, *argv]
         app = IPKernelApp.instance()
+        # its parent, as jupyter_client tells a kernel it starts (JPY_PARENT_PID; a fork skips
+        # that): ipykernel then prints no "Ctrl-C will not work" notice for every visit
+        app.parent_handle = os.getppid()
         app.initialize(argv)
         ipywidgets.register_comm_target()  # done as it is imported in a kernel: here, now
         app.start()
