@@ -258,9 +258,12 @@ async def participant(browser, url: str, moves: list[tuple[str, str]], think: tu
             sent = await page.evaluate("() => performance.now()")
             await box.press("Enter")
             try:
+                # every 200 ms, not each animation frame (Playwright's default), which kept
+                # every waiting page's renderer busy on the server's cores; the times come
+                # from the page's own record (WATCH), not from when this noticed
                 await page.wait_for_function(
                     f"() => window.__updates.slice({seen}).some(u => u[1].startsWith('Updated'))",
-                    timeout=timeout_s * 1000)
+                    timeout=timeout_s * 1000, polling=200)
             except Exception:  # noqa: BLE001 - any way of not answering is a failure
                 result.failures.append(f"no answer to {label} = {value}")
                 continue
