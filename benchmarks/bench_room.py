@@ -134,11 +134,13 @@ def memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time used so far by ``pid`` and its live descendants."""
+def cpu_seconds(pid: int, leaving_out: int | None = None) -> float:
+    """CPU time used so far by ``pid`` and its live descendants, but for ``leaving_out`` and
+    its own (the server, which this process started too, when counting the browsers)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    for process in [pid, *descendants(pid)]:
+    apart = set() if leaving_out is None else {leaving_out, *descendants(leaving_out)}
+    for process in [pid, *(p for p in descendants(pid) if p not in apart)]:
         try:
             fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -232,7 +234,7 @@ def room_stats(log: Path) -> dict:
 async def participant(browser, url: str, moves: list[tuple[str, str]], think: tuple[float, float],
                       seed: int, timeout_s: float, shots: Path | None = None) -> PageResult:
     result = PageResult()
-    context = await browser.new_context(viewport={"width": 1280, "height": 2400})
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
     page = await context.new_page()
     page.on("pageerror", lambda error: result.failures.append(f"page error: {error}"))
     chance = random.Random(seed)
@@ -331,7 +333,8 @@ async def run_room(options: argparse.Namespace, pages: int) -> dict:
                 await asyncio.sleep(1.0)
 
         sampler = asyncio.create_task(sample())
-        cpu = {"server": cpu_seconds(server.process.pid), "browser": cpu_seconds(os.getpid())}
+        cpu = {"server": cpu_seconds(server.process.pid),
+               "browser": cpu_seconds(os.getpid(), leaving_out=server.process.pid)}
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             results = await asyncio.wait_for(asyncio.gather(*(
@@ -340,7 +343,8 @@ async def run_room(options: argparse.Namespace, pages: int) -> dict:
                             options.timeout, options.shots) for n in range(pages))),
                 options.deadline)
             row["cpu_server"] = cpu_seconds(server.process.pid) - cpu["server"]
-            row["cpu_browser"] = cpu_seconds(os.getpid()) - cpu["browser"]
+            row["cpu_browser"] = (cpu_seconds(os.getpid(), leaving_out=server.process.pid)
+                                  - cpu["browser"])
             await browser.close()
         sampler.cancel()
         row["load_after"] = os.getloadavg()
