@@ -9,18 +9,26 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Mapping
+import functools
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import ScenarioError
 
 
-def _keys(node: Any) -> list[str]:
+def _keys(node: Any) -> Sequence[str]:
     if dataclasses.is_dataclass(node):
-        return [f.name for f in dataclasses.fields(node)]
+        return _field_names(node if isinstance(node, type) else type(node))
     if isinstance(node, Mapping):
         return [str(k) for k in node]
     return []
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's field names, read once per class: the allocation rules read thousands of
+    paths for each setting of the dashboard."""
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def _item_names(node: list | tuple) -> list[str]:
@@ -33,21 +41,26 @@ def _hint(key: str, candidates: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def _where(here: str, key: str, dotted: str) -> str:
+    """' at ...' naming the part of ``dotted`` that is wrong, or nothing when it is all of it."""
+    where = f"{here}.{key}" if here else key
+    return f" at '{where}'" if where != dotted else ""
+
+
 def _step(node: Any, key: str, here: str, value: Any, dotted: str) -> tuple[Any, Any]:
     """The child ``key`` of ``node`` and how to address it: (child, index or key). Errors
     name the whole path ``dotted`` and the part of it that is wrong."""
-    where = f"{here}.{key}" if here else key
-    part = f" at '{where}'" if where != dotted else ""
     if isinstance(node, list | tuple):
         names = _item_names(node)
         if key.isdigit() and int(key) < len(node):
             return node[int(key)], int(key)
         if key in names:
             return node[names.index(key)], names.index(key)
-        raise ScenarioError(dotted, value,
-                            f"an index below {len(node)} or one of {names}{part}")
+        raise ScenarioError(dotted, value, f"an index below {len(node)} or one of {names}"
+                            f"{_where(here, key, dotted)}")
     keys = _keys(node)
     if key not in keys:
+        part = _where(here, key, dotted)
         if not keys:
             raise ScenarioError(dotted, value, f"a path into a table, but {here or 'it'} is "
                                 f"{node!r}, which has no parts")
