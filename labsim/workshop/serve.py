@@ -110,12 +110,17 @@ def start(port: int = PORT, *options: str, **popen) -> subprocess.Popen:
 
 
 def lab_command(*extra: str, notebook: Path = START_HERE) -> list[str]:
-    """The JupyterLab command line, on this laptop only (`extra` appended), quiet but for
-    warnings, so the address to open is the last thing it prints; settings in lab_env()."""
+    """The JupyterLab command line (its arguments: lab_arguments)."""
+    return [sys.executable, "-m", "jupyterlab", *lab_arguments(*extra, notebook=notebook)]
+
+
+def lab_arguments(*extra: str, notebook: Path = START_HERE) -> list[str]:
+    """JupyterLab's arguments: on this laptop only (`extra` appended), quiet but for warnings,
+    so the address to open is the last thing it prints; settings in lab_env()."""
     def unless_given(option: str, *names: str) -> list[str]:
         return [] if any(given.startswith(names) for given in extra) else [option]
 
-    return [sys.executable, "-m", "jupyterlab", str(notebook.relative_to(ROOT)),
+    return [str(notebook.relative_to(ROOT)),
             *unless_given("--ServerApp.ip=127.0.0.1", "--ip", "--ServerApp.ip"),
             *unless_given("--ServerApp.log_level=WARN", "--log-level", "--ServerApp.log_level"),
             *unless_given("--LabApp.log_level=WARN", "--LabApp.log_level"),
@@ -277,7 +282,7 @@ def _jupyterlab(extra: list[str]) -> int:
     from jupyterlab.labapp import main as jupyterlab
 
     warnings.filterwarnings("ignore", category=DeprecationWarning)
-    return jupyterlab(lab_command(*extra)[3:]) or 0
+    return jupyterlab(lab_arguments(*extra)) or 0
 
 
 def main(argv: list[str] | None = None) -> int:
