@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from served_pages import sync_api
+from served_pages import in_khmer, sync_api
 
 from labsim.analysis.catalog import CATALOG
 
@@ -179,14 +179,6 @@ KHMER = re.compile("[\u1780-\u17ff]")
 KHMER_DIGITS = re.compile("[\u17e0-\u17e9]")
 
 
-def _in_khmer(page) -> None:
-    """Switch the page to Khmer and wait until the dashboard is drawn again in it."""
-    page.locator(".labsim-language button", has_text="ខ្មែរ").click()
-    page.locator(".labsim-dashboard.labsim-lang-km .labsim-kpi-table").first.wait_for(
-        state="attached", timeout=120_000)
-    page.locator(".labsim-dashboard .labsim-figure svg").first.wait_for(timeout=60_000)
-
-
 def _khmer(text: str) -> str:
     """``text`` as the Khmer catalogue has it."""
     from labsim import i18n
@@ -203,7 +195,7 @@ def test_the_dashboard_in_khmer_reacts_fits_and_exports_a_khmer_brief(dashboard_
     Screenshots: dashboard_km.png, dashboard_km_projector.png, dashboard_km_phone.png,
     brief_km.png and brief_km.pdf."""
     page = _open(chromium, dashboard_url, 1280, 4400)
-    _in_khmer(page)
+    in_khmer(page)
     shown = page.inner_text(".labsim-dashboard")
     assert len(KHMER.findall(shown)) > 0.5 * len(re.findall(r"[A-Za-z\u1780-\u17ff]", shown))
     assert page.evaluate(DOES_NOT_FIT) == []
@@ -239,7 +231,7 @@ def test_the_dashboard_in_khmer_reacts_fits_and_exports_a_khmer_brief(dashboard_
     _print_brief(chromium, saved, "brief_km")
 
     phone = _open(chromium, dashboard_url, 390, 9000)
-    _in_khmer(phone)
+    in_khmer(phone)
     assert phone.evaluate(DOES_NOT_FIT) == []
     assert phone.evaluate(BEYOND_THE_SCREEN) == [] and phone.evaluate(FIGURES_CUT) == []
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from served_pages import kernels, served_room
+from served_pages import in_khmer, kernels, served_room
 
 pytestmark = pytest.mark.slow
 
@@ -100,9 +100,7 @@ def test_a_page_whose_kernel_died_says_to_reload(room, chromium):
 def test_a_page_whose_kernel_was_shut_down_says_to_reload_in_its_language(room, chromium):
     url, server = room
     page = _open(chromium, url)
-    page.locator(".labsim-language button", has_text="ខ្មែរ").click()
-    page.locator(".labsim-dashboard.labsim-lang-km .labsim-kpi-table").first.wait_for(
-        state="attached", timeout=60_000)
+    in_khmer(page)
     kernel = re.search(r'"kernelId": "([\w-]+)"', page.content())[1]
     xsrf = next(c["value"] for c in page.context.cookies() if c["name"] == "_xsrf")
     # what the culler does to a kernel left idle: shut it down on the server

@@ -131,8 +131,8 @@ class Dashboard(w.VBox):
         bar = w.Box(top, layout=w.Layout(width="100%", flex_flow="row wrap",
                                          justify_content="space-between"))
         self.title, self.large_text = title, large
-        (self.add_class if language() == "km" else self.remove_class)("labsim-lang-km")
         self.children = [self.style, bar, *children]
+        (self.add_class if language() == "km" else self.remove_class)("labsim-lang-km")
 
     def _large_text(self, change) -> None:
         (self.add_class if change["new"] else self.remove_class)("labsim-large")
