@@ -536,7 +536,8 @@ def t_interval(values: np.ndarray, level: float) -> tuple[float, float, float]:
     mean = float(values.mean())
     if len(values) < 2:
         return mean, np.nan, np.nan
-    sem = float(stats.sem(values))
+    # scipy.stats.sem's own arithmetic, without its 0.4 ms of argument checks a call
+    sem = float(np.std(values, ddof=1) / np.sqrt(len(values)))
     if sem == 0:
         return mean, mean, mean
     low, high = _t_quantiles(level, len(values) - 1)  # as scipy does: quantile * scale + loc

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from scipy import stats
+from scipy.special import ndtr
 
 from .calendar import calendar_for
 from .capacity import slot_days
@@ -71,7 +71,8 @@ def _mean_below(d: Duration, t: float) -> float:
     sigma = math.sqrt(math.log1p(d.cv ** 2))
     mu = math.log(d.mean) - sigma ** 2 / 2
     z = (math.log(t) - mu) / sigma
-    return d.mean * stats.norm.cdf(z - sigma) + t * stats.norm.sf(z)
+    # ndtr is what scipy.stats.norm.cdf computes (sf(z) = cdf(-z)), without its 30 us a call
+    return d.mean * float(ndtr(z - sigma)) + t * float(ndtr(-z))
 
 
 def expected_strikes(s: Scenario) -> tuple[float, float]:

@@ -182,7 +182,7 @@ def policies_on(adjusted: Scenario, controls: PolicyControls) -> dict[str, Polic
 
 @lru_cache(maxsize=64)
 def _policies_on(adjusted: Scenario, controls: PolicyControls) -> tuple[tuple[str, Policy], ...]:
-    """policies_on, kept for the latest 64 settings: the allocation rules take about 0.2 s of
+    """policies_on, kept for the latest 64 settings: the allocation rules take about 0.06 s of
     a kernel's CPU, and the fork server's copy (labsim.workshop.kernels) spares every kernel's
     first view that."""
     return tuple((name, policy_with_increment(adjusted, controls.increment_usd_per_year, share,
