@@ -142,7 +142,7 @@ def test_dashboard_page_reacts_fits_and_exports(dashboard_url, chromium):
 
     # projector: large text, nothing cut off
     page.get_by_role("button", name="Large text (projector)").click()
-    page.wait_for_timeout(500)
+    page.locator(".labsim-dashboard.labsim-large").wait_for(state="attached", timeout=30_000)
     assert page.evaluate(DOES_NOT_FIT) == []
     page.set_viewport_size({"width": 1024, "height": 5200})
     page.screenshot(path=str(OUT / "dashboard_projector.png"), full_page=True)
@@ -223,7 +223,7 @@ def test_the_dashboard_in_khmer_reacts_fits_and_exports_a_khmer_brief(dashboard_
     page.screenshot(path=str(OUT / "dashboard_km.png"), full_page=True)
 
     page.get_by_role("button", name=_khmer("Large text (projector)")).click()
-    page.wait_for_timeout(500)
+    page.locator(".labsim-dashboard.labsim-large").wait_for(state="attached", timeout=30_000)
     assert page.evaluate(DOES_NOT_FIT) == []
     page.set_viewport_size({"width": 1024, "height": 5200})
     page.screenshot(path=str(OUT / "dashboard_km_projector.png"), full_page=True)
