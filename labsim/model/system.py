@@ -1,4 +1,4 @@
-"""The dispute-flow model: one replication of one scenario as SimPy processes.
+"""The dispute-flow model: one replication of one scenario on SimPy's events and clock.
 
 A grievance arises at a workplace; bipartite mechanisms settle a share after a delay
 (``case_mix``, no queue). The rest go to conciliation: individual disputes to labour
@@ -58,9 +58,15 @@ class DisputeSystem:
         self.streams = Streams(seed, replication)
         self.pools = {stage: StaffPool(self.env, stage, capacity)
                       for stage, capacity in staff_capacity(scenario).items()}
-        self._arrays: dict[tuple[str, int], np.ndarray] = {}
+        self._arrays: dict[tuple[str, int], list[float]] = {}
         self.records, self._escalated, self._entry_day = draw_cases(
             scenario, self.streams, horizon_days)
+        self._group = self.records.group.tolist()  # plain ints: read once per draw
+        self._group_index = self.records.group_index.tolist()
+        self._days = {(stage, event): getattr(self.records, f"{stage}_{event}_day")
+                      for stage in STAGE_CODE for event in ("entry", "start", "exit")
+                      if hasattr(self.records, f"{stage}_{event}_day")}
+        """Each stage's entry, start and exit day columns, found once."""
         self.outcomes = {stage: effective_outcomes(scenario, stage) for stage in self.pools
                          if staffing(stage).settles is not None}
         """Each staffed stage's outcome shares as drawn here: settlement moved by the staff
@@ -82,15 +88,15 @@ class DisputeSystem:
         in which events happen, so the k-th grievance of a sector meets the same luck under
         every policy: common random numbers survive changes in staffing and routing.
         """
-        group = self.records.group[case]
+        group = self._group[case]
         values = self._arrays.get((name, group))
         if values is None:
             stream = self.streams.uniforms(f"{self.records.group_names[group]}|{name}")
-            values = stream.take(self.records.group_sizes[group])
+            drawn = stream.take(self.records.group_sizes[group])
             if duration is not None:
-                values = duration_quantiles(self.scenario.duration(duration), values)
-            self._arrays[(name, group)] = values
-        return float(values[self.records.group_index[case]])
+                drawn = duration_quantiles(self.scenario.duration(duration), drawn)
+            values = self._arrays[(name, group)] = drawn.tolist()
+        return values[self._group_index[case]]
 
     def uniforms(self, name: str, cases: np.ndarray) -> np.ndarray:
         """The uniform draws of many cases from stream ``name``, as ``uniform`` gives them
@@ -131,7 +137,7 @@ class DisputeSystem:
         case = self._escalated[position]
 
         def start(_event: simpy.Event) -> None:
-            self.env.process(self._route(case))
+            follow(self._route(case))
             self._feed(position + 1)
 
         self.env.timeout(self._entry_day[case] - self.env.now).callbacks.append(start)
@@ -156,17 +162,17 @@ class DisputeSystem:
     def enter(self, case: int, stage: str) -> None:
         """Record that the case enters ``stage`` now."""
         self.records.stage[case] = STAGE_CODE[stage]
-        getattr(self.records, f"{stage}_entry_day")[case] = self.env.now
+        self._days[stage, "entry"][case] = self.env.now
 
     def leave(self, case: int, stage: str, outcome: str | None = None) -> None:
         """Record leaving ``stage``; close the case with ``outcome`` if it ends here."""
-        getattr(self.records, f"{stage}_exit_day")[case] = self.env.now
+        self._days[stage, "exit"][case] = self.env.now
         if outcome is not None:
             self.close(case, outcome)
 
     def started(self, case: int, stage: str) -> Callable[[float], None]:
         """What a staff pool calls when service of ``case`` at ``stage`` begins."""
-        column = getattr(self.records, f"{stage}_start_day")
+        column = self._days[stage, "start"]
         return lambda day: column.__setitem__(case, day)
 
     def served(self, case: int, stage: str, service: Duration,
@@ -295,6 +301,27 @@ class DisputeSystem:
         self.strikes.maybe(case, "strikes.after_objection",
                            self.scenario.strikes.strike_share_after_objection)
         self.close(case, "award_objected")
+
+
+def follow(path: Generator[simpy.Event, object, None]) -> None:
+    """Run a case's path now up to the first event it waits for, and on from each event as
+    it happens: SimPy's ``env.process`` does the same with two more events a case (its start
+    and its end) and a heavier resume. The model's events never fail, so none is thrown in.
+    """
+    def resume(event: simpy.Event | None) -> None:
+        value = None if event is None else event.value
+        while True:
+            try:
+                waited = path.send(value)
+            except StopIteration:
+                return
+            if waited.callbacks is not None:  # still to happen
+                waited.callbacks.append(resume)
+                return
+            value = waited.value  # happened already: go on at once
+
+    resume(None)
+
 
 def simulate(scenario: Scenario, seed: int, replication: int,
              horizon_days: float) -> ReplicationOutput:

@@ -94,4 +94,4 @@ class Route(Protocol):
         """Whether this route handles case ``case`` once it leaves the workplace."""
 
     def process(self, case: int) -> Generator:
-        """The SimPy process of a case this route takes."""
+        """The path of a case this route takes: a generator of the events it waits for."""
