@@ -19,8 +19,12 @@ Moves (``--moves``, cumulative, seeded): ``same`` -- every page makes the same m
 workshop following one exercise card; the 0.7.0 measurement moved every page's extra money to
 the same three values); ``own`` -- each page its own moves, mostly settings no one computed
 before. ``--ahead`` first lets the room compute its answers ahead, as a facilitator who starts
-the server before the workshop would. ``--baseline TREE`` measures an older labsim checked
-out at TREE (its own server, on its own terms) with the same pages and moves.
+the server before the workshop would. ``--browsers-yield`` runs the browsers at the lowest CPU
+priority, so they take only what the server leaves (their renderers are forked from a process
+reniced at launch). ``--baseline TREE`` measures an older labsim checked out at TREE (its own
+server, on its own terms) with the same pages and moves. ``--pages-only`` asks for the page N
+times at once over plain HTTP, no browser and no moves: the server's own part of a first view,
+which a room's server does without the participants' browsers on its cores.
 
 Every request goes to 127.0.0.1; every run is bounded in time (``--deadline``) and every
 process it starts is stopped by its process number, descendants included.
@@ -43,6 +47,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -147,6 +152,17 @@ def cpu_seconds(pid: int, leaving_out: int | None = None) -> float:
             continue
         total += (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / tick
     return total
+
+
+def yield_cpu(pid: int, leaving_out: int) -> None:
+    """Give ``pid``'s descendants but ``leaving_out`` and its own (the browsers and their
+    driver, not the server) the lowest CPU priority: the server's cores then go to the
+    server first, as when participants' own devices draw their pages."""
+    apart = {leaving_out, *descendants(leaving_out)}
+    for process in descendants(pid):
+        if process not in apart:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, process, 19)
 
 
 def kernels(pid: int) -> int:
@@ -309,7 +325,8 @@ async def run_room(options: argparse.Namespace, pages: int) -> dict:
     log = work / "server.log"
     server = Server(port, options.baseline, cache, options.ahead, log)
     row: dict = {"pages": pages, "moves": options.moves, "mode": options.mode,
-                 "code": "baseline" if options.baseline else "this", "ahead": options.ahead}
+                 "code": "baseline" if options.baseline else "this", "ahead": options.ahead,
+                 "browsers_yield": options.browsers_yield}
     try:
         server.wait_listening()
         if options.ahead and options.baseline is None:
@@ -337,6 +354,9 @@ async def run_room(options: argparse.Namespace, pages: int) -> dict:
                "browser": cpu_seconds(os.getpid(), leaving_out=server.process.pid)}
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            if options.browsers_yield:
+                # its zygote, which forks every page's renderer, is up by now: they inherit it
+                yield_cpu(os.getpid(), leaving_out=server.process.pid)
             results = await asyncio.wait_for(asyncio.gather(*(
                 participant(browser, f"http://127.0.0.1:{port}/",
                             moves_for(options.mode, n, options.moves), options.think, n,
@@ -375,6 +395,49 @@ async def run_room(options: argparse.Namespace, pages: int) -> dict:
     return row
 
 
+async def pages_only(options: argparse.Namespace, pages: int) -> dict:
+    """``pages`` plain HTTP requests for the dashboard at once, no browser: the server's own
+    part of a first view (a kernel started, the notebook run, the page made and sent), which
+    in a room does not share its cores with the participants' browsers."""
+    port = free_port()
+    work = Path(tempfile.mkdtemp(prefix="labsim-bench-room-"))
+    server = Server(port, options.baseline, options.cache or work / "cache", options.ahead,
+                    work / "server.log")
+    url = f"http://127.0.0.1:{port}/"
+
+    def fetch(asked: float) -> float:
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        with opener.open(url, timeout=options.timeout) as response:
+            response.read()
+        return time.monotonic() - asked
+
+    try:
+        server.wait_listening()
+        await asyncio.sleep(3)
+        cpu = cpu_seconds(server.process.pid)
+        loop, asked = asyncio.get_running_loop(), time.monotonic()
+        with ThreadPoolExecutor(max_workers=pages) as together:  # one thread a page
+            sent = await asyncio.wait_for(asyncio.gather(
+                *(loop.run_in_executor(together, fetch, asked) for _ in range(pages)),
+                return_exceptions=True), options.deadline)
+        cpu = cpu_seconds(server.process.pid) - cpu
+    finally:
+        server.stop()
+    times = [t for t in sent if isinstance(t, float)]
+    return {"pages": pages, "sent_p50": percentile(times, 0.5),
+            "sent_p95": percentile(times, 0.95), "failures": len(sent) - len(times),
+            "cpu_server": cpu}
+
+
+def pages_only_line(row: dict) -> str:
+    return (f"| {row['pages']} | {row['sent_p50']:.1f} / {row['sent_p95']:.1f} | "
+            f"{row['failures']} | {row['cpu_server']:.1f} |")
+
+
+PAGES_ONLY_HEADER = ("| pages | page sent p50 / p95 (s) | failures | CPU s: server |\n"
+                     "|---|---|---|---|")
+
+
 def line(row: dict) -> str:
     gib = 1024 ** 3
 
@@ -402,8 +465,9 @@ HEADER = ("| pages | first view p50 / p95 (s) | first estimate p50 / p95 (s) | "
 
 
 def run(options: argparse.Namespace, pages: int) -> dict:
-    """One room of ``pages`` participants (see the module)."""
-    return asyncio.run(run_room(options, pages))
+    """One room of ``pages`` participants (see the module), or with ``--pages-only`` their
+    first views' server side alone."""
+    return asyncio.run((pages_only if options.pages_only else run_room)(options, pages))
 
 
 def _interrupted(_signal: int, _frame: object) -> None:
@@ -419,6 +483,12 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--think", type=float, nargs=2, default=(2.0, 6.0),
                         help="seconds a participant reads between moves (uniform)")
     parser.add_argument("--ahead", action="store_true")
+    parser.add_argument("--browsers-yield", action="store_true",
+                        help="run the browsers at the lowest CPU priority (nice 19), so the "
+                             "server is not slowed by them, as in a room")
+    parser.add_argument("--pages-only", action="store_true",
+                        help="fetch the page N times at once over plain HTTP, no browser and "
+                             "no moves: the server's own part of a first view")
     parser.add_argument("--baseline", type=Path)
     parser.add_argument("--cache", type=Path, help="the room's cache (default: a new one)")
     parser.add_argument("--timeout", type=float, default=240.0,
@@ -436,15 +506,22 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
 def main() -> int:
     signal.signal(signal.SIGTERM, _interrupted)
     options = arguments()
-    print(f"{options.mode} moves x {options.moves}, "
+    what = ("pages only, no browser" if options.pages_only
+            else f"{options.mode} moves x {options.moves}")
+    print(f"{what}, "
           f"{'baseline ' + str(options.baseline) if options.baseline else 'this code'}"
-          f"{', answers computed ahead' if options.ahead else ''}; "
-          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}\n{HEADER}", flush=True)
+          f"{', answers computed ahead' if options.ahead else ''}"
+          f"{', browsers at nice 19' if options.browsers_yield else ''}; "
+          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}\n"
+          f"{PAGES_ONLY_HEADER if options.pages_only else HEADER}", flush=True)
     for pages in options.pages:
         row = run(options, pages)
-        print(line(row), flush=True)
-        for failure in sorted(set(row["failures"]))[:5]:
-            print(f"    failure: {failure}", flush=True)
+        if options.pages_only:
+            print(pages_only_line(row), flush=True)
+        else:
+            print(line(row), flush=True)
+            for failure in sorted(set(row["failures"]))[:5]:
+                print(f"    failure: {failure}", flush=True)
         if options.json:
             with open(options.json, "a") as out:
                 out.write(json.dumps(row) + "\n")

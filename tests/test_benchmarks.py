@@ -3,6 +3,8 @@ scenario's current fields and sees the arrivals theory expects."""
 
 import importlib.util
 import math
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -44,8 +46,36 @@ def test_the_room_benchmark_runs_two_pages_that_answer_and_leave_no_kernel():
     pytest.importorskip("served_pages")  # Debian's chromium and Playwright
     bench = _module("bench_room")
     row = bench.run(bench.arguments(["--moves=2", "--mode=same", "--after-close=10",
-                                     "--think", "0.5", "1"]), 2)
+                                     "--think", "0.5", "1", "--browsers-yield"]), 2)
     assert row["failures"] == [] and row["updates"] >= 2
     assert row["first_p50"] <= row["update_p50"]  # the first estimate, then the answer
     assert row["render_p95"] is not None and row["kernels_after_close"] == 0
     assert 0 < row["pss_per_visit"] < 1024 ** 3
+
+
+@pytest.mark.slow
+def test_the_room_benchmark_measures_the_servers_part_of_first_views_without_a_browser():
+    bench = _module("bench_room")
+    row = bench.run(bench.arguments(["--pages-only"]), 2)
+    assert row["failures"] == 0 and 0 < row["sent_p50"] <= row["sent_p95"] < 120
+    assert row["cpu_server"] > 0
+
+
+YIELDING = """
+import os, subprocess, sys
+sys.path.insert(0, sys.argv[1])
+from bench_room import yield_cpu
+browser = subprocess.Popen(["sleep", "30"])
+server = subprocess.Popen(["sleep", "30"])
+yield_cpu(os.getpid(), leaving_out=server.pid)
+print(os.getpriority(os.PRIO_PROCESS, browser.pid), os.getpriority(os.PRIO_PROCESS, server.pid),
+      os.getpriority(os.PRIO_PROCESS, 0))
+browser.kill(), server.kill()
+"""
+
+
+def test_the_room_benchmark_lowers_its_browsers_priority_and_not_the_servers():
+    shown = subprocess.run([sys.executable, "-c", YIELDING, str(BENCHMARKS)], capture_output=True,
+                           text=True, timeout=60, check=True).stdout.split()
+    own = str(os.getpriority(os.PRIO_PROCESS, 0))
+    assert shown == ["19", own, own]
