@@ -36,12 +36,12 @@ from ..scenario.policy import purchases
 from ..scenario.settings import RunSettings
 from .plots import strike_day_verdict_map
 from .report import (
+    assumption_value,
     break_even_line,
     comparison_header,
     format_as,
     format_change,
     format_estimate,
-    format_number,
     format_robustness_rows,
     format_setting,
     headline,
@@ -140,17 +140,10 @@ def robustness_html(result: Robustness, kpis: Sequence[str] = VERDICT_KPIS,
                                     rows, robustness_lines(summary, kpis)))
 
 
-def _assumption_value(a: Assumption, value: float) -> str:
-    """An assumption's value as read: shares as percentages, other numbers plainly."""
-    if "share" in a.path.rsplit(".", 1)[-1] or "share" in a.label.lower():
-        return format_as("percent", value)
-    return format_number(value)
-
-
 def _assumption_rows(assumptions: Sequence[Assumption]) -> list[tuple[str, ...]]:
-    return [(_(a.label), _assumption_value(a, a.central),
-             _("{low} to {high}").format(low=_assumption_value(a, a.low),
-                                         high=_assumption_value(a, a.high)),
+    return [(_(a.label), assumption_value(a.central, a.label, a.path),
+             _("{low} to {high}").format(low=assumption_value(a.low, a.label, a.path),
+                                         high=assumption_value(a.high, a.label, a.path)),
              _(a.reason)) for a in assumptions]
 
 

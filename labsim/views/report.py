@@ -621,6 +621,18 @@ def _assumption_words(label: object) -> str:
     return _in_sentence(_(str(label)))
 
 
+def assumption_value(value: float, label: str, path: str = "") -> str:
+    """An assumption's value as read: a share (its label or its parameter's name says so)
+    in percent, any other number plainly.
+
+    >>> assumption_value(0.113, "Largest share of grievances officers can avert")
+    '11%'
+    """
+    if "share" in path.rsplit(".", 1)[-1] or "share" in label.lower():
+        return format_as("percent", value)
+    return format_number(value)
+
+
 def _turns_words(r: Mapping) -> str:
     """Whether, and where, the worlds turn the verdict found under the central assumptions,
     in one sentence (empty when there was no clear verdict to turn)."""
@@ -634,9 +646,11 @@ def _turns_words(r: Mapping) -> str:
         return _("The verdict turns in {worlds}, spread over the range of {label}.").format(
             worlds=_worlds(reversed_), label=label)
     beyond, inside = int(r["worlds_beyond"]), int(r["worlds_reversed_beyond"])
+    said = str(r["depends_most_on"])
     words = {"inside": inside, "beyond": beyond, "label": label,
-             "value": format_number(r["break_even_value"]),
-             "low": format_number(r["range_low"]), "high": format_number(r["range_high"]),
+             "value": assumption_value(r["break_even_value"], said),
+             "low": assumption_value(r["range_low"], said),
+             "high": assumption_value(r["range_high"], said),
              "outside": reversed_ - inside, "rest": worlds - beyond}
     return (_("The verdict turns in {inside} of the {beyond} worlds where {label} is below "
               "{value} (its range: {low} to {high}), and in {outside} of the other {rest}.")
