@@ -34,6 +34,16 @@ def test_a_lost_case_is_caught_by_the_conservation_check(baseline):
     reopened.loc[reopened["status"] == "resolved", "status"] = "open"
     with pytest.raises(ConservationError):
         check_conservation(reopened, system.records.closed, system.records.n, 400)
+    check_conservation(cases, system.records.closed, system.records.n, 400)  # as it ran
+    unended = cases.copy()
+    unended.loc[unended.index[unended["status"] == "resolved"][0], "end_day"] = float("nan")
+    with pytest.raises(ConservationError, match="no end day inside the run"):
+        check_conservation(unended, system.records.closed, system.records.n, 400)
+    left = cases.copy()
+    waiting = left.index[(left["status"] == "open") & (left["stage"] == "court")][0]
+    left.loc[waiting, "court_exit_day"] = 399.0
+    with pytest.raises(ConservationError, match="open cases marked at court without being"):
+        check_conservation(left, system.records.closed, system.records.n, 400)
 
 
 def test_case_paths_are_ordered_in_time(baseline_run):
