@@ -406,31 +406,42 @@ async def pages_only(options: argparse.Namespace, pages: int) -> dict:
     url = f"http://127.0.0.1:{port}/"
 
     def fetch(asked: float) -> float:
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),  # 127.0.0.1 only
+                                             urllib.request.HTTPCookieProcessor())
         with opener.open(url, timeout=options.timeout) as response:
-            response.read()
+            page = response.read()
+        if WIDGETS_SHOWN not in page:  # an error page is no first view
+            raise RuntimeError("the page shows no dashboard")
         return time.monotonic() - asked
 
+    together = ThreadPoolExecutor(max_workers=pages)  # one thread a page
     try:
         server.wait_listening()
         await asyncio.sleep(3)
         cpu = cpu_seconds(server.process.pid)
         loop, asked = asyncio.get_running_loop(), time.monotonic()
-        with ThreadPoolExecutor(max_workers=pages) as together:  # one thread a page
-            sent = await asyncio.wait_for(asyncio.gather(
-                *(loop.run_in_executor(together, fetch, asked) for _ in range(pages)),
-                return_exceptions=True), options.deadline)
+        sent = await asyncio.wait_for(asyncio.gather(
+            *(loop.run_in_executor(together, fetch, asked) for _ in range(pages)),
+            return_exceptions=True), options.deadline)
         cpu = cpu_seconds(server.process.pid) - cpu
     finally:
-        server.stop()
+        server.stop()  # first: a fetch still waiting then ends at once
+        together.shutdown(wait=False, cancel_futures=True)
     times = [t for t in sent if isinstance(t, float)]
     return {"pages": pages, "sent_p50": percentile(times, 0.5),
             "sent_p95": percentile(times, 0.95), "failures": len(sent) - len(times),
             "cpu_server": cpu}
 
 
+WIDGETS_SHOWN = b"application/vnd.jupyter.widget-view+json"
+"""In a page whose dashboard cell ran: the view of its widgets."""
+
+
 def pages_only_line(row: dict) -> str:
-    return (f"| {row['pages']} | {row['sent_p50']:.1f} / {row['sent_p95']:.1f} | "
+    def s(value: float | None) -> str:
+        return "-" if value is None else f"{value:.1f}"
+
+    return (f"| {row['pages']} | {s(row['sent_p50'])} / {s(row['sent_p95'])} | "
             f"{row['failures']} | {row['cpu_server']:.1f} |")
 
 

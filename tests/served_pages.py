@@ -146,14 +146,16 @@ def kernels(server: subprocess.Popen) -> list[int]:
 
 
 # The class comes with the rebuilt children, whose views the page draws a moment later.
-KPI_TABLE_IN_KHMER = """() => {
-    const table = document.querySelector(".labsim-dashboard.labsim-lang-km .labsim-kpi-table");
-    return table !== null && /[\u1780-\u17ff]/.test(table.innerText);
+DRAWN_IN_KHMER = """() => {
+    const khmer = (selector) => {
+        const found = document.querySelector(".labsim-dashboard.labsim-lang-km " + selector);
+        return found !== null && /[\u1780-\u17ff]/.test(found.textContent);
+    };
+    return khmer(".labsim-kpi-table") && khmer(".labsim-figure svg");
 }"""
 
 
 def in_khmer(page) -> None:
-    """Switch a dashboard page to Khmer and wait until it is drawn again in Khmer."""
+    """Switch a dashboard page to Khmer and wait until its table and figure are in Khmer."""
     page.locator(".labsim-language button", has_text="ខ្មែរ").click()
-    page.wait_for_function(KPI_TABLE_IN_KHMER, polling=200, timeout=120_000)
-    page.locator(".labsim-dashboard .labsim-figure svg").first.wait_for(timeout=60_000)
+    page.wait_for_function(DRAWN_IN_KHMER, polling=200, timeout=120_000)

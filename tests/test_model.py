@@ -44,6 +44,14 @@ def test_a_lost_case_is_caught_by_the_conservation_check(baseline):
     left.loc[waiting, "court_exit_day"] = 399.0
     with pytest.raises(ConservationError, match="open cases marked at court without being"):
         check_conservation(left, system.records.closed, system.records.n, 400)
+    never_entered = cases.copy()
+    never_entered.loc[waiting, "court_entry_day"] = float("nan")
+    with pytest.raises(ConservationError, match="open cases marked at court without being"):
+        check_conservation(never_entered, system.records.closed, system.records.n, 400)
+    late = cases.copy()
+    late.loc[late.index[late["status"] == "resolved"][0], "end_day"] = 401.0
+    with pytest.raises(ConservationError, match="no end day inside the run"):
+        check_conservation(late, system.records.closed, system.records.n, 400)
 
 
 def test_case_paths_are_ordered_in_time(baseline_run):

@@ -559,7 +559,7 @@ def test_a_count_is_drawn_as_a_whole_number(baseline):
 def test_where_a_verdict_turns_reads_a_share_in_percent_and_a_count_plainly():
     """'below 11% (its range: 0% to 60%)', not 'below 0.113 (its range: 0 to 0.6)'."""
     from labsim.analysis.robustness import load_result
-    from labsim.views.report import assumption_value, robustness_lines
+    from labsim.views.report import assumption_value, format_as, robustness_lines
     from labsim.workshop.controls import SHIPPED_ROBUSTNESS
     result, _ = load_result(SHIPPED_ROBUSTNESS)
     summary = result.summary()
@@ -567,8 +567,9 @@ def test_where_a_verdict_turns_reads_a_share_in_percent_and_a_count_plainly():
     assert "share" in row["depends_most_on"].lower()  # the shipped result's strike driver
     strikes = next(line for line in robustness_lines(summary)
                    if line.startswith(CATALOG["strike_days_per_year"].label))
-    low, high = (f"{row[end] * 100:.0f}%" for end in ("range_low", "range_high"))
-    assert f"is below {row['break_even_value'] * 100:.0f}% (its range: {low} to {high})" in strikes
+    value, low, high = (format_as("percent", row[end])
+                        for end in ("break_even_value", "range_low", "range_high"))
+    assert f"is below {value} (its range: {low} to {high})" in strikes and "%" in value
     assert assumption_value(5.0, "Labour inspectors who conciliate today (people)") == "5"
     assert assumption_value(1250.0, "Yearly cost of one labour inspector (US$)") == "1,250"
     assert assumption_value(0.2, "Extra share of grievances settled") == "20%"

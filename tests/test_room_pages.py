@@ -137,9 +137,13 @@ def test_the_facilitator_pages_qr_code_opens_the_dashboard(chromium, tmp_path):
         phone.close(run_before_unload=True)
 
 
-def test_the_facilitators_terminal_stays_quiet_as_participants_visit(chromium, tmp_path):
+def test_the_facilitators_terminal_stays_quiet_as_participants_visit(chromium, tmp_path,
+                                                                    monkeypatch):
     """What the server prints stays the address (and in a room, its QR code): a visit adds no
-    line (Voila's notes, ipykernel's about TCP or Ctrl-C once per kernel buried them)."""
+    line (Voila's notes, ipykernel's about TCP or Ctrl-C once per kernel buried them, and the
+    "not trusted" warning for a notebook JupyterLab never signed: here, an empty signature
+    store)."""
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))
     log = tmp_path / "serve.log"
     with served_room(log):
         printed = log.read_text()

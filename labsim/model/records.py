@@ -220,8 +220,9 @@ def check_conservation(cases: pd.DataFrame, closed_events: int, arrivals: int,
     if (ended > horizon_days).any() or np.isnan(ended).any():
         problems.append("a closed case has no end day inside the run")
     stage = np.asarray(cases["stage"].cat.codes)
-    for code, name in enumerate(STAGE_NAMES[1:], start=1):
-        here = is_open & (stage == code)
+    code_of = {name: code for code, name in enumerate(cases["stage"].cat.categories)}
+    for name in STAGE_NAMES[1:]:
+        here = is_open & (stage == code_of.get(name, -2))  # -2: no case is at that stage
         entered = ~np.isnan(cases[f"{name}_entry_day"].to_numpy()[here])
         left = ~np.isnan(cases[f"{name}_exit_day"].to_numpy()[here])
         if not entered.all() or left.any():

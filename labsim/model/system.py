@@ -137,8 +137,8 @@ class DisputeSystem:
         case = self._escalated[position]
 
         def start(_event: simpy.Event) -> None:
+            self._feed(position + 1)  # first, as before the case's own first events
             follow(self._route(case))
-            self._feed(position + 1)
 
         self.env.timeout(self._entry_day[case] - self.env.now).callbacks.append(start)
 

@@ -21,6 +21,7 @@ beside it, and lets anyone who knows a kernel's number use or stop it. Here:
 from __future__ import annotations
 
 import contextvars
+import logging
 import secrets
 import sys
 
@@ -154,12 +155,21 @@ REPLACED = {KernelHandler: OwnKernel, VoilaKernelWebsocketHandler: OwnKernelChan
 """Voila's handlers and the ones that take their place."""
 DROPPED = (AllowListFileHandler,)
 """Files beside the notebook: nothing of the laptop's is served."""
+UNTRUSTED = "Notebook %s is not trusted"
+"""What the contents manager logs on each visit to a notebook JupyterLab has not signed. The
+page never shows a stored output (every cell runs for each visit), so it does not apply here
+and would bury the address and QR code in the facilitator's terminal."""
+
+
+def _not_about_trust(record: logging.LogRecord) -> bool:
+    return record.msg != UNTRUSTED
 
 
 class DashboardServer(Voila):
     """Voila with the routes above (see the module)."""
 
     def init_settings(self) -> dict:
+        self.log.addFilter(_not_about_trust)
         self.voila_configuration.multi_kernel_manager_class = OwnedKernels
         settings = super().init_settings()
         self.identity_provider.login_handler_class = RoomCodeLogin
