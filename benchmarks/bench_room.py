@@ -437,10 +437,12 @@ WIDGETS_SHOWN = b"application/vnd.jupyter.widget-view+json"
 """In a page whose dashboard cell ran: the view of its widgets."""
 
 
-def pages_only_line(row: dict) -> str:
-    def s(value: float | None) -> str:
-        return "-" if value is None else f"{value:.1f}"
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
 
+
+def pages_only_line(row: dict) -> str:
+    s = _seconds
     return (f"| {row['pages']} | {s(row['sent_p50'])} / {s(row['sent_p95'])} | "
             f"{row['failures']} | {row['cpu_server']:.1f} |")
 
@@ -451,10 +453,7 @@ PAGES_ONLY_HEADER = ("| pages | page sent p50 / p95 (s) | failures | CPU s: serv
 
 def line(row: dict) -> str:
     gib = 1024 ** 3
-
-    def s(value: float | None) -> str:
-        return "-" if value is None else f"{value:.1f}"
-
+    s = _seconds
     cache = (f"{row['room_from_cache']}/{row['room_answers']}" if "room_answers" in row
              else "-")
     return (f"| {row['pages']} | {s(row['render_p50'])} / {s(row['render_p95'])} | "

@@ -196,6 +196,12 @@ class CaseRecords:
         return pd.DataFrame(frame)
 
 
+def _codes(column: pd.Series) -> tuple[np.ndarray, dict[str, int]]:
+    """A categorical column's codes, and each category's code (by name, whatever the order)."""
+    return (np.asarray(column.cat.codes),
+            {name: code for code, name in enumerate(column.cat.categories)})
+
+
 def check_conservation(cases: pd.DataFrame, closed_events: int, arrivals: int,
                        horizon_days: float) -> None:
     """Arrived = resolved + dropped + unresolved + still open, and every open case is somewhere.
@@ -204,9 +210,8 @@ def check_conservation(cases: pd.DataFrame, closed_events: int, arrivals: int,
     of the table, so a case that a process forgot to close, or closed twice, is caught.
     """
     # numpy on the columns: a replication is checked in a fraction of a millisecond
-    status = np.asarray(cases["status"].cat.codes)
-    counts = {name: int(np.count_nonzero(status == code))
-              for code, name in enumerate(cases["status"].cat.categories)}
+    status, status_code = _codes(cases["status"])
+    counts = {name: int(np.count_nonzero(status == code)) for name, code in status_code.items()}
     closed = counts["resolved"] + counts["dropped"] + counts["unresolved"]
     problems = []
     if len(cases) != arrivals:
@@ -215,14 +220,13 @@ def check_conservation(cases: pd.DataFrame, closed_events: int, arrivals: int,
         problems.append(f"{closed_events} cases closed by the model but {closed} in the table")
     if closed + counts["open"] != arrivals:
         problems.append(f"arrived {arrivals} != closed {closed} + open {counts['open']}")
-    is_open = status == list(cases["status"].cat.categories).index("open")
+    is_open = status == status_code["open"]
     ended = cases["end_day"].to_numpy()[~is_open]
     if (ended > horizon_days).any() or np.isnan(ended).any():
         problems.append("a closed case has no end day inside the run")
-    stage = np.asarray(cases["stage"].cat.codes)
-    code_of = {name: code for code, name in enumerate(cases["stage"].cat.categories)}
+    stage, stage_code = _codes(cases["stage"])
     for name in STAGE_NAMES[1:]:
-        here = is_open & (stage == code_of.get(name, -2))  # -2: no case is at that stage
+        here = is_open & (stage == stage_code.get(name, -2))  # -2: no case is at that stage
         entered = ~np.isnan(cases[f"{name}_entry_day"].to_numpy()[here])
         left = ~np.isnan(cases[f"{name}_exit_day"].to_numpy()[here])
         if not entered.all() or left.any():
