@@ -8,6 +8,7 @@ must never make any KPI look better.
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -15,7 +16,8 @@ import labsim
 import labsim.views.report
 from labsim import RunSettings
 from labsim.analysis.catalog import CATALOG, COST_KPIS
-from labsim.analysis.kpis import outcome_quantiles, t_interval
+from labsim.analysis.columns import Columns
+from labsim.analysis.kpis import kaplan_meier, outcome_quantiles, t_interval
 from labsim.model.system import simulate
 from labsim.scenario.parameters import LONGEST_DAYS
 
@@ -61,6 +63,33 @@ def test_kaplan_meier_median_recovers_an_exponential_under_heavy_censoring():
     assert median == pytest.approx(30.0 * np.log(2), rel=0.05)
     closed_only = np.median((end - origin)[~np.isnan(end)])
     assert closed_only < 0.8 * median
+
+
+def test_the_kaplan_meier_curve_is_scipys_to_the_last_bit():
+    """Ties, all orders of closed and censored at a tie, censoring from none to most."""
+    rng = np.random.default_rng(8)
+    for _ in range(200):
+        n = int(rng.integers(2, 300))
+        times = np.round(rng.exponential(40.0, n), int(rng.integers(0, 3)))
+        closed = rng.random(n) < rng.uniform(0.05, 0.95)
+        closed[:2] = [True, False]
+        expected = stats.ecdf(stats.CensoredData(uncensored=times[closed],
+                                                 right=times[~closed])).cdf
+        days, share = kaplan_meier(times, closed)
+        assert np.array_equal(days, expected.quantiles)
+        assert np.array_equal(share, expected.probabilities)
+
+
+def test_columns_read_a_table_once_and_compare_categories_as_text():
+    table = pd.DataFrame({"stage": pd.Categorical.from_codes([0, -1, 1], ["court", "workplace"]),
+                          "end_day": [1.0, np.nan, 3.0]})
+    columns = Columns.of(table)
+    assert Columns.of(columns) is columns
+    assert columns["stage"].tolist() == ["court", "", "workplace"]  # missing: no stage's name
+    assert columns["stage"] is columns["stage"]
+    kept = columns.rows(columns["stage"] != "court")
+    assert len(kept) == 2 and "end_day" in kept and "kind" not in kept
+    assert np.array_equal(kept["end_day"], [np.nan, 3.0], equal_nan=True)
 
 
 def test_a_curve_that_stops_short_reports_a_lower_bound():
