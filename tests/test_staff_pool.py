@@ -90,3 +90,20 @@ def test_a_deadline_cuts_service_short_and_a_case_still_waiting_gives_up():
     assert outcome == {0: (0.0, 5.0), 1: (None, 3.0), 2: (5.0, 7.0)}
     visits = pool.visits().set_index("case_id")
     assert np.isnan(visits.loc[1, "start_day"]) and visits.loc[1, "end_day"] == 3.0
+
+
+def test_a_visit_costs_one_scheduled_event_and_its_case_goes_on_at_its_end():
+    env = simpy.Environment()
+    pool = StaffPool(env, "stage", 2)
+    went_on = []
+    for case in range(5):
+        done = pool.serve(1.0 + case, case)
+        done.callbacks.append(lambda event, case=case: went_on.append((case, env.now,
+                                                                        event.value)))
+    steps = 0
+    while env.peek() < float("inf"):
+        env.step()
+        steps += 1
+    assert steps == 5  # the five services' timers, nothing else
+    assert went_on == [(0, 1.0, 0.0), (1, 2.0, 0.0), (2, 4.0, 1.0), (3, 6.0, 2.0),
+                       (4, 9.0, 4.0)]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,13 +25,23 @@ class _Visit:
     """The case left the queue unserved (deadline or patience ran out)."""
 
 
+def _happen_now(event: simpy.Event, value: object) -> None:
+    """Let ``event`` happen now with ``value``: its waiters run at once, as SimPy's step would
+    run them, without a trip through the event queue (a visit's end is already an event)."""
+    event._ok, event._value = True, value
+    callbacks, event.callbacks = event.callbacks, None
+    for callback in callbacks:
+        callback(event)
+
+
 class StaffPool:
     """``capacity`` cases served at once, first come first served.
 
-    ``serve`` returns one event that fires when the visit's service ends (its value is the
-    start day): two scheduled events per visit instead of a ``simpy.Resource``'s four, with
-    the same waits (``tests/test_staff_pool.py``). Every visit is logged, with its case,
-    for waits and utilisation.
+    ``serve`` returns one event that happens when the visit's service ends (its value is the
+    start day): one scheduled event per visit instead of a ``simpy.Resource``'s four (the
+    service's timer, whose end lets the case go on at once), with the same waits
+    (``tests/test_staff_pool.py``). Every visit is logged, with its case, for waits and
+    utilisation.
     """
 
     def __init__(self, env: simpy.Environment, stage: str, capacity: int):
@@ -108,7 +119,7 @@ class StaffPool:
             if not queued.left:
                 self._start(queued)
                 break
-        visit.done.succeed(start)
+        _happen_now(visit.done, start)
 
     def _give_up(self, visit: _Visit) -> None:
         """The deadline or the claimant's patience ran out while the case waited: it leaves
@@ -117,7 +128,7 @@ class StaffPool:
             visit.left = True  # dropped from the queue when its turn comes
             self.ended[visit.number] = self.env.now
             self.in_hand -= 1
-            visit.done.succeed(None)
+            _happen_now(visit.done, None)
 
     def in_hand_at(self, day: float) -> int:
         """Cases the staff had in hand on ``day`` (requested by then, not ended by then)."""
@@ -128,10 +139,20 @@ class StaffPool:
     def visits(self) -> pd.DataFrame:
         """One row per visit: stage, case, request, start and end day (NaN: not yet; a visit
     that gave up at its deadline has an end but no start)."""
-        return pd.DataFrame({
-            "stage": self.stage,
-            "case_id": np.asarray(self.cases, dtype=np.int64),
-            "request_day": self.requested,
-            "start_day": self.started,
-            "end_day": self.ended,
-        })
+        return visit_table([self])
+
+
+def visit_table(pools: Sequence[StaffPool]) -> pd.DataFrame:
+    """The visits of several pools in one table, pool after pool (``StaffPool.visits``):
+    built once from their lists, not by joining a table per pool (2 ms a replication)."""
+    def joined(column: str) -> list:
+        return list(itertools.chain.from_iterable(getattr(p, column) for p in pools))
+
+    return pd.DataFrame({
+        "stage": np.repeat(np.array([p.stage for p in pools], dtype=object),
+                           [len(p.cases) for p in pools]),
+        "case_id": np.asarray(joined("cases"), dtype=np.int64),
+        "request_day": np.asarray(joined("requested"), dtype=float),
+        "start_day": np.asarray(joined("started"), dtype=float),
+        "end_day": np.asarray(joined("ended"), dtype=float),
+    })

@@ -31,7 +31,7 @@ from .records import OUTCOME_CODE, STAGE_CODE, DisputeType, Kind, check_conserva
 from .routes import Route
 from .routes.korea import LabourRelationsCommission
 from .routes.migrant import MigrantResourceCentre
-from .staff_pool import StaffPool
+from .staff_pool import StaffPool, visit_table
 from .streams import Streams, duration_quantiles
 from .strikes import Strikes
 
@@ -122,7 +122,7 @@ class DisputeSystem:
         cases = self.records.table(self.replication,
                                    tuple(x.name for x in self.scenario.arrivals.sectors))
         check_conservation(cases, self.records.closed, self.records.n, self.horizon)
-        visits = pd.concat([p.visits() for p in self.pools.values()], ignore_index=True)
+        visits = visit_table(list(self.pools.values()))
         visits.insert(0, "replication", self.replication)
         return ReplicationOutput(cases=cases, visits=visits)
 
