@@ -90,6 +90,27 @@ def test_columns_read_a_table_once_and_compare_categories_as_text():
     kept = columns.rows(columns["stage"] != "court")
     assert len(kept) == 2 and "end_day" in kept and "kind" not in kept
     assert np.array_equal(kept["end_day"], [np.nan, 3.0], equal_nan=True)
+    with pytest.raises(ValueError):
+        kept["end_day"][0] = 1.0  # read-only: a KPI cannot spoil what the others read
+    mask = np.array([True, False, True])
+    first = columns.rows(mask)
+    mask[:] = False  # the caller's mask, reused
+    assert first["end_day"].tolist() == [1.0, 3.0]
+    with pytest.raises(ValueError):
+        columns.rows([True, False])
+
+
+def test_columns_read_pandas_nullable_types_as_the_kpis_compare_them():
+    read_back = pd.DataFrame({"sector": pd.array(["garment", None], dtype="string"),
+                              "workers": pd.array([3, None], dtype="Int64")})
+    columns = Columns.of(read_back)
+    assert (columns["sector"] == "garment").tolist() == [True, False]
+    assert np.nansum(columns["workers"]) == 3
+
+
+def test_kaplan_meier_refuses_a_time_that_is_not_a_number():
+    with pytest.raises(ValueError):
+        kaplan_meier(np.array([1.0, np.nan]), np.array([True, False]))
 
 
 def test_a_curve_that_stops_short_reports_a_lower_bound():

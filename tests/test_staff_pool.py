@@ -107,3 +107,25 @@ def test_a_visit_costs_one_scheduled_event_and_its_case_goes_on_at_its_end():
     assert steps == 5  # the five services' timers, nothing else
     assert went_on == [(0, 1.0, 0.0), (1, 2.0, 0.0), (2, 4.0, 1.0), (3, 6.0, 2.0),
                        (4, 9.0, 4.0)]
+
+
+def test_at_a_tie_the_case_goes_on_after_what_else_is_due_then():
+    """Two visits end at day 2; the first case then books a hearing behind the cases still
+    in hand. The other visit's end is due at the same instant and counts first, as with
+    SimPy's own ordering: nothing is in hand, so no booking wait."""
+    env = simpy.Environment()
+    pool = StaffPool(env, "stage", 2)
+    seen = []
+
+    def first():
+        yield pool.serve(2.0, 0)
+        booking = float(pool.in_hand)
+        seen.append((booking, (yield pool.serve(1.0, 0, booking_days=booking))))
+
+    def second():
+        yield pool.serve(2.0, 1)
+
+    env.process(first())
+    env.process(second())
+    env.run()
+    assert seen == [(0.0, 2.0)]

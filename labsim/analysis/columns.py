@@ -13,12 +13,25 @@ import pandas as pd
 
 
 def _array(column: pd.Series) -> np.ndarray:
-    """A column's values; a categorical one as text (a missing category as ''), so that
-    comparing it with a name runs in numpy."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
+    """A column's values, read-only: text (categories included) with '' where missing, so
+    that comparing it with a name runs in numpy; a nullable number or truth value (a table
+    read back with pandas' nullable types) as floats with NaN where missing."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
         names = np.append(column.cat.categories.to_numpy(dtype=str), "")
-        return names[column.cat.codes.to_numpy()]  # code -1 (missing) reads the last: ''
-    return column.to_numpy()
+        values = names[column.cat.codes.to_numpy()]  # code -1 (missing) reads the last: ''
+    elif isinstance(dtype, pd.StringDtype):
+        values = column.to_numpy(dtype=object, na_value="")
+    elif isinstance(dtype, pd.api.extensions.ExtensionDtype) and column.hasnans:
+        values = column.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        values = column.to_numpy()
+    return _frozen(values.view())  # a view: the table's own array stays writeable
+
+
+def _frozen(values: np.ndarray) -> np.ndarray:
+    values.flags.writeable = False
+    return values
 
 
 class Columns:
@@ -56,6 +69,9 @@ class Columns:
         return self._length
 
     def rows(self, mask: np.ndarray) -> Columns:
-        """The rows where ``mask`` (a boolean array, one per row) is true."""
-        mask = np.asarray(mask, dtype=bool)
-        return Columns(lambda name: self[name][mask], self._names, int(np.count_nonzero(mask)))
+        """The rows where ``mask`` (booleans, one per row, by position) is true."""
+        mask = np.array(mask, dtype=bool)  # a copy: the caller may reuse its own
+        if mask.shape != (self._length,):
+            raise ValueError(f"a mask of {mask.shape} for {self._length} rows")
+        return Columns(lambda name: _frozen(self[name][mask]), self._names,
+                       int(np.count_nonzero(mask)))

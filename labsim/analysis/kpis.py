@@ -204,6 +204,8 @@ def kaplan_meier(times: np.ndarray, closed: np.ndarray) -> tuple[np.ndarray, np.
     >>> kaplan_meier(np.array([2.0, 1.0, 3.0, 2.0]), np.array([True, True, False, False]))
     (array([1., 2., 3.]), array([0.25, 0.5 , 0.5 ]))
     """
+    if not np.isfinite(times).all():
+        raise ValueError("Kaplan-Meier needs finite times")
     order = np.argsort(times)
     times, closed = times[order], closed[order].astype(np.int64)
     first = np.flatnonzero(np.diff(times, prepend=-np.inf) > 0)
@@ -392,14 +394,14 @@ def _migrant_kpis(cases: Columns, counted: Columns, scenario: Scenario,
     end = cases["end_day"]
     compensation = cases["compensation_usd"][(cases["outcome"] == "settled_at_mrc")
                                              & (end >= window[0]) & (end < window[1])]
+    # a missing value (in a table read back from a file) is skipped, as pandas' sums skip it
     return {
-        "migrant_workers_per_year": float(migrant["workers"].sum()) / years,
+        "migrant_workers_per_year": float(np.nansum(migrant["workers"])) / years,
         "share_migrant_resolved_at_mrc": _share(within & (outcome == "settled_at_mrc")),
         "share_migrant_abandoned": _share(within & (outcome == "abandoned")),
         "share_migrant_resolved": _share(within & (cohort["status"] == "resolved")),
         "share_migrant_acted_on_within_deadline": _share(
             acted[_cohort(entry, window, deadline)]),
-        # skipping a missing amount, as pandas did
         "compensation_usd_per_year": float(np.nansum(compensation)) / years,
         "compensation_usd_per_settled_complaint": (
             float(np.nanmean(compensation)) if len(compensation) else np.nan),

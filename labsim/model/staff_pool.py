@@ -26,8 +26,13 @@ class _Visit:
 
 
 def _happen_now(event: simpy.Event, value: object) -> None:
-    """Let ``event`` happen now with ``value``: its waiters run at once, as SimPy's step would
-    run them, without a trip through the event queue (a visit's end is already an event)."""
+    """Let ``event`` happen with ``value`` in the order ``succeed`` gives it, and when nothing
+    else is due at this instant, run its waiters at once instead of through the event queue
+    (the next step would run them, with nothing else in between)."""
+    env = event.env
+    if env.peek() == env.now:  # others are due now and go first, as before
+        event.succeed(value)
+        return
     event._ok, event._value = True, value
     callbacks, event.callbacks = event.callbacks, None
     for callback in callbacks:
@@ -38,10 +43,10 @@ class StaffPool:
     """``capacity`` cases served at once, first come first served.
 
     ``serve`` returns one event that happens when the visit's service ends (its value is the
-    start day): one scheduled event per visit instead of a ``simpy.Resource``'s four (the
-    service's timer, whose end lets the case go on at once), with the same waits
-    (``tests/test_staff_pool.py``). Every visit is logged, with its case, for waits and
-    utilisation.
+    start day): the service's timer is the visit's one scheduled event (with a timer for a
+    booking or a deadline, if any) instead of a ``simpy.Resource``'s four, with the same waits
+    and order (``tests/test_staff_pool.py``). Every visit is logged, with its case, for waits
+    and utilisation.
     """
 
     def __init__(self, env: simpy.Environment, stage: str, capacity: int):

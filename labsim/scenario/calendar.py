@@ -80,7 +80,7 @@ class WorkingDays:
         """Working days before each day (and, last, in the whole table)."""
         self._before, self._open = self.before.tolist(), self.open.tolist()
         self.days = len(open_days)
-        self.rate = self.before[-1] / self.days
+        self.rate = float(self.before[-1] / self.days)
         """Working days per calendar day beyond the table."""
 
     def elapsed(self, day: np.ndarray | float) -> np.ndarray | float:
