@@ -256,8 +256,10 @@ def test_a_full_disk_ends_run_out_in_one_line_and_leaves_no_file(tmp_path):
 def test_a_folder_turned_read_only_mid_sweep_ends_in_one_line_keeping_what_finished(
         tmp_path):
     code, stderr, out = _on_a_small_disk(
-        tmp_path, "64m", _sweep_arguments(tmp_path, "3", "--processes", "2"),
-        read_only_when='[ "$(ls "$DISK/out/cache" 2>/dev/null | grep -c json)" -ge 3 ]')
+        # 10 years a replication: the sweep must still be running when the watcher, which
+        # looks every 50 ms, turns the folder read-only (3 years ended it in about 1 s)
+        tmp_path, "64m", _sweep_arguments(tmp_path, "10", "--processes", "2"),
+        read_only_when='[ "$(ls "$DISK/out/cache" 2>/dev/null | grep -c json)" -ge 2 ]')
     line = _one_line(stderr)
     assert code == 1
     assert re.match(r"labsim: error: could not write \S+/out/cache/\.?[0-9a-f]{32}\.(json|lock)"
