@@ -120,3 +120,17 @@ def test_a_presets_yearly_holiday_average_matches_the_table_over_its_run(name):
     weekdays = np.mean([sum(d.weekday() < calendar.working_days_per_week
                             for d in public_holidays(y)) for y in years])
     assert abs(calendar.public_holidays_per_year - weekdays) <= 1.5
+
+
+def test_one_days_working_time_in_plain_floats_is_the_numpy_arithmetic_to_the_last_bit():
+    """``day_after`` reads one day at a time through ``_elapsed_at``; ``elapsed`` does the
+    same arithmetic on arrays. Days inside the table, beyond it, before it, and not a number."""
+    week = calendar_for(labsim.load_scenario("cambodia_baseline").calendar, 800.0).ministry
+    rng = np.random.default_rng(2)
+    days = np.concatenate([rng.uniform(-5.0, week.days + 400.0, 20_000),
+                           np.arange(-2.0, week.days + 3.0, 0.5),
+                           [0.0, week.days - 1e-9, float(week.days), np.nan]])
+    expected = week.elapsed(days)
+    got = np.array([week._elapsed_at(float(day)) for day in days])
+    assert np.array_equal(got, expected, equal_nan=True)
+    assert all(type(week._elapsed_at(float(day))) is float for day in days[:100])
