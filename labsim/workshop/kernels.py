@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import importlib
 import json
 import os
 import signal
@@ -35,17 +36,39 @@ KERNEL_NAME = "labsim-kernel"
 """A forked kernel's process name (``ps``, ``top``; the tests find kernels by it)."""
 
 
+KERNEL_IMPORTS = (
+    "ipykernel.ipkernel", "ipykernel.kernelapp", "ipywidgets",
+    # what a kernel imports as it starts (the debugger's debugpy and pydevd were a quarter
+    # of a visit's kernel start) and as it draws its first figure
+    "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.debugger",
+    "IPython.core.logger", "IPython.core.oinspect", "IPython.extensions.storemagic", "sqlite3",
+    "matplotlib.backends.backend_svg", "pandas.core.methods.to_dict",
+    "labsim.workshop.dashboards")
+"""Modules every visit's kernel imports, imported once in the process that forks them
+(``tests/test_kernels.py`` finds any a kernel imports that this leaves out)."""
+
+
 def _preload() -> None:
     """Import and read what every dashboard kernel needs, once, before any fork."""
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    import ipykernel.ipkernel  # noqa: F401
-    import ipykernel.kernelapp  # noqa: F401
-    import ipywidgets  # noqa: F401
+    # pydevd warns at import unless told not to; a kernel's own environment replaces this one
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    for name in KERNEL_IMPORTS:
+        importlib.import_module(name)
+    from ..experiments.comparison import Comparison, replicate
+    from ..scenario.settings import RunSettings
+    from ..views import plots
+    from ..views.shaping import figure_svg
+    from .controls import POLICY_NAMES, PolicyControls, policy_pair
 
-    from . import dashboards  # noqa: F401
-    from .controls import PolicyControls, policy_pair
-
-    policy_pair("cambodia_baseline", PolicyControls())  # reads and validates the presets
+    pair = policy_pair("cambodia_baseline", PolicyControls())  # reads the presets
+    # a dashboard's figure drawn once, so each kernel finds matplotlib's fonts and text
+    # metrics loaded: two replications of a month, here, one after the other (no thread,
+    # nothing asked of the room or written to its cache)
+    a_month = RunSettings(years=0.1, replications=2, seed=1, warmup_days=0.0)
+    tables = replicate([pair[name] for name in POLICY_NAMES], a_month, "serial")
+    figure_svg(plots.kpi_comparison(Comparison(POLICY_NAMES[0], dict(
+        zip(POLICY_NAMES, tables, strict=True)))))
 
 
 def _reap(_signal: int, _frame: Any) -> None:
