@@ -302,10 +302,14 @@ def test_settings_that_cannot_run_hide_the_last_results(monkeypatch):
         raise labsim.ScenarioError("prevention.workplace_resolution_share_individual", 0.9,
                                    "at most 0.6")
 
+    def hidden():
+        return [c for c in _find(board, dashboards.w.DOMWidget) if c.layout.display == "none"]
+
+    hidden_before = hidden()  # the brief's Khmer digits, in English
     monkeypatch.setattr(dashboards, "pair_on", refuse)
     _control(board, "Labour inspectors").box.value = "9"
-    shown = [c for c in _find(board, dashboards.w.VBox) if c.layout.display == "none"]
-    assert shown and any("labsim-headline" in h.value for h in _find(shown[0], dashboards.w.HTML))
+    assert [c for c in hidden() if c not in hidden_before] == [board.results]  # controls stay
+    assert any("labsim-headline" in h.value for h in _find(board.results, dashboards.w.HTML))
     warning = [h for h in _find(board, dashboards.w.HTML) if "labsim-overload" in h.value][0]
     assert "cannot run, so no results are shown" in warning.value
     assert "cannot run" in panel.body.value and panel.button.disabled

@@ -91,6 +91,8 @@ def escape(text: object) -> str:
 
 
 FULL = w.Layout(width="100%")
+"""The full width, one layout shared by many widgets: never changed (a widget to hide gets a
+layout of its own, or every widget sharing this one hides with it)."""
 
 
 def _style() -> w.HTML:
@@ -495,7 +497,7 @@ class PolicyDashboard(Dashboard):
             self.buys_html, self.how_sure, all_indicators, self.plotted, self.image,
             w.HTML("<h4>" + escape(_("Your policy brief")) + "</h4>"), self.group,
             self.recommended, self.recommendation, self.digits,
-            w.HBox([self.export], layout=FULL), self.download], layout=FULL)
+            w.HBox([self.export], layout=FULL), self.download], layout=w.Layout(width="100%"))
         row = w.Box([_group_box(_("The extra money"),
                                 [self.increment, self.share_a, self.share_b]),
                      _group_box(_("Today's system (both policies)"),
