@@ -9,7 +9,6 @@ import sys
 
 import pytest
 
-from labsim.workshop.kernels import KERNEL_IMPORTS
 from labsim.workshop.room import ADDRESS_ENV, CACHE_ENV, KEY_ENV
 
 PRELOAD = """
@@ -19,6 +18,11 @@ kernels._preload()
 print(json.dumps({"threads": threading.active_count(), "link": sorted(room._LINK),
                   "modules": sorted(sys.modules)}))
 """
+
+HEAVY = ("debugpy", "pydev", "_pydev", "matplotlib", "IPython", "ipykernel", "ipywidgets",
+         "labsim", "pandas", "numpy", "scipy", "sqlite3", "PIL", "simpy", "jinja2", "nbformat")
+"""Packages a kernel should find imported already (a few light ones, psutil or runpy, it may
+import itself)."""
 
 KERNEL = """
 import json, sys
@@ -67,7 +71,6 @@ def test_the_preload_runs_no_thread_and_asks_nothing_of_the_room(tmp_path):
     assert found["threads"] == 1  # forking a process with threads is not safe
     assert found["link"] == []
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
-    assert set(KERNEL_IMPORTS) <= set(found["modules"])
 
 
 @pytest.mark.slow
@@ -80,8 +83,5 @@ def test_a_visits_kernel_imports_little_the_preload_did_not(tmp_path):
                           timeout=300, env=_environ())
     assert done.returncode == 0, done.stderr
     in_kernel = set(json.loads(done.stdout.strip().splitlines()[-1]))
-    left_out = sorted(m for m in in_kernel - preloaded
-                      if m.split(".")[0] in {"debugpy", "pydevd", "_pydevd_bundle", "matplotlib",
-                                             "IPython", "ipykernel", "ipywidgets", "labsim",
-                                             "pandas", "scipy", "sqlite3"})
+    left_out = sorted(m for m in in_kernel - preloaded if m.startswith(HEAVY))
     assert left_out == [], ", ".join(left_out)

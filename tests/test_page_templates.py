@@ -38,3 +38,19 @@ def test_a_second_visit_compiles_no_template(monkeypatch):
     compiled.clear()
     assert _visit(monkeypatch) == loaded
     assert compiled == []
+
+
+def test_the_page_server_makes_its_pages_with_them(monkeypatch):
+    """``DashboardServer`` puts ``DashboardExporter`` where Voila looks for its exporter."""
+    from voila import notebook_renderer
+
+    from labsim.workshop.pages import DashboardServer
+    from labsim.workshop.serve import voila_command
+
+    monkeypatch.setenv("JUPYTER_PATH", voila_env()["JUPYTER_PATH"])
+    monkeypatch.setattr(notebook_renderer, "VoilaExporter", notebook_renderer.VoilaExporter)
+    command = voila_command(port=0)
+    server = DashboardServer()
+    server.initialize(command[command.index("labsim.workshop.pages") + 1:])
+    server.init_settings()
+    assert notebook_renderer.VoilaExporter is DashboardExporter

@@ -39,7 +39,8 @@ KERNEL_NAME = "labsim-kernel"
 KERNEL_IMPORTS = (
     "ipykernel.ipkernel", "ipykernel.kernelapp", "ipywidgets",
     # what a kernel imports as it starts (the debugger's debugpy and pydevd were a quarter
-    # of a visit's kernel start) and as it draws its first figure
+    # of a visit's kernel start) and as it draws its first figure (matplotlib forgets its
+    # fonts at a fork, so a figure drawn here would spare a kernel little)
     "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.debugger",
     "IPython.core.logger", "IPython.core.oinspect", "IPython.extensions.storemagic", "sqlite3",
     "matplotlib.backends.backend_svg", "pandas.core.methods.to_dict",
@@ -55,20 +56,9 @@ def _preload() -> None:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for name in KERNEL_IMPORTS:
         importlib.import_module(name)
-    from ..experiments.comparison import Comparison, replicate
-    from ..scenario.settings import RunSettings
-    from ..views import plots
-    from ..views.shaping import figure_svg
-    from .controls import POLICY_NAMES, PolicyControls, policy_pair
+    from .controls import PolicyControls, policy_pair
 
-    pair = policy_pair("cambodia_baseline", PolicyControls())  # reads the presets
-    # a dashboard's figure drawn once, so each kernel finds matplotlib's fonts and text
-    # metrics loaded: two replications of a month, here, one after the other (no thread,
-    # nothing asked of the room or written to its cache)
-    a_month = RunSettings(years=0.1, replications=2, seed=1, warmup_days=0.0)
-    tables = replicate([pair[name] for name in POLICY_NAMES], a_month, "serial")
-    figure_svg(plots.kpi_comparison(Comparison(POLICY_NAMES[0], dict(
-        zip(POLICY_NAMES, tables, strict=True)))))
+    policy_pair("cambodia_baseline", PolicyControls())  # reads and validates the presets
 
 
 def _reap(_signal: int, _frame: Any) -> None:

@@ -169,7 +169,9 @@ and would bury the address and QR code in the facilitator's terminal."""
 class CompiledTemplates(BytecodeCache):
     """Templates compiled once, kept in memory: Voila makes a new template environment for
     every visit, and compiling the page's templates again was a quarter of its work a visit.
-    Jinja checks each template's source against the compiled one before using it."""
+    Jinja checks each template's source against the compiled one before using it, but not the
+    environment's settings (async, extensions, autoescape): share it only between
+    environments made alike, as ``DashboardExporter`` makes them."""
 
     def __init__(self):
         self.compiled: dict[str, bytes] = {}
