@@ -18,6 +18,8 @@ pytestmark = pytest.mark.slow
 
 OUT = Path(__file__).resolve().parent.parent / "out"
 LOST = "#labsim-lost"
+PING_S = 30
+"""jupyter_server pings a page's websocket every 30 s."""
 
 
 def _open(browser, url: str):
@@ -142,12 +144,15 @@ def test_the_facilitators_terminal_stays_quiet_as_participants_visit(chromium, t
     """What the server prints stays the address (and in a room, its QR code): a visit adds no
     line (Voila's notes, ipykernel's about TCP or Ctrl-C once per kernel buried them, and the
     "not trusted" warning for a notebook JupyterLab never signed: here, an empty signature
-    store)."""
+    store), nor a page that stays open past its websocket's first ping."""
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))
     log = tmp_path / "serve.log"
     with served_room(log):
         printed = log.read_text()
-        _open(chromium, re.search(r"http://127\.0\.0\.1:\d+/", printed)[0]).context.close()
+        page = _open(chromium, re.search(r"http://127\.0\.0\.1:\d+/", printed)[0])
+        page.wait_for_timeout(PING_S * 1000 + 5000)  # past a websocket ping (they once failed)
+        assert page.locator(LOST).count() == 0  # the ping did not close the page's websocket
+        page.context.close()
         after = log.read_text()
     assert after.startswith(printed) and after[len(printed):].strip() == "", after
     assert printed.splitlines()[0].startswith("labsim dashboard on http://127.0.0.1:")

@@ -200,11 +200,23 @@ def _not_about_trust(record: logging.LogRecord) -> bool:
     return record.msg != UNTRUSTED
 
 
+def _not_about_tornado_pings(record: logging.LogRecord) -> bool:
+    """jupyter_server gives its websocket ping times in milliseconds, and tornado, reading them
+    as seconds, warns once that its own pings' timeout (90,000 s) is longer than their
+    interval (30,000 s) and shortens it. Those pings would come every 8 hours; the ones that
+    count are jupyter_server's own (every 30 s; a page silent for 90 s is closed, so a phone
+    that left the Wi-Fi frees its kernel). A 30 s timeout, which would quiet tornado, closes
+    every page's websocket at its first ping; given on the command line it was text, and every
+    ping failed instead (a traceback every 30 s a page, no ping sent)."""
+    return not str(record.msg).startswith("The websocket_ping_timeout")
+
+
 class DashboardServer(Voila):
     """Voila with the routes above (see the module)."""
 
     def init_settings(self) -> dict:
         self.log.addFilter(_not_about_trust)
+        logging.getLogger("tornado.general").addFilter(_not_about_tornado_pings)
         self.voila_configuration.multi_kernel_manager_class = OwnedKernels
         notebook_renderer.VoilaExporter = DashboardExporter  # Voila has no setting for it
         settings = super().init_settings()

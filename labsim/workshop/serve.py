@@ -66,11 +66,6 @@ def default_cache() -> Path:
     return Path(base) / "labsim" / "room"
 
 
-WS_PING_TIMEOUT_MS = 30_000
-"""A websocket whose pong is this late is closed (jupyter_server asks for 90 s, tornado allows
-no more than its 30 s ping interval and warns as it cuts it down, once per page)."""
-
-
 def voila_command(port: int = PORT, notebook: Path = NOTEBOOK, address: str = "127.0.0.1",
                   code: str = "") -> list[str]:
     """The page server's command line (labsim.workshop.pages): one address, the offline
@@ -87,9 +82,7 @@ def voila_command(port: int = PORT, notebook: Path = NOTEBOOK, address: str = "1
             # quiet, so the address and the room's QR code stay on the facilitator's screen;
             # kernels over local sockets, no TCP port for anyone to reach (nor ipykernel's
             # warning about one, for every visit)
-            "--Voila.log_level=WARN", "--KernelManager.transport=ipc",
-            # the pong timeout tornado would use anyway, said, so it prints no warning
-            f"--Voila.tornado_settings=ws_ping_timeout={WS_PING_TIMEOUT_MS}"]
+            "--Voila.log_level=WARN", "--KernelManager.transport=ipc"]
 
 
 def voila_env(env: dict[str, str] | None = None) -> dict[str, str]:
