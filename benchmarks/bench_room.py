@@ -22,7 +22,11 @@ before. ``--ahead`` first lets the room compute its answers ahead, as a facilita
 the server before the workshop would. ``--browsers-yield`` runs the browsers at the lowest CPU
 priority, so they take only what the server leaves (their renderers are forked from a process
 reniced at launch). ``--baseline TREE`` measures an older labsim checked out at TREE (its own
-server, on its own terms) with the same pages and moves. ``--pages-only`` asks for the page N
+server, on its own terms) with the same pages and moves. ``--no-browsers`` leaves the drawing to
+the participants' own devices, as in a room: each page is asked for and moved over its
+kernel's websocket as the page's widget manager does it (its widgets' states asked for, each
+typed value sent, the status line's "Updated in" awaited), and closed as a tab closes; the
+times are the server's alone. ``--pages-only`` asks for the page N
 times at once over plain HTTP, no browser and no moves: the server's own part of a first view,
 which a room's server does without the participants' browsers on its cores.
 
@@ -35,6 +39,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import html
+import http.cookiejar
 import json
 import math
 import os
@@ -42,16 +48,20 @@ import random
 import re
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from playwright.async_api import async_playwright
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -304,6 +314,125 @@ async def participant(browser, url: str, moves: list[tuple[str, str]], think: tu
     return result
 
 
+def _message(kind: str, content: dict, version: str) -> str:
+    """A Jupyter message as a page's widget manager sends it over the kernel's websocket."""
+    return json.dumps({
+        "header": {"msg_id": uuid.uuid4().hex, "msg_type": kind, "username": "participant",
+                   "session": uuid.uuid4().hex, "date": "2026-01-01T00:00:00Z",
+                   "version": "5.3"},
+        "parent_header": {}, "metadata": {"version": version}, "content": content,
+        "channel": "shell", "buffers": []})
+
+
+def _received(raw: str | bytes) -> dict:
+    """A message from the kernel's websocket (binary when it carries buffers)."""
+    if isinstance(raw, str):
+        return json.loads(raw)
+    count = struct.unpack("!I", raw[:4])[0]
+    offsets = struct.unpack(f"!{count}I", raw[4:4 + 4 * count])
+    return json.loads(raw[offsets[0]:offsets[1] if count > 1 else None])
+
+
+def _text_box(states: dict, label: str) -> str:
+    """The model of the box a control's value is typed into, found by the control's label."""
+    title = f'<span class="labsim-control-label">{label}</span>'
+    for state in (s["state"] for s in states.values()):
+        children = [c.removeprefix("IPY_MODEL_") for c in state.get("children", [])]
+        if state.get("_model_name") == "VBoxModel" and len(children) == 3 and html.unescape(
+                states.get(children[0], {}).get("state", {}).get("value", "")) == title:
+            return states[children[1]]["state"]["children"][1].removeprefix("IPY_MODEL_")
+    raise KeyError(label)
+
+
+async def device(url: str, moves: list[tuple[str, str]], think: tuple[float, float],
+                 seed: int, timeout_s: float) -> PageResult:
+    """A participant whose own device draws the page (``--no-browsers``): the page is asked
+    for, its widgets' states are asked for over its kernel's websocket as the page's widget
+    manager asks, each typed value is sent as the page sends it, and the answer is the status
+    line's "Updated in"; nothing is drawn on the server's cores. Its tab closes as a page
+    does (the shutdown with its ``_xsrf`` cookie)."""
+    result, chance = PageResult(), random.Random(seed)
+    cookies = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),  # 127.0.0.1 only
+                                         urllib.request.HTTPCookieProcessor(cookies))
+    socket_ = kernel = None
+    try:
+        started = time.monotonic()
+        page = await asyncio.to_thread(lambda: opener.open(url, timeout=timeout_s).read().decode())
+        result.html_s = time.monotonic() - started
+        kernel = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">'
+                                      r"\s*(.*?)\s*</script>", page, re.S)[1])["kernelId"]
+        jar = {c.name: c.value for c in cookies}
+        socket_ = await websocket_connect(HTTPRequest(
+            f"{url.replace('http', 'ws', 1)}api/kernels/{kernel}/channels",
+            headers={"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+                     "Origin": url.rstrip("/")}), max_message_size=2 ** 26)
+        control = uuid.uuid4().hex
+        await socket_.write_message(_message("comm_open", {
+            "comm_id": control, "target_name": "jupyter.widget.control", "data": {}}, "1.0.0"))
+        await socket_.write_message(_message("comm_msg", {
+            "comm_id": control, "data": {"method": "request_states"}}, "1.0.0"))
+
+        values: dict[str, object] = {}
+        """Each widget's value as the page would show it now."""
+
+        async def next_for(comm: str) -> dict:
+            while True:
+                raw = await asyncio.wait_for(socket_.read_message(), timeout_s)
+                if raw is None:
+                    raise ConnectionError("the kernel's websocket closed")
+                message = _received(raw)
+                if message["header"]["msg_type"] != "comm_msg":
+                    continue
+                data = message["content"]["data"]
+                if "value" in data.get("state", {}):
+                    values[message["content"]["comm_id"]] = data["state"]["value"]
+                if message["content"]["comm_id"] == comm:
+                    return data
+
+        states = (await next_for(control))["states"]
+        values.update({k: s["state"]["value"] for k, s in states.items() if "value" in s["state"]})
+        status = next(k for k, s in states.items()
+                      if 'class="labsim-status"' in str(s["state"].get("value", "")))
+        if "Updated" not in states[status]["state"]["value"]:  # the first answer still to come
+            while "Updated" not in (await next_for(status)).get("state", {}).get("value", ""):
+                pass
+        result.render_s = time.monotonic() - started
+        for label, value in moves:
+            await asyncio.sleep(chance.uniform(*think))
+            box = _text_box(states, label)
+            if values.get(box) == value:  # as a page: the same text typed again changes nothing
+                continue
+            sent = time.monotonic()
+            await socket_.write_message(_message("comm_msg", {
+                "comm_id": box,
+                "data": {"method": "update", "state": {"value": value}, "buffer_paths": []}},
+                "2.1.0"))
+            first = None
+            while True:
+                text = re.sub(r"<[^>]+>", "", (await next_for(status)).get("state", {}).get(
+                    "value", "")).strip()
+                if first is None and "First estimate" in text:
+                    first = time.monotonic() - sent
+                if text.startswith("Updated"):
+                    break
+            result.updates_s.append(time.monotonic() - sent)
+            result.first_s.append(first if first is not None else result.updates_s[-1])
+            result.server_s.append(float(re.search(r"([\d.]+) s", text)[1]))
+    except Exception as err:  # noqa: BLE001 - any way of not answering is a failure
+        result.failures.append(f"{type(err).__name__}: {str(err).splitlines()[0][:120]}"
+                               if str(err) else type(err).__name__)
+    if socket_ is not None:
+        socket_.close()
+    if kernel is not None:  # the tab closes
+        xsrf = next((c.value for c in cookies if c.name == "_xsrf"), "")
+        with contextlib.suppress(OSError):
+            await asyncio.to_thread(lambda: opener.open(urllib.request.Request(
+                f"{url}voila/api/shutdown/{kernel}", data=f"_xsrf={xsrf}".encode(),
+                method="POST"), timeout=30).read())
+    return result
+
+
 def percentile(values: list[float], share: float) -> float | None:
     """The nearest-rank percentile (None for no values)."""
     ordered = sorted(values)
@@ -326,7 +455,7 @@ async def run_room(options: argparse.Namespace, pages: int) -> dict:
     server = Server(port, options.baseline, cache, options.ahead, log)
     row: dict = {"pages": pages, "moves": options.moves, "mode": options.mode,
                  "code": "baseline" if options.baseline else "this", "ahead": options.ahead,
-                 "browsers_yield": options.browsers_yield}
+                 "browsers_yield": options.browsers_yield, "no_browsers": options.no_browsers}
     try:
         server.wait_listening()
         if options.ahead and options.baseline is None:
@@ -352,20 +481,29 @@ async def run_room(options: argparse.Namespace, pages: int) -> dict:
         sampler = asyncio.create_task(sample())
         cpu = {"server": cpu_seconds(server.process.pid),
                "browser": cpu_seconds(os.getpid(), leaving_out=server.process.pid)}
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            if options.browsers_yield:
-                # its zygote, which forks every page's renderer, is up by now: they inherit it
-                yield_cpu(os.getpid(), leaving_out=server.process.pid)
+        url = f"http://127.0.0.1:{port}/"
+        if options.no_browsers:
             results = await asyncio.wait_for(asyncio.gather(*(
-                participant(browser, f"http://127.0.0.1:{port}/",
-                            moves_for(options.mode, n, options.moves), options.think, n,
-                            options.timeout, options.shots) for n in range(pages))),
-                options.deadline)
+                device(url, moves_for(options.mode, n, options.moves), options.think, n,
+                       options.timeout) for n in range(pages))), options.deadline)
             row["cpu_server"] = cpu_seconds(server.process.pid) - cpu["server"]
             row["cpu_browser"] = (cpu_seconds(os.getpid(), leaving_out=server.process.pid)
                                   - cpu["browser"])
-            await browser.close()
+        else:
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                if options.browsers_yield:
+                    # its zygote, which forks every page's renderer, is up by now: they
+                    # inherit it
+                    yield_cpu(os.getpid(), leaving_out=server.process.pid)
+                results = await asyncio.wait_for(asyncio.gather(*(
+                    participant(browser, url, moves_for(options.mode, n, options.moves),
+                                options.think, n, options.timeout, options.shots)
+                    for n in range(pages))), options.deadline)
+                row["cpu_server"] = cpu_seconds(server.process.pid) - cpu["server"]
+                row["cpu_browser"] = (cpu_seconds(os.getpid(), leaving_out=server.process.pid)
+                                      - cpu["browser"])
+                await browser.close()
         sampler.cancel()
         row["load_after"] = os.getloadavg()
         after = room_stats(log)
@@ -496,6 +634,10 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--browsers-yield", action="store_true",
                         help="run the browsers at the lowest CPU priority (nice 19), so the "
                              "server is not slowed by them, as in a room")
+    parser.add_argument("--no-browsers", action="store_true",
+                        help="participants' devices elsewhere: each page is asked for and moved "
+                             "over its kernel's websocket as its widget manager does, nothing "
+                             "drawn on the server's cores")
     parser.add_argument("--pages-only", action="store_true",
                         help="fetch the page N times at once over plain HTTP, no browser and "
                              "no moves: the server's own part of a first view")
@@ -517,7 +659,8 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _interrupted)
     options = arguments()
     what = ("pages only, no browser" if options.pages_only
-            else f"{options.mode} moves x {options.moves}")
+            else f"{options.mode} moves x {options.moves}"
+            f"{', no browsers (devices elsewhere)' if options.no_browsers else ''}")
     print(f"{what}, "
           f"{'baseline ' + str(options.baseline) if options.baseline else 'this code'}"
           f"{', answers computed ahead' if options.ahead else ''}"

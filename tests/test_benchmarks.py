@@ -54,6 +54,18 @@ def test_the_room_benchmark_runs_two_pages_that_answer_and_leave_no_kernel():
 
 
 @pytest.mark.slow
+def test_the_room_benchmark_moves_pages_over_their_websockets_without_browsers():
+    """``--no-browsers``: participants' devices elsewhere; the moves answer as on a page, and
+    each page's closing shuts its kernel down."""
+    bench = _module("bench_room")
+    row = bench.run(bench.arguments(["--no-browsers", "--moves=2", "--mode=same",
+                                     "--after-close=10", "--think", "0.5", "1"]), 2)
+    assert row["failures"] == [] and row["updates"] == 4
+    assert row["first_p50"] <= row["update_p50"] and row["server_p95"] <= row["update_p95"]
+    assert row["render_p95"] is not None and row["kernels_after_close"] == 0
+
+
+@pytest.mark.slow
 def test_the_room_benchmark_measures_the_servers_part_of_first_views_without_a_browser():
     bench = _module("bench_room")
     row = bench.run(bench.arguments(["--pages-only"]), 2)
