@@ -364,7 +364,8 @@ async def device(url: str, moves: list[tuple[str, str]], think: tuple[float, flo
                                       r"\s*(.*?)\s*</script>", page, re.S)[1])["kernelId"]
         jar = {c.name: c.value for c in cookies}
         socket_ = await websocket_connect(HTTPRequest(
-            f"{url.replace('http', 'ws', 1)}api/kernels/{kernel}/channels",
+            f"{url.replace('http', 'ws', 1)}api/kernels/{kernel}/channels"
+            f"?session_id={uuid.uuid4().hex}",  # as a page's (the server warns without one)
             headers={"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
                      "Origin": url.rstrip("/")}), max_message_size=2 ** 26)
         control = uuid.uuid4().hex

@@ -61,7 +61,8 @@ def test_the_room_benchmark_moves_pages_over_their_websockets_without_browsers()
     row = bench.run(bench.arguments(["--no-browsers", "--moves=2", "--mode=same",
                                      "--after-close=10", "--think", "0.5", "1"]), 2)
     assert row["failures"] == [] and row["updates"] == 4
-    assert row["first_p50"] <= row["update_p50"] and row["server_p95"] <= row["update_p95"]
+    assert row["first_p50"] <= row["update_p50"]
+    assert row["server_p95"] <= row["update_p95"] + 0.05  # the page shows tenths of a second
     assert row["render_p95"] is not None and row["kernels_after_close"] == 0
 
 
