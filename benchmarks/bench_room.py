@@ -483,13 +483,18 @@ async def run_room(options: argparse.Namespace, pages: int) -> dict:
         cpu = {"server": cpu_seconds(server.process.pid),
                "browser": cpu_seconds(os.getpid(), leaving_out=server.process.pid)}
         url = f"http://127.0.0.1:{port}/"
+
+        def cpu_used() -> None:
+            """The CPU the server and the browsers (or clients) used since the pages opened."""
+            row["cpu_server"] = cpu_seconds(server.process.pid) - cpu["server"]
+            row["cpu_browser"] = (cpu_seconds(os.getpid(), leaving_out=server.process.pid)
+                                  - cpu["browser"])
+
         if options.no_browsers:
             results = await asyncio.wait_for(asyncio.gather(*(
                 device(url, moves_for(options.mode, n, options.moves), options.think, n,
                        options.timeout) for n in range(pages))), options.deadline)
-            row["cpu_server"] = cpu_seconds(server.process.pid) - cpu["server"]
-            row["cpu_browser"] = (cpu_seconds(os.getpid(), leaving_out=server.process.pid)
-                                  - cpu["browser"])
+            cpu_used()
         else:
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -501,9 +506,7 @@ async def run_room(options: argparse.Namespace, pages: int) -> dict:
                     participant(browser, url, moves_for(options.mode, n, options.moves),
                                 options.think, n, options.timeout, options.shots)
                     for n in range(pages))), options.deadline)
-                row["cpu_server"] = cpu_seconds(server.process.pid) - cpu["server"]
-                row["cpu_browser"] = (cpu_seconds(os.getpid(), leaving_out=server.process.pid)
-                                      - cpu["browser"])
+                cpu_used()  # before the browsers close
                 await browser.close()
         sampler.cancel()
         row["load_after"] = os.getloadavg()

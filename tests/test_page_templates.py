@@ -2,10 +2,11 @@
 makes a new template environment for every page it sends."""
 
 import jinja2
+from voila import notebook_renderer
 from voila.paths import collect_template_paths
 
-from labsim.workshop.pages import DashboardExporter
-from labsim.workshop.serve import voila_env
+from labsim.workshop.pages import DashboardExporter, DashboardServer
+from labsim.workshop.serve import voila_command, voila_env
 
 
 def _visit(monkeypatch) -> list[str]:
@@ -42,11 +43,6 @@ def test_a_second_visit_compiles_no_template(monkeypatch):
 
 def test_the_page_server_makes_its_pages_with_them(monkeypatch):
     """``DashboardServer`` puts ``DashboardExporter`` where Voila looks for its exporter."""
-    from voila import notebook_renderer
-
-    from labsim.workshop.pages import DashboardServer
-    from labsim.workshop.serve import voila_command
-
     monkeypatch.setenv("JUPYTER_PATH", voila_env()["JUPYTER_PATH"])
     monkeypatch.setattr(notebook_renderer, "VoilaExporter", notebook_renderer.VoilaExporter)
     command = voila_command(port=0)
